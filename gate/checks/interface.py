@@ -1,0 +1,107 @@
+"""The check interface: what every scanner (built-in or plugin) implements.
+
+A check receives a :class:`ScanTarget` (the repository root, the inventoried
+files and its slice of the policy) and returns a :class:`CheckResult`. It runs
+in its own worker process, so everything here must be picklable; raw secret
+values must never be part of a result.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from gate.findings import Finding
+
+__all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "NotScanned", "ScanTarget"]
+
+
+class CheckError(Exception):
+    """A check could not complete (tool missing, crashed, bad configuration for the tool).
+
+    The runner turns it into a check whose status is ``error``; the policy's
+    ``on_error`` decides whether that fails the gate.
+    """
+
+
+@dataclass(frozen=True)
+class NotScanned:
+    """A file (or requirement) the check looked at but could not judge, and why.
+
+    Reported, never silently dropped: a file bandit cannot parse is not a pass.
+    """
+
+    path: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ScanTarget:
+    """Everything a check needs to know about what to scan.
+
+    ``files`` are repo-relative POSIX paths, already filtered by the policy's
+    include/exclude globs (global and per check) and by the size and binary
+    limits. A check picks the ones it understands.
+    """
+
+    root: Path
+    files: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)
+    """Check-specific policy options (e.g. ``files`` for dependencies, ``frameworks`` for iac)."""
+    jobs: int = 1
+    vuln_db: Path | None = None
+    timeout: float | None = None
+
+
+class CheckStatus:
+    """Status strings of a check (kept as plain strings: they go straight into reports)."""
+
+    OK = "ok"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check returns: its findings and everything that limits trust in them."""
+
+    check: str
+    tool: str
+    tool_version: str
+    findings: tuple[Finding, ...] = ()
+    not_scanned: tuple[NotScanned, ...] = ()
+    errors: tuple[str, ...] = ()
+    """Why the check did not complete; non-empty means status ``error``."""
+    warnings: tuple[str, ...] = ()
+    duration: float = 0.0
+    files_scanned: int = 0
+
+    @property
+    def status(self) -> str:
+        """``error`` when the check did not complete, else ``ok``."""
+        return CheckStatus.ERROR if self.errors else CheckStatus.OK
+
+
+class Check(ABC):
+    """A scanner behind the gate.
+
+    Subclasses set ``name`` (the id used in policies, ``--checks`` and
+    reports) and ``tool``, and implement :meth:`run`. ``run`` raises
+    :class:`CheckError` when it cannot complete; per-file problems go into
+    ``CheckResult.not_scanned`` instead.
+    """
+
+    name: ClassVar[str]
+    tool: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    @abstractmethod
+    def tool_version(self) -> str:
+        """The version of the underlying tool (goes into reports and cache keys)."""
+
+    @abstractmethod
+    def run(self, target: ScanTarget) -> CheckResult:
+        """Scan ``target`` and return the result; raise :class:`CheckError` on failure."""
