@@ -1,0 +1,51 @@
+"""The explicit registry of checks: the built-ins, then plugins from the ``gate.checks``
+entry-point group. Imports are lazy so that ``gate --help`` does not load bandit."""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+
+from gate.checks.interface import Check, CheckError
+
+__all__ = ["BUILTIN_CHECKS", "available_checks", "load_check", "plugin_checks"]
+
+BUILTIN_CHECKS: dict[str, str] = {
+    "sast": "gate.checks.sast:SastCheck",
+    "dependencies": "gate.checks.dependencies:DependenciesCheck",
+    "secrets": "gate.checks.secrets:SecretsCheck",
+    "iac": "gate.checks.iac:IacCheck",
+}
+
+ENTRY_POINT_GROUP = "gate.checks"
+
+
+def plugin_checks() -> dict[str, str]:
+    """Installed third-party checks: name -> ``module:attr`` (built-in names cannot be taken)."""
+    found: dict[str, str] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in BUILTIN_CHECKS:
+            found[ep.name] = ep.value
+    return found
+
+
+def available_checks() -> dict[str, str]:
+    """Built-ins first, in their fixed order, then plugins sorted by name."""
+    plugins = plugin_checks()
+    return {**BUILTIN_CHECKS, **dict(sorted(plugins.items()))}
+
+
+def load_check(name: str, target: str | None = None) -> Check:
+    """Import and instantiate a check by name; :class:`CheckError` if it cannot be loaded."""
+    target = target or available_checks().get(name)
+    if target is None:
+        raise CheckError(f"unknown check {name!r}")
+    module, _, attr = target.partition(":")
+    try:
+        obj = getattr(importlib.import_module(module), attr)
+        check = obj()
+    except Exception as exc:  # a broken plugin must not take the gate down with a traceback
+        raise CheckError(f"cannot load check {name!r} from {target}: {exc}") from exc
+    if not isinstance(check, Check):
+        raise CheckError(f"{target} is not a gate Check")
+    return check

@@ -1,0 +1,50 @@
+"""The one place that turns exceptions into exit codes and messages a user can act on.
+
+No traceback reaches a user for an expected error. An unexpected one is
+reported in one line (set ``GATE_DEBUG=1`` for the traceback) and exits 3:
+the gate could not judge, so it fails closed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+from gate.checks.interface import CheckError
+from gate.errors import EXIT_CHECK_ERROR, EXIT_USAGE, UsageError
+from gate.inventory import InventoryError
+from gate.policy.errors import PolicyError
+from gate.report.interface import ReportError
+from gate.serialize import SerializeError
+
+__all__ = ["handle_errors"]
+
+
+def _say(message: str) -> None:
+    print(f"gate: error: {message}", file=sys.stderr)
+
+
+def handle_errors(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Call a subcommand and map what it raises onto the documented exit codes."""
+    try:
+        return func(args)
+    except PolicyError as exc:
+        print(exc.diagnostics(), file=sys.stderr)
+        return EXIT_USAGE
+    except (UsageError, InventoryError, ReportError, SerializeError) as exc:
+        _say(str(exc))
+        return EXIT_USAGE
+    except CheckError as exc:
+        _say(str(exc))
+        return EXIT_CHECK_ERROR
+    except KeyboardInterrupt:
+        print("gate: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("GATE_DEBUG"):
+            traceback.print_exc()
+        _say(f"internal error: {type(exc).__name__}: {exc} (set GATE_DEBUG=1 for a traceback)")
+        return EXIT_CHECK_ERROR

@@ -1,0 +1,124 @@
+"""``gate run [PATH]``: scan a repository and judge it against its policy."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gate.cli.progress import Progress
+from gate.errors import UsageError
+from gate.pipeline import RunOptions
+from gate.pipeline import run as run_pipeline
+from gate.report.registry import FORMATS, get_reporter
+from gate.report.text import TextReporter
+from gate.verdict import exit_code
+
+__all__ = ["register", "run"]
+
+STDOUT_FORMATS = ("text", "json", "markdown")
+
+
+def _report_spec(value: str) -> tuple[str, Path]:
+    fmt, sep, path = value.partition("=")
+    if not sep or not fmt or not path:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=FILE, got {value!r}")
+    if fmt not in FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"unknown report format {fmt!r} (choose from: {', '.join(FORMATS)})")
+    return fmt, Path(path)
+
+
+def _checks(value: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("--checks needs at least one check name")
+    return names
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return number
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``gate run`` (shared with subcommands that run the gate)."""
+    parser.add_argument("path", nargs="?", default=".", type=Path,
+                        help="repository to scan (default: .)")
+    parser.add_argument("--policy", type=Path, metavar="FILE",
+                        help="policy file (default: PATH/.gate.yml, else the built-in default)")
+    parser.add_argument("--checks", type=_checks, metavar="LIST",
+                        help="comma-separated subset to run: sast,dependencies,secrets,iac")
+    parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
+                        help="what goes to stdout (default: text)")
+    parser.add_argument("--report", type=_report_spec, action="append", default=[],
+                        metavar="FORMAT=FILE",
+                        help=f"also write a report; repeatable. Formats: {', '.join(FORMATS)}")
+    parser.add_argument("--vuln-db", type=Path, metavar="PATH",
+                        help="offline OSV database: a directory of OSV JSON/YAML or a zip "
+                        "(env GATE_VULN_DB)")
+    parser.add_argument("--no-post", action="store_true",
+                        help="never talk to GitHub/GitLab")
+    parser.add_argument("--jobs", type=_positive_int, metavar="N",
+                        help="worker processes (default: number of CPUs)")
+    parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+                        help="per-check timeout (overrides the policy)")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``gate run``."""
+    parser = subparsers.add_parser("run", help="scan a repository and judge it",
+                                   description=__doc__)
+    add_run_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def options_from_args(args: argparse.Namespace, progress: Progress | None) -> RunOptions:
+    """Translate parsed arguments into pipeline options."""
+    if not args.path.is_dir():
+        raise UsageError(f"path not found or not a directory: {args.path}")
+    extra = {"jobs": args.jobs} if args.jobs else {}
+    return RunOptions(
+        path=args.path,
+        policy_path=args.policy,
+        checks=args.checks,
+        reports=tuple(args.report),
+        vuln_db=args.vuln_db,
+        post=not args.no_post,
+        timeout=args.timeout,
+        on_check_started=progress.started if progress else None,
+        on_check_done=progress.done if progress else None,
+        **extra,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the gate and print the chosen format to stdout; the verdict is the exit code."""
+    progress = Progress.for_stderr()
+    try:
+        result = run_pipeline(options_from_args(args, progress))
+    finally:
+        if progress:
+            progress.stop()
+    if args.format == "text":
+        text = TextReporter(rich=sys.stdout.isatty()).render(result)
+    else:
+        text = get_reporter(args.format).render(result)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return exit_code(result.verdict)

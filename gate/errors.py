@@ -1,0 +1,19 @@
+"""Errors that end a run before a verdict, and the exit codes they map to.
+
+Exit codes (documented in the README and ``gate --help``):
+0 pass · 1 the policy failed · 2 usage or configuration error ·
+3 a check could not complete (and the policy does not allow that).
+"""
+
+from __future__ import annotations
+
+__all__ = ["EXIT_CHECK_ERROR", "EXIT_FAIL", "EXIT_PASS", "EXIT_USAGE", "UsageError"]
+
+EXIT_PASS = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+EXIT_CHECK_ERROR = 3
+
+
+class UsageError(Exception):
+    """The command line or the environment asks for something impossible (exit 2)."""

@@ -1,0 +1,216 @@
+"""Loading ``.gate.yml``: YAML with line numbers, schema validation, helpful errors.
+
+Every error names the file, the line and the dotted key, and for an unknown
+key suggests the nearest valid one (``fail_onn`` -> ``fail_on``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from gate.policy.errors import PolicyError, PolicyProblem
+from gate.policy.model import Policy, policy_model
+
+__all__ = ["LoadedPolicy", "default_policy", "load_policy", "load_policy_text"]
+
+Key = tuple[str | int, ...]
+_MAX_POLICY_BYTES = 1_000_000
+
+
+class _PolicyLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings, so pydantic reports a bad date with its key."""
+
+
+_PolicyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A validated policy and where it came from (``source`` is ``None`` for the default)."""
+
+    policy: Policy
+    source: str | None
+    raw: dict[str, Any] = field(default_factory=dict)
+    plugin_checks: tuple[str, ...] = ()
+
+    def for_branch(self, branch: str | None) -> Policy:
+        """The effective policy for a target branch: every matching ``branches:`` glob applied."""
+        if not branch or not self.policy.branches:
+            return self.policy
+        merged = dict(self.raw)
+        merged.pop("branches", None)
+        for pattern, override in self.raw.get("branches", {}).items():
+            if fnmatch.fnmatchcase(branch, str(pattern)):
+                merged = _deep_merge(merged, override or {})
+        return policy_model(self.plugin_checks).model_validate(merged)
+
+
+def default_policy() -> LoadedPolicy:
+    """The built-in policy: fail on high and above in every check, fail on any check error."""
+    return LoadedPolicy(policy=Policy(), source=None)
+
+
+def load_policy(path: Path, plugin_checks: tuple[str, ...] = ()) -> LoadedPolicy:
+    """Read and validate a policy file; raise :class:`PolicyError` on any problem."""
+    try:
+        if path.stat().st_size > _MAX_POLICY_BYTES:
+            raise PolicyError(str(path), [PolicyProblem(None, None, "the file is too large")])
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError(str(path), [PolicyProblem(None, None, "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(str(path), [PolicyProblem(None, None, f"cannot read: {exc}")]) from None
+    return load_policy_text(text, str(path), plugin_checks)
+
+
+def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()) -> LoadedPolicy:
+    """Validate policy text (from a file, or from a git ref for the base-branch policy)."""
+    try:
+        node = yaml.compose(text, Loader=_PolicyLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyError(source, [PolicyProblem(line, None, f"invalid YAML: {problem}")]) from None
+    if node is None:
+        raw: Any = {}
+        lines: dict[Key, int] = {}
+    else:
+        lines, duplicates = _index_lines(node)
+        if duplicates:
+            raise PolicyError(source, duplicates)
+        raw = yaml.load(text, Loader=_PolicyLoader)  # noqa: S506 (a SafeLoader subclass)
+    if not isinstance(raw, dict):
+        raise PolicyError(source, [PolicyProblem(1, None, "the policy must be a mapping of keys")])
+    model = policy_model(plugin_checks)
+    problems: list[PolicyProblem] = []
+    try:
+        policy = model.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_problems(exc, model, lines, ()))
+        policy = None
+    for pattern, override in (raw.get("branches") or {}).items():
+        checks = override.get("checks") if isinstance(override, dict) else None
+        if checks:
+            try:
+                model.model_validate({"checks": checks})
+            except ValidationError as exc:
+                problems.extend(_problems(exc, model, lines, ("branches", pattern)))
+    if problems or policy is None:
+        raise PolicyError(source, sorted(problems, key=lambda p: (p.line or 0)))
+    return LoadedPolicy(policy=policy, source=source, raw=raw, plugin_checks=plugin_checks)
+
+
+def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _index_lines(node: yaml.Node) -> tuple[dict[Key, int], list[PolicyProblem]]:
+    """Map each key path to its 1-based line, and report duplicate keys (YAML keeps the last)."""
+    lines: dict[Key, int] = {(): node.start_mark.line + 1}
+    duplicates: list[PolicyProblem] = []
+
+    def walk(n: yaml.Node, path: Key) -> None:
+        if isinstance(n, yaml.MappingNode):
+            seen: set[str] = set()
+            for key_node, value_node in n.value:
+                key = str(key_node.value)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    dotted = ".".join(str(p) for p in (*path, key))
+                    duplicates.append(PolicyProblem(line, dotted, "duplicate key"))
+                seen.add(key)
+                lines[(*path, key)] = line
+                walk(value_node, (*path, key))
+        elif isinstance(n, yaml.SequenceNode):
+            for index, item in enumerate(n.value):
+                lines[(*path, index)] = item.start_mark.line + 1
+                walk(item, (*path, index))
+
+    walk(node, ())
+    return lines, duplicates
+
+
+def _problems(exc: ValidationError, model: type[BaseModel], lines: dict[Key, int],
+              prefix: Key) -> list[PolicyProblem]:
+    problems = []
+    for error in exc.errors():
+        loc: Key = (*prefix, *(p for p in error["loc"] if isinstance(p, (str, int))))
+        loc = _drop_union_tags(loc)
+        line = _line_for(loc, lines)
+        dotted = ".".join(str(p) for p in loc) or None
+        if error["type"] == "extra_forbidden":
+            message = f"unknown key {str(loc[-1])!r}"
+            hint = _suggest(model, loc[len(prefix):] if prefix else loc)
+            if hint:
+                message += f" (did you mean {hint!r}?)"
+        else:
+            message = _humanise(error["msg"], error.get("input"))
+        problems.append(PolicyProblem(line, dotted, message))
+    return problems
+
+
+def _drop_union_tags(loc: Key) -> Key:
+    """pydantic puts the union member's type name in the location; users never wrote it."""
+    tags = {"int", "str", "float", "bool", "date", "literal['info','low','medium','high','critical']"}
+    return tuple(p for p in loc if not (isinstance(p, str) and (p in tags or "[" in p)))
+
+
+def _line_for(loc: Key, lines: dict[Key, int]) -> int | None:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _humanise(msg: str, value: Any) -> str:
+    msg = msg.removeprefix("Value error, ")
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{msg} (got {shown})" if value is not None and not isinstance(value, dict) else msg
+
+
+def _suggest(model: type[BaseModel], loc: Key) -> str | None:
+    """The valid key closest to the unknown one, looked up in the model at that location."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if fields is None or part not in fields:
+            if current is not None and fields is None:
+                continue
+            return None
+        current = _model_of(fields[part].annotation)
+    fields = getattr(current, "model_fields", None) or {}
+    names = [f.alias or name for name, f in fields.items()]
+    matches = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _model_of(annotation: Any) -> Any:
+    """Find the pydantic model inside an annotation like ``tuple[Waiver, ...]`` or ``dict[str, X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None

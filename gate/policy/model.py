@@ -1,0 +1,262 @@
+"""The policy schema (``.gate.yml``), as pydantic models.
+
+The models are the single source of truth: validation, the effective-policy
+dump (``gate policy validate``) and the published JSON Schema all come from
+them. Every model forbids unknown keys so that a typo is an error, never a
+silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+
+from gate.findings import Confidence, Severity
+
+__all__ = [
+    "BranchOverride",
+    "CheckPolicy",
+    "DependenciesPolicy",
+    "IacPolicy",
+    "InlineSuppressions",
+    "Mode",
+    "OnError",
+    "Policy",
+    "SastPolicy",
+    "SecretsPolicy",
+    "Waiver",
+    "BUILTIN_CHECK_POLICIES",
+    "ChecksPolicy",
+    "PluginCheckPolicy",
+    "parse_size",
+    "policy_model",
+]
+
+SeverityName = Literal["info", "low", "medium", "high", "critical"]
+ConfidenceName = Literal["low", "medium", "high"]
+
+
+class OnError(str, Enum):
+    """What a check that could not complete does to the verdict."""
+
+    FAIL = "fail"
+    WARN = "warn"
+
+
+class Mode(str, Enum):
+    """Which findings can fail the gate: all of them, or only those new against the base."""
+
+    ALL = "all"
+    NEW = "new"
+
+
+class InlineSuppressions(str, Enum):
+    """Whether inline markers (``# nosec``, ``# gate:ignore[...]``) are honoured."""
+
+    ALLOW = "allow"
+    REQUIRE_REASON = "require-reason"
+    DENY = "deny"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2,
+          "mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
+
+
+def parse_size(value: int | str) -> int:
+    """Parse ``2MB``, ``512KiB`` or a plain byte count."""
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError("must be a positive number of bytes")
+        return value
+    match = _SIZE.match(value)
+    unit = (match.group(2) or "").lower() if match else ""
+    if not match or unit not in _UNITS:
+        raise ValueError(f"{value!r} is not a size (use e.g. 2000000, 2MB or 512KiB)")
+    size = int(float(match.group(1)) * _UNITS[unit])
+    if size <= 0:
+        raise ValueError("must be a positive size")
+    return size
+
+
+class CheckPolicy(_Strict):
+    """Settings every check understands. ``None`` means "inherit the global value"."""
+
+    enabled: bool = True
+    fail_on: SeverityName | None = Field(
+        default=None, description="Lowest severity that fails the gate for this check.")
+    min_confidence: ConfidenceName | None = Field(
+        default=None, description="Findings below this confidence never fail the gate.")
+    on_error: OnError | None = Field(
+        default=None, description="fail (default): a check that cannot complete fails the gate.")
+    timeout: float | None = Field(default=None, gt=0, description="Seconds before the check is "
+                                  "stopped and counted as an error.")
+    exclude: tuple[str, ...] = Field(default=(), description="Globs of paths this check skips.")
+    include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
+                                     "scanned by this check.")
+
+    def options(self) -> dict[str, Any]:
+        """The check-specific options handed to the check (fields beyond the common ones)."""
+        common = set(CheckPolicy.model_fields)
+        return {k: v for k, v in self.model_dump(mode="json").items() if k not in common}
+
+
+class SastPolicy(CheckPolicy):
+    """bandit settings."""
+
+
+class DependenciesPolicy(CheckPolicy):
+    """pip-audit settings."""
+
+    files: tuple[str, ...] = Field(
+        default=(), description="Manifests to audit (globs); default: discover requirements*.txt, "
+        "pyproject.toml, pylock.toml, poetry.lock, uv.lock.")
+
+
+class SecretsPolicy(CheckPolicy):
+    """detect-secrets settings."""
+
+
+IacFramework = Literal["cloudformation", "terraform", "kubernetes", "dockerfile",
+                       "github-actions", "gitlab-ci"]
+
+
+class IacPolicy(CheckPolicy):
+    """IaC rule engine settings."""
+
+    frameworks: tuple[IacFramework, ...] = Field(
+        default=("cloudformation", "terraform", "kubernetes", "dockerfile", "github-actions",
+                 "gitlab-ci"), description="Which frameworks to scan.")
+
+
+class PluginCheckPolicy(CheckPolicy):
+    """A third-party check: the common settings plus a free-form ``options`` mapping."""
+
+    options_: dict[str, Any] = Field(default_factory=dict, alias="options")
+
+    def options(self) -> dict[str, Any]:
+        """Plugins get their ``options`` mapping as is."""
+        return dict(self.options_)
+
+
+BUILTIN_CHECK_POLICIES: dict[str, type[CheckPolicy]] = {
+    "sast": SastPolicy,
+    "dependencies": DependenciesPolicy,
+    "secrets": SecretsPolicy,
+    "iac": IacPolicy,
+}
+
+
+class ChecksPolicy(_Strict):
+    """One block per check. Plugin checks get fields added by :func:`policy_model`."""
+
+    sast: SastPolicy = Field(default_factory=SastPolicy)
+    dependencies: DependenciesPolicy = Field(default_factory=DependenciesPolicy)
+    secrets: SecretsPolicy = Field(default_factory=SecretsPolicy)
+    iac: IacPolicy = Field(default_factory=IacPolicy)
+
+
+class Waiver(_Strict):
+    """An accepted risk on the record: which findings, why, until when, and who owns it."""
+
+    rule: str = Field(description="Rule id (e.g. B101, PYSEC-2018-28, GATE-AWS-S3-001) or '*'.")
+    paths: tuple[str, ...] = Field(default=(), description="Globs; default: everywhere.")
+    fingerprint: str | None = None
+    reason: str = Field(min_length=1, description="Why the risk is accepted (required).")
+    expires: date | None = None
+    owner: str | None = None
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a waiver needs a reason")
+        return value
+
+
+class BranchOverride(_Strict):
+    """Settings that replace the top-level ones when the target branch matches the glob."""
+
+    fail_on: SeverityName | None = None
+    min_confidence: ConfidenceName | None = None
+    on_error: OnError | None = None
+    mode: Mode | None = None
+    checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class Policy(_Strict):
+    """The whole ``.gate.yml``."""
+
+    version: Literal[1] = Field(default=1, description="Schema version of this file.")
+    fail_on: SeverityName = Field(default="high", description="Default threshold for every check.")
+    min_confidence: ConfidenceName = Field(default="low")
+    mode: Mode = Field(default=Mode.ALL, description="all, or new: only findings absent on the "
+                       "base ref fail.")
+    on_error: OnError = Field(default=OnError.FAIL)
+    timeout: float = Field(default=600.0, gt=0, description="Default per-check timeout (s).")
+    max_file_size: int | str = Field(default=2_000_000, description="Larger files are not scanned "
+                                     "(and listed as such).")
+    exclude: tuple[str, ...] = Field(default=(), description="Globs skipped by every check.")
+    include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
+                                     "scanned.")
+    inline_suppressions: InlineSuppressions = Field(default=InlineSuppressions.ALLOW)
+    checks: ChecksPolicy = Field(default_factory=lambda: ChecksPolicy())
+    waivers: tuple[Waiver, ...] = ()
+    baseline: str | None = Field(default=None, description="Path of a baseline file.")
+    branches: dict[str, BranchOverride] = Field(default_factory=dict)
+
+    @field_validator("max_file_size")
+    @classmethod
+    def _size(cls, value: int | str) -> int:
+        return parse_size(value)
+
+    def check(self, name: str) -> CheckPolicy:
+        """The policy block of one check (defaults when the file does not mention it)."""
+        found = getattr(self.checks, name.replace("-", "_"), None)
+        if isinstance(found, CheckPolicy):
+            return found
+        return BUILTIN_CHECK_POLICIES.get(name, PluginCheckPolicy)()
+
+    def fail_on_for(self, name: str) -> Severity:
+        """The effective failing threshold of a check."""
+        return Severity.parse(self.check(name).fail_on or self.fail_on)
+
+    def min_confidence_for(self, name: str) -> Confidence:
+        """The effective confidence floor of a check."""
+        return Confidence.parse(self.check(name).min_confidence or self.min_confidence)
+
+    def on_error_for(self, name: str) -> OnError:
+        """The effective on-error behaviour of a check."""
+        return self.check(name).on_error or self.on_error
+
+    def timeout_for(self, name: str) -> float:
+        """The effective timeout of a check."""
+        return self.check(name).timeout or self.timeout
+
+
+def policy_model(plugin_checks: tuple[str, ...] = ()) -> type[Policy]:
+    """The Policy model, extended with a ``checks.<name>`` block per installed plugin check.
+
+    Built per run rather than with ``extra="allow"`` so that a typo under
+    ``checks:`` is still an unknown-key error with a suggestion.
+    """
+    if not plugin_checks:
+        return Policy
+    fields: dict[str, Any] = {
+        name.replace("-", "_"): (PluginCheckPolicy, Field(default_factory=PluginCheckPolicy))
+        for name in plugin_checks
+        if name not in BUILTIN_CHECK_POLICIES
+    }
+    checks_model = create_model("ChecksPolicy", __base__=ChecksPolicy, **fields)
+    return create_model(
+        "Policy", __base__=Policy,
+        checks=(checks_model, Field(default_factory=checks_model)),
+    )

@@ -1,0 +1,44 @@
+"""The explicit list of report formats, imported lazily (``gate --help`` stays fast)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from pathlib import Path
+
+from gate.report.interface import ReportError, Reporter
+from gate.result import RunResult
+
+__all__ = ["FORMATS", "get_reporter", "write_report"]
+
+FORMATS: dict[str, str] = {
+    "text": "gate.report.text:TextReporter",
+    "json": "gate.report.json:JsonReporter",
+    "markdown": "gate.report.markdown:MarkdownReporter",
+}
+
+
+def get_reporter(name: str) -> Reporter:
+    """Instantiate the reporter for a format name; :class:`ReportError` when unknown."""
+    target = FORMATS.get(name)
+    if target is None:
+        raise ReportError(f"unknown report format {name!r} (choose from: {', '.join(FORMATS)})")
+    module, _, attr = target.partition(":")
+    cls = getattr(importlib.import_module(module), attr)
+    reporter = cls()
+    assert isinstance(reporter, Reporter)
+    return reporter
+
+
+def write_report(run: RunResult, name: str, path: Path) -> None:
+    """Render and write atomically, so a crash never leaves half a report behind."""
+    text = get_reporter(name).render(run)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        Path(tmp).replace(path)
+    except OSError as exc:
+        raise ReportError(f"cannot write the {name} report to {path}: {exc.strerror}") from exc

@@ -1,0 +1,129 @@
+"""Run checks in parallel worker processes, each with its own deadline.
+
+Why processes and not threads: the tools are CPU-bound Python (the GIL would
+serialise them), a tool that hangs must be killable, and a tool that crashes
+the interpreter must not take the gate with it. Each worker sends back one
+pickled :class:`CheckResult`; a worker that dies, raises or overruns its
+deadline becomes a result whose ``errors`` say why (the policy decides
+whether that fails the gate: fail-closed by default).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+
+from gate.checks.interface import CheckError, CheckResult, ScanTarget
+from gate.checks.registry import load_check
+
+__all__ = ["CheckJob", "run_checks"]
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """One check to run: its registry name, import target, input and deadline."""
+
+    name: str
+    target: str
+    scan: ScanTarget
+    timeout: float
+
+
+def _silence() -> None:
+    """Tools log and print freely; none of that may reach the user unfiltered (or at all)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    logging.disable(logging.CRITICAL)
+
+
+def _worker(job: CheckJob, conn: Connection) -> None:
+    _silence()
+    started = time.monotonic()
+    try:
+        check = load_check(job.name, job.target)
+        result = check.run(job.scan)
+        if not isinstance(result, CheckResult):
+            raise CheckError(f"check {job.name!r} returned {type(result).__name__}, "
+                             "not a CheckResult")
+        conn.send(("ok", result))
+    except CheckError as exc:
+        conn.send(("error", str(exc) or type(exc).__name__, time.monotonic() - started))
+    except BaseException as exc:  # a crash is a result too: fail closed, say why
+        conn.send(("error", f"crashed: {type(exc).__name__}: {exc}", time.monotonic() - started))
+    finally:
+        conn.close()
+
+
+def _error_result(job: CheckJob, message: str, duration: float) -> CheckResult:
+    return CheckResult(check=job.name, tool=job.name, tool_version="", errors=(message,),
+                       duration=duration)
+
+
+def run_checks(jobs: list[CheckJob],
+               on_done: Callable[[CheckResult], None] | None = None) -> dict[str, CheckResult]:
+    """Run every job concurrently; return results by check name, in the jobs' order."""
+    ctx = multiprocessing.get_context("spawn")
+    running: dict[Connection, tuple[CheckJob, multiprocessing.process.BaseProcess, float]] = {}
+    results: dict[str, CheckResult] = {}
+    for job in jobs:
+        reader, writer = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_worker, args=(job, writer), name=f"gate-{job.name}",
+                           daemon=True)
+        proc.start()
+        writer.close()
+        running[reader] = (job, proc, time.monotonic())
+
+    def finish(reader: Connection, result: CheckResult) -> None:
+        job, proc, _ = running.pop(reader)
+        reader.close()
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+        results[job.name] = result
+        if on_done is not None:
+            on_done(result)
+
+    while running:
+        now = time.monotonic()
+        next_deadline = min(start + job.timeout for job, _, start in running.values())
+        ready = wait(list(running), timeout=max(0.0, next_deadline - now))
+        for reader in ready:
+            assert isinstance(reader, Connection)
+            job, proc, start = running[reader]
+            try:
+                message = reader.recv()
+            except (EOFError, OSError):
+                proc.join(timeout=5)
+                code = proc.exitcode
+                finish(reader, _error_result(
+                    job, f"worker process died (exit code {code})", time.monotonic() - start))
+                continue
+            if message[0] == "ok":
+                result = message[1]
+                if not result.duration:
+                    result = _with_duration(result, time.monotonic() - start)
+                finish(reader, result)
+            else:
+                finish(reader, _error_result(job, message[1], message[2]))
+        now = time.monotonic()
+        for reader, (job, proc, start) in list(running.items()):
+            if now >= start + job.timeout:
+                proc.terminate()
+                proc.join(timeout=5)
+                if proc.is_alive():
+                    proc.kill()
+                finish(reader, _error_result(job, f"timed out after {job.timeout:g}s",
+                                             now - start))
+    return {job.name: results[job.name] for job in jobs}
+
+
+def _with_duration(result: CheckResult, duration: float) -> CheckResult:
+    from dataclasses import replace
+
+    return replace(result, duration=duration)

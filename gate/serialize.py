@@ -1,0 +1,173 @@
+"""The JSON report contract: :class:`RunResult` to a dict and back.
+
+This is the documented, versioned format (``docs/formats.md``) that other
+tools, ``gate publish`` and ``gate merge`` read. Bump ``SCHEMA_VERSION`` on
+any incompatible change; adding a key is compatible.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from gate.checks.interface import NotScanned
+from gate.findings import Confidence, Finding, Location, Severity, Suppression
+from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult
+
+__all__ = ["SerializeError", "finding_from_dict", "finding_to_dict", "from_dict", "to_dict"]
+
+
+class SerializeError(Exception):
+    """A JSON report could not be read back (wrong schema, missing keys)."""
+
+
+def finding_to_dict(f: Finding, failing: bool = False) -> dict[str, Any]:
+    """One finding as the JSON report carries it."""
+    s = f.suppression
+    return {
+        "check": f.check,
+        "rule_id": f.rule_id,
+        "title": f.title,
+        "severity": f.severity.label,
+        "confidence": f.confidence.label if f.confidence else None,
+        "path": f.location.path,
+        "start_line": f.location.start_line,
+        "end_line": f.location.end_line,
+        "message": f.message,
+        "help_url": f.help_url,
+        "cwe": list(f.cwe),
+        "aliases": list(f.aliases),
+        "fix": f.fix,
+        "fingerprint": f.fingerprint,
+        "package": f.package,
+        "version": f.version,
+        "fixed_versions": list(f.fixed_versions),
+        "suppressed": s is not None,
+        "suppression": None if s is None else {
+            "kind": s.kind,
+            "reason": s.reason,
+            "source": s.source,
+            "expires": s.expires.isoformat() if s.expires else None,
+            "rules": list(s.rules),
+        },
+        "new": f.new,
+        "failing": failing,
+        "extra": dict(f.extra),
+    }
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    """Inverse of :func:`finding_to_dict`."""
+    s = d.get("suppression")
+    return Finding(
+        check=d["check"],
+        rule_id=d["rule_id"],
+        title=d.get("title"),
+        severity=Severity.parse(d["severity"]),
+        confidence=Confidence.parse(d["confidence"]) if d.get("confidence") else None,
+        location=Location(d["path"], d.get("start_line"), d.get("end_line")),
+        message=d.get("message", ""),
+        help_url=d.get("help_url"),
+        cwe=tuple(d.get("cwe") or ()),
+        aliases=tuple(d.get("aliases") or ()),
+        fix=d.get("fix"),
+        fingerprint=d["fingerprint"],
+        package=d.get("package"),
+        version=d.get("version"),
+        fixed_versions=tuple(d.get("fixed_versions") or ()),
+        suppression=None if not s else Suppression(
+            kind=s["kind"], reason=s.get("reason"), source=s.get("source"),
+            expires=date.fromisoformat(s["expires"]) if s.get("expires") else None,
+            rules=tuple(s.get("rules") or ()),
+        ),
+        new=d.get("new"),
+        extra=tuple(sorted((str(k), str(v)) for k, v in (d.get("extra") or {}).items())),
+    )
+
+
+def _not_scanned(n: NotScanned) -> dict[str, Any]:
+    return {"path": n.path, "reason": n.reason, "line": n.line}
+
+
+def _outcome_to_dict(c: CheckOutcome, run: RunResult) -> dict[str, Any]:
+    mine = [f for f in run.active_findings() if f.check == c.name]
+    return {
+        "name": c.name,
+        "status": c.verdict,
+        "tool": c.tool,
+        "tool_version": c.tool_version,
+        "duration": round(c.duration, 3),
+        "fail_on": c.fail_on.label,
+        "files_scanned": c.files_scanned,
+        "counts": {
+            "total": len(mine),
+            "failing": sum(1 for i in run.failing if run.findings[i].check == c.name),
+            "suppressed": sum(1 for f in run.findings if f.check == c.name and f.suppressed),
+            **{s.label: sum(1 for f in mine if f.severity == s) for s in Severity},
+        },
+        "errors": list(c.errors),
+        "warnings": list(c.warnings),
+        "not_scanned": [_not_scanned(n) for n in c.not_scanned],
+        "reasons": list(c.reasons),
+    }
+
+
+def to_dict(run: RunResult) -> dict[str, Any]:
+    """The whole JSON report."""
+    return {
+        "schema_version": run.schema_version,
+        "gate_version": run.gate_version,
+        "verdict": run.verdict,
+        "reasons": list(run.reasons),
+        "warnings": list(run.warnings),
+        "mode": run.mode,
+        "policy": run.policy_source,
+        "started_at": run.started_at,
+        "duration": round(run.duration, 3),
+        "context": dict(run.context),
+        "summary": {
+            "findings": len(run.active_findings()),
+            "failing": len(run.failing),
+            "suppressed": sum(1 for f in run.findings if f.suppressed),
+            "by_severity": run.counts(),
+        },
+        "checks": [_outcome_to_dict(c, run) for c in run.checks],
+        "not_scanned": [_not_scanned(n) for n in run.not_scanned],
+        "findings": [finding_to_dict(f, i in run.failing) for i, f in enumerate(run.findings)],
+    }
+
+
+def from_dict(d: dict[str, Any]) -> RunResult:
+    """Read a JSON report back; raise :class:`SerializeError` when it is not one."""
+    version = str(d.get("schema_version", ""))
+    if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise SerializeError(f"unsupported report schema_version {version!r} "
+                             f"(this gate reads {SCHEMA_VERSION})")
+    try:
+        findings = tuple(finding_from_dict(f) for f in d["findings"])
+        checks = tuple(
+            CheckOutcome(
+                name=c["name"], verdict=c["status"], tool=c.get("tool", ""),
+                tool_version=c.get("tool_version", ""), duration=float(c.get("duration", 0)),
+                fail_on=Severity.parse(c.get("fail_on", "high")),
+                files_scanned=int(c.get("files_scanned", 0)),
+                errors=tuple(c.get("errors") or ()), warnings=tuple(c.get("warnings") or ()),
+                not_scanned=tuple(NotScanned(n["path"], n["reason"], n.get("line"))
+                                  for n in c.get("not_scanned") or ()),
+                reasons=tuple(c.get("reasons") or ()),
+            )
+            for c in d["checks"]
+        )
+        return RunResult(
+            verdict=d["verdict"], checks=checks, findings=findings,
+            failing=frozenset(i for i, f in enumerate(d["findings"]) if f.get("failing")),
+            gate_version=d.get("gate_version", ""), schema_version=version,
+            policy_source=d.get("policy"), mode=d.get("mode", "all"),
+            started_at=d.get("started_at", ""), duration=float(d.get("duration", 0)),
+            reasons=tuple(d.get("reasons") or ()), warnings=tuple(d.get("warnings") or ()),
+            not_scanned=tuple(NotScanned(n["path"], n["reason"], n.get("line"))
+                              for n in d.get("not_scanned") or ()),
+            context={str(k): str(v) for k, v in (d.get("context") or {}).items()},
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SerializeError(f"not a gate JSON report: {exc!r}") from exc

@@ -1,0 +1,1 @@
+"""Triage: decide which findings are suppressed (inline markers, waivers, baselines)."""

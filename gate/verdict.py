@@ -1,0 +1,95 @@
+"""Judge check results against the effective policy: which findings fail, and the verdict.
+
+Fail-closed by construction: a check that did not complete is ``error`` unless
+the policy explicitly says ``on_error: warn`` for it, and an empty selection of
+checks is an error, never a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gate.checks.interface import CheckResult, NotScanned
+from gate.findings import Finding
+from gate.policy.model import Mode, OnError, Policy
+from gate.result import CheckOutcome, RunResult, Verdict
+
+__all__ = ["EXIT_CODES", "evaluate", "exit_code", "sort_findings"]
+
+EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.ERROR: 3}
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first, then by check, path and line: the order every report uses."""
+    return sorted(findings, key=lambda f: (-f.severity, f.check, f.location.path,
+                                           f.location.start_line or 0, f.rule_id))
+
+
+def _fails(f: Finding, policy: Policy) -> bool:
+    if f.suppressed:
+        return False
+    if f.severity < policy.fail_on_for(f.check):
+        return False
+    if f.confidence is not None and f.confidence < policy.min_confidence_for(f.check):
+        return False
+    # In "new" mode a finding without a base comparison (new is None) still fails: fail closed.
+    return not (policy.mode == Mode.NEW and f.new is False)
+
+
+def _outcome(name: str, result: CheckResult, policy: Policy, failing: int) -> CheckOutcome:
+    reasons: list[str] = []
+    warnings = list(result.warnings)
+    if result.errors:
+        if policy.on_error_for(name) == OnError.WARN:
+            verdict = Verdict.FAIL if failing else Verdict.PASS
+            warnings.append("check did not complete; allowed by on_error: warn")
+        else:
+            verdict = Verdict.ERROR
+            reasons.append(f"{name} could not complete: {result.errors[0]}")
+    else:
+        verdict = Verdict.FAIL if failing else Verdict.PASS
+    if failing:
+        reasons.append(f"{name}: {failing} finding(s) at or above "
+                       f"{policy.fail_on_for(name).label}")
+    return CheckOutcome(
+        name=name, verdict=verdict, tool=result.tool, tool_version=result.tool_version,
+        duration=result.duration, fail_on=policy.fail_on_for(name),
+        files_scanned=result.files_scanned, errors=result.errors, warnings=tuple(warnings),
+        not_scanned=result.not_scanned, reasons=tuple(reasons),
+    )
+
+
+def evaluate(policy: Policy, results: dict[str, CheckResult], findings: list[Finding],
+             *, not_scanned: tuple[NotScanned, ...] = (), warnings: tuple[str, ...] = (),
+             gate_version: str = "", policy_source: str | None = None, started_at: str = "",
+             duration: float = 0.0, context: dict[str, str] | None = None) -> RunResult:
+    """Build the :class:`RunResult` from triaged findings and the raw check results."""
+    ordered = sort_findings(findings)
+    failing = frozenset(i for i, f in enumerate(ordered) if _fails(f, policy))
+    outcomes = tuple(
+        _outcome(name, result, policy,
+                 sum(1 for i in failing if ordered[i].check == name))
+        for name, result in results.items()
+    )
+    verdicts = {o.verdict for o in outcomes}
+    reasons = [r for o in outcomes for r in o.reasons]
+    if not outcomes:
+        verdict = Verdict.ERROR
+        reasons.append("no check ran: enable at least one check")
+    elif Verdict.ERROR in verdicts:
+        verdict = Verdict.ERROR
+    elif Verdict.FAIL in verdicts:
+        verdict = Verdict.FAIL
+    else:
+        verdict = Verdict.PASS
+    return RunResult(
+        verdict=verdict, checks=outcomes, findings=tuple(ordered), failing=failing,
+        reasons=tuple(reasons), warnings=warnings, not_scanned=not_scanned,
+        mode=policy.mode.value, gate_version=gate_version, policy_source=policy_source,
+        started_at=started_at, duration=duration, context=dict(context or {}),
+    )
+
+
+def exit_code(verdict: str) -> int:
+    """0 pass, 1 the policy failed, 3 a check could not complete."""
+    return EXIT_CODES[verdict]
