@@ -17,7 +17,7 @@ from pathlib import Path
 
 import gate
 from gate.checks.interface import CheckResult, ScanTarget
-from gate.checks.registry import available_checks, plugin_checks
+from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
 from gate.findings import Finding
@@ -53,7 +53,7 @@ class RunOptions:
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
     """``--policy FILE``, else ``ROOT/.gate.yml``, else the built-in default."""
-    plugins = tuple(plugin_checks())
+    plugins = tuple(available_checks())
     if explicit is not None:
         return load_policy(explicit, plugins)
     candidate = root / POLICY_FILE

@@ -15,8 +15,10 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import cast
 
 from gate.checks.interface import CheckError, CheckResult, ScanTarget
 from gate.checks.registry import load_check
@@ -69,11 +71,11 @@ def run_checks(jobs: list[CheckJob],
                on_done: Callable[[CheckResult], None] | None = None) -> dict[str, CheckResult]:
     """Run every job concurrently; return results by check name, in the jobs' order."""
     ctx = multiprocessing.get_context("spawn")
-    running: dict[Connection, tuple[CheckJob, multiprocessing.process.BaseProcess, float]] = {}
+    running: dict[Connection, tuple[CheckJob, BaseProcess, float]] = {}
     results: dict[str, CheckResult] = {}
     for job in jobs:
         reader, writer = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_worker, args=(job, writer), name=f"gate-{job.name}",
+        proc: BaseProcess = ctx.Process(target=_worker, args=(job, writer), name=f"gate-{job.name}",
                            daemon=True)
         proc.start()
         writer.close()
@@ -93,8 +95,8 @@ def run_checks(jobs: list[CheckJob],
         now = time.monotonic()
         next_deadline = min(start + job.timeout for job, _, start in running.values())
         ready = wait(list(running), timeout=max(0.0, next_deadline - now))
-        for reader in ready:
-            assert isinstance(reader, Connection)
+        for item in ready:
+            reader = cast(Connection, item)
             job, proc, start = running[reader]
             try:
                 message = reader.recv()
@@ -124,6 +126,4 @@ def run_checks(jobs: list[CheckJob],
 
 
 def _with_duration(result: CheckResult, duration: float) -> CheckResult:
-    from dataclasses import replace
-
     return replace(result, duration=duration)

@@ -23,12 +23,6 @@ exit codes:
 
 # One module per subcommand, registered explicitly (no discovery magic).
 SUBCOMMANDS = [run, init, policy]
-try:  # optional subcommands land with their own issues
-    from gate.cli import rules
-
-    SUBCOMMANDS.append(rules)
-except ImportError:  # pragma: no cover
-    pass
 
 
 def build_parser() -> argparse.ArgumentParser:

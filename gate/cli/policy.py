@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from gate.checks.registry import plugin_checks
+from gate.checks.registry import available_checks
 from gate.policy import load_policy, policy_model
 
 __all__ = ["policy_schema", "register", "run_schema", "run_validate"]
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_validate(args: argparse.Namespace) -> int:
     """Exit 0 and print the effective policy, or exit 2 with every problem."""
-    loaded = load_policy(args.file, tuple(plugin_checks()))
+    loaded = load_policy(args.file, tuple(available_checks()))
     effective = loaded.for_branch(args.branch)
     print(f"# {args.file}: valid" + (f" (effective for branch {args.branch})"
                                       if args.branch else ""))

@@ -136,12 +136,14 @@ def _index_lines(node: yaml.Node) -> tuple[dict[Key, int], list[PolicyProblem]]:
                     dotted = ".".join(str(p) for p in (*path, key))
                     duplicates.append(PolicyProblem(line, dotted, "duplicate key"))
                 seen.add(key)
-                lines[(*path, key)] = line
-                walk(value_node, (*path, key))
+                child = (*path, key)
+                lines[child] = line
+                walk(value_node, child)
         elif isinstance(n, yaml.SequenceNode):
             for index, item in enumerate(n.value):
-                lines[(*path, index)] = item.start_mark.line + 1
-                walk(item, (*path, index))
+                child = (*path, index)
+                lines[child] = item.start_mark.line + 1
+                walk(item, child)
 
     walk(node, ())
     return lines, duplicates
@@ -190,15 +192,17 @@ def _humanise(msg: str, value: Any) -> str:
 def _suggest(model: type[BaseModel], loc: Key) -> str | None:
     """The valid key closest to the unknown one, looked up in the model at that location."""
     current: Any = model
+    free_key = False  # the previous field was a dict: this part is a user-chosen key
     for part in loc[:-1]:
-        if isinstance(part, int):
+        if isinstance(part, int) or free_key:
+            free_key = False
             continue
-        fields = getattr(current, "model_fields", None)
-        if fields is None or part not in fields:
-            if current is not None and fields is None:
-                continue
+        fields = getattr(current, "model_fields", None) or {}
+        if part not in fields:
             return None
-        current = _model_of(fields[part].annotation)
+        annotation = fields[part].annotation
+        free_key = getattr(annotation, "__origin__", None) is dict
+        current = _model_of(annotation)
     fields = getattr(current, "model_fields", None) or {}
     names = [f.alias or name for name, f in fields.items()]
     matches = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)

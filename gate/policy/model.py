@@ -18,20 +18,20 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from gate.findings import Confidence, Severity
 
 __all__ = [
+    "BUILTIN_CHECK_POLICIES",
     "BranchOverride",
     "CheckPolicy",
+    "ChecksPolicy",
     "DependenciesPolicy",
     "IacPolicy",
     "InlineSuppressions",
     "Mode",
     "OnError",
+    "PluginCheckPolicy",
     "Policy",
     "SastPolicy",
     "SecretsPolicy",
     "Waiver",
-    "BUILTIN_CHECK_POLICIES",
-    "ChecksPolicy",
-    "PluginCheckPolicy",
     "parse_size",
     "policy_model",
 ]
@@ -248,6 +248,7 @@ def policy_model(plugin_checks: tuple[str, ...] = ()) -> type[Policy]:
     Built per run rather than with ``extra="allow"`` so that a typo under
     ``checks:`` is still an unknown-key error with a suggestion.
     """
+    plugin_checks = tuple(n for n in plugin_checks if n not in BUILTIN_CHECK_POLICIES)
     if not plugin_checks:
         return Policy
     fields: dict[str, Any] = {

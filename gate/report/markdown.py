@@ -15,7 +15,7 @@ from gate.result import CheckOutcome, RunResult, Verdict
 
 __all__ = ["MarkdownReporter", "render_markdown"]
 
-_ICON = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.ERROR: "⚠️", Verdict.SKIPPED: "➖"}
+_ICON = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.ERROR: "⚠️", Verdict.SKIPPED: "⚪"}
 _HEADLINE = {
     Verdict.PASS: "passed",
     Verdict.FAIL: "failed",

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from gate.report.interface import ReportError, Reporter
+from gate.report.interface import Reporter, ReportError
 from gate.result import RunResult
 
 __all__ = ["FORMATS", "get_reporter", "write_report"]

@@ -1,0 +1,79 @@
+"""The CLI: documented exit codes, no traceback for expected errors, subcommands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gate.cli.main import main
+from gate.cli.policy import policy_schema
+
+DOCS = Path(__file__).parents[2] / "docs"
+
+
+def gate(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gate", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_help_documents_exit_codes() -> None:
+    out = gate("--help").stdout
+    for line in ("0  pass", "1  the policy failed", "2  usage or configuration error",
+                 "3  a check could not complete"):
+        assert line in out
+
+
+def test_version() -> None:
+    assert gate("--version").stdout.startswith("gate ")
+
+
+def test_missing_path_is_exit_2(tmp_path: Path) -> None:
+    proc = gate("run", str(tmp_path / "nope"))
+    assert proc.returncode == 2
+    assert "path not found" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_flag_is_exit_2() -> None:
+    proc = gate("run", "--jobs", "zero")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert gate("run", "--report", "xml").returncode == 2
+    assert gate("run", "--report", "nope=out.txt").returncode == 2
+
+
+def test_invalid_policy_is_exit_2_with_file_line_key(tmp_path: Path) -> None:
+    (tmp_path / ".gate.yml").write_text("version: 1\nchecks:\n  secrets:\n    fail_onn: low\n")
+    proc = gate("run", str(tmp_path), "--checks", "iac")
+    assert proc.returncode == 2
+    assert ".gate.yml:4: checks.secrets.fail_onn: unknown key 'fail_onn' " \
+           "(did you mean 'fail_on'?)" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_init_then_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    assert main(["init", str(tmp_path)]) == 2  # refuses to overwrite
+    assert main(["policy", "validate", str(tmp_path / ".gate.yml")]) == 0
+    out = capsys.readouterr().out
+    assert "valid" in out and "fail_on: high" in out
+
+
+def test_validate_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "p.yml"
+    bad.write_text("fail_on: hgh\n")
+    assert main(["policy", "validate", str(bad)]) == 2
+    assert "p.yml:1: fail_on:" in capsys.readouterr().err
+
+
+def test_published_schema_matches_the_model() -> None:
+    committed = json.loads((DOCS / "gate-policy.schema.json").read_text())
+    assert committed == policy_schema(), "run: gate policy schema > docs/gate-policy.schema.json"
+
+
+def test_no_subcommand_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: gate" in capsys.readouterr().out
