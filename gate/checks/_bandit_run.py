@@ -1,0 +1,129 @@
+"""Driving bandit as a library: one :class:`BanditManager` run over absolute paths.
+
+Kept apart from the mapping to :class:`~gate.findings.Finding` so that the
+quirks of bandit's API (global plugin manager, logging used as an error
+channel, a progress bar tied to the log level) live in one place.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = ["BanditRun", "run_bandit", "skip_reason"]
+
+_TESTER_ERROR = re.compile(r"running: (?P<test>\S+) on file (?P<file>.+?) at line (?P<line>\d+)")
+
+
+@dataclass(frozen=True)
+class BanditRun:
+    """bandit's raw output for one batch: issues, skipped files, and rules that crashed."""
+
+    issues: tuple[Any, ...]
+    """``bandit.core.issue.Issue`` objects (untyped: bandit ships no type hints)."""
+    skipped: tuple[tuple[str, str], ...]
+    """(absolute path, bandit's reason) for files bandit could not scan."""
+    crashed: tuple[tuple[str, str, int], ...]
+    """(test name, absolute path, line) for each bandit test that raised on a node."""
+
+
+class _Collector(logging.Handler):
+    """Keeps the error records bandit logs, which is how it reports a test that crashed."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Store the record instead of printing it."""
+        self.records.append(record)
+
+
+@contextmanager
+def _captured_bandit_logs() -> Iterator[_Collector]:
+    """Silence bandit's loggers for the run and collect their errors.
+
+    bandit prints a progress bar when its logger is at INFO or below and logs
+    (rather than raises) when one of its tests crashes; neither should leak
+    into the gate's output, but a crash must not be lost either.
+    """
+    logger = logging.getLogger("bandit")
+    collector = _Collector()
+    saved = (logger.level, logger.propagate)
+    logger.addHandler(collector)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+
+
+def _crashes(records: Sequence[logging.LogRecord]) -> tuple[tuple[str, str, int], ...]:
+    """Pick the "internal error running <test> on file <f> at line <n>" records apart."""
+    crashed: list[tuple[str, str, int]] = []
+    for record in records:
+        if record.name != "bandit.core.tester":
+            continue  # per-file failures also reach the skipped list; nothing to add
+        match = _TESTER_ERROR.search(record.getMessage())
+        if match:
+            crashed.append((match["test"], match["file"], int(match["line"])))
+        else:
+            crashed.append(("unknown", "", 0))
+    return tuple(crashed)
+
+
+def run_bandit(paths: Sequence[str]) -> BanditRun:
+    """Run every bandit test over ``paths`` (absolute), with ``# nosec`` not honoured.
+
+    Raises whatever bandit raises when it cannot run at all; the caller turns
+    that into a :class:`~gate.checks.interface.CheckError`.
+    """
+    from bandit.core import config as b_config  # deferred: bandit loads plugins on import
+    from bandit.core import manager as b_manager
+
+    with _captured_bandit_logs() as collector:
+        manager = b_manager.BanditManager(
+            b_config.BanditConfig(), "file", quiet=True, ignore_nosec=True
+        )
+        # Set the list directly: discover_files() would prefix "./" relative to
+        # the process's working directory, which a worker must not depend on.
+        manager.files_list = sorted(set(paths))
+        manager.run_tests()
+        # ``results`` rather than get_issue_list(): the latter drops issues
+        # whose severity or confidence is UNDEFINED instead of reporting them.
+        issues = list(manager.results)
+        skipped = tuple((str(p), str(r)) for p, r in manager.get_skipped())
+    return BanditRun(tuple(issues), skipped, _crashes(collector.records))
+
+
+def _nul_line(data: bytes) -> int | None:
+    """The line of the first null byte (which Python refuses in source), if any."""
+    nul = data.find(b"\x00")
+    return data.count(b"\n", 0, nul) + 1 if nul >= 0 else None
+
+
+def skip_reason(path: Path, reason: str) -> tuple[str, int | None]:
+    """Turn bandit's terse skip reason into one a user can act on, with a line when known."""
+    if "syntax error" in reason:
+        try:
+            data = path.read_bytes()
+            ast.parse(data, filename=str(path))
+        except OSError as exc:
+            return f"bandit could not parse the file: {exc.strerror}", None
+        except SyntaxError as exc:  # the message only, never the offending source text
+            return f"bandit could not parse the file: {exc.msg}", exc.lineno or _nul_line(data)
+        except ValueError:  # null bytes, on Pythons that raise ValueError for them
+            return "bandit could not parse the file: it contains null bytes", _nul_line(data)
+        return "bandit could not parse the file (syntax error)", None
+    if "exception while scanning" in reason:
+        return "bandit crashed while scanning the file", None
+    return f"bandit could not read the file: {reason}", None

@@ -1,0 +1,216 @@
+"""The ``sast`` check: bandit over the repository's Python files.
+
+bandit runs as a library with ``# nosec`` *not* honoured: the markers are read
+back by :mod:`gate.checks._bandit_source` and attached to the findings as
+inline suppressions, so the policy (not the scanned code) decides what they
+are worth. Files bandit could not parse come back as :class:`NotScanned`:
+a file nobody looked at is not a pass.
+
+The core is :func:`scan_files`, a plain function over a list of files that
+returns picklable data, so that the pipeline can spread chunks of files over
+a process pool without knowing anything about bandit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+from gate.checks._bandit_run import BanditRun, run_bandit, skip_reason
+from gate.checks._bandit_source import PySource
+from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
+from gate.findings import (
+    Confidence,
+    Finding,
+    Location,
+    Severity,
+    Suppression,
+    content_fingerprint,
+    secret_fingerprint,
+)
+
+__all__ = ["SastCheck", "SastScan", "python_files", "scan_files"]
+
+CHECK = "sast"
+PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
+"""Hardcoded-password rules: bandit quotes the password in its message; we never do."""
+_REDACTED_MESSAGE = "Possible hardcoded password: '[REDACTED]'"
+_PASSWORD_LITERAL = re.compile(r"Possible hardcoded password: '(.*)'\Z", re.DOTALL)
+_SEVERITY = {"LOW": Severity.LOW, "MEDIUM": Severity.MEDIUM, "HIGH": Severity.HIGH}
+_CONFIDENCE = {"LOW": Confidence.LOW, "MEDIUM": Confidence.MEDIUM, "HIGH": Confidence.HIGH}
+
+
+@dataclass(frozen=True)
+class SastScan:
+    """What :func:`scan_files` found in one batch of files (picklable, no raw source)."""
+
+    findings: tuple[Finding, ...]
+    not_scanned: tuple[NotScanned, ...]
+    warnings: tuple[str, ...]
+
+
+def python_files(files: Sequence[str]) -> tuple[str, ...]:
+    """The files this check handles: ``.py`` sources (stubs hold no executable code)."""
+    return tuple(f for f in files if f.endswith(".py"))
+
+
+@functools.lru_cache(maxsize=256)
+def _help_url(rule_id: str) -> str | None:
+    """bandit's documentation page for the rule, or ``None`` for rules it does not document."""
+    try:
+        from bandit.core import docs_utils
+
+        url = docs_utils.get_url(rule_id)
+    except Exception:  # a third-party plugin without docs must not sink the scan
+        return None
+    return str(url) if url else None
+
+
+def _normalised(text: str) -> str:
+    """Whitespace-collapsed text, to group identical flagged lines (as the fingerprint does)."""
+    return " ".join(text.split())
+
+
+def _suppression(source: PySource, issue: Any, path: str, rule_id: str) -> Suppression | None:
+    """The first marker, on the reported line then the rest of the node, that covers the rule.
+
+    Looking over the node's whole line range is bandit's own ``# nosec`` rule
+    (a multi-line call is suppressed from its closing line, say). For the
+    password rules, the literal is redacted from the marker's reason too.
+    """
+    lineno = int(issue.lineno or 0)
+    others = [int(n) for n in (issue.linerange or []) if int(n) != lineno]
+    for line in [lineno, *others]:
+        marker = source.marker(line)
+        if marker is None or not marker.applies_to(rule_id):
+            continue
+        found = marker.suppression(path, line)
+        literal = _PASSWORD_LITERAL.match(str(issue.text)) if rule_id in PASSWORD_RULES else None
+        if found.reason and literal and literal.group(1):
+            found = replace(found, reason=found.reason.replace(literal.group(1), "[REDACTED]"))
+        return found
+    return None
+
+
+def _file_findings(path: str, source: PySource, issues: Sequence[Any]) -> list[Finding]:
+    """Map one file's bandit issues to findings, with collision-free fingerprints.
+
+    The fingerprint hashes the flagged line's code (comment stripped, whitespace
+    normalised) plus, from the second one on, the occurrence ordinal among
+    identical flagged lines for the same rule in the file.
+    """
+    ordinals: dict[tuple[str, str], int] = defaultdict(int)
+    findings: list[Finding] = []
+    for issue in sorted(issues, key=lambda i: (int(i.lineno or 0), int(i.col_offset or 0))):
+        rule_id = str(issue.test_id)
+        lineno = int(issue.lineno or 0)
+        content = _normalised(source.code(lineno))
+        ordinal = ordinals[(rule_id, content)]
+        ordinals[(rule_id, content)] += 1
+        material = content if ordinal == 0 else f"{content}\x00{ordinal}"
+        if rule_id in PASSWORD_RULES:
+            message = _REDACTED_MESSAGE
+            fingerprint = secret_fingerprint(CHECK, rule_id, path, material)
+        else:
+            message = str(issue.text)
+            fingerprint = content_fingerprint(CHECK, rule_id, path, material)
+        cwe_id = int(getattr(issue.cwe, "id", 0) or 0)
+        findings.append(Finding(
+            check=CHECK,
+            rule_id=rule_id,
+            severity=_SEVERITY.get(str(issue.severity), Severity.INFO),
+            message=message,
+            location=Location(path, lineno or None, lineno or None),
+            fingerprint=fingerprint,
+            title=str(issue.test) or None,
+            confidence=_CONFIDENCE.get(str(issue.confidence)),
+            help_url=_help_url(rule_id),
+            cwe=(f"CWE-{cwe_id}",) if cwe_id else (),
+            suppression=_suppression(source, issue, path, rule_id),
+            extra=(("test_name", str(issue.test)),),
+        ))
+    return findings
+
+
+def _to_scan(base: Path, files: Sequence[str], run: BanditRun) -> SastScan:
+    """Map a bandit run (absolute paths) back onto repo-relative findings and skips."""
+    relative = {str(base / f): f for f in files}
+    not_scanned: list[NotScanned] = []
+    for abs_path, reason in run.skipped:
+        why, line = skip_reason(Path(abs_path), reason)
+        not_scanned.append(NotScanned(relative.get(abs_path, abs_path), why, line))
+    by_file: dict[str, list[Any]] = defaultdict(list)
+    for issue in run.issues:
+        by_file[str(issue.fname)].append(issue)
+    findings: list[Finding] = []
+    warnings: list[str] = []
+    for abs_path, issues in sorted(by_file.items()):
+        path = relative.get(abs_path, abs_path)
+        try:
+            source = PySource.read(Path(abs_path))
+        except OSError as exc:  # gone since bandit read it: keep the findings, lose the markers
+            source = PySource((), {})
+            warnings.append(f"could not re-read {path} ({exc.strerror}): its findings have "
+                            "no inline suppressions and weaker fingerprints")
+        findings.extend(_file_findings(path, source, issues))
+    for test, abs_path, line in run.crashed:
+        where = f"{relative.get(abs_path, abs_path)}:{line}" if abs_path else "a file"
+        warnings.append(f"bandit test {test} crashed on {where}; "
+                        "its findings for that file may be incomplete")
+    return SastScan(tuple(findings), tuple(not_scanned), tuple(warnings))
+
+
+def scan_files(root: Path, files: Sequence[str]) -> SastScan:
+    """Run bandit over ``files`` (repo-relative ``.py`` paths under ``root``).
+
+    Raises :class:`CheckError` when bandit itself fails; a file it cannot
+    scan is a :class:`NotScanned`, never an error and never a silent pass.
+    """
+    if not files:
+        return SastScan((), (), ())
+    base = root.absolute()
+    try:
+        run = run_bandit([str(base / f) for f in files])
+    except Exception as exc:
+        raise CheckError(f"bandit failed to run: {type(exc).__name__}: {exc}") from exc
+    return _to_scan(base, files, run)
+
+
+class SastCheck(Check):
+    """Static analysis of Python code with bandit."""
+
+    name: ClassVar[str] = CHECK
+    tool: ClassVar[str] = "bandit"
+    description: ClassVar[str] = "Python static analysis (bandit); # nosec is reported, not obeyed"
+
+    def tool_version(self) -> str:
+        """bandit's version; raises :class:`CheckError` when bandit is not importable."""
+        try:
+            import bandit
+        except ImportError as exc:
+            raise CheckError(f"bandit is not installed: {exc}") from exc
+        return str(bandit.__version__)
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        """Scan the target's Python files with bandit."""
+        started = time.monotonic()
+        version = self.tool_version()
+        files = python_files(target.files)
+        scan = scan_files(target.root, files)
+        skipped = {n.path for n in scan.not_scanned}
+        return CheckResult(
+            check=self.name,
+            tool=self.tool,
+            tool_version=version,
+            findings=scan.findings,
+            not_scanned=scan.not_scanned,
+            warnings=scan.warnings,
+            duration=time.monotonic() - started,
+            files_scanned=sum(1 for f in files if f not in skipped),
+        )

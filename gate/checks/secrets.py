@@ -1,0 +1,212 @@
+"""The ``secrets`` check: detect-secrets over every text file, values redacted at the source.
+
+detect-secrets runs with its default plugins and filters, minus two: the
+allowlist filter (``pragma: allowlist secret`` findings are reported as
+inline suppressions, for the policy to judge) and network verification
+(never enabled: the gate does not send a found credential anywhere).
+
+The raw value lives only inside :func:`scan_files`: it is fingerprinted with
+the keyed, slow :func:`~gate.findings.secret_fingerprint` and dropped. No
+:class:`~gate.findings.Finding`, message, exception or log line carries it,
+nor detect-secrets' unsalted SHA-1 ``hashed_secret``.
+"""
+
+from __future__ import annotations
+
+import locale
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from gate.checks._secrets_lines import inline_suppression, materials, split_lines
+from gate.checks._secrets_rules import cwe_for, rank, severity_for
+from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
+from gate.findings import Finding, Location, secret_fingerprint
+
+__all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
+
+CHECK = "secrets"
+_ALLOWLIST_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
+_VERIFY_FILTER = "detect_secrets.filters.common.is_ignored_due_to_verification_policies"
+_REPLACED_FILTERS = {
+    "detect_secrets.filters.heuristic.is_indirect_reference":
+        "gate.checks._secrets_lines.is_indirect_reference",
+}
+_FIX = "Remove it from the repository and its history, rotate it, and load it at run time."
+
+
+@dataclass(frozen=True)
+class SecretsScan:
+    """What :func:`scan_files` found in one batch of files (picklable, no secret values)."""
+
+    findings: tuple[Finding, ...]
+    not_scanned: tuple[NotScanned, ...]
+
+
+@contextmanager
+def _detect_secrets() -> Iterator[dict[str, Any]]:
+    """detect-secrets configured for the gate; yields its plugins by secret type.
+
+    Default plugins and filters, except: no allowlist filter (the pragma is
+    reported instead), no verification filter (no network), and an
+    indirect-reference filter that does not mistake ``gate:ignore[...]`` for code.
+
+    Settings are process-global in detect-secrets; ``transient_settings``
+    restores the previous ones on the way out.
+    """
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.settings import Settings, get_filters, get_plugins, transient_settings
+
+    classes: list[type[Any]] = list(get_mapping_from_secret_type_to_class().values())
+    plugins = [{"name": cls.__name__} for cls in classes]
+    filters = [{"path": _REPLACED_FILTERS.get(path, path)} for path in sorted(Settings().filters)
+               if path not in {_ALLOWLIST_FILTER, _VERIFY_FILTER}]
+    with transient_settings({"plugins_used": plugins, "filters_used": filters}) as settings:
+        if _VERIFY_FILTER in settings.filters:  # pragma: no cover - a guard, not a branch
+            raise CheckError("detect-secrets would verify secrets over the network; refusing")
+        # detect-secrets only logs a filter it cannot import, then scans without it
+        missing = {f["path"] for f in filters} - {f.path for f in get_filters()}
+        if missing:
+            raise CheckError(f"detect-secrets could not load filters: {', '.join(sorted(missing))}")
+        yield {plugin.secret_type: plugin for plugin in get_plugins()}
+
+
+def _skipped_by_name(path: str) -> bool:
+    """Whether detect-secrets skips the file by its name alone (an image, a lock file...).
+
+    Such a file is detect-secrets' deliberate choice, not a file it failed on.
+    """
+    from detect_secrets.core.scan import get_filters_with_parameter
+
+    return any(bool(f(filename=path)) for f in get_filters_with_parameter("filename")
+               if f.injectable_variables == {"filename"})
+
+
+def _read(path: Path, rel: str, encoding: str) -> tuple[str, ...] | NotScanned | None:
+    """The file's lines decoded as detect-secrets will decode them, or why it cannot be.
+
+    detect-secrets silently skips a file it cannot decode; the gate reports
+    it, unless detect-secrets skips that file by name anyway (``None``).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return NotScanned(rel, f"could not read the file: {exc.strerror or type(exc).__name__}")
+    try:
+        return split_lines(data.decode(encoding))
+    except (UnicodeDecodeError, LookupError) as exc:
+        if _skipped_by_name(str(path)):
+            return None
+        start = exc.start if isinstance(exc, UnicodeDecodeError) else 0
+        return NotScanned(rel, f"not {encoding} text (detect-secrets skips such files)",
+                          data.count(b"\n", 0, start) + 1)
+
+
+def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
+              encoding: str) -> list[Finding] | NotScanned:
+    """Scan one file; the raw values stay in this frame and are gone when it returns."""
+    from detect_secrets.core.scan import scan_file
+
+    lines = _read(base / rel, rel, encoding)
+    if lines is None or isinstance(lines, NotScanned):
+        return lines or []
+    # scan.scan_file rather than SecretsCollection: the collection keeps one
+    # secret per (file, hash, type), hiding its other occurrences.
+    hits: dict[tuple[int, str], list[str]] = defaultdict(list)
+    on_line: dict[int, set[str]] = defaultdict(set)  # raw values, to redact from comments
+    for secret in scan_file(str(base / rel)):
+        number, value = int(secret.line_number), secret.secret_value or ""
+        secret.secret_value = None
+        on_line[number].add(value)
+        for material in materials(secret.type, value, lines, number, plugins.get(secret.type)):
+            hits[(number, material)].append(str(secret.type))
+            on_line[number].add(material)
+    ordinals: dict[tuple[str, str], int] = defaultdict(int)
+    findings: list[Finding] = []
+    for (number, material), types in sorted(hits.items()):
+        types = sorted(set(types), key=lambda t: (*(-r for r in rank(t)), t))  # deterministic
+        kind = types[0]
+        ordinal = ordinals[(kind, material)]
+        ordinals[(kind, material)] += 1
+        fingerprint = secret_fingerprint(CHECK, kind, rel,
+                                         material if ordinal == 0 else f"{material}\x00{ordinal}")
+        findings.append(Finding(
+            check=CHECK, rule_id=kind, severity=severity_for(kind), message=f"{kind} found",
+            location=Location(rel, number, number), fingerprint=fingerprint, title=kind,
+            cwe=cwe_for(kind), fix=_FIX,
+            suppression=inline_suppression(rel, lines, number, kind, on_line[number]),
+            extra=(("also_detected_as", ", ".join(types[1:])),) if len(types) > 1 else (),
+        ))
+    hits.clear()
+    on_line.clear()
+    return findings
+
+
+def _scan_guarded(base: Path, rel: str, plugins: dict[str, Any],
+                  encoding: str) -> list[Finding] | NotScanned:
+    """:func:`_scan_one`, with a crash on one file turned into a :class:`NotScanned` for it."""
+    try:
+        return _scan_one(base, rel, plugins, encoding)
+    except Exception as exc:  # its message could quote the line: keep only the type
+        return NotScanned(rel, f"detect-secrets failed on this file ({type(exc).__name__})")
+
+
+def scan_files(root: Path, files: Sequence[str]) -> SecretsScan:
+    """Scan ``files`` (repo-relative paths under ``root``) for secrets.
+
+    A file that cannot be read, decoded or scanned is a :class:`NotScanned`
+    (its reason never quotes the file); :class:`CheckError` when
+    detect-secrets cannot be set up at all.
+    """
+    base = root.absolute()
+    encoding = locale.getpreferredencoding(False)  # what detect-secrets' open() will use
+    findings: list[Finding] = []
+    not_scanned: list[NotScanned] = []
+    try:
+        with _detect_secrets() as plugins:
+            for rel in files:
+                outcome = _scan_guarded(base, rel, plugins, encoding)
+                if isinstance(outcome, NotScanned):
+                    not_scanned.append(outcome)
+                else:
+                    findings.extend(outcome)
+    except CheckError:
+        raise
+    except Exception as exc:  # per-file failures are caught below: this is detect-secrets itself
+        raise CheckError(f"detect-secrets could not run: {type(exc).__name__}: {exc}") from exc
+    return SecretsScan(tuple(findings), tuple(not_scanned))
+
+
+class SecretsCheck(Check):
+    """Hard-coded secrets in any text file, with detect-secrets."""
+
+    name: ClassVar[str] = CHECK
+    tool: ClassVar[str] = "detect-secrets"
+    description: ClassVar[str] = "Hard-coded secrets (detect-secrets); values never leave the scan"
+
+    def tool_version(self) -> str:
+        """detect-secrets' version; raises :class:`CheckError` when it is not importable."""
+        try:
+            from detect_secrets.__version__ import VERSION
+        except ImportError as exc:
+            raise CheckError(f"detect-secrets is not installed: {exc}") from exc
+        return str(VERSION)
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        """Scan every file of the target; detect-secrets decides per file what it understands."""
+        started = time.monotonic()
+        version = self.tool_version()
+        scan = scan_files(target.root, target.files)
+        return CheckResult(
+            check=self.name,
+            tool=self.tool,
+            tool_version=version,
+            findings=scan.findings,
+            not_scanned=scan.not_scanned,
+            duration=time.monotonic() - started,
+            files_scanned=len(target.files) - len(scan.not_scanned),
+        )
