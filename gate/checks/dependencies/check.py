@@ -1,0 +1,118 @@
+"""The ``dependencies`` check: known vulnerabilities in pinned Python dependencies.
+
+It reads manifests as data (never installs or builds the project, whose
+``setup.py`` is untrusted code) and asks a pip-audit vulnerability service
+about each exact pin: an offline OSV database when the policy gives
+``vuln_db``, else PyPI's JSON API, pip-audit's default.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pip_audit
+
+from gate.checks.dependencies.audit import AuditOutcome, audit, pypi_service
+from gate.checks.dependencies.manifests import (
+    ManifestKind,
+    discover_manifests,
+    read_manifests,
+    select_manifests,
+)
+from gate.checks.dependencies.model import VulnerabilityServiceError
+from gate.checks.dependencies.offline import OfflineOsvService, cached_database
+from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
+
+__all__ = ["DependenciesCheck"]
+
+ServiceFactory = Callable[[float | None], Any]
+"""Builds the online service from the per-check timeout (tests pass a loopback one)."""
+
+
+def _patterns(options: dict[str, Any]) -> list[str] | None:
+    """The policy's ``files`` option: ``None`` (discover) or a list of paths/globs.
+
+    Absent and empty both mean "discover": the policy model's default is ``[]``.
+    """
+    value = options.get("files")
+    if not value:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip()
+                                                       for v in value):
+        raise CheckError("dependencies: option 'files' must be a list of paths or globs")
+    return [v.strip() for v in value]
+
+
+class DependenciesCheck(Check):
+    """Audits pinned dependencies in requirements files, pyproject.toml and lock files."""
+
+    name = "dependencies"
+    tool = "pip-audit"
+    description = "known vulnerabilities (OSV/PyPI advisories) in pinned Python dependencies"
+
+    def __init__(self, online_service: ServiceFactory | None = None) -> None:
+        """``online_service`` replaces pip-audit's ``PyPIService`` (for tests and mirrors)."""
+        self._online_service = online_service or pypi_service
+
+    def tool_version(self) -> str:
+        """pip-audit's version: its service layer is what answers the queries."""
+        return str(pip_audit.__version__)
+
+    def _manifests(self, target: ScanTarget
+                   ) -> tuple[Sequence[tuple[str, ManifestKind]], list[NotScanned]]:
+        """Manifests from the policy's ``files`` option, else discovered by name."""
+        patterns = _patterns(target.options)
+        if patterns is None:
+            return discover_manifests(target.files), []
+        return select_manifests(target.root, target.files, patterns)
+
+    def _service(self, target: ScanTarget) -> tuple[Any, list[str]]:
+        """The vulnerability service for this run, and warnings about it."""
+        if target.vuln_db is None:
+            return self._online_service(target.timeout), []
+        database = cached_database(target.vuln_db)
+        stats = database.stats
+        warnings = []
+        if stats.unreadable:
+            example = f" (first: {stats.problems[0]})" if stats.problems else ""
+            warnings.append(f"offline vulnerability database: {stats.unreadable} unreadable "
+                            f"file(s) skipped{example}")
+        return OfflineOsvService(database), warnings
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        """Read the manifests, audit every exact pin, report the rest as not audited."""
+        started = time.monotonic()
+        if target.vuln_db is not None and not target.vuln_db.exists():
+            raise VulnerabilityServiceError(
+                f"vulnerability database {target.vuln_db} does not exist")
+        manifests, unmatched = self._manifests(target)
+        scan = read_manifests(target.root, manifests)
+        warnings: list[str] = []
+        outcome = AuditOutcome()
+        if scan.pins:
+            service, warnings = self._service(target)
+            try:
+                outcome = audit(service, scan.pins)
+            except VulnerabilityServiceError as exc:
+                if target.vuln_db is not None:
+                    raise
+                raise VulnerabilityServiceError(
+                    f"{exc}. Without vulnerability data the check cannot pass: allow HTTPS to "
+                    "pypi.org, or set vuln_db to an offline OSV database") from exc
+        elif not manifests:
+            warnings.append("no dependency manifest found (requirements*.txt, pyproject.toml, "
+                            "pylock.toml, poetry.lock, uv.lock)")
+        return CheckResult(
+            check=self.name,
+            tool=self.tool,
+            tool_version=self.tool_version(),
+            findings=outcome.findings,
+            not_scanned=(*unmatched, *scan.not_scanned, *outcome.not_scanned),
+            warnings=tuple(warnings),
+            duration=time.monotonic() - started,
+            files_scanned=len(scan.files_read),
+        )
