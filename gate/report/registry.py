@@ -16,6 +16,12 @@ FORMATS: dict[str, str] = {
     "text": "gate.report.text:TextReporter",
     "json": "gate.report.json:JsonReporter",
     "markdown": "gate.report.markdown:MarkdownReporter",
+    "sarif": "gate.report.sarif:SarifReporter",
+    "junit": "gate.report.junit:JunitReporter",
+    "gitlab-sast": "gate.report.gitlab:GitlabSastReporter",
+    "gitlab-secrets": "gate.report.gitlab:GitlabSecretsReporter",
+    "gitlab-dependencies": "gate.report.gitlab:GitlabDependenciesReporter",
+    "codequality": "gate.report.codequality:CodeQualityReporter",
 }
 
 
