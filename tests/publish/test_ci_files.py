@@ -12,6 +12,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,8 @@ def test_docs_workflows_pin_actions_and_keep_expressions_out_of_scripts() -> Non
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
+    beside = Path(sys.executable).parent / name  # the active venv, activated or not
+    path = str(beside) if beside.exists() else shutil.which(name)
     if path is None:
         pytest.skip(f"{name} is not installed (CI installs it)")
     return path
