@@ -1,0 +1,60 @@
+"""The ``iac`` check: the gate's own IaC rule engine behind the common check interface."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from gate import __version__
+from gate.checks.iac.engine import evaluate_units
+from gate.checks.iac.interface import Framework
+from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units
+from gate.checks.iac.registry import RULES
+from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
+
+__all__ = ["IacCheck", "parse_frameworks"]
+
+
+def parse_frameworks(value: Any) -> frozenset[Framework]:
+    """The ``frameworks`` option: a list of framework names; absent means all of them."""
+    if value is None:
+        return frozenset(Framework)
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise CheckError("iac option 'frameworks' must be a list of framework names")
+    chosen = set()
+    for name in value:
+        try:
+            chosen.add(Framework(str(name).strip().lower()))
+        except ValueError:
+            names = ", ".join(f.value for f in Framework)
+            raise CheckError(f"unknown iac framework {name!r} (expected: {names})") from None
+    return frozenset(chosen)
+
+
+class IacCheck(Check):
+    """CloudFormation, Terraform, Kubernetes, Dockerfile and CI pipeline rules, in-process."""
+
+    name = "iac"
+    tool = "gate-iac"
+    description = "Infrastructure-as-code rules (CloudFormation, Terraform, Kubernetes, CI)"
+
+    def tool_version(self) -> str:
+        """The rules ship with gate, so gate's version is the tool version."""
+        return __version__
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        """Parse the target's IaC files once and evaluate every registered rule."""
+        started = time.monotonic()
+        frameworks = parse_frameworks(target.options.get("frameworks"))
+        max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
+            raise CheckError("iac option 'max_file_bytes' must be a positive integer")
+        loaded = load_units(target.root, target.files, frameworks, max_bytes)
+        result = evaluate_units(loaded.units, RULES)
+        return CheckResult(
+            check=self.name, tool=self.tool, tool_version=self.tool_version(),
+            findings=result.findings, not_scanned=loaded.not_scanned,
+            errors=result.errors, warnings=result.warnings,
+            duration=time.monotonic() - started, files_scanned=loaded.files_scanned,
+        )

@@ -1,0 +1,125 @@
+"""Generates ``docs/rules.md`` and the ``gate rules`` listing from the one rule registry.
+
+A test compares the committed ``docs/rules.md`` with :func:`rules_markdown`, so
+documentation and code cannot drift apart. Deliberate differences from
+Checkov are kept here, beside the rules they explain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from gate.checks.iac.interface import Practice, Rule
+from gate.checks.iac.registry import RULES
+
+__all__ = ["DIFFERENCES", "rule_record", "rules_markdown"]
+
+DIFFERENCES: dict[str, str] = {
+    "GATE-AWS-S3-001": "Checkov 3.x passes buckets with no encryption configuration (S3 has "
+    "applied SSE-S3 by default since 2023); gate asks for the encryption to be declared.",
+    "GATE-AWS-CF-002": "`http-only` and `match-viewer` origins fail; CKV2_AWS_72 did not flag "
+    "either in our agreement templates.",
+    "GATE-K8S-005": "A container `runAsUser: 0` overriding a pod-level `runAsNonRoot: true` "
+    "fails (contradictory and root); Checkov passes it.",
+    "GATE-AWS-S3-002": "Checkov splits the four settings over CKV_AWS_53..56 (on the "
+    "`aws_s3_bucket_public_access_block` resource in Terraform) and CKV2_AWS_6; gate reports "
+    "once, on the bucket, naming the settings that are off. An account-level "
+    "`aws_s3_account_public_access_block` in the module satisfies the rule.",
+    "GATE-AWS-S3-005": "Buckets that receive other buckets' access logs (a logging target, or "
+    "`AccessControl: LogDeliveryWrite`) are exempt: logging a log bucket loops. Checkov flags them.",
+    "GATE-AWS-EC2-002": "Rules with protocol `-1` open every port, so they also count as SSH/RDP "
+    "open (as in Checkov) besides GATE-AWS-EC2-004.",
+    "GATE-AWS-IAM-001": "Only `Action: *` on `Resource: *`; `*` on specific resources is "
+    "GATE-AWS-IAM-002. Terraform policies built from `aws_iam_policy_document` are judged on the "
+    "data source only.",
+    "GATE-AWS-IAM-002": "Broader than CKV_AWS_63/49 (`Action: *` only): `service:*` on "
+    "`Resource: *` also fails; `Action: *` on `Resource: *` is left to GATE-AWS-IAM-001.",
+    "GATE-AWS-SQS-001": "SSE-SQS is on by default for new queues; the rule asks for the "
+    "encryption to be stated (KmsMasterKeyId or SqsManagedSseEnabled: true).",
+    "GATE-AWS-DDB-001": "DynamoDB always encrypts with an AWS-owned key; the rule asks for KMS "
+    "(SSEEnabled), hence low severity.",
+    "GATE-DOCKER-002": "Only `ADD` of a URL without `--checksum` fails; CKV_DOCKER_4 flags every "
+    "`ADD`, including local archives.",
+    "GATE-GHA-003": "Any `${{ github.event.* }}` (and `github.head_ref`) in `run:` fails, except "
+    "numeric ids and SHAs; CKV_GHA_2 checks a fixed list of fields.",
+    "GATE-GHA-004": "Job-level `permissions: write-all` fails too; CKV2_GHA_1 checks the top level.",
+    "GATE-K8S-002": "Any hostPath volume fails; CKV_K8S_27 only flags the Docker socket.",
+    "GATE-K8S-004": "CPU and memory limits in one rule (Checkov: CKV_K8S_11 and CKV_K8S_13).",
+}
+"""Deliberate differences from the aliased Checkov checks, by rule id."""
+
+
+def rule_record(rule: Rule) -> dict[str, Any]:
+    """The rule as plain data (``gate rules --format json``)."""
+    return {
+        "id": rule.id,
+        "title": rule.title,
+        "severity": rule.severity.label,
+        "practice": rule.practice.value,
+        "frameworks": [f.value for f in rule.frameworks()],
+        "aliases": list(rule.aliases),
+        "rationale": rule.rationale,
+        "fix": rule.fix,
+        "resource_types": {f.value: sorted(t) for f, t in rule.resource_types.items()},
+    }
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def rules_markdown(rules: Sequence[Rule] = RULES) -> str:
+    """The full text of ``docs/rules.md``."""
+    out = [
+        "# IaC rules",
+        "",
+        "Generated from `gate/checks/iac/registry.py` by `gate rules --format markdown`; "
+        "do not edit by hand (a test checks this file against the registry).",
+        "",
+        "Suppress a finding inline with `# gate:ignore[RULE-ID] reason` on the resource's line "
+        "or the line above (YAML, HCL, Dockerfile), or in CloudFormation with "
+        "`Metadata: {gate: {ignore: [{id: RULE-ID, reason: ...}]}}`. Checkov ids in aliases are "
+        "accepted in these markers too. Suppressions are reported, not dropped; the policy "
+        "decides whether they count.",
+        "",
+        "| id | severity | practice | title | Checkov |",
+        "|---|---|---|---|---|",
+    ]
+    for rule in rules:
+        out.append(f"| [{rule.id}](#{rule.id.lower()}) | {rule.severity.label} | "
+                   f"{rule.practice.value} | {_cell(rule.title)} | "
+                   f"{', '.join(rule.aliases) or '-'} |")
+    for practice in Practice:
+        members = [r for r in rules if r.practice is practice]
+        if not members:
+            continue
+        out += ["", f"## {practice.value[0].upper()}{practice.value[1:]}"]
+        for rule in members:
+            types = "; ".join(f"{f.value}: {', '.join(f'`{t}`' for t in sorted(ts))}"
+                              for f, ts in rule.resource_types.items())
+            out += [
+                "",
+                f'<a id="{rule.id.lower()}"></a>',
+                f"### {rule.id}: {rule.title}",
+                "",
+                f"- **Severity:** {rule.severity.label}",
+                f"- **Frameworks:** {', '.join(f.value for f in rule.frameworks())}",
+                f"- **Resources:** {types}",
+                f"- **Checkov:** {', '.join(rule.aliases) or 'none'}",
+                f"- **Why:** {rule.rationale}",
+                f"- **Fix:** {rule.fix}",
+            ]
+            if rule.id in DIFFERENCES:
+                out.append(f"- **Differs from Checkov:** {DIFFERENCES[rule.id]}")
+    out += [
+        "",
+        "## Unknown values",
+        "",
+        "Values the engine cannot know from the files alone (a Terraform variable without a "
+        "default, a computed attribute, a CloudFormation `!If` or parameter without default) "
+        "never count as a pass or a fail: the rule reports them as a warning of the check "
+        "(\"not evaluated\"), with file and line.",
+        "",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,104 @@
+"""Runs rules over parsed units and turns their outcomes into findings.
+
+Rules are dispatched by (framework, resource type), so each resource meets
+only the rules that apply to it. A :class:`Violation` becomes a
+:class:`~gate.findings.Finding` with its inline suppression attached (kept as
+data for triage to judge); an :class:`Undetermined` becomes a warning, since
+an unknown value is neither a pass nor a fail.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from gate.checks.iac.interface import Framework, Resource, Rule, Undetermined, Unit, Violation
+from gate.findings import Finding, Location, Suppression, content_fingerprint
+
+__all__ = ["CHECK_NAME", "Evaluation", "evaluate_units", "help_url", "make_finding"]
+
+CHECK_NAME = "iac"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Findings, warnings (undetermined rules) and errors (a rule that crashed)."""
+
+    findings: tuple[Finding, ...]
+    warnings: tuple[str, ...]
+    errors: tuple[str, ...]
+
+
+def help_url(rule_id: str) -> str:
+    """The rule's anchor in the generated ``docs/rules.md``."""
+    return f"docs/rules.md#{rule_id.lower()}"
+
+
+def _suppression(rule: type[Rule] | Rule, res: Resource, line: int) -> Suppression | None:
+    ids = {rule.id, *rule.aliases}
+    near = {res.start_line - 1, res.start_line, line - 1, line}
+    for ignore in res.ignores:
+        if not ids.intersection(ignore.rule_ids):
+            continue
+        if ignore.line is None:
+            source = f"{res.path}: Metadata of {res.address}"
+        elif ignore.line in near:
+            source = f"{res.path}:{ignore.line}"
+        else:
+            continue
+        return Suppression(kind="inline", reason=ignore.reason, source=source,
+                           rules=ignore.rule_ids)
+    return None
+
+
+def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
+    """One finding: message names the resource, location is the attribute or the resource."""
+    if violation.at:
+        line = res.line_of(violation.at)
+        end = line
+    else:
+        line, end = res.start_line, res.end_line
+    content = res.address + (f"#{violation.key}" if violation.key else "")
+    return Finding(
+        check=CHECK_NAME,
+        rule_id=rule.id,
+        severity=rule.severity,
+        message=f'{res.type} "{res.name}" {violation.detail}',
+        location=Location(res.path, line, max(end, line)),
+        fingerprint=content_fingerprint(CHECK_NAME, rule.id, res.path, content),
+        title=rule.title,
+        help_url=help_url(rule.id),
+        aliases=rule.aliases,
+        fix=rule.fix,
+        suppression=_suppression(rule, res, line),
+        extra=(("resource", res.address), ("framework", res.framework.value)),
+    )
+
+
+def evaluate_units(units: Iterable[Unit], rules: Sequence[Rule]) -> Evaluation:
+    """Evaluate every rule on every resource it applies to."""
+    by_type: dict[tuple[Framework, str], list[Rule]] = defaultdict(list)
+    for rule in rules:
+        for framework, types in rule.resource_types.items():
+            for rtype in types:
+                by_type[(framework, rtype)].append(rule)
+    findings: list[Finding] = []
+    warnings: list[str] = []
+    errors: list[str] = []
+    for unit in units:
+        for res in unit.resources:
+            for rule in by_type.get((res.framework, res.type), ()):
+                try:
+                    outcomes = list(rule.evaluate(res, unit))
+                except Exception as exc:  # a rule bug must not pass silently or crash the run
+                    errors.append(f"{rule.id} crashed on {res.path} {res.address}: {exc!r}")
+                    continue
+                for outcome in outcomes:
+                    if isinstance(outcome, Violation):
+                        findings.append(make_finding(rule, res, outcome))
+                    elif isinstance(outcome, Undetermined):
+                        line = res.line_of(outcome.at) if outcome.at else res.start_line
+                        warnings.append(f"{res.path}:{line}: {rule.id} not evaluated for "
+                                        f"{res.address}: {outcome.detail}")
+    return Evaluation(tuple(findings), tuple(warnings), tuple(errors))

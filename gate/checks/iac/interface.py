@@ -1,0 +1,213 @@
+"""The IaC engine's vocabulary: frameworks, practices, resources, rules and outcomes.
+
+Parsers turn files into :class:`Resource` objects grouped in a :class:`Unit` (a
+CloudFormation template, a Terraform module directory, a Dockerfile...); rules
+look at one resource at a time, with the unit at hand to follow references
+(a bucket's split-out encryption resource, a WAF association). Nothing here
+knows about findings: :mod:`gate.checks.iac.engine` turns outcomes into them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar
+
+from gate.findings import Severity
+
+__all__ = [
+    "AttrPath",
+    "Framework",
+    "IacError",
+    "InlineIgnore",
+    "Outcome",
+    "ParseError",
+    "Practice",
+    "Resource",
+    "Rule",
+    "Undetermined",
+    "Unit",
+    "Unknown",
+    "Violation",
+]
+
+AttrPath = tuple[str | int, ...]
+"""A path into a resource's properties: keys for mappings, indexes for lists."""
+
+
+class IacError(Exception):
+    """Base error of the IaC engine."""
+
+
+class ParseError(IacError):
+    """A file could not be turned into resources; becomes a ``NotScanned`` with the line."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+
+
+class Framework(str, Enum):
+    """The file formats the engine understands (values are the policy's ``frameworks`` names)."""
+
+    CLOUDFORMATION = "cloudformation"
+    TERRAFORM = "terraform"
+    KUBERNETES = "kubernetes"
+    DOCKERFILE = "dockerfile"
+    GITHUB_ACTIONS = "github-actions"
+    GITLAB_CI = "gitlab-ci"
+
+
+class Practice(str, Enum):
+    """The rows of the team's IaC practice list (DESIGN.md); every rule serves exactly one."""
+
+    ENCRYPTION_AT_REST = "encryption at rest"
+    ENCRYPTION_IN_FLIGHT = "encryption in flight"
+    LEAST_PRIVILEGE = "least privilege"
+    BLAST_RADIUS = "small blast radius"
+    VERSIONING = "versioning"
+    AUDIT_LOGGING = "audit logging"
+    OBSERVABILITY = "observability"
+    WAF = "WAF in front"
+    AUTHENTICATED_APIS = "authenticated APIs"
+    PIPELINE_HYGIENE = "pipeline hygiene"
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value the engine cannot know statically (a parameter, a computed attribute, ``!If``).
+
+    ``refs`` keeps the resource addresses the expression mentions, so rules can
+    still follow references through it. A rule that needs the value itself
+    reports :class:`Undetermined` instead of guessing a pass or a fail.
+    """
+
+    expr: str
+    refs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class InlineIgnore:
+    """A ``gate:ignore[...]`` comment or CloudFormation ``Metadata`` ignore seen in the source."""
+
+    rule_ids: tuple[str, ...]
+    reason: str | None
+    line: int | None
+    """Line of the comment; ``None`` for metadata, which applies to the whole resource."""
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One thing a rule can judge, with where it is.
+
+    ``properties`` holds plain values (dict/list/str/int/float/bool/None) and
+    :class:`Unknown`; ``lines`` maps attribute paths (relative to
+    ``properties``) to their line so a finding can point at the exact attribute.
+    ``names`` are literal identifiers other resources may use instead of a
+    reference (a Terraform bucket's ``bucket`` name, say).
+    """
+
+    framework: Framework
+    path: str
+    type: str
+    name: str
+    address: str
+    start_line: int
+    end_line: int
+    properties: Mapping[str, Any]
+    lines: Mapping[AttrPath, int] = field(default_factory=dict)
+    ignores: tuple[InlineIgnore, ...] = ()
+    names: frozenset[str] = frozenset()
+
+    def line_of(self, path: AttrPath) -> int:
+        """The line of ``path``, or of its closest known ancestor, or the resource start."""
+        for cut in range(len(path), 0, -1):
+            line = self.lines.get(path[:cut])
+            if line is not None:
+                return line
+        return self.start_line
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one parse produced: a template, a Terraform module, a Dockerfile, a workflow.
+
+    Rules see the whole unit so they can follow references between resources
+    of the same template or module, never across units.
+    """
+
+    framework: Framework
+    resources: tuple[Resource, ...]
+    refs_of: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+    """address -> top-level attribute -> addresses referenced from it."""
+
+    def of_type(self, *types: str) -> Iterator[Resource]:
+        """Resources of the given types, in file order."""
+        wanted = set(types)
+        return (r for r in self.resources if r.type in wanted)
+
+    def referrers(self, target: Resource, types: Iterable[str], attr: str) -> list[Resource]:
+        """Resources of ``types`` whose ``attr`` references ``target`` (or names it literally)."""
+        found = []
+        for res in self.of_type(*types):
+            refs = self.refs_of.get(res.address, {}).get(attr, frozenset())
+            value = res.properties.get(attr)
+            if target.address in refs or (isinstance(value, str) and value in target.names):
+                found.append(res)
+        return found
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule's verdict that a resource breaks it.
+
+    ``detail`` completes the sentence ``<type> "<name>" ...``; ``at`` is the
+    attribute to point at (empty: the resource itself); ``key`` tells apart
+    several violations of one rule on one resource (two unpinned steps in a job).
+    """
+
+    detail: str
+    at: AttrPath = ()
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """The rule needed a value that is unknown statically: neither a pass nor a fail."""
+
+    detail: str
+    at: AttrPath = ()
+
+
+Outcome = Violation | Undetermined
+
+
+class Rule(ABC):
+    """A built-in IaC rule: metadata plus one ``evaluate`` over a single resource.
+
+    Subclasses set the class attributes; ``resource_types`` selects the
+    resources the engine hands to ``evaluate`` (per framework, since the type
+    names differ).
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    severity: ClassVar[Severity]
+    practice: ClassVar[Practice]
+    rationale: ClassVar[str]
+    fix: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    """Equivalent Checkov check ids, for cross-reference and migration."""
+    resource_types: ClassVar[Mapping[Framework, frozenset[str]]]
+
+    @classmethod
+    def frameworks(cls) -> tuple[Framework, ...]:
+        """The frameworks this rule covers, in the enum's order."""
+        return tuple(f for f in Framework if f in cls.resource_types)
+
+    @abstractmethod
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterable[Outcome]:
+        """Yield a :class:`Violation` or :class:`Undetermined` per problem; nothing when fine."""

@@ -1,0 +1,106 @@
+"""Reading the target's files into parsed units, each file read and parsed exactly once.
+
+Everything that stops a file from being judged becomes a
+:class:`~gate.checks.interface.NotScanned` with a reason and, where known, a
+line: too big, not UTF-8, not parseable, an alias bomb. Terraform files are
+grouped by directory so a module is one unit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from gate.checks.iac.interface import Framework, ParseError, Unit
+from gate.checks.iac.parsers import SNIFF, classify, sniff
+from gate.checks.iac.parsers.cloudformation import parse_cloudformation
+from gate.checks.iac.parsers.dockerfile import parse_dockerfile
+from gate.checks.iac.parsers.kubernetes import parse_kubernetes
+from gate.checks.iac.parsers.pipelines import parse_github_actions, parse_gitlab_ci
+from gate.checks.iac.parsers.terraform import parse_module
+from gate.checks.interface import NotScanned
+
+__all__ = ["DEFAULT_MAX_BYTES", "Loaded", "load_units"]
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+"""Bigger files are reported as not scanned: templates that large are generated, not written."""
+
+_SINGLE = {
+    Framework.CLOUDFORMATION: parse_cloudformation,
+    Framework.KUBERNETES: parse_kubernetes,
+    Framework.DOCKERFILE: parse_dockerfile,
+    Framework.GITHUB_ACTIONS: parse_github_actions,
+    Framework.GITLAB_CI: parse_gitlab_ci,
+}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Parsed units, the files that could not be judged, and how many files were parsed."""
+
+    units: tuple[Unit, ...]
+    not_scanned: tuple[NotScanned, ...]
+    files_scanned: int
+
+
+def _read(root: Path, path: str, max_bytes: int) -> str:
+    full = root / path
+    size = full.stat().st_size
+    if size > max_bytes:
+        raise ParseError(f"file is {size} bytes, over the {max_bytes}-byte limit")
+    try:
+        return full.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text ({exc.reason})") from None
+
+
+def load_units(root: Path, files: Sequence[str], frameworks: Collection[Framework],
+               max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """Parse every file of ``files`` that belongs to one of ``frameworks``."""
+    units: list[Unit] = []
+    skipped: list[NotScanned] = []
+    scanned = 0
+    modules: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    tfvars: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for path in files:
+        kind = classify(path)
+        if kind is None and Framework.TERRAFORM in frameworks and _is_tfvars(path):
+            kind = "tfvars"
+        if kind is None or (isinstance(kind, Framework) and kind not in frameworks):
+            continue
+        try:
+            text = _read(root, path, max_bytes)
+        except ParseError as exc:
+            skipped.append(NotScanned(path, exc.reason, exc.line))
+            continue
+        except OSError as exc:
+            skipped.append(NotScanned(path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        directory = str(PurePosixPath(path).parent)
+        if kind == "tfvars":
+            tfvars[directory].append((path, text))
+            continue
+        framework = sniff(text) if kind == SNIFF else kind
+        if not isinstance(framework, Framework) or framework not in frameworks:
+            continue
+        if framework is Framework.TERRAFORM:
+            modules[directory].append((path, text))
+            continue
+        scanned += 1
+        try:
+            units.append(_SINGLE[framework](path, text))
+        except ParseError as exc:
+            skipped.append(NotScanned(path, exc.reason, exc.line))
+    for directory, module_files in sorted(modules.items()):
+        result = parse_module(module_files, tfvars.get(directory, ()))
+        scanned += len(module_files)
+        units.append(result.unit)
+        skipped.extend(NotScanned(p, e.reason, e.line) for p, e in sorted(result.errors.items()))
+    return Loaded(tuple(units), tuple(skipped), scanned)
+
+
+def _is_tfvars(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name == "terraform.tfvars" or name.endswith(".auto.tfvars")

@@ -1,0 +1,52 @@
+"""One parser per framework; :func:`classify` decides which one a file needs.
+
+Names decide first (``*.tf``, ``Dockerfile``, ``.github/workflows/*.yml``,
+``.gitlab-ci.yml``); other YAML/JSON files are sniffed for a CloudFormation
+template or a Kubernetes manifest, so an arbitrary config file is never
+parsed as either.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from gate.checks.iac.interface import Framework
+from gate.checks.iac.parsers.cloudformation import looks_like_cloudformation
+from gate.checks.iac.parsers.kubernetes import looks_like_kubernetes
+
+__all__ = ["SNIFF", "classify", "sniff"]
+
+SNIFF = "sniff"
+"""Marker: the name says YAML/JSON, the content decides."""
+
+_DATA_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+
+def classify(path: str) -> Framework | str | None:
+    """The framework a path belongs to, :data:`SNIFF` when the content decides, else None."""
+    pure = PurePosixPath(path)
+    name = pure.name
+    lower = name.lower()
+    if lower.endswith(".tf"):
+        return Framework.TERRAFORM
+    if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile") \
+            or lower.startswith("dockerfile."):
+        return Framework.DOCKERFILE
+    parts = pure.parts
+    if len(parts) >= 3 and parts[-3:-1] == (".github", "workflows") \
+            and lower.endswith((".yml", ".yaml")):
+        return Framework.GITHUB_ACTIONS
+    if lower in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
+        return Framework.GITLAB_CI
+    if lower.endswith(_DATA_SUFFIXES):
+        return SNIFF
+    return None
+
+
+def sniff(text: str) -> Framework | None:
+    """CloudFormation or Kubernetes from the content; None for any other YAML/JSON."""
+    if looks_like_cloudformation(text):
+        return Framework.CLOUDFORMATION
+    if looks_like_kubernetes(text):
+        return Framework.KUBERNETES
+    return None

@@ -1,0 +1,113 @@
+"""Static evaluation of Terraform values: literal variable defaults, locals, ``jsonencode``.
+
+Only what is knowable from the module's own text is resolved. Anything else
+(a variable without a default, a computed attribute, a conditional, a
+function other than ``jsonencode``) becomes an :class:`Unknown` carrying the
+resource addresses it mentions, so it is never mistaken for a literal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import hcl2
+from hcl2 import SerializationOptions
+
+from gate.checks.iac.interface import Unknown
+
+__all__ = ["OPTIONS", "Evaluator", "refs_in_text"]
+
+OPTIONS = SerializationOptions(with_comments=False, strip_string_quotes=True,
+                               explicit_blocks=False, preserve_heredocs=False)
+
+_WHOLE = re.compile(r"^\$\{(var|local)\.([A-Za-z_][\w-]*)((?:\.[A-Za-z_][\w-]*|\[\d+\])*)\}$")
+_TOKEN = re.compile(r"\$\{(var|local)\.([A-Za-z_][\w-]*)\}")
+_JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.DOTALL)
+_REF = re.compile(r"(?<![\w.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w-]*)")
+_STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]")
+_MAX_DEPTH = 32
+
+
+def refs_in_text(text: str) -> frozenset[str]:
+    """Resource addresses (``type.name`` or ``data.type.name``) mentioned in an expression."""
+    return frozenset(f"{kind}.{name}" for kind, name in _REF.findall(text))
+
+
+class Evaluator:
+    """Resolves expressions against ``var.*`` (defaults, tfvars) and ``local.*``."""
+
+    def __init__(self, variables: Mapping[str, Any], locals_: Mapping[str, Any]) -> None:
+        self.variables = dict(variables)
+        self.raw_locals = dict(locals_)
+        self.locals: dict[str, Any] = {}
+        self.in_progress: set[str] = set()
+
+    def resolve(self, value: Any, depth: int = 0) -> Any:
+        """Resolve every string in ``value`` (recursively through dicts and lists)."""
+        if depth > _MAX_DEPTH:
+            return Unknown("expression nested too deeply")
+        if isinstance(value, str):
+            return self._string(value, depth)
+        if isinstance(value, list):
+            return [self.resolve(v, depth + 1) for v in value]
+        if isinstance(value, Mapping):
+            return {k: self.resolve(v, depth + 1) for k, v in value.items()}
+        return value
+
+    def _lookup(self, kind: str, name: str, depth: int) -> Any:
+        if kind == "var":
+            return self.variables.get(name, Unknown(f"var.{name}"))
+        if name in self.locals:
+            return self.locals[name]
+        if name not in self.raw_locals or name in self.in_progress:
+            return Unknown(f"local.{name}")
+        self.in_progress.add(name)
+        try:
+            self.locals[name] = self.resolve(self.raw_locals[name], depth + 1)
+        finally:
+            self.in_progress.discard(name)
+        return self.locals[name]
+
+    def _string(self, text: str, depth: int) -> Any:
+        if "${" not in text:
+            return text
+        whole = _WHOLE.match(text)
+        if whole:
+            value = self._lookup(whole.group(1), whole.group(2), depth)
+            for attr, index in _STEP.findall(whole.group(3)):
+                if isinstance(value, Unknown):
+                    break
+                value = _step(value, attr, index)
+            return value
+        encoded = _JSONENCODE.match(text)
+        if encoded:
+            return self._jsonencode(encoded.group(1), text, depth)
+        replaced = _TOKEN.sub(lambda m: self._scalar_text(m, depth), text)
+        if "${" in replaced:
+            return Unknown(text[:200], refs_in_text(text))
+        return replaced
+
+    def _scalar_text(self, match: re.Match[str], depth: int) -> str:
+        value = self._lookup(match.group(1), match.group(2), depth)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str | int | float) and "${" not in str(value):
+            return str(value)
+        return match.group(0)
+
+    def _jsonencode(self, inner: str, text: str, depth: int) -> Any:
+        try:
+            parsed = hcl2.loads(f"x = {inner}\n", serialization_options=OPTIONS)
+        except Exception:  # any hcl2/lark failure means: not statically known
+            return Unknown(text[:200], refs_in_text(text))
+        return self.resolve(parsed.get("x"), depth + 1)
+
+
+def _step(value: Any, attr: str, index: str) -> Any:
+    if attr and isinstance(value, Mapping) and attr in value:
+        return value[attr]
+    if index and isinstance(value, list) and int(index) < len(value):
+        return value[int(index)]
+    return Unknown(f"attribute {attr or index} of a known value")

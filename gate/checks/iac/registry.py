@@ -1,0 +1,50 @@
+"""The explicit list of built-in IaC rules (no discovery magic: add a rule here to ship it)."""
+
+from __future__ import annotations
+
+from gate.checks.iac.interface import Rule
+from gate.checks.iac.rules import docker, gha, gitlab, k8s
+from gate.checks.iac.rules.aws import (
+    apigateway,
+    cloudfront,
+    datastores,
+    ec2,
+    elb,
+    iam,
+    logging,
+    s3,
+)
+
+__all__ = ["RULES", "rule_by_id"]
+
+RULES: tuple[Rule, ...] = (
+    s3.S3DefaultEncryption(), s3.S3PublicAccessBlock(), s3.S3PublicAcl(), s3.S3Versioning(),
+    s3.S3AccessLogging(), s3.S3TlsOnlyPolicy(),
+    ec2.EbsEncryption(), ec2.SshOpen(), ec2.RdpOpen(), ec2.AllPortsOpen(), ec2.AdminPortsOpen(),
+    elb.ListenerHttps(), elb.ListenerTlsPolicy(), elb.LoadBalancerAccessLogs(), elb.AlbWaf(),
+    datastores.RdsEncryption(), datastores.RdsPublic(), datastores.RdsEnhancedMonitoring(),
+    datastores.EfsEncryption(), datastores.DynamoDbKms(), datastores.SnsEncryption(),
+    datastores.SqsEncryption(), datastores.KmsRotation(),
+    cloudfront.CloudFrontViewerHttps(), cloudfront.CloudFrontOriginHttps(),
+    cloudfront.CloudFrontWaf(),
+    iam.AdminPolicy(), iam.ServiceWildcard(), iam.PassRoleWildcard(), iam.AdminAccessAttached(),
+    logging.CloudTrailMultiRegion(), logging.CloudTrailLogValidation(),
+    logging.CloudTrailLogging(), logging.LogGroupRetention(), logging.LogGroupKms(),
+    logging.LambdaTracing(),
+    apigateway.ApiAccessLogs(), apigateway.ApiTracing(), apigateway.ApiStageWaf(),
+    apigateway.ApiMethodAuth(), apigateway.LambdaUrlAuth(),
+    k8s.Privileged(), k8s.HostPath(), k8s.HostNamespaces(), k8s.ResourceLimits(),
+    k8s.RunAsNonRoot(), k8s.PrivilegeEscalation(), k8s.ImageTag(),
+    docker.RootUser(), docker.AddFromUrl(), docker.LatestBaseImage(),
+    gha.UnpinnedAction(), gha.PullRequestTargetCheckout(), gha.EventInterpolation(),
+    gha.WriteAllPermissions(),
+    gitlab.UnpinnedImage(), gitlab.UnpinnedInclude(), gitlab.EvalOfUserInput(),
+)
+
+
+def rule_by_id(rule_id: str) -> Rule:
+    """The rule with ``rule_id``; ``KeyError`` when there is none."""
+    for rule in RULES:
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(rule_id)

@@ -1,0 +1,1 @@
+"""Rules by provider and service; the explicit list lives in ``gate.checks.iac.registry``."""

@@ -1,0 +1,1 @@
+"""AWS rules, one module per service (CloudFormation and Terraform alike)."""

@@ -1,0 +1,225 @@
+"""EC2: encrypted EBS volumes and security groups that are not open to the world.
+
+Ingress is read from every spelling: CloudFormation groups and standalone
+ingress resources, Terraform inline ``ingress`` blocks,
+``aws_security_group_rule`` and ``aws_vpc_security_group_ingress_rule``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from gate.checks.iac.interface import (
+    AttrPath,
+    Framework,
+    Outcome,
+    Practice,
+    Resource,
+    Rule,
+    Undetermined,
+    Unit,
+    Unknown,
+    Violation,
+)
+from gate.checks.iac.rules.base import on, truth
+from gate.checks.iac.values import as_list, to_int
+from gate.findings import Severity
+
+__all__ = ["AdminPortsOpen", "AllPortsOpen", "EbsEncryption", "RdpOpen", "SshOpen"]
+
+_WORLD = frozenset({"0.0.0.0/0", "::/0"})
+_ALL_PROTOCOLS = frozenset({"-1", "all"})
+
+
+class EbsEncryption(Rule):
+    """EBS volumes must be encrypted."""
+
+    id = "GATE-AWS-EC2-001"
+    title = "EBS volume not encrypted"
+    severity = Severity.HIGH
+    practice = Practice.ENCRYPTION_AT_REST
+    rationale = "Unencrypted volumes and their snapshots expose data to anyone who can copy them."
+    fix = "Set Encrypted: true / encrypted = true (optionally with a KMS key)."
+    aliases = ("CKV_AWS_3",)
+    resource_types = on(cfn=["AWS::EC2::Volume"], tf=["aws_ebs_volume"])
+
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        key = "Encrypted" if resource.framework is Framework.CLOUDFORMATION else "encrypted"
+        value = truth(resource.properties.get(key), default=False)
+        if isinstance(value, Unknown):
+            yield Undetermined(f"{key} is not known statically", (key,))
+        elif not value:
+            yield Violation("is not encrypted", (key,) if key in resource.properties else ())
+
+
+@dataclass(frozen=True)
+class Ingress:
+    """One ingress permission, normalised."""
+
+    cidrs: tuple[Any, ...]
+    from_port: Any
+    to_port: Any
+    protocol: Any
+    at: AttrPath
+
+
+def _ingress(resource: Resource) -> Iterator[Ingress]:
+    p = resource.properties
+    rtype = resource.type
+    if rtype == "AWS::EC2::SecurityGroup":
+        for i, rule in enumerate(as_list(p.get("SecurityGroupIngress"))):
+            if isinstance(rule, Mapping):
+                yield Ingress((rule.get("CidrIp"), rule.get("CidrIpv6")), rule.get("FromPort"),
+                              rule.get("ToPort"), rule.get("IpProtocol"),
+                              ("SecurityGroupIngress", i))
+    elif rtype == "AWS::EC2::SecurityGroupIngress":
+        yield Ingress((p.get("CidrIp"), p.get("CidrIpv6")), p.get("FromPort"), p.get("ToPort"),
+                      p.get("IpProtocol"), ())
+    elif rtype == "aws_security_group":
+        for i, rule in enumerate(as_list(p.get("ingress"))):
+            if isinstance(rule, Mapping):
+                yield Ingress((*as_list(rule.get("cidr_blocks")),
+                               *as_list(rule.get("ipv6_cidr_blocks"))),
+                              rule.get("from_port"), rule.get("to_port"), rule.get("protocol"),
+                              ("ingress", i))
+    elif rtype == "aws_security_group_rule":
+        if p.get("type") == "ingress":
+            yield Ingress((*as_list(p.get("cidr_blocks")), *as_list(p.get("ipv6_cidr_blocks"))),
+                          p.get("from_port"), p.get("to_port"), p.get("protocol"), ())
+    elif rtype == "aws_vpc_security_group_ingress_rule":
+        yield Ingress((p.get("cidr_ipv4"), p.get("cidr_ipv6")), p.get("from_port"),
+                      p.get("to_port"), p.get("ip_protocol"), ())
+
+
+_SG_TYPES = on(
+    cfn=["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+    tf=["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
+)
+
+
+def _all_protocols(protocol: Any) -> bool:
+    return str(protocol).lower() in _ALL_PROTOCOLS
+
+
+class _OpenPorts(Rule):
+    """Shared logic: ingress from 0.0.0.0/0 or ::/0 reaching any of ``ports``."""
+
+    ports: ClassVar[tuple[int, ...]] = ()
+    label: ClassVar[str] = ""
+    resource_types = _SG_TYPES
+
+    def _reaches(self, rule: Ingress) -> bool | None:
+        if _all_protocols(rule.protocol):
+            return True
+        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        if isinstance(low, Unknown) or isinstance(high, Unknown):
+            return None
+        if low is None and high is None:
+            return True  # no ports given: CloudFormation opens the whole protocol
+        low = low if low is not None else high
+        high = high if high is not None else low
+        assert low is not None and high is not None
+        return any(low <= port <= high for port in self.ports) or (low <= 0 and high >= 65535
+                                                                   and not self.ports)
+
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        for rule in _ingress(resource):
+            world = [c for c in rule.cidrs if c in _WORLD]
+            unknown = any(isinstance(c, Unknown) for c in rule.cidrs)
+            if not world and not unknown:
+                continue
+            reaches = self._reaches(rule)
+            if reaches is False:
+                continue
+            if reaches is None or not world:
+                yield Undetermined(f"ports or source of an ingress rule are not known "
+                                   f"statically ({self.label})", rule.at)
+                continue
+            yield Violation(f"allows {self.label} from {world[0]}", rule.at)
+            return
+
+
+class SshOpen(_OpenPorts):
+    """SSH reachable from the internet."""
+
+    id = "GATE-AWS-EC2-002"
+    title = "Security group allows SSH from the internet"
+    severity = Severity.HIGH
+    practice = Practice.BLAST_RADIUS
+    rationale = "SSH open to the world invites brute force and exploitation of sshd."
+    fix = "Restrict port 22 to a bastion, VPN range or use SSM Session Manager."
+    aliases = ("CKV_AWS_24",)
+    ports = (22,)
+    label = "SSH (port 22)"
+
+
+class RdpOpen(_OpenPorts):
+    """RDP reachable from the internet."""
+
+    id = "GATE-AWS-EC2-003"
+    title = "Security group allows RDP from the internet"
+    severity = Severity.HIGH
+    practice = Practice.BLAST_RADIUS
+    rationale = "RDP open to the world is a leading ransomware entry point."
+    fix = "Restrict port 3389 to a VPN range or use Fleet Manager / SSM."
+    aliases = ("CKV_AWS_25",)
+    ports = (3389,)
+    label = "RDP (port 3389)"
+
+
+class AllPortsOpen(_OpenPorts):
+    """Every port reachable from the internet."""
+
+    id = "GATE-AWS-EC2-004"
+    title = "Security group allows all ports from the internet"
+    severity = Severity.CRITICAL
+    practice = Practice.BLAST_RADIUS
+    rationale = "All protocols and ports open to the world exposes every service on the host."
+    fix = "Open only the ports the service needs, to the sources that need them."
+    aliases = ("CKV_AWS_277",)
+    ports = ()
+    label = "all ports"
+
+    def _reaches(self, rule: Ingress) -> bool | None:
+        if _all_protocols(rule.protocol):
+            return True
+        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        if isinstance(low, Unknown) or isinstance(high, Unknown):
+            return None
+        if low is None and high is None:
+            return True
+        return (low is not None and low <= 0) and (high is not None and high >= 65535)
+
+
+class AdminPortsOpen(_OpenPorts):
+    """Database and administration ports reachable from the internet."""
+
+    id = "GATE-AWS-EC2-005"
+    title = "Security group allows a database or admin port from the internet"
+    severity = Severity.HIGH
+    practice = Practice.BLAST_RADIUS
+    rationale = "Databases, caches and control planes are not built to face the internet."
+    fix = "Keep data stores and admin endpoints in private subnets; allow only app security groups."
+    ports = (23, 1433, 1521, 2375, 2376, 3306, 5432, 5601, 5984, 6379, 6443, 9200, 9300,
+             11211, 27017)
+    label = "a database or admin port"
+
+    def _reaches(self, rule: Ingress) -> bool | None:
+        if _all_protocols(rule.protocol):
+            return False  # reported by GATE-AWS-EC2-004
+        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        if isinstance(low, Unknown) or isinstance(high, Unknown):
+            return None
+        if low is None or high is None or (low <= 0 and high >= 65535):
+            return False
+        return any(low <= port <= high for port in self.ports)
+
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        for outcome in super().evaluate(resource, unit):
+            if isinstance(outcome, Violation):
+                yield outcome
+            # unknown ports are already reported by the SSH/RDP rules
+
+
