@@ -11,22 +11,29 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import gate
+import gate.publish
 from gate.checks.interface import CheckResult, ScanTarget
 from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
 from gate.findings import Finding
 from gate.inventory import Inventory, build_inventory, select
-from gate.policy import LoadedPolicy, Policy, default_policy, load_policy
-from gate.report.registry import write_report
+from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
+from gate.publish.interface import PublishError
+from gate.publish.sarif_upload import upload_sarif, upload_target
+from gate.report.registry import get_reporter, write_report
 from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
-from gate.triage.inline import apply_inline_policy
+from gate.triage.apply import TriageInputs, triage
+from gate.triage.base import scan_base
+from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
+from gate.triage.refs import BaseRef, open_base
+from gate.triage.scope import narrow_to_changes
 from gate.verdict import evaluate
 
 __all__ = ["RunOptions", "find_policy", "run"]
@@ -49,6 +56,18 @@ class RunOptions:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     on_check_started: Callable[[str], None] | None = None
     on_check_done: Callable[[CheckResult], None] | None = None
+    mode: Mode | None = None
+    """``--mode``: overrides the policy's ``mode``."""
+    base: str | None = None
+    """``--base REF``; without it, the PR/MR target branch from the CI context, if any."""
+    record_baseline: bool = False
+    """``gate baseline``: the working tree's policy, no base, no baseline suppression."""
+    github_token: str | None = field(default=None, repr=False)
+    """``--github-token``; else ``GITHUB_TOKEN`` from ``env``. Never logged, never reported."""
+    upload_sarif: bool = False
+    """``--upload-sarif``: also send the SARIF report to GitHub code scanning."""
+    on_warning: Callable[[str], None] | None = None
+    """Receives publishing warnings (one line each); the CLI prints them to stderr."""
 
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
@@ -95,6 +114,29 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
     return jobs
 
 
+def _base_and_policy(root: Path, options: RunOptions, context: Context
+                     ) -> tuple[BaseRef | None, LoadedPolicy, Policy]:
+    """The base to compare with, if any, and the policy that governs: the base's when there is one.
+
+    A pull request is judged by its target branch's policy, never by the one it proposes.
+    """
+    name = None if options.record_baseline else options.base or context.base_ref
+    base = open_base(root, name, prefer_remote=options.base is None) if name else None
+    loaded = (find_policy(root, options.policy_path) if base is None
+              else base_policy(base, options.policy_path, tuple(available_checks())))
+    policy = loaded.for_branch(base.branch if base else context.base_ref)
+    if options.mode is not None:
+        policy = policy.model_copy(update={"mode": options.mode})
+    return base, loaded, policy
+
+
+def _base_context(base: BaseRef | None) -> dict[str, str]:
+    """What the report says about the base the run compared with."""
+    if base is None:
+        return {}
+    return {"base": base.ref, "base_commit": base.commit, "merge_base": base.merge_base}
+
+
 def run(options: RunOptions) -> RunResult:
     """Run the gate once and return its result; reports are written as a side effect."""
     started = time.monotonic()
@@ -104,30 +146,73 @@ def run(options: RunOptions) -> RunResult:
         raise UsageError(f"path not found or not a directory: {root}")
 
     context: Context = detect_context(options.env)
-    loaded = find_policy(root, options.policy_path)
-    policy = loaded.for_branch(context.base_ref)
+    base, loaded, policy = _base_and_policy(root, options, context)
+    baseline = None if options.record_baseline else load_baseline(root, policy, base)
 
     inventory = build_inventory(root, include=policy.include, exclude=policy.exclude,
                                 max_file_size=int(policy.max_file_size))
     selected = _selected_checks(policy, options.checks)
     jobs = _jobs(options, policy, inventory, selected)
+    partial: tuple[str, ...] = ()
+    if base is not None and policy.mode == Mode.NEW:
+        jobs, partial = narrow_to_changes(jobs, base.changes)
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)
     results = run_checks(jobs, on_done=options.on_check_done)
 
     findings: list[Finding] = [f for r in results.values() for f in r.findings]
-    findings = apply_inline_policy(findings, policy.inline_suppressions)
+    triaged = triage(findings, TriageInputs(
+        policy=policy, results=results, today=datetime.now(timezone.utc).date(),
+        baseline=baseline,
+        base=scan_base(base, policy, jobs, results) if base else None,
+        partial=partial, subset=options.checks is not None,
+    ))
 
     result = evaluate(
-        policy, results, findings,
-        not_scanned=inventory.not_scanned,
+        policy, results, list(triaged.findings),
+        not_scanned=inventory.not_scanned, warnings=triaged.warnings,
         gate_version=gate.__version__,
         policy_source=loaded.source or "built-in default",
         started_at=started_at,
         duration=time.monotonic() - started,
-        context=context.as_dict(),
+        context={**context.as_dict(), **_base_context(base)},
     )
+    result = replace(result, waivers=triaged.waivers)
+    if base is not None:
+        changed = policy_changes(base, options.policy_path, policy)
+        result = replace(result, policy_changed=changed,
+                         reasons=(*policy_notice(base, changed), *result.reasons))
     for fmt, path in options.reports:
         write_report(result, fmt, path)
+    for line in _publish(result, context, options):
+        if options.on_warning is not None:
+            options.on_warning(line)
     return result
+
+
+def _publish(result: RunResult, context: Context, options: RunOptions) -> list[str]:
+    """The publish stage: after the reports exist, so a failure here can never lose them.
+
+    It never changes the verdict; whatever goes wrong is a warning line.
+    """
+    warnings = gate.publish.publish(result, context, options.env, post=options.post,
+                                    github_token=options.github_token,
+                                    report_paths=options.reports)
+    if options.upload_sarif and options.post:
+        warnings += _upload_sarif(result, options)
+    return warnings
+
+
+def _upload_sarif(result: RunResult, options: RunOptions) -> list[str]:
+    token = options.github_token or options.env.get("GITHUB_TOKEN")
+    if not token:
+        return ["gate: --upload-sarif needs GITHUB_TOKEN (with security-events: write); "
+                "nothing was uploaded. The verdict and report files are unaffected."]
+    try:
+        target = upload_target(result.context, options.env.get("GITHUB_REF"))
+        upload_sarif(get_reporter("sarif").render(result), target, token)
+    except PublishError as exc:
+        return [f"gate: could not upload SARIF to code scanning: {exc}. "
+                "The verdict and report files are unaffected."]
+    return []

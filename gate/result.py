@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from gate.checks.interface import NotScanned
 from gate.findings import Finding, Severity
+from gate.triage.interface import WaiverStatus
 
 __all__ = ["CheckOutcome", "RunResult", "Verdict"]
 
@@ -69,6 +70,10 @@ class RunResult:
     """Files no check looked at (binary, too large, unreadable), with the reason."""
     context: dict[str, str] = field(default_factory=dict)
     """Where the run happened: platform, repository, ref, sha, PR/MR id, run URL."""
+    policy_changed: tuple[str, ...] = ()
+    """Policy files (``.gate.yml``, the baseline) the change edits: not obeyed until merged."""
+    waivers: tuple[WaiverStatus, ...] = ()
+    """Every policy waiver with its state on the day of the run (active, expiring, ...)."""
 
     def is_failing(self, index: int) -> bool:
         """Whether ``findings[index]`` fails the gate."""

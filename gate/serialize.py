@@ -13,6 +13,7 @@ from typing import Any
 from gate.checks.interface import NotScanned
 from gate.findings import Confidence, Finding, Location, Severity, Suppression
 from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult
+from gate.triage.interface import WaiverStatus
 
 __all__ = ["SerializeError", "finding_from_dict", "finding_to_dict", "from_dict", "to_dict"]
 
@@ -89,6 +90,22 @@ def _not_scanned(n: NotScanned) -> dict[str, Any]:
     return {"path": n.path, "reason": n.reason, "line": n.line}
 
 
+def _waiver_to_dict(w: WaiverStatus) -> dict[str, Any]:
+    return {"index": w.index, "rule": w.rule, "paths": list(w.paths),
+            "fingerprint": w.fingerprint, "reason": w.reason, "owner": w.owner,
+            "expires": w.expires.isoformat() if w.expires else None, "state": w.state,
+            "matched": w.matched}
+
+
+def _waiver_from_dict(d: dict[str, Any]) -> WaiverStatus:
+    return WaiverStatus(
+        index=int(d["index"]), rule=d["rule"], reason=d.get("reason", ""), state=d["state"],
+        matched=int(d.get("matched", 0)), paths=tuple(d.get("paths") or ()),
+        fingerprint=d.get("fingerprint"), owner=d.get("owner"),
+        expires=date.fromisoformat(d["expires"]) if d.get("expires") else None,
+    )
+
+
 def _outcome_to_dict(c: CheckOutcome, run: RunResult) -> dict[str, Any]:
     mine = [f for f in run.active_findings() if f.check == c.name]
     return {
@@ -129,8 +146,11 @@ def to_dict(run: RunResult) -> dict[str, Any]:
             "findings": len(run.active_findings()),
             "failing": len(run.failing),
             "suppressed": sum(1 for f in run.findings if f.suppressed),
+            "new": sum(1 for f in run.active_findings() if f.new),
             "by_severity": run.counts(),
         },
+        "policy_changed": list(run.policy_changed),
+        "waivers": [_waiver_to_dict(w) for w in run.waivers],
         "checks": [_outcome_to_dict(c, run) for c in run.checks],
         "not_scanned": [_not_scanned(n) for n in run.not_scanned],
         "findings": [finding_to_dict(f, i in run.failing) for i, f in enumerate(run.findings)],
@@ -168,6 +188,8 @@ def from_dict(d: dict[str, Any]) -> RunResult:
             not_scanned=tuple(NotScanned(n["path"], n["reason"], n.get("line"))
                               for n in d.get("not_scanned") or ()),
             context={str(k): str(v) for k, v in (d.get("context") or {}).items()},
+            policy_changed=tuple(d.get("policy_changed") or ()),
+            waivers=tuple(_waiver_from_dict(w) for w in d.get("waivers") or ()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise SerializeError(f"not a gate JSON report: {exc!r}") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -159,6 +160,7 @@ def test_reports_are_written(fake_checks: dict[str, str], make_repo: MakeRepo,
 def test_branch_override_from_context(fake_checks: dict[str, str], make_repo: MakeRepo) -> None:
     root = make_repo({"a.py": "# FLAW-medium\n",
                       ".gate.yml": "branches:\n  'release/*': {fail_on: medium}\n"})
+    subprocess.run(["git", "-C", str(root), "branch", "release/2.0"], check=True)
     env = {"GITLAB_CI": "true", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "release/2.0"}
     assert run(RunOptions(path=root, checks=("flaw",), env=env)).verdict == Verdict.FAIL
     assert run(RunOptions(path=root, checks=("flaw",), env={})).verdict == Verdict.PASS

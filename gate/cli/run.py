@@ -10,6 +10,7 @@ from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
+from gate.policy import Mode
 from gate.report.registry import FORMATS, get_reporter
 from gate.report.text import TextReporter
 from gate.verdict import exit_code
@@ -74,10 +75,21 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         "(env GATE_VULN_DB)")
     parser.add_argument("--no-post", action="store_true",
                         help="never talk to GitHub/GitLab")
+    parser.add_argument("--github-token", metavar="TOKEN", default=None,
+                        help="token for posting on GitHub (default: env GITHUB_TOKEN; prefer the env)")
+    parser.add_argument("--upload-sarif", action="store_true",
+                        help="in a GitHub context, also upload the SARIF report to code scanning "
+                        "(needs security-events: write)")
     parser.add_argument("--jobs", type=_positive_int, metavar="N",
                         help="worker processes (default: number of CPUs)")
     parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
                         help="per-check timeout (overrides the policy)")
+    parser.add_argument("--mode", type=Mode, choices=list(Mode), metavar="{all,new}",
+                        help="all: every finding can fail; new: only findings absent on the "
+                        "base (overrides the policy's mode)")
+    parser.add_argument("--base", metavar="REF",
+                        help="compare with this ref (default: the PR/MR target branch in CI); "
+                        "the policy, waivers and baseline are then read from it")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,10 +113,19 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         vuln_db=args.vuln_db,
         post=not args.no_post,
         timeout=args.timeout,
+        mode=args.mode,
+        base=args.base,
+        github_token=args.github_token,
+        upload_sarif=args.upload_sarif,
+        on_warning=_warn,
         on_check_started=progress.started if progress else None,
         on_check_done=progress.done if progress else None,
         **extra,
     )
+
+
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

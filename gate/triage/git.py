@@ -1,0 +1,145 @@
+"""The few git operations triage needs: run git, read a file at a commit, diff, worktrees.
+
+Everything goes through the ``git`` command line (no library): it is what CI
+images have, and it honours the repository's own configuration (alternates,
+partial clones, safe.directory). Output is read with ``-z`` wherever paths
+appear, so odd file names cannot be misparsed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from gate.triage.interface import TriageError
+
+__all__ = ["ChangeSet", "GitError", "changes_since", "git", "read_at", "worktree"]
+
+_TIMEOUT = 600
+
+
+class GitError(TriageError):
+    """A git command failed, or the repository lacks what triage needs (exit 2)."""
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git -C root ARGS`` without a pager or prompts; raise :class:`GitError` on failure."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                              timeout=_TIMEOUT, stdin=subprocess.DEVNULL,
+                              env=_git_env(), check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed, and comparing with a base ref needs it") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git {' '.join(args[:2])} timed out after {_TIMEOUT}s") from None
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {' '.join(args[:2])} failed: {message[-1] if message else '?'}")
+    return done
+
+
+def _git_env() -> dict[str, str]:
+    """The caller's environment, with anything that could prompt or page switched off."""
+    env = dict(os.environ)
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"})
+    return env
+
+
+def read_at(root: Path, commit: str, rel: str) -> bytes | None:
+    """The content of ``rel`` (relative to ``root``) at ``commit``; ``None`` if it is not there."""
+    done = git(root, "cat-file", "blob", f"{commit}:./{rel}", check=False)
+    return done.stdout if done.returncode == 0 else None
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """How the working tree differs from a commit, in paths relative to the scan root."""
+
+    modified: frozenset[str] = frozenset()
+    added: frozenset[str] = frozenset()
+    deleted: frozenset[str] = frozenset()
+    renamed: tuple[tuple[str, str], ...] = ()
+    """(base path, head path) pairs: git's rename detection, content mostly unchanged."""
+
+    @property
+    def head_paths(self) -> frozenset[str]:
+        """Paths whose head content differs from the base (where new findings can be)."""
+        return self.modified | self.added | {new for _, new in self.renamed}
+
+    @property
+    def all_paths(self) -> frozenset[str]:
+        """Every path the change touches, on either side."""
+        return self.head_paths | self.deleted | {old for old, _ in self.renamed}
+
+    def base_path(self, head_path: str) -> str | None:
+        """Where a head path's content lived on the base (``None`` for an added file)."""
+        if head_path in self.modified:
+            return head_path
+        return next((old for old, new in self.renamed if new == head_path), None)
+
+
+def changes_since(root: Path, commit: str) -> ChangeSet:
+    """What the working tree (commits, staged and unstaged edits, untracked files) changed.
+
+    Untracked files that are not ignored count as added: the inventory scans
+    them, so a secret in a new uncommitted file is new.
+    """
+    out = git(root, "-c", "core.quotepath=off", "diff", "--name-status", "-z", "-M",
+              "--relative", "--no-ext-diff", "--no-textconv", commit, "--").stdout
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    modified: set[str] = set()
+    added: set[str] = set()
+    deleted: set[str] = set()
+    renamed: list[tuple[str, str]] = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i][0]
+        if status in "RC":
+            old, new = fields[i + 1], fields[i + 2]
+            i += 3
+            if status == "R":
+                renamed.append((old, new))
+            else:
+                added.add(new)
+            continue
+        path = fields[i + 1]
+        i += 2
+        {"A": added, "D": deleted}.get(status, modified).add(path)
+    untracked = git(root, "ls-files", "-z", "--others", "--exclude-standard").stdout
+    added.update(p for p in untracked.decode("utf-8", "surrogateescape").split("\0") if p)
+    return ChangeSet(frozenset(modified), frozenset(added), frozenset(deleted), tuple(renamed))
+
+
+@contextmanager
+def worktree(root: Path, commit: str, renames: tuple[tuple[str, str], ...] = ()) -> Iterator[Path]:
+    """Check ``commit`` out into a temporary worktree; yield the scan root inside it.
+
+    ``renames`` (base path, head path) are replayed with ``git mv`` so the
+    base is scanned under the head's file names: a file that was only moved
+    keeps its fingerprints, which include the path. The worktree is removed
+    on the way out, whatever happens.
+    """
+    top = Path(git(root, "rev-parse", "--show-toplevel").stdout.decode().strip())
+    prefix = git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
+    parent = Path(tempfile.mkdtemp(prefix="gate-base-"))
+    tree = parent / "tree"
+    try:
+        # No hooks: a post-checkout hook is the repository's code, and it has no business here.
+        git(top, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--force",
+            "--quiet", str(tree), commit)
+        scan_root = tree / prefix if prefix else tree
+        for old, new in renames:
+            if (scan_root / old).exists() and not (scan_root / new).exists():
+                (scan_root / new).parent.mkdir(parents=True, exist_ok=True)
+                git(scan_root, "mv", "-k", "--", old, new)
+        yield scan_root
+    finally:
+        git(top, "worktree", "remove", "--force", str(tree), check=False)
+        shutil.rmtree(parent, ignore_errors=True)
+        git(top, "worktree", "prune", check=False)

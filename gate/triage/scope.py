@@ -1,0 +1,66 @@
+"""Which files a check must look at when there is a base: the basis of the incremental scan.
+
+A *file-local* check is one whose findings in a file depend only on that file
+(its content and its path): bandit and detect-secrets are. For those, a file
+the change did not touch has the same findings on both sides, so
+
+* the base needs scanning only for the files the change touched, and
+* in ``mode: new`` the head needs scanning only for those files too: a
+  finding in an untouched file cannot be new, so it cannot fail the gate.
+
+Checks that read across files (a ``-r`` include, a Terraform module) are not
+file-local and are rescanned whole on the base whenever the change touches a
+file in their scope. Plugins opt in with a ``file_local = True`` class attribute.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import replace
+
+from gate.inventory import select
+from gate.policy.model import Policy
+from gate.runner import CheckJob
+from gate.triage.git import ChangeSet
+
+__all__ = ["FILE_LOCAL_TARGETS", "in_scope", "is_file_local", "narrow_to_changes"]
+
+FILE_LOCAL_TARGETS = frozenset({"gate.checks.sast:SastCheck", "gate.checks.secrets:SecretsCheck"})
+
+
+def is_file_local(target: str) -> bool:
+    """Whether the check at ``target`` (``module:Class``) judges each file on its own."""
+    if target in FILE_LOCAL_TARGETS:
+        return True
+    module, _, attr = target.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module), attr)
+    except Exception:  # an unloadable plugin fails in its worker, with its own message
+        return False
+    return getattr(cls, "file_local", False) is True
+
+
+def in_scope(path: str, name: str, policy: Policy) -> bool:
+    """Whether the policy lets check ``name`` see ``path`` (global, then per-check globs)."""
+    block = policy.check(name)
+    return bool(select((path,), policy.include, policy.exclude)
+                and select((path,), block.include, block.exclude))
+
+
+def narrow_to_changes(jobs: Sequence[CheckJob], changes: ChangeSet
+                      ) -> tuple[list[CheckJob], tuple[str, ...]]:
+    """``mode: new``: file-local checks scan only the changed files; return the jobs and names.
+
+    This is what makes a pull request's run cost a fraction of a full scan.
+    """
+    touched = changes.head_paths
+    out: list[CheckJob] = []
+    narrowed: list[str] = []
+    for job in jobs:
+        if is_file_local(job.target):
+            files = tuple(f for f in job.scan.files if f in touched)
+            job = replace(job, scan=replace(job.scan, files=files))
+            narrowed.append(job.name)
+        out.append(job)
+    return out, tuple(narrowed)
