@@ -47,8 +47,9 @@ class TextReporter(Reporter):
             if f.suppressed:
                 continue
             mark = "FAIL" if i in run.failing else "    "
+            new = " [new]" if f.new else ""
             out.append(_plain_line(f"{mark} {f.severity.label:<8} {f.check:<12} {f.rule_id:<18} "
-                                   f"{_where(f)}  {f.message}"))
+                                   f"{_where(f)}  {f.message}{new}"))
         suppressed = sum(1 for f in run.findings if f.suppressed)
         out.append("")
         for c in run.checks:
@@ -80,7 +81,8 @@ class TextReporter(Reporter):
             if f.suppressed:
                 continue
             shown += 1
-            table.add_row("✗" if i in run.failing else "", f"[{_STYLE[f.severity.label]}]"
+            table.add_row(("✗" if i in run.failing else "") + (" new" if f.new else ""),
+                          f"[{_STYLE[f.severity.label]}]"
                           f"{f.severity.label}[/]", f.check, escape(_plain_line(f.rule_id)),
                           escape(_plain_line(_where(f))), escape(_plain_line(f.message)))
         if shown:
