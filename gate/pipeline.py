@@ -29,6 +29,7 @@ from gate.publish.sarif_upload import upload_sarif, upload_target
 from gate.report.registry import get_reporter, write_report
 from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
+from gate.shard import Shard, apply_shard, settle_shard
 from gate.triage.apply import TriageInputs, triage
 from gate.triage.base import scan_base
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
@@ -68,6 +69,12 @@ class RunOptions:
     """``--upload-sarif``: also send the SARIF report to GitHub code scanning."""
     on_warning: Callable[[str], None] | None = None
     """Receives publishing warnings (one line each); the CLI prints them to stderr."""
+    cache_dir: Path | None = None
+    """The result cache (``gate run`` defaults to ``PATH/.gate-cache``); ``None``: no cache."""
+    cache_ttl: float = 24 * 3600.0
+    """Seconds a cached online answer (PyPI advisories) is reused (``--cache-ttl``)."""
+    shard: Shard | None = None
+    """``--shard I/N``: scan slice I of N and publish nothing; ``gate merge`` judges them all."""
 
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
@@ -107,6 +114,8 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
             files=select(inventory.files, block.include, block.exclude),
             options=block.options(),
             jobs=max(1, options.jobs),
+            cache_dir=options.cache_dir,
+            cache_ttl=options.cache_ttl,
             vuln_db=vuln_db.resolve() if vuln_db else None,
             timeout=timeout,
         )
@@ -153,6 +162,7 @@ def run(options: RunOptions) -> RunResult:
                                 max_file_size=int(policy.max_file_size))
     selected = _selected_checks(policy, options.checks)
     jobs = _jobs(options, policy, inventory, selected)
+    jobs, shard = apply_shard(options.shard, inventory.root, inventory.files, jobs)
     partial: tuple[str, ...] = ()
     if base is not None and policy.mode == Mode.NEW:
         jobs, partial = narrow_to_changes(jobs, base.changes)
@@ -178,14 +188,14 @@ def run(options: RunOptions) -> RunResult:
         duration=time.monotonic() - started,
         context={**context.as_dict(), **_base_context(base)},
     )
-    result = replace(result, waivers=triaged.waivers)
+    result = settle_shard(replace(result, waivers=triaged.waivers, shard=shard))
     if base is not None:
         changed = policy_changes(base, options.policy_path, policy)
         result = replace(result, policy_changed=changed,
                          reasons=(*policy_notice(base, changed), *result.reasons))
     for fmt, path in options.reports:
         write_report(result, fmt, path)
-    for line in _publish(result, context, options):
+    for line in _publish(result, context, options) if shard is None else ():
         if options.on_warning is not None:
             options.on_warning(line)
     return result

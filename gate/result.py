@@ -15,7 +15,7 @@ from gate.checks.interface import NotScanned
 from gate.findings import Finding, Severity
 from gate.triage.interface import WaiverStatus
 
-__all__ = ["CheckOutcome", "RunResult", "Verdict"]
+__all__ = ["CheckOutcome", "RunResult", "ShardInfo", "Verdict"]
 
 SCHEMA_VERSION = "1.0"
 
@@ -27,6 +27,24 @@ class Verdict:
     FAIL = "fail"
     ERROR = "error"
     SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class ShardInfo:
+    """Which slice of a sharded run (``gate run --shard I/N``) a result covers.
+
+    ``gate merge`` checks these before it believes a set of shard reports:
+    all N present, once each, all partitioning the same inventory.
+    """
+
+    index: int
+    total: int
+    inventory: str
+    """Digest of the inventory's paths and sizes that every shard partitioned."""
+    files: int = 0
+    """Files in this shard's slice."""
+    sliced: tuple[str, ...] = ()
+    """The checks run on the slice (the others ran whole, in shard 1)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,8 @@ class RunResult:
     """Policy files (``.gate.yml``, the baseline) the change edits: not obeyed until merged."""
     waivers: tuple[WaiverStatus, ...] = ()
     """Every policy waiver with its state on the day of the run (active, expiring, ...)."""
+    shard: ShardInfo | None = None
+    """Set on a sharded run's result: it covers one slice, and only ``gate merge`` judges all."""
 
     def is_failing(self, index: int) -> bool:
         """Whether ``findings[index]`` fails the gate."""

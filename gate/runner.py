@@ -6,20 +6,31 @@ the interpreter must not take the gate with it. Each worker sends back one
 pickled :class:`CheckResult`; a worker that dies, raises or overruns its
 deadline becomes a result whose ``errors`` say why (the policy decides
 whether that fails the gate: fail-closed by default).
+
+Workers are not daemonic, so that a check may run its own process pool
+(:mod:`gate.checks._parallel`). Each worker leads its own process group:
+stopping a check (timeout, crash, Ctrl-C) kills the group, pool included.
+The checks' pools share ``--jobs`` CPU tokens, so that together they never
+run more chunks at once than the machine was given.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import signal
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import cast
 
+from gate.checks._parallel import CpuTokens
 from gate.checks.interface import CheckError, CheckResult, ScanTarget
 from gate.checks.registry import load_check
 
@@ -44,7 +55,32 @@ def _silence() -> None:
     logging.disable(logging.CRITICAL)
 
 
+def _lead_process_group() -> None:
+    """Make this worker a process group leader, so the runner can kill it with its pool."""
+    if hasattr(os, "setpgid"):
+        with contextlib.suppress(OSError):
+            os.setpgid(0, 0)
+
+
+def _kill_tree(proc: BaseProcess) -> None:
+    """Kill a worker and whatever it started (its group); reap it."""
+    if proc.pid is not None and hasattr(os, "killpg"):
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    if proc.is_alive():
+        proc.kill()
+    proc.join(timeout=5)
+
+
+def _sweep(proc: BaseProcess) -> None:
+    """Kill what a finished worker left behind in its group (a pool orphaned by a crash)."""
+    if proc.pid is not None and hasattr(os, "killpg"):
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
 def _worker(job: CheckJob, conn: Connection) -> None:
+    _lead_process_group()
     _silence()
     started = time.monotonic()
     try:
@@ -70,23 +106,47 @@ def _error_result(job: CheckJob, message: str, duration: float) -> CheckResult:
 def run_checks(jobs: list[CheckJob],
                on_done: Callable[[CheckResult], None] | None = None) -> dict[str, CheckResult]:
     """Run every job concurrently; return results by check name, in the jobs' order."""
+    cpus = max((job.scan.jobs for job in jobs), default=1)
+    with tempfile.TemporaryDirectory(prefix="gate-cpu-") as tokens:
+        CpuTokens.create(Path(tokens), cpus)
+        shared = [replace(job, scan=replace(job.scan, cpu_tokens=Path(tokens))) for job in jobs]
+        results = _run(shared, on_done)
+    return {job.name: results[job.name] for job in jobs}
+
+
+def _run(jobs: list[CheckJob],
+         on_done: Callable[[CheckResult], None] | None) -> dict[str, CheckResult]:
     ctx = multiprocessing.get_context("spawn")
     running: dict[Connection, tuple[CheckJob, BaseProcess, float]] = {}
     results: dict[str, CheckResult] = {}
-    for job in jobs:
-        reader, writer = ctx.Pipe(duplex=False)
-        proc: BaseProcess = ctx.Process(target=_worker, args=(job, writer), name=f"gate-{job.name}",
-                           daemon=True)
-        proc.start()
-        writer.close()
-        running[reader] = (job, proc, time.monotonic())
+    try:
+        for job in jobs:
+            reader, writer = ctx.Pipe(duplex=False)
+            proc: BaseProcess = ctx.Process(target=_worker, args=(job, writer),
+                                            name=f"gate-{job.name}", daemon=False)
+            proc.start()
+            writer.close()
+            running[reader] = (job, proc, time.monotonic())
+        _wait_all(running, results, on_done)
+    finally:  # Ctrl-C, or a bug here: no worker (or pool) may outlive the run
+        for reader, (_, proc, _) in running.items():
+            _kill_tree(proc)
+            reader.close()
+    return results
+
+
+def _wait_all(running: dict[Connection, tuple[CheckJob, BaseProcess, float]],
+              results: dict[str, CheckResult],
+              on_done: Callable[[CheckResult], None] | None) -> None:
+    """Collect results as workers finish; stop workers whose deadline has passed."""
 
     def finish(reader: Connection, result: CheckResult) -> None:
         job, proc, _ = running.pop(reader)
         reader.close()
         proc.join(timeout=5)
         if proc.is_alive():
-            proc.kill()
+            _kill_tree(proc)
+        _sweep(proc)
         results[job.name] = result
         if on_done is not None:
             on_done(result)
@@ -116,13 +176,9 @@ def run_checks(jobs: list[CheckJob],
         now = time.monotonic()
         for reader, (job, proc, start) in list(running.items()):
             if now >= start + job.timeout:
-                proc.terminate()
-                proc.join(timeout=5)
-                if proc.is_alive():
-                    proc.kill()
+                _kill_tree(proc)
                 finish(reader, _error_result(job, f"timed out after {job.timeout:g}s",
                                              now - start))
-    return {job.name: results[job.name] for job in jobs}
 
 
 def _with_duration(result: CheckResult, duration: float) -> CheckResult:

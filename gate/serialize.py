@@ -12,7 +12,7 @@ from typing import Any
 
 from gate.checks.interface import NotScanned
 from gate.findings import Confidence, Finding, Location, Severity, Suppression
-from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult
+from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult, ShardInfo
 from gate.triage.interface import WaiverStatus
 
 __all__ = ["SerializeError", "finding_from_dict", "finding_to_dict", "from_dict", "to_dict"]
@@ -97,6 +97,20 @@ def _waiver_to_dict(w: WaiverStatus) -> dict[str, Any]:
             "matched": w.matched}
 
 
+def _shard_to_dict(s: ShardInfo | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"index": s.index, "total": s.total, "inventory": s.inventory, "files": s.files,
+            "sliced": list(s.sliced)}
+
+
+def _shard_from_dict(d: dict[str, Any] | None) -> ShardInfo | None:
+    if d is None:
+        return None
+    return ShardInfo(index=int(d["index"]), total=int(d["total"]), inventory=str(d["inventory"]),
+                     files=int(d.get("files", 0)), sliced=tuple(d.get("sliced") or ()))
+
+
 def _waiver_from_dict(d: dict[str, Any]) -> WaiverStatus:
     return WaiverStatus(
         index=int(d["index"]), rule=d["rule"], reason=d.get("reason", ""), state=d["state"],
@@ -151,6 +165,7 @@ def to_dict(run: RunResult) -> dict[str, Any]:
         },
         "policy_changed": list(run.policy_changed),
         "waivers": [_waiver_to_dict(w) for w in run.waivers],
+        "shard": _shard_to_dict(run.shard),
         "checks": [_outcome_to_dict(c, run) for c in run.checks],
         "not_scanned": [_not_scanned(n) for n in run.not_scanned],
         "findings": [finding_to_dict(f, i in run.failing) for i, f in enumerate(run.findings)],
@@ -190,6 +205,7 @@ def from_dict(d: dict[str, Any]) -> RunResult:
             context={str(k): str(v) for k, v in (d.get("context") or {}).items()},
             policy_changed=tuple(d.get("policy_changed") or ()),
             waivers=tuple(_waiver_from_dict(w) for w in d.get("waivers") or ()),
+            shard=_shard_from_dict(d.get("shard")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise SerializeError(f"not a gate JSON report: {exc!r}") from exc

@@ -54,6 +54,12 @@ class ScanTarget:
     jobs: int = 1
     vuln_db: Path | None = None
     timeout: float | None = None
+    cache_dir: Path | None = None
+    """The result cache's directory (``.gate-cache``); ``None`` means no cache."""
+    cache_ttl: float = 24 * 3600.0
+    """Seconds an online answer (PyPI's advisories) stays in the result cache."""
+    cpu_tokens: Path | None = None
+    """Set by the runner: the CPU tokens every check's process pool shares (``_parallel``)."""
 
 
 class CheckStatus:

@@ -182,6 +182,25 @@ def scan_files(root: Path, files: Sequence[str]) -> SastScan:
     return _to_scan(base, files, run)
 
 
+def _rules() -> list[tuple[str, str, str]]:
+    """bandit's installed test plugins and who ships them: part of the cache key."""
+    from importlib.metadata import entry_points
+
+    return sorted((ep.name, ep.value, f"{ep.dist.name} {ep.dist.version}" if ep.dist else "")
+                  for ep in entry_points(group="bandit.plugins"))
+
+
+def _scan_cached(target: ScanTarget, files: Sequence[str], version: str) -> SastScan:
+    """:func:`scan_files` over the process pool, with unchanged files served from the cache."""
+    from gate.checks._cached_scan import FileScanSpec, scan_with_cache
+
+    spec = FileScanSpec(check=CHECK, tool_version=version, scan=scan_files, rules=_rules(),
+                        modules=("gate.checks.sast", "gate.checks._bandit_run",
+                                 "gate.checks._bandit_source", "gate.findings"))
+    scan = scan_with_cache(spec, target, files)
+    return SastScan(scan.findings, scan.not_scanned, scan.warnings)
+
+
 class SastCheck(Check):
     """Static analysis of Python code with bandit."""
 
@@ -202,7 +221,10 @@ class SastCheck(Check):
         started = time.monotonic()
         version = self.tool_version()
         files = python_files(target.files)
-        scan = scan_files(target.root, files)
+        if target.jobs > 1 or target.cache_dir is not None:
+            scan = _scan_cached(target, files, version)
+        else:
+            scan = scan_files(target.root, files)
         skipped = {n.path for n in scan.not_scanned}
         return CheckResult(
             check=self.name,

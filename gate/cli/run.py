@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from gate.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
@@ -13,6 +15,7 @@ from gate.pipeline import run as run_pipeline
 from gate.policy import Mode
 from gate.report.registry import FORMATS, get_reporter
 from gate.report.text import TextReporter
+from gate.shard import Shard, parse_shard, shard_from_env
 from gate.verdict import exit_code
 
 __all__ = ["register", "run"]
@@ -45,6 +48,20 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+def _shard(value: str) -> Shard:
+    try:
+        return parse_shard(value)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    if getattr(args, "no_cache", False):
+        return None
+    chosen: Path = getattr(args, "cache_dir", None) or args.path / DEFAULT_CACHE_DIR
+    return chosen.absolute()
 
 
 def _positive_float(value: str) -> float:
@@ -82,6 +99,14 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         "(needs security-events: write)")
     parser.add_argument("--jobs", type=_positive_int, metavar="N",
                         help="worker processes (default: number of CPUs)")
+    parser.add_argument("--cache-dir", type=Path, metavar="DIR",
+                        help="result cache: unchanged files are not rescanned "
+                        "(default: PATH/.gate-cache)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="scan every file; neither read nor write the result cache")
+    parser.add_argument("--cache-ttl", type=_positive_float, metavar="HOURS", default=24.0,
+                        help="reuse cached online vulnerability answers (PyPI) for this long "
+                        "(default: 24)")
     parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
                         help="per-check timeout (overrides the policy)")
     parser.add_argument("--mode", type=Mode, choices=list(Mode), metavar="{all,new}",
@@ -97,6 +122,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("run", help="scan a repository and judge it",
                                    description=__doc__)
     add_run_arguments(parser)
+    parser.add_argument("--shard", type=_shard, metavar="I/N",
+                        help="scan slice I of N (counting from 1) and post nothing; combine the "
+                        "N JSON reports with `gate merge` (default: CI_NODE_INDEX/CI_NODE_TOTAL, "
+                        "as set by GitLab's parallel: N)")
     parser.set_defaults(func=run)
 
 
@@ -105,6 +134,12 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
     if not args.path.is_dir():
         raise UsageError(f"path not found or not a directory: {args.path}")
     extra = {"jobs": args.jobs} if args.jobs else {}
+    shard = getattr(args, "shard", None)
+    if shard is None and "shard" in args:
+        shard = shard_from_env(os.environ)
+        if shard is not None:
+            _warn(f"gate: CI_NODE_INDEX/CI_NODE_TOTAL: scanning shard {shard} and posting "
+                  "nothing; `gate merge` the JSON reports (--shard 1/1 scans everything)")
     return RunOptions(
         path=args.path,
         policy_path=args.policy,
@@ -118,6 +153,9 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         github_token=args.github_token,
         upload_sarif=args.upload_sarif,
         on_warning=_warn,
+        cache_dir=_cache_dir(args),
+        cache_ttl=args.cache_ttl * 3600.0,
+        shard=shard,
         on_check_started=progress.started if progress else None,
         on_check_done=progress.done if progress else None,
         **extra,

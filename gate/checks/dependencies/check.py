@@ -14,6 +14,11 @@ from typing import Any
 
 import pip_audit
 
+import gate
+from gate.cache import open_cache
+from gate.cache.codec import CodecError, decode_file_result, encode_file_result
+from gate.cache.identity import path_identity
+from gate.cache.keys import code_identity, key_for
 from gate.checks.dependencies.audit import AuditOutcome, audit, pypi_service
 from gate.checks.dependencies.manifests import (
     ManifestKind,
@@ -21,11 +26,16 @@ from gate.checks.dependencies.manifests import (
     read_manifests,
     select_manifests,
 )
-from gate.checks.dependencies.model import VulnerabilityServiceError
+from gate.checks.dependencies.model import Pin, VulnerabilityServiceError
 from gate.checks.dependencies.offline import OfflineOsvService, cached_database
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 
 __all__ = ["DependenciesCheck"]
+
+_MODULES = (*(f"gate.checks.dependencies.{m}" for m in (
+    "audit", "check", "lockfiles", "manifests", "model", "offline", "osv_record", "osv_source",
+    "requirements", "results", "severity")), "gate.findings")
+"""The code that shapes a dependencies finding: its source goes into the result cache's key."""
 
 ServiceFactory = Callable[[float | None], Any]
 """Builds the online service from the per-check timeout (tests pass a loopback one)."""
@@ -83,6 +93,51 @@ class DependenciesCheck(Check):
                             f"file(s) skipped{example}")
         return OfflineOsvService(database), warnings
 
+    def _audit(self, target: ScanTarget, pins: Sequence[Pin]) -> tuple[AuditOutcome, list[str]]:
+        """Ask the vulnerability service about every pin; fail closed when it cannot answer."""
+        service, warnings = self._service(target)
+        try:
+            return audit(service, pins), warnings
+        except VulnerabilityServiceError as exc:
+            if target.vuln_db is not None:
+                raise
+            raise VulnerabilityServiceError(
+                f"{exc}. Without vulnerability data the check cannot pass: allow HTTPS to "
+                "pypi.org, or set vuln_db to an offline OSV database") from exc
+
+    def _audit_cached(self, target: ScanTarget,
+                      pins: Sequence[Pin]) -> tuple[AuditOutcome, list[str]]:
+        """:meth:`_audit`, answered from the result cache when the same pins were audited.
+
+        The key is the pin set (with where each is written) and the database's
+        identity: an offline database's files, or the online service, whose
+        answers expire after ``target.cache_ttl`` seconds (new advisories appear).
+        """
+        if target.cache_dir is None:
+            return self._audit(target, pins)
+        cache = open_cache(target.cache_dir)
+        factory = self._online_service
+        service = (path_identity(target.vuln_db) if target.vuln_db is not None else
+                   f"{getattr(factory, '__module__', '')}."
+                   f"{getattr(factory, '__qualname__', type(factory).__qualname__)}")
+        key = key_for(self.name, {
+            "pins": sorted((p.canonical_name, p.name, str(p.version), p.path, p.line or 0)
+                           for p in pins),
+            "service": service, "tool": self.tool_version(), "gate": gate.__version__,
+            "code": code_identity(_MODULES)})
+        online = target.vuln_db is None
+        cached = cache.get(key, max_age=target.cache_ttl if online else None)
+        if isinstance(cached, dict):
+            try:
+                findings, skipped = decode_file_result(cached["outcome"])
+                return AuditOutcome(findings, skipped), [str(w) for w in cached["warnings"]]
+            except (CodecError, KeyError, TypeError):
+                pass
+        outcome, warnings = self._audit(target, pins)
+        cache.put(key, {"outcome": encode_file_result(outcome.findings, outcome.not_scanned),
+                        "warnings": warnings})
+        return outcome, warnings
+
     def run(self, target: ScanTarget) -> CheckResult:
         """Read the manifests, audit every exact pin, report the rest as not audited."""
         started = time.monotonic()
@@ -94,15 +149,7 @@ class DependenciesCheck(Check):
         warnings: list[str] = []
         outcome = AuditOutcome()
         if scan.pins:
-            service, warnings = self._service(target)
-            try:
-                outcome = audit(service, scan.pins)
-            except VulnerabilityServiceError as exc:
-                if target.vuln_db is not None:
-                    raise
-                raise VulnerabilityServiceError(
-                    f"{exc}. Without vulnerability data the check cannot pass: allow HTTPS to "
-                    "pypi.org, or set vuln_db to an offline OSV database") from exc
+            outcome, warnings = self._audit_cached(target, scan.pins)
         elif not manifests:
             warnings.append("no dependency manifest found (requirements*.txt, pyproject.toml, "
                             "pylock.toml, poetry.lock, uv.lock)")

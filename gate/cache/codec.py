@@ -1,0 +1,95 @@
+"""Findings and not-scanned entries to cache payloads and back, exactly.
+
+Separate from the JSON report (:mod:`gate.serialize`): that one is a public,
+versioned contract shaped for readers; this one is private, must round-trip
+every field bit for bit (a cached finding must equal a freshly computed one),
+and must reject rather than guess when a payload looks wrong. Cached payloads
+never contain secret values, because findings never do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from gate.checks.interface import NotScanned
+from gate.findings import Confidence, Finding, Location, Severity, Suppression
+
+__all__ = ["CodecError", "decode_file_result", "encode_file_result"]
+
+
+class CodecError(ValueError):
+    """A cached payload does not decode: the entry is treated as a miss."""
+
+
+def _suppression(s: Suppression | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"kind": s.kind, "reason": s.reason, "source": s.source,
+            "expires": s.expires.isoformat() if s.expires else None, "rules": list(s.rules)}
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "check": f.check, "rule_id": f.rule_id, "severity": int(f.severity),
+        "message": f.message, "path": f.location.path, "start": f.location.start_line,
+        "end": f.location.end_line, "fingerprint": f.fingerprint, "title": f.title,
+        "confidence": int(f.confidence) if f.confidence is not None else None,
+        "help_url": f.help_url, "cwe": list(f.cwe), "aliases": list(f.aliases), "fix": f.fix,
+        "package": f.package, "version": f.version, "fixed_versions": list(f.fixed_versions),
+        "suppression": _suppression(f.suppression), "new": f.new,
+        "extra": [list(pair) for pair in f.extra],
+    }
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CodecError("expected a list of strings")
+    return tuple(value)
+
+
+def _decode_suppression(d: Any) -> Suppression | None:
+    if d is None:
+        return None
+    return Suppression(kind=d["kind"], reason=d["reason"], source=d["source"],
+                       expires=date.fromisoformat(d["expires"]) if d["expires"] else None,
+                       rules=_strings(d["rules"]))
+
+
+def _decode_finding(d: dict[str, Any]) -> Finding:
+    extra = d["extra"]
+    if not isinstance(extra, list) or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
+            for p in extra):
+        raise CodecError("bad extra")
+    return Finding(
+        check=d["check"], rule_id=d["rule_id"], severity=Severity(d["severity"]),
+        message=d["message"], location=Location(d["path"], d["start"], d["end"]),
+        fingerprint=d["fingerprint"], title=d["title"],
+        confidence=Confidence(d["confidence"]) if d["confidence"] is not None else None,
+        help_url=d["help_url"], cwe=_strings(d["cwe"]), aliases=_strings(d["aliases"]),
+        fix=d["fix"], package=d["package"], version=d["version"],
+        fixed_versions=_strings(d["fixed_versions"]),
+        suppression=_decode_suppression(d["suppression"]), new=d["new"],
+        extra=tuple((k, v) for k, v in extra),
+    )
+
+
+def encode_file_result(findings: tuple[Finding, ...],
+                       not_scanned: tuple[NotScanned, ...]) -> dict[str, Any]:
+    """One file's outcome for one check as a cache payload."""
+    return {"findings": [_finding(f) for f in findings],
+            "not_scanned": [[n.path, n.reason, n.line] for n in not_scanned]}
+
+
+def decode_file_result(payload: Any) -> tuple[tuple[Finding, ...], tuple[NotScanned, ...]]:
+    """Inverse of :func:`encode_file_result`; :class:`CodecError` on anything unexpected."""
+    try:
+        findings = tuple(_decode_finding(d) for d in payload["findings"])
+        not_scanned = tuple(NotScanned(str(p), str(r), None if n is None else int(n))
+                            for p, r, n in payload["not_scanned"])
+    except CodecError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CodecError(f"undecodable cache payload: {type(exc).__name__}") from exc
+    return findings, not_scanned

@@ -1,0 +1,175 @@
+"""A per-file check's scan with the result cache in front and the process pool behind.
+
+For each file: hash its bytes, look up (file, check, tool version, rule
+configuration, gate code) in the cache; scan only the misses, in balanced
+chunks over the pool (:mod:`gate.checks._parallel`); store each scanned
+file's outcome as its own entry. A re-run after editing one file therefore
+rescans that one file.
+
+What is not cached: a chunk that produced warnings (a bandit test crashed,
+say; the warning is re-earned by scanning again rather than replayed), and a
+file whose bytes changed while it was being scanned (the result belongs to
+neither version).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import gate
+from gate.cache import ResultCache, open_cache
+from gate.cache.codec import CodecError, decode_file_result, encode_file_result
+from gate.cache.keys import code_identity, digest_of, file_digest, fingerprint_key_id, key_for
+from gate.checks._parallel import balanced_chunks, chunk_count, map_chunks
+from gate.checks.interface import NotScanned, ScanTarget
+from gate.findings import Finding
+
+__all__ = ["FileScan", "FileScanSpec", "scan_with_cache"]
+
+ENTRY_VERSION = 1
+
+
+class _ToolScan(Protocol):
+    """What a check's ``scan_files`` returns (``SastScan``, ``SecretsScan``)."""
+
+    @property
+    def findings(self) -> tuple[Finding, ...]: ...
+
+    @property
+    def not_scanned(self) -> tuple[NotScanned, ...]: ...
+
+
+@dataclass(frozen=True)
+class FileScanSpec:
+    """How to scan one check's files, and what its per-file results depend on."""
+
+    check: str
+    tool_version: str
+    scan: Callable[[Path, Sequence[str]], _ToolScan]
+    """A module-level ``scan_files(root, files)`` (pickled by reference into the pool)."""
+    modules: tuple[str, ...]
+    """The gate modules whose code shapes the findings (their source goes into the key)."""
+    rules: Any = None
+    """The tool's effective rule configuration (plugins, filters...), JSON-serialisable."""
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """The combined outcome, in a deterministic order whatever the chunking and cache hits."""
+
+    findings: tuple[Finding, ...]
+    not_scanned: tuple[NotScanned, ...]
+    warnings: tuple[str, ...]
+    cached: int = 0
+    scanned: int = 0
+
+
+@dataclass
+class _Collected:
+    findings: list[Finding] = field(default_factory=list)
+    not_scanned: list[NotScanned] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _config(spec: FileScanSpec, target: ScanTarget) -> str:
+    return digest_of({
+        "entry": ENTRY_VERSION, "gate": gate.__version__, "code": code_identity(spec.modules),
+        "rules": spec.rules, "options": target.options, "fingerprint_key": fingerprint_key_id(),
+    })
+
+
+def _material(spec: FileScanSpec, config: str, rel: str, content: str) -> dict[str, str]:
+    return {"check": spec.check, "tool": spec.tool_version, "config": config, "path": rel,
+            "content": content}
+
+
+def _digest(root: Path, rel: str) -> str | None:
+    try:
+        return file_digest(root / rel)
+    except OSError:
+        return None  # the scan will say why it could not read the file
+
+
+def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
+           chunk: tuple[str, ...], digests: dict[str, str], result: _ToolScan) -> None:
+    """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file."""
+    if getattr(result, "warnings", ()):
+        return
+    findings: dict[str, list[Finding]] = defaultdict(list)
+    skipped: dict[str, list[NotScanned]] = defaultdict(list)
+    for f in result.findings:
+        findings[f.location.path].append(f)
+    for n in result.not_scanned:
+        skipped[n.path].append(n)
+    if not set(findings) | set(skipped) <= set(chunk):
+        return  # a result not about one of the chunk's files: nothing to file it under
+    for rel in chunk:
+        before = digests.get(rel)
+        if before is None or _digest(root, rel) != before:
+            continue
+        payload = encode_file_result(tuple(findings[rel]), tuple(skipped[rel]))
+        cache.put(key_for(spec.check, _material(spec, config, rel, before)), payload)
+
+
+def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, target: ScanTarget,
+            files: Sequence[str], out: _Collected) -> tuple[list[tuple[str, int]], dict[str, str]]:
+    """Serve what the cache has; return the misses (with sizes) and every file's digest."""
+    misses: list[tuple[str, int]] = []
+    digests: dict[str, str] = {}
+    for rel in files:
+        digest = _digest(target.root, rel)
+        if digest is not None:
+            digests[rel] = digest
+            payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
+            if payload is not None:
+                try:
+                    found, skipped = decode_file_result(payload)
+                except CodecError:
+                    cache.stats.rejected += 1
+                else:
+                    out.findings.extend(found)
+                    out.not_scanned.extend(skipped)
+                    continue
+        try:
+            size = (target.root / rel).stat().st_size
+        except OSError:
+            size = 0
+        misses.append((rel, size))
+    return misses, digests
+
+
+def _finding_order(f: Finding) -> tuple[str, int, str, str]:
+    return (f.location.path, f.location.start_line or 0, f.rule_id, f.fingerprint)
+
+
+def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]) -> FileScan:
+    """Scan ``files`` under ``target.root``: cached results for unchanged files, the rest fresh.
+
+    Raises whatever ``spec.scan`` raises (a :class:`CheckError` when the
+    tool cannot run); a cache that cannot be read or written only costs time.
+    """
+    cache = open_cache(target.cache_dir)
+    config = _config(spec, target)
+    out = _Collected()
+    misses, digests = _lookup(cache, spec, config, target, files, out)
+    chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs))
+    for chunk, result in map_chunks(spec.scan, target.root, chunks, target.jobs,
+                                    target.cpu_tokens):
+        out.findings.extend(result.findings)
+        out.not_scanned.extend(result.not_scanned)
+        out.warnings.extend(getattr(result, "warnings", ()))
+        _store(cache, spec, config, target.root, chunk, digests, result)
+    if cache.stats.writes:
+        cache.prune()
+    if cache.stats.write_errors:
+        out.warnings.append(f"result cache not written ({cache.stats.last_write_error}); "
+                            "the next run will scan everything again")
+    return FileScan(
+        findings=tuple(sorted(out.findings, key=_finding_order)),
+        not_scanned=tuple(sorted(out.not_scanned, key=lambda n: (n.path, n.line or 0, n.reason))),
+        warnings=tuple(out.warnings), cached=len(files) - len(misses), scanned=len(misses),
+    )

@@ -1,0 +1,251 @@
+"""The sast and secrets checks with the cache and the pool: same findings, less work.
+
+Real bandit and detect-secrets over a small fixture tree. Each scenario that
+could make a cache lie (a corrupt entry, a concurrent run, a tool upgrade, a
+new fingerprint key, an edit) must still give exactly the uncached findings.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from gate.cache.codec import decode_file_result, encode_file_result
+from gate.checks import _cached_scan
+from gate.checks._cached_scan import FileScanSpec, scan_with_cache
+from gate.checks.interface import CheckResult, ScanTarget
+from gate.checks.sast import SastCheck
+from gate.checks.sast import scan_files as sast_scan
+from gate.checks.secrets import SecretsCheck
+from gate.findings import Finding
+
+AWS = "AKIA" + "Q7Z3M1X8K2W9P4R6"
+PASSWORD = "Tr0ub4dor" + "-horse-battery"
+
+FILES = {
+    "app/run.py": "import subprocess\n\ndef run(c):\n    subprocess.call(c, shell=True)\n",
+    "app/conf.py": f'password = "{PASSWORD}"\nKEY = "{AWS}"\n',
+    "app/twice.py": "assert a\nassert a\nx = eval(s)  # nosec B307 trusted input\n",
+    "app/clean.py": "def add(a, b):\n    return a + b\n",
+    "app/broken.py": "def broken(:\n",
+    "deploy/env.sh": f"export AWS_KEY={AWS}\n",
+    "docs/readme.md": "nothing to see\n",
+}
+
+
+def _tree(root: Path) -> ScanTarget:
+    for rel, text in FILES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return ScanTarget(root=root, files=tuple(sorted(FILES)))
+
+
+def _key(f: Finding) -> tuple[object, ...]:
+    return (f.location.path, f.location.start_line or 0, f.rule_id, f.fingerprint)
+
+
+def _normalised(result: CheckResult) -> tuple[object, ...]:
+    return (sorted(result.findings, key=_key), sorted(result.not_scanned, key=repr),
+            result.files_scanned, result.errors)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> ScanTarget:
+    return _tree(tmp_path / "repo")
+
+
+@pytest.fixture
+def uncached(tree: ScanTarget) -> dict[str, tuple[object, ...]]:
+    """The reference: each check as before this feature (one process, no cache)."""
+    return {"sast": _normalised(SastCheck().run(tree)),
+            "secrets": _normalised(SecretsCheck().run(tree))}
+
+
+def _both(target: ScanTarget) -> dict[str, tuple[object, ...]]:
+    return {"sast": _normalised(SastCheck().run(target)),
+            "secrets": _normalised(SecretsCheck().run(target))}
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted((cache / "v1").rglob("*.json"))
+
+
+def test_reference_tree_has_findings_of_every_kind(uncached: dict[str, tuple[object, ...]]
+                                                   ) -> None:
+    sast_findings, sast_skipped = uncached["sast"][0], uncached["sast"][1]
+    assert {f.rule_id for f in sast_findings} >= {"B404", "B602", "B105", "B101", "B307"}
+    assert sast_skipped  # broken.py
+    assert any(f.rule_id == "AWS Access Key" for f in uncached["secrets"][0])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_cold_and_warm_runs_equal_the_uncached_scan(tree: ScanTarget, tmp_path: Path, jobs: int,
+                                                    uncached: dict[str, tuple[object, ...]]
+                                                    ) -> None:
+    target = replace(tree, jobs=jobs, cache_dir=tmp_path / "cache")
+    assert _both(target) == uncached
+    written = _entries(tmp_path / "cache")
+    assert len(written) == 5 + len(FILES)  # sast: the .py files; secrets: every file
+    assert _both(target) == uncached
+
+
+def test_pool_without_cache_equals_the_uncached_scan(tree: ScanTarget,
+                                                     uncached: dict[str, tuple[object, ...]]
+                                                     ) -> None:
+    assert _both(replace(tree, jobs=3)) == uncached
+
+
+def _spec(version: str = "1.9") -> FileScanSpec:
+    return FileScanSpec(check="sast", tool_version=version, scan=sast_scan,
+                        modules=("gate.checks.sast",), rules=["B101"])
+
+
+def test_warm_run_after_an_edit_rescans_only_that_file(tree: ScanTarget, tmp_path: Path) -> None:
+    target = replace(tree, files=tuple(f for f in tree.files if f.endswith(".py")),
+                     cache_dir=tmp_path / "cache")
+    cold = scan_with_cache(_spec(), target, target.files)
+    assert (cold.cached, cold.scanned) == (0, 5)
+
+    (tree.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
+    warm = scan_with_cache(_spec(), target, target.files)
+
+    assert (warm.cached, warm.scanned) == (4, 1)
+    assert [f.rule_id for f in warm.findings if f.path == "app/clean.py"] == ["B307"]
+    fresh = scan_with_cache(_spec(), replace(target, cache_dir=None), target.files)
+    assert warm == replace(fresh, cached=4, scanned=1)
+
+
+def test_tool_upgrade_misses_and_never_serves_old_results(tree: ScanTarget,
+                                                          tmp_path: Path) -> None:
+    target = replace(tree, files=("app/run.py",), cache_dir=tmp_path / "cache")
+    scan_with_cache(_spec("1.9"), target, target.files)
+    for path in _entries(tmp_path / "cache"):  # poison every entry of the old version...
+        text = path.read_text()
+        assert '"B602"' in text
+    upgraded = scan_with_cache(_spec("2.0"), target, target.files)
+    assert (upgraded.cached, upgraded.scanned) == (0, 1)
+    again = scan_with_cache(_spec("2.0"), target, target.files)
+    assert (again.cached, again.scanned) == (1, 0)
+    assert {f.rule_id for f in again.findings} == {"B404", "B602"}
+
+
+def test_other_key_inputs_miss(tree: ScanTarget, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    target = replace(tree, files=("app/conf.py",), cache_dir=tmp_path / "cache")
+    scan_with_cache(_spec(), target, target.files)
+    assert scan_with_cache(replace(_spec(), rules=["B101", "B999"]), target,
+                           target.files).scanned == 1
+    assert scan_with_cache(_spec(), replace(target, options={"x": 1}), target.files).scanned == 1
+    monkeypatch.setenv("GATE_FINGERPRINT_KEY", "another-key")  # B105 fingerprints change
+    rekeyed = scan_with_cache(_spec(), target, target.files)
+    assert rekeyed.scanned == 1
+    monkeypatch.delenv("GATE_FINGERPRINT_KEY")
+    original = scan_with_cache(_spec(), target, target.files)
+    assert original.cached == 1
+    assert {f.fingerprint for f in rekeyed.findings} != {f.fingerprint for f in original.findings}
+
+
+@pytest.mark.parametrize("corruption", [b"", b"{not json", b'{"format": 1}'])
+def test_corrupt_entries_are_rescanned_and_healed(tree: ScanTarget, tmp_path: Path,
+                                                  uncached: dict[str, tuple[object, ...]],
+                                                  corruption: bytes) -> None:
+    target = replace(tree, cache_dir=tmp_path / "cache")
+    _both(target)
+    entries = _entries(tmp_path / "cache")
+    for path in entries:
+        path.write_bytes(corruption)
+    assert _both(target) == uncached
+    healed = _entries(tmp_path / "cache")
+    assert len(healed) == len(entries)
+    assert all(p.read_bytes() != corruption for p in healed)
+
+
+def test_a_well_formed_but_false_entry_is_not_trusted(tree: ScanTarget, tmp_path: Path,
+                                                      uncached: dict[str, tuple[object, ...]]
+                                                      ) -> None:
+    """Someone empties an entry's findings but cannot recompute its checksum to match."""
+    target = replace(tree, cache_dir=tmp_path / "cache")
+    _both(target)
+    for path in _entries(tmp_path / "cache"):
+        text = path.read_text()
+        start = text.find('"findings":[')
+        if start >= 0 and '"findings":[]' not in text:
+            end = text.find('],"not_scanned"', start)
+            path.write_text(text[:start] + '"findings":[' + text[end:])
+    assert _both(target) == uncached
+
+
+def _run_checks(root: str, cache: str) -> dict[str, tuple[object, ...]]:
+    target = ScanTarget(root=Path(root), files=tuple(sorted(FILES)), jobs=2,
+                        cache_dir=Path(cache))
+    return _both(target)
+
+
+def test_concurrent_runs_share_the_cache_safely(tree: ScanTarget, tmp_path: Path,
+                                               uncached: dict[str, tuple[object, ...]]) -> None:
+    cache = tmp_path / "cache"
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(3, mp_context=spawn) as pool:  # not daemonic: each runs a pool
+        futures = [pool.submit(_run_checks, str(tree.root), str(cache)) for _ in range(3)]
+        results = [f.result() for f in futures]
+    assert all(r == uncached for r in results)
+    assert _both(replace(tree, cache_dir=cache)) == uncached
+    assert not list(cache.rglob(".tmp-*"))
+
+
+def test_a_file_changed_during_its_scan_is_not_cached(tree: ScanTarget, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    target = replace(tree, files=("app/run.py", "app/clean.py"), cache_dir=tmp_path / "cache")
+    real = _cached_scan._digest
+    calls: dict[str, int] = {}
+
+    def drifting(root: Path, rel: str) -> str | None:
+        calls[rel] = calls.get(rel, 0) + 1
+        digest = real(root, rel)
+        return "0" * 64 if rel == "app/run.py" and calls[rel] > 1 else digest
+
+    monkeypatch.setattr(_cached_scan, "_digest", drifting)
+    scan_with_cache(_spec(), target, target.files)
+    monkeypatch.setattr(_cached_scan, "_digest", real)
+    again = scan_with_cache(_spec(), target, target.files)
+    assert (again.cached, again.scanned) == (1, 1)
+
+
+def test_chunks_with_warnings_are_not_cached(tree: ScanTarget, tmp_path: Path) -> None:
+    spec = replace(_spec(), scan=_warning_scan)
+    target = replace(tree, files=("app/run.py",), cache_dir=tmp_path / "cache")
+    first = scan_with_cache(spec, target, target.files)
+    assert first.warnings == ("bandit test crashed",)
+    assert scan_with_cache(spec, target, target.files).scanned == 1
+
+
+def _warning_scan(root: Path, files: object) -> object:
+    scan = sast_scan(root, files)  # type: ignore[arg-type]
+    return replace(scan, warnings=("bandit test crashed",))  # type: ignore[type-var]
+
+
+def test_codec_round_trips_every_field(uncached: dict[str, tuple[object, ...]]) -> None:
+    findings = tuple(uncached["sast"][0]) + tuple(uncached["secrets"][0])  # type: ignore[arg-type]
+    skipped = tuple(uncached["sast"][1])  # type: ignore[arg-type]
+    assert any(f.suppression for f in findings)
+    assert decode_file_result(encode_file_result(findings, skipped)) == (findings, skipped)
+
+
+def test_a_bandit_upgrade_rescans_everything(tree: ScanTarget, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             uncached: dict[str, tuple[object, ...]]) -> None:
+    import bandit
+
+    target = replace(tree, cache_dir=tmp_path / "cache")
+    SastCheck().run(target)
+    before = len(_entries(tmp_path / "cache"))
+    monkeypatch.setattr(bandit, "__version__", "99.0.0")
+    upgraded = SastCheck().run(target)
+    assert upgraded.tool_version == "99.0.0"
+    assert len(_entries(tmp_path / "cache")) == 2 * before  # nothing of 1.x was reused
+    assert _normalised(upgraded) == uncached["sast"]

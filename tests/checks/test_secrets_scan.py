@@ -1,0 +1,157 @@
+"""The fast line scanner gives exactly detect-secrets' own ``scan_file`` results.
+
+Differential tests: the same files through both, compared secret by secret
+(type, line, value, verification flag). Fake values are assembled at run time
+so that this file holds no detectable secret itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from gate.checks import _secrets_scan
+from gate.checks.secrets import _detect_secrets
+
+if TYPE_CHECKING:
+    from conftest import SourceTree
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _fake(seed: str, alphabet: str, length: int) -> str:
+    digest = hashlib.sha512(seed.encode()).digest() * 4
+    return "".join(alphabet[b % len(alphabet)] for b in digest[:length])
+
+
+ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+HEX = "0123456789abcdef"
+UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def _secret_lines() -> list[str]:
+    """One line per detector shape, plus near misses, filtered lines and allowlist pragmas."""
+    jwt_head = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').decode().rstrip("=")
+    jwt_body = base64.urlsafe_b64encode(b'{"sub":"1234567890"}').decode().rstrip("=")
+    entropy = _fake("b64", ALNUM + "+/", 40)
+    return [
+        f'aws = "{"AKIA" + _fake("aws", UPPER, 16)}"',
+        f"token: {'ghp_' + _fake('gh', ALNUM, 36)}",
+        f"GITLAB={'glpat-' + _fake('gl', ALNUM, 20)}",
+        f"slack = '{'xoxb-' + '123456789012-' + _fake('sl', HEX, 24)}'",
+        f"stripe_key = \"{'sk_' + 'live_' + _fake('st', ALNUM, 24)}\"",
+        f"jwt = '{jwt_head}.{jwt_body}.{_fake('sig', ALNUM, 43)}'",
+        f"url = 'https://admin:{_fake('pw', ALNUM, 12)}@example.com/path'",
+        f'blob = "{entropy}"',
+        f"hexblob = '{_fake('hex', HEX, 48)}'",
+        f'password = "{_fake("kw", ALNUM, 14)}"',
+        f"db_pass: {_fake('yaml', ALNUM, 12)}",
+        "server = '203.0.113.77' ; public = '8.8.4.4'",
+        f"twilio = 'AC{_fake('tw', HEX, 32)}'",
+        f"sendgrid = 'SG.{_fake('sg1', ALNUM, 22)}.{_fake('sg2', ALNUM, 43)}'",
+        f"mailchimp = '{_fake('mc', HEX, 32)}-us12'",
+        f"//registry.npmjs.org/:_authToken={_fake('npm', HEX, 8)}-{_fake('npm2', HEX, 4)}-"
+        f"{_fake('npm3', HEX, 4)}-{_fake('npm4', HEX, 4)}-{_fake('npm5', HEX, 12)}",
+        f"telegram = '{123456789}:{_fake('tg', ALNUM, 35)}'",
+        f"artifactory = 'AKC{_fake('art', ALNUM, 70)}'",
+        f"azure = 'AccountKey={_fake('az', ALNUM, 86)}=='",
+        f'secret = "{entropy}"  # pragma: allowlist secret',
+        f'api_key = os.environ["{_fake("ref", UPPER, 12)}"]',
+        f"value = config[{_fake('idx', ALNUM, 30)!r}]",
+        f"password = lookup[\"{_fake('ind', ALNUM, 20)}\"]",
+        f'secret = "{entropy}"  # gate:ignore[Secret Keyword] rotated',
+        "password = '${DB_PASSWORD}'",
+        "password = 'abcdefghijklmnop'",
+        f"id = '{_fake('uuid', HEX, 8)}-{_fake('u2', HEX, 4)}-4{_fake('u3', HEX, 3)}-"
+        f"a{_fake('u4', HEX, 3)}-{_fake('u5', HEX, 12)}'",
+        "   ",
+        "",
+    ]
+
+
+def _private_key() -> str:
+    body = [base64.b64encode(hashlib.sha512(str(i).encode()).digest()).decode()[:64]
+            for i in range(5)]
+    return "\n".join(["-----BEGIN " + "RSA PRIVATE KEY-----", *body,
+                      "-----END " + "RSA PRIVATE KEY-----"]) + "\n"
+
+
+@pytest.fixture
+def shapes(source_tree: SourceTree) -> SourceTree:
+    """Files of several types (transformers differ by extension) full of secret shapes."""
+    lines = _secret_lines()
+    source_tree.write("app/settings.py", "\n".join(lines) + "\n")
+    source_tree.write("deploy/values.yaml", "db:\n  user: web\n  password: "
+                      f"{_fake('yml', ALNUM, 16)}\n  blob: '{_fake('y2', ALNUM, 40)}'\n")
+    source_tree.write("conf/app.ini", f"[db]\npassword = {_fake('ini', ALNUM, 16)}\n"
+                      f"token = {_fake('ini2', ALNUM, 40)}\n")
+    source_tree.write("conf/app.cfg", f"[auth]\nkey: {_fake('cfg', HEX, 40)}\n")
+    source_tree.write("keys/id_rsa", _private_key())
+    source_tree.write("notes.md", "\n".join(f"* `{line}`" for line in lines) + "\n")
+    source_tree.write("crlf.txt", "\r\n".join(lines[:6]) + "\r\n")
+    source_tree.write("package-lock.json", '{"integrity": "' + _fake("lock", ALNUM, 60) + '"}\n')
+    source_tree.write("empty.txt", "")
+    return source_tree
+
+
+def _both(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    from detect_secrets.core.scan import scan_file as original
+
+    def key(secrets: Iterator[Any]) -> list[tuple[Any, ...]]:
+        return sorted((s.type, s.line_number, s.secret_value, s.is_verified) for s in secrets)
+
+    with _detect_secrets():
+        return key(_secrets_scan.scan_file(str(path))), key(original(str(path)))
+
+
+def test_same_secrets_as_detect_secrets_on_every_shape(shapes: SourceTree) -> None:
+    total = 0
+    for rel in shapes.files:
+        fast, original = _both(shapes.root / rel)
+        assert fast == original, rel
+        total += len(fast)
+    assert total > 30  # the shapes are actually found, not both empty
+
+
+def test_same_secrets_as_detect_secrets_on_real_code() -> None:
+    files = sorted(p for p in (REPO / "gate").rglob("*") if p.is_file() and p.suffix != ".pyc")
+    files += sorted((REPO / "tests").rglob("*.py"))[:40]
+    assert len(files) > 50
+    for path in files:
+        fast, original = _both(path)
+        assert fast == original, path
+
+
+def test_a_plugin_error_on_a_filtered_line_is_forgiven_as_before(
+        shapes: SourceTree, monkeypatch: pytest.MonkeyPatch) -> None:
+    rel = shapes.write("boom.py", "x = 1\nvalue = config['" + _fake("b", ALNUM, 30) + "']\n")
+    from detect_secrets.plugins.keyword import KeywordDetector
+
+    real = KeywordDetector.analyze_line
+
+    def analyze_line(self: Any, filename: str, line: str, line_number: int = 0,
+                     context: Any = None, **kw: Any) -> Any:
+        if "config[" in line:
+            raise RuntimeError("plugin bug")
+        return real(self, filename=filename, line=line, line_number=line_number, context=context)
+
+    monkeypatch.setattr(KeywordDetector, "analyze_line", analyze_line)
+    fast, original = _both(shapes.root / rel)
+    assert fast == original == []
+
+
+def test_unknown_plugins_are_never_skipped() -> None:
+    with _detect_secrets():
+        from detect_secrets.settings import get_plugins
+
+        scanner = _secrets_scan._Scanner(get_plugins())
+    gated = {type(p.plugin).__name__ for p in scanner.plugins if p.patterns is not None}
+    always = {type(p.plugin).__name__ for p in scanner.plugins if p.patterns is None}
+    assert {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString",
+            "JwtTokenDetector"} <= always  # they override analyze_line/analyze_string
+    assert {"AWSKeyDetector", "GitHubTokenDetector", "PrivateKeyDetector"} <= gated
