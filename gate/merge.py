@@ -14,7 +14,6 @@ those marks, so the merged verdict is exactly the shards' combined verdict.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from gate.findings import Finding
 from gate.result import CheckOutcome, RunResult, ShardInfo, Verdict
 from gate.serialize import SerializeError, from_dict
 from gate.triage.interface import WaiverStatus
-from gate.verdict import sort_findings
+from gate.verdict import failing_reason, is_failing_reason, sort_findings
 
 __all__ = ["ShardReport", "load_report", "merge"]
 
@@ -115,11 +114,10 @@ def _merge_check(name: str, parts: Sequence[tuple[ShardInfo | None, CheckOutcome
                  failing: int) -> CheckOutcome:
     first = parts[0][1]
     verdict = _worst(o.verdict for _, o in parts)
-    count = re.compile(rf"{re.escape(name)}: \d+ finding\(s\) at or above \w+")
     reasons = [f"{_label(info)}{r}" for info, o in parts for r in o.reasons
-               if not count.fullmatch(r)]
+               if not is_failing_reason(name, r)]
     if failing:
-        reasons.append(f"{name}: {failing} finding(s) at or above {first.fail_on.label}")
+        reasons.append(failing_reason(name, failing, first.fail_on))
     return CheckOutcome(
         name=name, verdict=verdict, tool=first.tool,
         tool_version=", ".join(_unique(o.tool_version for _, o in parts if o.tool_version)),

@@ -7,14 +7,16 @@ checks is an error, never a pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from gate.checks.interface import CheckResult, NotScanned
-from gate.findings import Finding
+from gate.findings import Finding, Severity
 from gate.policy.model import Mode, OnError, Policy
 from gate.result import CheckOutcome, RunResult, Verdict
 
-__all__ = ["EXIT_CODES", "evaluate", "exit_code", "sort_findings"]
+__all__ = ["EXIT_CODES", "evaluate", "exit_code", "failing_reason", "is_failing_reason",
+           "sort_findings"]
 
 EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.ERROR: 3}
 
@@ -23,6 +25,16 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Most severe first, then by check, path and line: the order every report uses."""
     return sorted(findings, key=lambda f: (-f.severity, f.check, f.location.path,
                                            f.location.start_line or 0, f.rule_id))
+
+
+def failing_reason(name: str, count: int, fail_on: Severity) -> str:
+    """The per-check reason line for failing findings (``gate merge`` recomputes it)."""
+    return f"{name}: {count} finding(s) at or above {fail_on.label}"
+
+
+def is_failing_reason(name: str, text: str) -> bool:
+    """Whether ``text`` is a :func:`failing_reason` line of check ``name``."""
+    return re.fullmatch(rf"{re.escape(name)}: \d+ finding\(s\) at or above \w+", text) is not None
 
 
 def _fails(f: Finding, policy: Policy) -> bool:
@@ -49,8 +61,7 @@ def _outcome(name: str, result: CheckResult, policy: Policy, failing: int) -> Ch
     else:
         verdict = Verdict.FAIL if failing else Verdict.PASS
     if failing:
-        reasons.append(f"{name}: {failing} finding(s) at or above "
-                       f"{policy.fail_on_for(name).label}")
+        reasons.append(failing_reason(name, failing, policy.fail_on_for(name)))
     return CheckOutcome(
         name=name, verdict=verdict, tool=result.tool, tool_version=result.tool_version,
         duration=result.duration, fail_on=policy.fail_on_for(name),

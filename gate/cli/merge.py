@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 import gate.publish
-from gate.cli.run import STDOUT_FORMATS, _report_spec
+from gate.cli.args import report_spec
+from gate.cli.run import STDOUT_FORMATS
 from gate.context import detect_context
 from gate.merge import load_report, merge
 from gate.report.registry import get_reporter, write_report
@@ -34,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="JSON reports written by `gate run --shard I/N --report json=FILE`")
     parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
                         help="what goes to stdout (default: text)")
-    parser.add_argument("--report", type=_report_spec, action="append", default=[],
+    parser.add_argument("--report", type=report_spec, action="append", default=[],
                         metavar="FORMAT=FILE", help="also write a report of the merged result; "
                         "repeatable")
     parser.add_argument("--no-post", action="store_true", help="never talk to GitHub/GitLab")

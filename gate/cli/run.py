@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from gate.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from gate.cli.args import report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
@@ -21,16 +22,6 @@ from gate.verdict import exit_code
 __all__ = ["register", "run"]
 
 STDOUT_FORMATS = ("text", "json", "markdown")
-
-
-def _report_spec(value: str) -> tuple[str, Path]:
-    fmt, sep, path = value.partition("=")
-    if not sep or not fmt or not path:
-        raise argparse.ArgumentTypeError(f"expected FORMAT=FILE, got {value!r}")
-    if fmt not in FORMATS:
-        raise argparse.ArgumentTypeError(
-            f"unknown report format {fmt!r} (choose from: {', '.join(FORMATS)})")
-    return fmt, Path(path)
 
 
 def _checks(value: str) -> tuple[str, ...]:
@@ -84,7 +75,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated subset to run: sast,dependencies,secrets,iac")
     parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
                         help="what goes to stdout (default: text)")
-    parser.add_argument("--report", type=_report_spec, action="append", default=[],
+    parser.add_argument("--report", type=report_spec, action="append", default=[],
                         metavar="FORMAT=FILE",
                         help=f"also write a report; repeatable. Formats: {', '.join(FORMATS)}")
     parser.add_argument("--vuln-db", type=Path, metavar="PATH",
