@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-DEFAULT_CHECKOV = Path("/tmp/checkov-venv/bin/checkov")
+DEFAULT_CHECKOV = Path("/tmp/checkov-venv/bin/checkov")  # nosec B108 a fixed path to read, not a temp file
 
 
 def checkov_bin() -> Path | None:

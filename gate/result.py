@@ -23,7 +23,7 @@ SCHEMA_VERSION = "1.0"
 class Verdict:
     """Verdict strings, per check and overall."""
 
-    PASS = "pass"  # noqa: S105 (a verdict, not a password)
+    PASS = "pass"  # noqa: S105  # nosec B105 a verdict, not a password
     FAIL = "fail"
     ERROR = "error"
     SKIPPED = "skipped"

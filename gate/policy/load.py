@@ -89,7 +89,7 @@ def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()
         lines, duplicates = _index_lines(node)
         if duplicates:
             raise PolicyError(source, duplicates)
-        raw = yaml.load(text, Loader=_PolicyLoader)  # noqa: S506 (a SafeLoader subclass)
+        raw = yaml.load(text, Loader=_PolicyLoader)  # noqa: S506  # nosec B506 a SafeLoader subclass
     if not isinstance(raw, dict):
         raise PolicyError(source, [PolicyProblem(1, None, "the policy must be a mapping of keys")])
     model = policy_model(plugin_checks)

@@ -63,7 +63,7 @@ class ManifestScan:
 def excerpt(text: str) -> str:
     """Manifest text fit for a report: one line, URL credentials masked, shortened.
 
-    Requirement lines can carry ``https://user:token@host`` index credentials,
+    Requirement lines can carry index URLs with ``user:token@host`` credentials,
     and reports may be public (a PR comment).
     """
     one_line = _URL_CREDENTIALS.sub("***@", " ".join(text.split()))

@@ -61,7 +61,7 @@ def decode(doc: Document) -> object:
     try:
         if doc.name.lower().endswith(".json"):
             return json.loads(doc.payload)
-        return yaml.load(doc.payload, Loader=_OsvYamlLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(doc.payload, Loader=_OsvYamlLoader)  # noqa: S506  # nosec B506 a SafeLoader subclass
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(f"{doc.name}: {exc}") from exc
 
