@@ -22,6 +22,14 @@ SNIFF = "sniff"
 _DATA_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
 
+# ``Dockerfile.prod`` is a Dockerfile; ``dockerfile.py`` (a parser for them) is not.
+_NOT_DOCKERFILE_SUFFIXES = frozenset({
+    ".py", ".pyi", ".pyc", ".md", ".rst", ".txt", ".json", ".yml", ".yaml", ".toml", ".sh",
+    ".j2", ".jinja", ".tpl", ".tmpl", ".template", ".bak", ".orig", ".swp", ".lock", ".go",
+    ".js", ".ts", ".rb",
+})
+
+
 def classify(path: str) -> Framework | str | None:
     """The framework a path belongs to, :data:`SNIFF` when the content decides, else None."""
     pure = PurePosixPath(path)
@@ -30,7 +38,8 @@ def classify(path: str) -> Framework | str | None:
     if lower.endswith(".tf"):
         return Framework.TERRAFORM
     if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile") \
-            or lower.startswith("dockerfile."):
+            or (lower.startswith(("dockerfile.", "containerfile."))
+                and PurePosixPath(lower).suffix not in _NOT_DOCKERFILE_SUFFIXES):
         return Framework.DOCKERFILE
     parts = pure.parts
     if len(parts) >= 3 and parts[-3:-1] == (".github", "workflows") \
