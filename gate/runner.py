@@ -8,7 +8,7 @@ deadline becomes a result whose ``errors`` say why (the policy decides
 whether that fails the gate: fail-closed by default).
 
 Workers are not daemonic, so that a check may run its own process pool
-(:mod:`gate.checks._parallel`). Each worker leads its own process group:
+(:mod:`gate.checks.engine.pool`). Each worker leads its own process group:
 stopping a check (timeout, crash, Ctrl-C) kills the group, pool included.
 The checks' pools share ``--jobs`` CPU tokens, so that together they never
 run more chunks at once than the machine was given.
@@ -30,7 +30,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import cast
 
-from gate.checks._parallel import CpuTokens
+from gate.checks.engine.pool import CpuTokens
 from gate.checks.interface import CheckError, CheckResult, ScanTarget
 from gate.checks.registry import load_check
 

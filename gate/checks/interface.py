@@ -59,7 +59,7 @@ class ScanTarget:
     cache_ttl: float = 24 * 3600.0
     """Seconds an online answer (PyPI's advisories) stays in the result cache."""
     cpu_tokens: Path | None = None
-    """Set by the runner: the CPU tokens every check's process pool shares (``_parallel``)."""
+    """Set by the runner: the CPU tokens all pools share (:mod:`gate.checks.engine.pool`)."""
 
 
 class CheckStatus:

@@ -10,17 +10,15 @@ the same way, slowly.
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from gate.result import RunResult
 
-if TYPE_CHECKING:
-    from gate.publish.retry import RetryPolicy
-
-__all__ = ["PublishError", "PublishReport", "PublishSettings", "Publisher", "Step"]
+__all__ = ["PublishError", "PublishReport", "PublishSettings", "Publisher", "RetryPolicy", "Step"]
 
 
 class PublishError(Exception):
@@ -44,10 +42,23 @@ class PublishError(Exception):
         return self.status is None or self.status == 401
 
 
-def _default_retry() -> RetryPolicy:
-    from gate.publish.retry import RetryPolicy
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try. Defaults suit CI; tests pass zero delays.
 
-    return RetryPolicy()
+    ``max_wait`` caps any single wait, including a server's ``Retry-After``:
+    a CI job should not sleep an hour for a primary rate limit to reset, it
+    should say so and move on.
+    """
+
+    attempts: int = 4
+    base_delay: float = 1.0
+    max_wait: float = 60.0
+    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff: base, 2*base, 4*base..., capped by ``max_wait``."""
+        return min(self.max_wait, self.base_delay * float(1 << attempt))
 
 
 @dataclass(frozen=True)
@@ -60,7 +71,7 @@ class PublishSettings:
     annotations (50 per request): past it, the rest are summarised.
     """
 
-    retry: RetryPolicy = field(default_factory=_default_retry)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     timeout: int = 20
     seconds_between_requests: float = 0.25
     seconds_between_writes: float = 1.0

@@ -15,13 +15,12 @@ which knows what a failure means:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
-from gate.publish.interface import PublishError
+from gate.publish.interface import PublishError, RetryPolicy
 
 __all__ = ["ApiFailure", "Kind", "RetryPolicy", "call"]
 
@@ -44,25 +43,6 @@ class ApiFailure:
     status: int | None
     message: str
     retry_after: float | None = None
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try. Defaults suit CI; tests pass zero delays.
-
-    ``max_wait`` caps any single wait, including a server's ``Retry-After``:
-    a CI job should not sleep an hour for a primary rate limit to reset, it
-    should say so and move on.
-    """
-
-    attempts: int = 4
-    base_delay: float = 1.0
-    max_wait: float = 60.0
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential backoff: base, 2*base, 4*base..., capped by ``max_wait``."""
-        return min(self.max_wait, self.base_delay * float(1 << attempt))
 
 
 def call(op: Callable[[], T], *, classify: Callable[[Exception], ApiFailure | None],

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gate.checks._bandit_source import parse_marker
 from gate.checks.interface import CheckResult
 from gate.checks.sast import SastCheck, python_files, scan_files
+from gate.checks.sast.source import parse_marker
 from gate.findings import Confidence, Finding, Severity
 
 if TYPE_CHECKING:  # the fixture's class, from tests/checks/conftest.py

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gate.checks._parallel import CpuTokens, balanced_chunks, chunk_count, map_chunks
+from gate.checks.engine.pool import CpuTokens, balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
 from gate.checks.secrets import scan_files as secrets_scan
 from gate.runner import CheckJob, run_checks

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from gate.cache.codec import decode_file_result, encode_file_result
-from gate.checks import _cached_scan
-from gate.checks._cached_scan import FileScanSpec, scan_with_cache
+from gate.checks.engine import cached_scan as _cached_scan
+from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 from gate.checks.interface import CheckResult, ScanTarget
 from gate.checks.sast import SastCheck
 from gate.checks.sast import scan_files as sast_scan
@@ -102,7 +102,7 @@ def test_pool_without_cache_equals_the_uncached_scan(tree: ScanTarget,
 
 def _spec(version: str = "1.9") -> FileScanSpec:
     return FileScanSpec(check="sast", tool_version=version, scan=sast_scan,
-                        modules=("gate.checks.sast",), rules=["B101"])
+                        modules=("gate.checks.sast.check",), rules=["B101"])
 
 
 def test_warm_run_after_an_edit_rescans_only_that_file(tree: ScanTarget, tmp_path: Path) -> None:

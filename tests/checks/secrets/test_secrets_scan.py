@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from gate.checks import _secrets_scan
-from gate.checks.secrets import _detect_secrets
+from gate.checks.secrets import scan as _secrets_scan
+from gate.checks.secrets.check import _detect_secrets
 
 if TYPE_CHECKING:
     from conftest import SourceTree
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _fake(seed: str, alphabet: str, length: int) -> str:

@@ -2,7 +2,7 @@
 
 For each file: hash its bytes, look up (file, check, tool version, rule
 configuration, gate code) in the cache; scan only the misses, in balanced
-chunks over the pool (:mod:`gate.checks._parallel`); store each scanned
+chunks over the pool (:mod:`gate.checks.engine.pool`); store each scanned
 file's outcome as its own entry. A re-run after editing one file therefore
 rescans that one file.
 
@@ -24,7 +24,7 @@ import gate
 from gate.cache import ResultCache, open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
 from gate.cache.keys import code_identity, digest_of, file_digest, fingerprint_key_id, key_for
-from gate.checks._parallel import balanced_chunks, chunk_count, map_chunks
+from gate.checks.engine.pool import balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import NotScanned, ScanTarget
 from gate.findings import Finding
 

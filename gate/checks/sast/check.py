@@ -1,7 +1,7 @@
 """The ``sast`` check: bandit over the repository's Python files.
 
 bandit runs as a library with ``# nosec`` *not* honoured: the markers are read
-back by :mod:`gate.checks._bandit_source` and attached to the findings as
+back by :mod:`gate.checks.sast.source` and attached to the findings as
 inline suppressions, so the policy (not the scanned code) decides what they
 are worth. Files bandit could not parse come back as :class:`NotScanned`:
 a file nobody looked at is not a pass.
@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from gate.checks._bandit_run import BanditRun, run_bandit, skip_reason
-from gate.checks._bandit_source import PySource
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
+from gate.checks.sast.bandit_run import BanditRun, run_bandit, skip_reason
+from gate.checks.sast.source import PySource
 from gate.findings import (
     Confidence,
     Finding,
@@ -192,11 +192,11 @@ def _rules() -> list[tuple[str, str, str]]:
 
 def _scan_cached(target: ScanTarget, files: Sequence[str], version: str) -> SastScan:
     """:func:`scan_files` over the process pool, with unchanged files served from the cache."""
-    from gate.checks._cached_scan import FileScanSpec, scan_with_cache
+    from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 
     spec = FileScanSpec(check=CHECK, tool_version=version, scan=scan_files, rules=_rules(),
-                        modules=("gate.checks.sast", "gate.checks._bandit_run",
-                                 "gate.checks._bandit_source", "gate.findings"))
+                        modules=("gate.checks.sast.check", "gate.checks.sast.bandit_run",
+                                 "gate.checks.sast.source", "gate.findings"))
     scan = scan_with_cache(spec, target, files)
     return SastScan(scan.findings, scan.not_scanned, scan.warnings)
 

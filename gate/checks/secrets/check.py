@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from gate.checks._secrets_lines import inline_suppression, materials, split_lines
-from gate.checks._secrets_rules import cwe_for, rank, severity_for
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
+from gate.checks.secrets.lines import inline_suppression, materials, split_lines
+from gate.checks.secrets.rules import cwe_for, rank, severity_for
 from gate.findings import Finding, Location, secret_fingerprint
 
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
@@ -34,7 +34,7 @@ _ALLOWLIST_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
 _VERIFY_FILTER = "detect_secrets.filters.common.is_ignored_due_to_verification_policies"
 _REPLACED_FILTERS = {
     "detect_secrets.filters.heuristic.is_indirect_reference":
-        "gate.checks._secrets_lines.is_indirect_reference",
+        "gate.checks.secrets.lines.is_indirect_reference",
 }
 _FIX = "Remove it from the repository and its history, rotate it, and load it at run time."
 
@@ -109,7 +109,7 @@ def _read(path: Path, rel: str, encoding: str) -> tuple[str, ...] | NotScanned |
 def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
               encoding: str) -> list[Finding] | NotScanned:
     """Scan one file; the raw values stay in this frame and are gone when it returns."""
-    from gate.checks._secrets_scan import scan_file  # detect-secrets' scan_file, made faster
+    from gate.checks.secrets.scan import scan_file  # detect-secrets' scan_file, made faster
 
     lines = _read(base / rel, rel, encoding)
     if lines is None or isinstance(lines, NotScanned):
@@ -197,11 +197,11 @@ def _scan_cached(target: ScanTarget, version: str) -> tuple[SecretsScan, tuple[s
 
     The pool's workers return :class:`SecretsScan` objects, which hold no values.
     """
-    from gate.checks._cached_scan import FileScanSpec, scan_with_cache
+    from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 
     spec = FileScanSpec(check=CHECK, tool_version=version, scan=scan_files, rules=_rules(),
-                        modules=("gate.checks.secrets", "gate.checks._secrets_lines",
-                                 "gate.checks._secrets_rules", "gate.checks._secrets_scan",
+                        modules=("gate.checks.secrets.check", "gate.checks.secrets.lines",
+                                 "gate.checks.secrets.rules", "gate.checks.secrets.scan",
                                  "gate.findings"))
     scan = scan_with_cache(spec, target, target.files)
     return SecretsScan(scan.findings, scan.not_scanned), scan.warnings

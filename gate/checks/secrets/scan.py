@@ -23,7 +23,7 @@ an order that gives the same answer faster:
 Reading, decoding, file-name filters, transformers (YAML, INI...) and every
 secret-level filter are detect-secrets' own functions. If its private helpers
 are missing (another detect-secrets version), :func:`scan_file` is simply
-detect-secrets' own. ``tests/checks/test_secrets_scan.py`` checks that both
+detect-secrets' own. ``tests/checks/secrets/test_secrets_scan.py`` checks that both
 give identical results; the benchmark checks it against the CLI on a large tree.
 """
 

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from gate.checks._secrets_rules import KNOWN_TYPES, severity_for
 from gate.checks.interface import CheckResult
 from gate.checks.secrets import SecretsCheck, scan_files
+from gate.checks.secrets.rules import KNOWN_TYPES, severity_for
 from gate.findings import Finding, Severity
 
 if TYPE_CHECKING:  # the fixture's class, from tests/checks/conftest.py
