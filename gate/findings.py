@@ -16,9 +16,12 @@ from datetime import date
 from enum import IntEnum
 
 __all__ = [
+    "CONTEXTS",
     "Confidence",
     "Finding",
+    "FlowStep",
     "Location",
+    "RelatedLocation",
     "Severity",
     "Suppression",
     "content_fingerprint",
@@ -85,6 +88,29 @@ class Location:
     end_line: int | None = None
 
 
+CONTEXTS: tuple[str, ...] = ("code", "test", "docs", "example", "ci", "generated", "vendored", "iac")
+"""Where a finding lives, decided from its path (``gate/triage/context.py``) and the policy's
+``contexts:`` globs. The policy can set ``fail_on`` per context."""
+
+
+@dataclass(frozen=True)
+class RelatedLocation:
+    """Another place that explains a finding: the resource an IaC setting points at, the
+    ``module`` call a Terraform resource was instantiated through (SARIF ``relatedLocations``,
+    "via" in Markdown)."""
+
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One step of a dataflow path from a source to a sink (SARIF ``codeFlows``)."""
+
+    location: Location
+    message: str
+
+
 @dataclass(frozen=True)
 class Suppression:
     """Why a finding does not count against the gate.
@@ -136,6 +162,11 @@ class Finding:
     """Whether the finding is absent on the base ref; ``None`` when there is no base."""
     extra: tuple[tuple[str, str], ...] = field(default=())
     """Check-specific string facts (e.g. the IaC resource name), kept hashable."""
+    context: str = "code"
+    """One of :data:`CONTEXTS`; set by triage from the path, not by checks."""
+    related: tuple[RelatedLocation, ...] = ()
+    flow: tuple[FlowStep, ...] = ()
+    """Source to sink, in order, for dataflow findings; empty otherwise."""
 
     @property
     def suppressed(self) -> bool:

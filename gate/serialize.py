@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from gate.checks.interface import NotScanned
-from gate.findings import Confidence, Finding, Location, Severity, Suppression
+from gate.findings import Confidence, Finding, FlowStep, Location, RelatedLocation, Severity, Suppression
 from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult, ShardInfo
 from gate.triage.interface import WaiverStatus
 
@@ -53,8 +53,20 @@ def finding_to_dict(f: Finding, failing: bool = False) -> dict[str, Any]:
         },
         "new": f.new,
         "failing": failing,
+        "context": f.context,
+        "related": [_step_to_dict(r.location, r.message) for r in f.related],
+        "flow": [_step_to_dict(s.location, s.message) for s in f.flow],
         "extra": dict(f.extra),
     }
+
+
+def _step_to_dict(loc: Location, text: str) -> dict[str, Any]:
+    return {"path": loc.path, "start_line": loc.start_line, "end_line": loc.end_line,
+            "message": text}
+
+
+def _loc_from_dict(d: dict[str, Any]) -> Location:
+    return Location(d["path"], d.get("start_line"), d.get("end_line"))
 
 
 def finding_from_dict(d: dict[str, Any]) -> Finding:
@@ -83,6 +95,11 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         ),
         new=d.get("new"),
         extra=tuple(sorted((str(k), str(v)) for k, v in (d.get("extra") or {}).items())),
+        context=str(d.get("context") or "code"),
+        related=tuple(RelatedLocation(_loc_from_dict(r), str(r.get("message", "")))
+                      for r in d.get("related") or ()),
+        flow=tuple(FlowStep(_loc_from_dict(r), str(r.get("message", "")))
+                   for r in d.get("flow") or ()),
     )
 
 

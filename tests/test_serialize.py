@@ -66,3 +66,20 @@ def test_rejects_other_schema_versions() -> None:
         from_dict({"schema_version": "2.0"})
     with pytest.raises(SerializeError, match="not a gate JSON report"):
         from_dict({"schema_version": "1.0"})
+
+
+def test_context_related_locations_and_flow_round_trip() -> None:
+    from gate.findings import FlowStep, RelatedLocation
+
+    flawed = Finding(
+        check="sast", rule_id="GATE-PY-SQLI", severity=Severity.HIGH, message="SQL from request",
+        location=Location("app/views.py", 10, 10), fingerprint="f3", context="test",
+        related=(RelatedLocation(Location("infra/main.tf", 3, 5), "module call"),),
+        flow=(FlowStep(Location("app/views.py", 8, 8), "request.args['q']"),
+              FlowStep(Location("app/views.py", 10, 10), "cursor.execute")))
+    run = _run()
+    run = RunResult(verdict=run.verdict, checks=run.checks, findings=(*run.findings, flawed),
+                    failing=run.failing, gate_version=run.gate_version)
+    back = from_dict(json.loads(JsonReporter().render(run)))
+    assert back.findings[-1] == flawed
+    assert back.findings[0].context == "code"

@@ -124,11 +124,21 @@ def _result(f: Finding, rule_index: int, key: str, failing: bool) -> dict[str, A
     if f.location.path:
         result["locations"] = [physical(f.location.path, f.location.start_line,
                                          f.location.end_line)]
+    if f.related:
+        result["relatedLocations"] = [
+            {"id": n, **physical(r.location.path, r.location.start_line, r.location.end_line),
+             "message": message(r.message)} for n, r in enumerate(f.related, start=1)]
+    if f.flow:
+        result["codeFlows"] = [{"threadFlows": [{"locations": [
+            {"location": {**physical(s.location.path, s.location.start_line, s.location.end_line),
+                          "message": message(s.message)}}
+            for s in f.flow]}]}]
     if f.suppression is not None:
         result["suppressions"] = [_suppression(f.suppression)]
     if f.new is not None:
         result["baselineState"] = "new" if f.new else "unchanged"
-    props: dict[str, Any] = {"gate/severity": f.severity.label, "gate/failing": failing}
+    props: dict[str, Any] = {"gate/severity": f.severity.label, "gate/failing": failing,
+                             "gate/context": f.context}
     if f.confidence is not None:
         props["gate/confidence"] = f.confidence.label
     if f.package:

@@ -208,3 +208,25 @@ def test_notifications_are_capped(make_run: Any, not_scanned: int,
     _valid(doc, sarif_schema)
     notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert len(notes) == min(not_scanned, 1001)
+
+
+def test_related_locations_and_code_flows(make_run: Any, sarif_schema: dict[str, Any]) -> None:
+    from gate.findings import FlowStep, RelatedLocation
+
+    f = Finding(check="sast", rule_id="GATE-PY-SQLI", severity=Severity.HIGH, message="SQL",
+                location=Location("app/v.py", 10, 10), fingerprint="x1", context="test",
+                related=(RelatedLocation(Location("infra/main.tf", 3, 3), "via module call"),),
+                flow=(FlowStep(Location("app/v.py", 8, 8), "request.args.get(q)"),
+                      FlowStep(Location("app/v.py", 10, 10), "cursor.execute")))
+    doc = _sarif(make_run(findings=[f]))
+    _valid(doc, sarif_schema)
+    result = _run_for(doc, "sast")["results"][0]
+    assert result["properties"]["gate/context"] == "test"
+    assert result["relatedLocations"] == [{
+        "id": 1, "physicalLocation": {
+            "artifactLocation": {"uri": "infra/main.tf", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": 3, "endLine": 3}},
+        "message": {"text": "via module call"}}]
+    steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [s["location"]["message"]["text"] for s in steps] == ["request.args.get(q)", "cursor.execute"]
+    assert [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps] == [8, 10]
