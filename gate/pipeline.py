@@ -1,6 +1,7 @@
 """The gate's flow, stage by stage, in one function; the CLI only parses and calls it.
 
-    context -> policy -> inventory -> checks -> triage -> verdict -> reports
+    context -> policy -> inventory -> checks -> triage (finding contexts first) -> verdict
+    -> reports
 
 Data flows one way. Each stage lives in its own module; nothing here knows
 how a tool works or how a format looks.
@@ -32,6 +33,7 @@ from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
 from gate.triage.apply import TriageInputs, triage
 from gate.triage.base import scan_base
+from gate.triage.context import assign_contexts
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.refs import BaseRef, open_base
 from gate.triage.scope import narrow_to_changes
@@ -171,7 +173,9 @@ def run(options: RunOptions) -> RunResult:
             options.on_check_started(job.name)
     results = run_checks(jobs, on_done=options.on_check_done)
 
-    findings: list[Finding] = [f for r in results.values() for f in r.findings]
+    findings: list[Finding] = assign_contexts(
+        (f for r in results.values() for f in r.findings), inventory.root,
+        policy.context_globs())
     triaged = triage(findings, TriageInputs(
         policy=policy, results=results, today=datetime.now(timezone.utc).date(),
         baseline=baseline,

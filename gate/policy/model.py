@@ -16,12 +16,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from gate.findings import Confidence, Severity
+from gate.policy.contexts import DEFAULT_CONTEXT_FAIL_ON, NEVER, ContextName, ContextPolicy
 
 __all__ = [
     "BUILTIN_CHECK_POLICIES",
     "BranchOverride",
     "CheckPolicy",
     "ChecksPolicy",
+    "ContextPolicy",
     "DependenciesPolicy",
     "IacPolicy",
     "InlineSuppressions",
@@ -190,6 +192,7 @@ class BranchOverride(_Strict):
     on_error: OnError | None = None
     mode: Mode | None = None
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    contexts: dict[ContextName, ContextPolicy] = Field(default_factory=dict)
 
 
 class Policy(_Strict):
@@ -212,6 +215,9 @@ class Policy(_Strict):
     waivers: tuple[Waiver, ...] = ()
     baseline: str | None = Field(default=None, description="Path of a baseline file.")
     branches: dict[str, BranchOverride] = Field(default_factory=dict)
+    contexts: dict[ContextName, ContextPolicy] = Field(
+        default_factory=dict, description="Per context (code, test, docs, example, ci, "
+        "generated, vendored, iac): extra path globs and a fail_on threshold.")
 
     @field_validator("max_file_size")
     @classmethod
@@ -228,6 +234,23 @@ class Policy(_Strict):
     def fail_on_for(self, name: str) -> Severity:
         """The effective failing threshold of a check."""
         return Severity.parse(self.check(name).fail_on or self.fail_on)
+
+    def context_globs(self) -> dict[str, tuple[str, ...]]:
+        """The ``contexts:`` path globs, in file order (the first match wins)."""
+        return {name: block.paths for name, block in self.contexts.items() if block.paths}
+
+    def fail_on_in(self, name: str, context: str) -> Severity | None:
+        """The threshold of check ``name`` for a finding in ``context``; ``None``: never fails.
+
+        The context's ``fail_on`` when the policy sets one, else the built-in default:
+        the check's threshold in code, ci and iac, never in the other contexts.
+        """
+        block = self.contexts.get(context)  # type: ignore[call-overload]
+        chosen = block.fail_on if block is not None and block.fail_on is not None \
+            else DEFAULT_CONTEXT_FAIL_ON.get(context)
+        if chosen is None:
+            return self.fail_on_for(name)
+        return None if chosen == NEVER else Severity.parse(chosen)
 
     def min_confidence_for(self, name: str) -> Confidence:
         """The effective confidence floor of a check."""
