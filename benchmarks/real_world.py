@@ -6,7 +6,7 @@ Usage::
 
 Each corpus project is a bare git mirror brought by the ``fetch`` tool (under
 ``--mirror``, default ``/work/.mirror/<owner>+<name>/repo``). The pinned commit is
-extracted with ``git archive`` into a temporary directory, ``git init`` makes the
+extracted (blob by blob) into a temporary directory, ``git init`` makes the
 inventory work, and ``gate run`` judges it with the built-in default policy and the
 offline OSV database (``--vuln-db``, default the PyPA snapshot in
 ``/work/shared/data`` when present). Nothing from the corpus is committed.
@@ -80,19 +80,48 @@ _CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "GITHUB_TOKEN", "CI_JOB_TO
 
 
 def extract(mirror: Path, project: Project, into: Path) -> Path:
-    """``git archive`` the pinned commit into ``into`` and ``git init`` it (never run it)."""
+    """Write the pinned commit's files into ``into`` and ``git init`` it (never run anything).
+
+    Read blob by blob (``git cat-file --batch``) rather than with ``git archive``, because
+    a mirror may list large files whose blobs it does not hold: those are left out and
+    counted. Symlinks and submodules are left out too.
+    """
     git_dir = mirror / project.repo.replace("/", "+") / "repo"
     if not git_dir.is_dir():
         raise SystemExit(f"{project.repo}: no mirror at {git_dir} (fetch github:{project.repo})")
     target = into / project.name
     target.mkdir()
-    archive = subprocess.run(["git", "--git-dir", str(git_dir), "archive", project.commit],
-                             capture_output=True, check=True).stdout
-    tar_path = into / f"{project.name}.tar"
-    tar_path.write_bytes(archive)
-    with tarfile.open(tar_path) as tar:
-        tar.extractall(target, filter="data")
-    tar_path.unlink()
+    listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-z",
+                              project.commit], capture_output=True, check=True).stdout
+    entries = []
+    for record in listing.split(b"\0"):
+        if record:
+            meta, path = record.split(b"\t", 1)
+            mode, kind, sha = meta.split()
+            if kind == b"blob" and mode in (b"100644", b"100755"):
+                entries.append((sha.decode(), path.decode("utf-8", "surrogateescape")))
+    batch = subprocess.Popen(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert batch.stdin is not None and batch.stdout is not None
+    missing = 0
+    for sha, path in entries:
+        batch.stdin.write(sha.encode() + b"\n")
+        batch.stdin.flush()
+        header = batch.stdout.readline().split()
+        if header[-1] == b"missing":
+            missing += 1
+            continue
+        data = batch.stdout.read(int(header[2]))
+        batch.stdout.read(1)
+        destination = target / path
+        if ".." in Path(path).parts or path.startswith("/"):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(data)
+    batch.stdin.close()
+    batch.wait()
+    if missing:
+        print(f"  ({missing} file(s) absent from the mirror, not scanned)")
     subprocess.run(["git", "init", "-q", str(target)], check=True)
     return target
 
