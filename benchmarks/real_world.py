@@ -37,6 +37,8 @@ from typing import Any
 
 import yaml
 
+from gate.triage.context import context_of
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 LABELS = HERE / "real_world_labels.yml"
@@ -178,15 +180,23 @@ def load_labels(path: Path) -> dict[tuple[str, str, str, int], dict[str, Any]]:
             for e in entries}
 
 
-def summarise(name: str, report: dict[str, Any]) -> dict[str, Any]:
-    """Counts for one project from one report."""
+def _context(finding: dict[str, Any], by_path: bool) -> str:
+    """The finding's context, or (``by_path``, for a gate without contexts) today's conventions."""
+    if not by_path:
+        return str(finding.get("context", "code"))
+    framework = dict(finding.get("extra") or {}).get("framework")
+    return context_of(str(finding["path"]), str(finding["check"]), framework=framework)
+
+
+def summarise(name: str, report: dict[str, Any], by_path: bool = False) -> dict[str, Any]:
+    """Counts for one project from one report (``by_path``: contexts from path conventions)."""
     fails = failing(report)
     return {
         "findings": len(report["findings"]),
         "failing": len(fails),
         "verdict": report["verdict"],
         "by_check": Counter(f["check"] for f in fails),
-        "by_context": Counter(f.get("context", "code") for f in fails),
+        "by_context": Counter(_context(f, by_path) for f in fails),
         "by_rule": Counter(f"{f['check']}:{f['rule_id']}" for f in fails),
     }
 
@@ -220,6 +230,30 @@ def judge(name: str, report: dict[str, Any],
     return real, labelled, unlabelled
 
 
+def _report(args: argparse.Namespace, project: Project, label: str, root: Path | None,
+            src: Path) -> dict[str, Any]:
+    """Run the gate (or, with ``--reports``, read a saved report) for one project and version."""
+    if args.reports:
+        saved: dict[str, Any] = json.loads((args.reports / f"{project.name}-{label}.json")
+                                           .read_text())
+        return saved
+    assert root is not None
+    report = run_gate(root, src, args.vuln_db, args.cache)
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+        (args.save / f"{project.name}-{label}.json").write_text(json.dumps(report))
+    return report
+
+
+def _precision(totals: Counter[str], label: str) -> str:
+    labelled = totals[f"{label}:labelled"]
+    precision = f"{totals[f'{label}:real'] / labelled:.1%}" if labelled else "n/a"
+    return (f"{label}: {totals[f'{label}:failing']} failing, {labelled} labelled, "
+            f"{totals[f'{label}:real']} real, {totals[f'{label}:unlabelled']} unlabelled; "
+            f"precision {precision}; failing in test/docs/example: "
+            f"{totals[f'{label}:in_test_docs_example']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR)
@@ -229,6 +263,7 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated project names")
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--save", type=Path, help="keep the JSON reports in this directory")
+    parser.add_argument("--reports", type=Path, help="judge reports saved by --save, run nothing")
     parser.add_argument("--cache", type=Path, help="a result cache directory to reuse")
     args = parser.parse_args()
 
@@ -241,41 +276,37 @@ def main() -> None:
         (work / "default.yml").write_text("# the built-in default policy\n")
         versions = {"after": REPO}
         if args.before:
-            versions = {"before": archive_gate(args.before, work), **versions}
+            versions = {"before": archive_gate(args.before, work) if not args.reports else REPO,
+                        **versions}
         for project in projects:
-            root = extract(args.mirror, project, work)
+            root = None if args.reports else extract(args.mirror, project, work)
             print(f"{project.name} ({project.kind}, {project.repo}@{project.commit[:10]})")
             counts = {}
             for label, src in versions.items():
-                report = run_gate(root, src, args.vuln_db, args.cache)
-                if args.save:
-                    args.save.mkdir(parents=True, exist_ok=True)
-                    (args.save / f"{project.name}-{label}.json").write_text(json.dumps(report))
-                summary = summarise(project.name, report)
+                report = _report(args, project, label, root, src)
+                summary = summarise(project.name, report, by_path=label == "before")
                 print_project(project.name, label, summary)
-                counts[label] = summary["failing"]
-                if label == "after":
-                    real, labelled, unlabelled = judge(project.name, report, labels)
-                    totals.update(real=real, labelled=labelled, unlabelled=len(unlabelled),
-                                  failing=summary["failing"])
-                    bad = [c for c in ("test", "docs", "example") if summary["by_context"][c]]
-                    totals.update(in_nonfailing_contexts=sum(summary["by_context"][c]
-                                                             for c in bad))
-                    print(f"    labels: {real} real of {labelled} labelled, "
-                          f"{len(unlabelled)} unlabelled")
-                    for line in unlabelled:
-                        print(line)
+                real, labelled, unlabelled = judge(project.name, report, labels)
+                counts[label] = (summary["failing"], real, labelled)
+                totals.update({f"{label}:real": real, f"{label}:labelled": labelled,
+                               f"{label}:unlabelled": len(unlabelled),
+                               f"{label}:failing": summary["failing"],
+                               f"{label}:in_test_docs_example": sum(
+                                   summary["by_context"][c] for c in ("test", "docs", "example"))})
+                print(f"    labels: {real} real of {labelled} labelled, "
+                      f"{len(unlabelled)} unlabelled")
+                for line in unlabelled:
+                    print(line)
             rows.append((project, counts))
-    print("\n| project | kind | failing before | failing after |")
-    print("|---|---|---|---|")
+    print("\n| project | kind | " + " | ".join(f"failing {v} (real/labelled)" for v in versions)
+          + " |")
+    print("|---|---|" + "---|" * len(versions))
     for project, counts in rows:
-        print(f"| {project.name} | {project.kind} | {counts.get('before', '-')} | "
-              f"{counts['after']} |")
-    labelled = totals["labelled"]
-    precision = f"{totals['real'] / labelled:.1%}" if labelled else "n/a"
-    print(f"\nfailing findings after: {totals['failing']}; labelled {labelled}, real "
-          f"{totals['real']}, unlabelled {totals['unlabelled']}; precision {precision}; "
-          f"failing in test/docs/example contexts: {totals['in_nonfailing_contexts']}")
+        cells = [f"{n} ({r}/{lab})" for n, r, lab in counts.values()]
+        print(f"| {project.name} | {project.kind} | " + " | ".join(cells) + " |")
+    print()
+    for label in versions:
+        print(_precision(totals, label))
 
 
 if __name__ == "__main__":
