@@ -77,7 +77,7 @@ _CI_DIRS = (".github/workflows", ".github/actions", ".circleci", ".buildkite", "
 _CI_FRAMEWORKS = frozenset({"github-actions", "gitlab-ci"})
 
 _IAC_FILE = re.compile(r"(\.tf|\.tfvars|\.tf\.json|\.hcl|\.dockerfile|^dockerfile(\..+)?"
-                       r"|^containerfile)$", re.IGNORECASE)
+                       r"|^containerfile|^(docker-)?compose([.-].+)?\.ya?ml)$", re.IGNORECASE)
 
 
 def _directories(path: PurePosixPath) -> list[str]:
@@ -125,7 +125,8 @@ def context_of(path: str, check: str = "", *, framework: str | None = None,
 
     ``overrides`` maps a context to globs (the policy's ``contexts:``, in file
     order): the first match wins. Then, in this order: vendored, generated, test,
-    example, docs, ci, iac (the IaC check's findings and Terraform/Docker files), code.
+    example, docs, ci, iac (the IaC check's findings, Terraform, Docker and Compose files),
+    code.
     ``framework`` is the IaC finding's framework (CI workflows are ``ci``); ``head`` is
     the start of the file, for generated markers.
     """
