@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,10 +19,21 @@ from gate.report.registry import FORMATS
 
 OSV_DB = Path(__file__).parent / "fixtures" / "osv"
 
+
+def _github_pat(body: str) -> str:
+    """A GitHub token in the live format: 30 base62 characters and their base62 CRC32."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    value, suffix = zlib.crc32(body.encode()) & 0xFFFFFFFF, ""
+    while value:
+        value, digit = divmod(value, 62)
+        suffix = alphabet[digit] + suffix
+    return "ghp_" + body + suffix.rjust(6, "0")
+
+
 # Realistic-looking fakes, built at runtime so this file itself holds no secret literal.
 AWS_KEY = "AKIA" + "Z7Q3X5V2L4N6P8RT"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYzq8Xh3Lk2Q"
-GH_TOKEN = "ghp_" + "R8u2Kd9Lq4Zx7Vb1Nm3Pw6Ty0Hs5Jc8Fg2Ae"
+GH_TOKEN = _github_pat("R8u2Kd9Lq4Zx7Vb1Nm3Pw" + "6Ty0Hs5Jc8")  # checksum-valid: live format
 PASSWORD = "hunter2-" + "correct-horse-battery"
 PRIVATE_KEY_BODY = "MIIEowIBAAKCAQEA" + "x9yQ2v7Lr3k8Jp0Wm5Nt1Bz6Qd4Hs2Fg8Ae3Rc7Ty5Uw9Io0Pk"
 SECRETS = (AWS_KEY, AWS_SECRET, GH_TOKEN, PASSWORD, PRIVATE_KEY_BODY)
@@ -87,15 +99,12 @@ def test_flawed_repo_fails_with_every_planted_flaw(flawed: Path, tmp_path: Path)
         ("dependencies", "PYSEC-2018-28", "requirements.txt", 1),
     }
     assert expected <= found, sorted(found)
-    # Recall of the verdict: every planted flaw at or above the default fail_on fails, in "code".
-    planted = [f for f in data["findings"]
-               if (f["check"], f["rule_id"], f["path"], f["start_line"]) in expected]
-    at_threshold = [f for f in planted if f["severity"] in ("high", "critical")]
-    assert {(f["check"], f["rule_id"]) for f in at_threshold} >= {
-        ("sast", "B602"), ("secrets", "AWS Access Key"), ("secrets", "GitHub Token"),
-        ("secrets", "Private Key"), ("dependencies", "PYSEC-2018-28")}
-    assert [(f["rule_id"], f["context"], f["failing"]) for f in at_threshold] == [
-        (f["rule_id"], "code", True) for f in at_threshold]
+    # Recall of the verdict: every planted flaw at or above the default fail_on fails, in "code"
+    # (matched by place, so that it holds whatever the detectors call their rules).
+    failing = {(f["check"], f["path"], f["start_line"]) for f in data["findings"] if f["failing"]}
+    assert {("sast", "app.py", 7), ("secrets", "settings.py", 2), ("secrets", "deploy/.env", 1),
+            ("secrets", "deploy/id_rsa.txt", 1), ("dependencies", "requirements.txt", 1)} <= failing
+    assert {f["context"] for f in data["findings"] if f["failing"]} == {"code"}
     pyyaml = [f for f in data["findings"] if f["package"] == "pyyaml"]
     assert pyyaml and all(f["path"] == "requirements.txt" and f["start_line"] == 2
                           for f in pyyaml)
@@ -156,27 +165,32 @@ def test_flaws_in_tests_and_docs_are_reported_and_do_not_fail(
     data = json.loads(proc.stdout)
     assert data["verdict"] == "pass"
     found = {(f["check"], f["rule_id"], f["path"], f["context"], f["failing"])
-             for f in data["findings"]}
-    expected = {
+             for f in data["findings"] if f["check"] == "sast"}
+    assert {
         ("sast", "B602", "tests/test_shell.py", "test", False),
         ("sast", "B506", "tests/test_shell.py", "test", False),
         ("sast", "B105", "tests/conftest.py", "test", False),
-        ("secrets", "Private Key", "tests/certs/server.key", "test", False),
-        ("secrets", "Basic Auth Credentials", "docs/proxies.rst", "docs", False),
-    }
-    assert expected <= found, sorted(found)
+    } <= found, sorted(found)
+    # Secrets by place, not by rule id: the detectors name their own rules.
+    secrets = {(f["path"], f["context"], f["failing"]) for f in data["findings"]
+               if f["check"] == "secrets"}
+    assert {("tests/certs/server.key", "test", False), ("docs/proxies.rst", "docs", False),
+            ("tests/conftest.py", "test", False)} <= secrets, sorted(secrets)
     assert [f for f in data["findings"] if f["failing"]] == []
 
 
 @pytest.mark.xfail(strict=True, reason="live_format is set by the secrets detectors (branch "
                    "'detectors'); remove this marker when it merges")
 def test_a_live_format_token_under_tests_still_fails(make_repo: Callable[..., Path]) -> None:
-    root = make_repo({**CLEAN, "tests/fixtures/.env": f"GITHUB_TOKEN={GH_TOKEN}\n"})
+    token = _github_pat("Q7w2Er9Ty4Ui1Op6As3D" + "f8Gh5Jk0Lz")
+    root = make_repo({**CLEAN, "tests/fixtures/.env": f"GITHUB_TOKEN={token}\n"})
     proc = gate("run", ".", "--vuln-db", str(OSV_DB), "--format", "json", cwd=root)
     data = json.loads(proc.stdout)
-    failing = [(f["rule_id"], f["path"], f["context"]) for f in data["findings"] if f["failing"]]
-    assert failing == [("GitHub Token", "tests/fixtures/.env", "test")]
+    failing = [(f["check"], f["path"], f["context"], f["extra"].get("live_format"))
+               for f in data["findings"] if f["failing"]]
+    assert failing == [("secrets", "tests/fixtures/.env", "test", "true")]
     assert proc.returncode == 1
+    assert token not in proc.stdout
 
 
 def test_on_error_warn_lets_a_broken_check_pass(make_repo: Callable[..., Path],
