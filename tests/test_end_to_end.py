@@ -6,6 +6,8 @@ CLI runs in a subprocess so stdout, stderr and every report can be grepped.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import subprocess
 import sys
@@ -30,12 +32,29 @@ def _github_pat(body: str) -> str:
     return "ghp_" + body + suffix.rjust(6, "0")
 
 
+def _rsa_shaped_key() -> str:
+    """Base64 of a DER SEQUENCE of INTEGERs (PKCS#1's shape), from fixed pseudo-random bytes."""
+    def integer(size: int, seed: str) -> bytes:
+        body = b"".join(hashlib.sha256(f"{seed}{i}".encode()).digest() for i in range(size // 32))
+        return b"\x02\x81" + bytes([size + 1]) + b"\x00" + body
+    fields = b"\x02\x01\x00" + integer(128, "n") + b"\x02\x03\x01\x00\x01" + integer(128, "d")
+    der = b"\x30\x82" + len(fields).to_bytes(2, "big") + fields
+    return base64.b64encode(der).decode()
+
+
 # Realistic-looking fakes, built at runtime so this file itself holds no secret literal.
-AWS_KEY = "AKIA" + "Z7Q3X5V2L4N6P8RT"
+# Well-formed (base32 key id, checksum-valid token, a key that parses as DER): live formats.
+AWS_KEY = "AKIA" + "Z7Q3X5V2L4N6P7RT"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYzq8Xh3Lk2Q"
 GH_TOKEN = _github_pat("R8u2Kd9Lq4Zx7Vb1Nm3Pw" + "6Ty0Hs5Jc8")  # checksum-valid: live format
 PASSWORD = "hunter2-" + "correct-horse-battery"
-PRIVATE_KEY_BODY = "MIIEowIBAAKCAQEA" + "x9yQ2v7Lr3k8Jp0Wm5Nt1Bz6Qd4Hs2Fg8Ae3Rc7Ty5Uw9Io0Pk"
+PRIVATE_KEY_BODY = _rsa_shaped_key()
+
+
+def _pem_lines(body: str) -> str:
+    return "".join(body[i:i + 64] + "\n" for i in range(0, len(body), 64))
+
+
 SECRETS = (AWS_KEY, AWS_SECRET, GH_TOKEN, PASSWORD, PRIVATE_KEY_BODY)
 
 APP = """\
@@ -57,8 +76,8 @@ FLAWED = {
     "settings.py": f'DB_PASSWORD = "{PASSWORD}"\nAWS_ACCESS_KEY_ID = "{AWS_KEY}"\n'
                    f'AWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"\n',
     "deploy/.env": f"GITHUB_TOKEN={GH_TOKEN}\n",
-    "deploy/id_rsa.txt": "-----BEGIN RSA PRIVATE KEY-----\n" + PRIVATE_KEY_BODY
-                         + "\n-----END RSA PRIVATE KEY-----\n",
+    "deploy/id_rsa.txt": "-----BEGIN RSA PRIVATE KEY-----\n" + _pem_lines(PRIVATE_KEY_BODY)
+                         + "-----END RSA PRIVATE KEY-----\n",
     "requirements.txt": "requests==2.19.1\nPyYAML==5.3.1\nflask>=2\nsix==1.16.0\n",
     "broken.py": "def oops(:\n    pass\n",
     "setup.py": "import pathlib\npathlib.Path('EXECUTED').write_text('setup.py ran')\n",
@@ -151,8 +170,8 @@ IN_TESTS = {
     **CLEAN,
     "tests/test_shell.py": APP,
     "tests/conftest.py": f'DB_PASSWORD = "{PASSWORD}"\n',
-    "tests/certs/server.key": "-----BEGIN RSA PRIVATE KEY-----\n" + PRIVATE_KEY_BODY
-                              + "\n-----END RSA PRIVATE KEY-----\n",
+    "tests/certs/server.key": "-----BEGIN RSA PRIVATE KEY-----\n" + _pem_lines(PRIVATE_KEY_BODY)
+                              + "-----END RSA PRIVATE KEY-----\n",
     "docs/proxies.rst": f"proxies = {{'http': 'http://user:{PASSWORD}@10.10.1.10:3128/'}}\n",
 }
 
