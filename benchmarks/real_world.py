@@ -175,13 +175,33 @@ def label_key(project: str, finding: dict[str, Any]) -> tuple[str, str, str, int
             int(finding.get("start_line") or 0))
 
 
-def load_labels(path: Path) -> dict[tuple[str, str, str, int], dict[str, Any]]:
-    """The hand labels, keyed by :func:`label_key`."""
+Labels = dict[tuple[Any, ...], dict[str, Any]]
+
+
+def load_labels(path: Path) -> Labels:
+    """The hand labels, keyed by :func:`label_key`, and by place (project, path, line) when
+    only one label is at that place, so that a renamed rule (the secrets detectors name
+    their own) still finds its label."""
     if not path.exists():
         return {}
     entries = yaml.safe_load(path.read_text()) or []
-    return {(e["project"], str(e["rule"]), e["path"], int(e.get("line") or 0)): e
-            for e in entries}
+    labels: Labels = {}
+    places: Counter[tuple[str, str, int]] = Counter()
+    for e in entries:
+        place = (e["project"], e["path"], int(e.get("line") or 0))
+        labels[(e["project"], str(e["rule"]), *place[1:])] = e
+        places[place] += 1
+    for e in entries:
+        place = (e["project"], e["path"], int(e.get("line") or 0))
+        if places[place] == 1:
+            labels[("place", *place)] = e
+    return labels
+
+
+def find_label(labels: Labels, project: str, finding: dict[str, Any]) -> dict[str, Any] | None:
+    """The label of a failing finding: by rule and place, else by place alone."""
+    key = label_key(project, finding)
+    return labels.get(key) or labels.get(("place", project, key[2], key[3]))
 
 
 def _context(finding: dict[str, Any], by_path: bool) -> str:
@@ -216,13 +236,12 @@ def print_project(name: str, label: str, summary: dict[str, Any]) -> None:
             print(f"    {title.replace('_', ' ')}: {shown}")
 
 
-def judge(name: str, report: dict[str, Any],
-          labels: dict[tuple[str, str, str, int], dict[str, Any]]) -> tuple[int, int, list[str]]:
+def judge(name: str, report: dict[str, Any], labels: Labels) -> tuple[int, int, list[str]]:
     """(real, labelled, unlabelled lines) for the failing findings of one report."""
     real = labelled = 0
     unlabelled = []
     for f in failing(report):
-        entry = labels.get(label_key(name, f))
+        entry = find_label(labels, name, f)
         if entry is None:
             unlabelled.append(f"    - {{project: {name}, rule: {f['rule_id']!r}, "
                               f"path: {f['path']!r}, line: {f.get('start_line') or 0}, "
