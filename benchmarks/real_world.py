@@ -102,10 +102,10 @@ def extract(mirror: Path, project: Project, into: Path) -> Path:
     entries = []
     for record in listing.split(b"\0"):
         if record:
-            meta, path = record.split(b"\t", 1)
-            mode, kind, sha = meta.split()
+            meta, raw_path = record.split(b"\t", 1)
+            mode, kind, object_id = meta.split()
             if kind == b"blob" and mode in (b"100644", b"100755"):
-                entries.append((sha.decode(), path.decode("utf-8", "surrogateescape")))
+                entries.append((object_id.decode(), raw_path.decode("utf-8", "surrogateescape")))
     batch = subprocess.Popen(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert batch.stdin is not None and batch.stdout is not None
@@ -189,12 +189,12 @@ def load_labels(path: Path) -> Labels:
     places: Counter[tuple[str, str, int]] = Counter()
     for e in entries:
         place = (e["project"], e["path"], int(e.get("line") or 0))
-        labels[(e["project"], str(e["rule"]), *place[1:])] = e
+        labels[(e["project"], str(e["rule"]), place[1], place[2])] = e
         places[place] += 1
     for e in entries:
         place = (e["project"], e["path"], int(e.get("line") or 0))
         if places[place] == 1:
-            labels[("place", *place)] = e
+            labels[("place", place[0], place[1], place[2])] = e
     return labels
 
 
