@@ -146,17 +146,19 @@ def archive_gate(ref: str, into: Path) -> Path:
     return target
 
 
-def run_gate(root: Path, src: Path, vuln_db: Path | None, cache: Path | None) -> dict[str, Any]:
+def run_gate(root: Path, src: Path, vuln_db: Path | None, cache: Path | None,
+             timeout: float = 3600) -> dict[str, Any]:
     """``gate run`` with the default policy; the JSON report."""
     env = {k: v for k, v in os.environ.items() if k not in _CI_VARIABLES}
     env["PYTHONPATH"] = str(src)
     report = root.parent / f"{root.name}-{src.name}.json"
     args = [sys.executable, "-m", "gate", "run", str(root), "--no-post", "--format", "json",
-            "--report", f"json={report}", "--policy", str(root.parent / "default.yml")]
+            "--report", f"json={report}", "--policy", str(root.parent / "default.yml"),
+            "--timeout", str(timeout)]
     args += ["--vuln-db", str(vuln_db)] if vuln_db else []
     args += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
     proc = subprocess.run(args, capture_output=True, text=True, env=env, cwd=root.parent,
-                          timeout=3600)
+                          timeout=timeout * 4 + 60)
     if proc.returncode not in (0, 1, 3) or not report.exists():
         raise SystemExit(f"gate failed on {root.name} (exit {proc.returncode}): {proc.stderr}")
     data: dict[str, Any] = json.loads(report.read_text())
@@ -261,7 +263,7 @@ def _report(args: argparse.Namespace, project: Project, label: str, root: Path |
                                            .read_text())
         return saved
     assert root is not None
-    report = run_gate(root, src, args.vuln_db, args.cache)
+    report = run_gate(root, src, args.vuln_db, args.cache, args.timeout)
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
         (args.save / f"{project.name}-{label}.json").write_text(json.dumps(report))
@@ -288,6 +290,8 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="keep the JSON reports in this directory")
     parser.add_argument("--reports", type=Path, help="judge reports saved by --save, run nothing")
     parser.add_argument("--cache", type=Path, help="a result cache directory to reuse")
+    parser.add_argument("--timeout", type=float, default=3600,
+                        help="per-check timeout in seconds (large repositories on a busy machine)")
     args = parser.parse_args()
 
     projects = [p for p in CORPUS if not args.only or p.name in args.only.split(",")]
