@@ -211,13 +211,13 @@ class Policy(_Strict):
     include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
                                      "scanned.")
     inline_suppressions: InlineSuppressions = Field(default=InlineSuppressions.ALLOW)
+    contexts: dict[ContextName, ContextPolicy] = Field(
+        default_factory=dict, description="Per context (code, test, docs, example, ci, "
+        "generated, vendored, iac): extra path globs and a fail_on threshold.")
     checks: ChecksPolicy = Field(default_factory=lambda: ChecksPolicy())
     waivers: tuple[Waiver, ...] = ()
     baseline: str | None = Field(default=None, description="Path of a baseline file.")
     branches: dict[str, BranchOverride] = Field(default_factory=dict)
-    contexts: dict[ContextName, ContextPolicy] = Field(
-        default_factory=dict, description="Per context (code, test, docs, example, ci, "
-        "generated, vendored, iac): extra path globs and a fail_on threshold.")
 
     @field_validator("max_file_size")
     @classmethod
