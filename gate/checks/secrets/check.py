@@ -87,10 +87,10 @@ def _skipped_by_name(path: str) -> bool:
 
 
 def _read(path: Path, rel: str, encoding: str) -> tuple[str, ...] | NotScanned | None:
-    """The file's lines decoded as detect-secrets will decode them, or why it cannot be.
+    """The file's lines decoded as detect-secrets will decode them; ``None`` to stream it instead.
 
-    detect-secrets silently skips a file it cannot decode; the gate reports
-    it, unless detect-secrets skips that file by name anyway (``None``).
+    detect-secrets silently skips a file it cannot decode; the gate streams it
+    (:mod:`gate.checks.secrets.stream`).
     """
     try:
         data = path.read_bytes()
@@ -98,22 +98,24 @@ def _read(path: Path, rel: str, encoding: str) -> tuple[str, ...] | NotScanned |
         return NotScanned(rel, f"could not read the file: {exc.strerror or type(exc).__name__}")
     try:
         return split_lines(data.decode(encoding))
-    except (UnicodeDecodeError, LookupError) as exc:
-        if _skipped_by_name(str(path)):
-            return None
-        start = exc.start if isinstance(exc, UnicodeDecodeError) else 0
-        return NotScanned(rel, f"not {encoding} text (detect-secrets skips such files)",
-                          data.count(b"\n", 0, start) + 1)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
               encoding: str) -> list[Finding] | NotScanned:
     """Scan one file; the raw values stay in this frame and are gone when it returns."""
     from gate.checks.secrets.scan import scan_file  # detect-secrets' scan_file, made faster
+    from gate.checks.secrets.stream import Mode, scan_streamed, streamed
 
-    lines = _read(base / rel, rel, encoding)
-    if lines is None or isinstance(lines, NotScanned):
-        return lines or []
+    mode = streamed(base / rel, rel, _skipped_by_name(str(base / rel)))
+    if isinstance(mode, NotScanned):
+        return mode
+    lines = None if mode else _read(base / rel, rel, encoding)
+    if isinstance(lines, NotScanned):
+        return lines
+    if lines is None:  # binary, large, not in the locale's encoding, or skipped by name
+        return scan_streamed(base / rel, rel, mode or Mode.TEXT, plugins)
     # scan.scan_file rather than SecretsCollection: the collection keeps one
     # secret per (file, hash, type), hiding its other occurrences.
     hits: dict[tuple[int, str], list[str]] = defaultdict(list)
@@ -202,6 +204,7 @@ def _scan_cached(target: ScanTarget, version: str) -> tuple[SecretsScan, tuple[s
     spec = FileScanSpec(check=CHECK, tool_version=version, scan=scan_files, rules=_rules(),
                         modules=("gate.checks.secrets.check", "gate.checks.secrets.lines",
                                  "gate.checks.secrets.rules", "gate.checks.secrets.scan",
+                                 "gate.checks.secrets.stream", "gate.checks.secrets.hits",
                                  "gate.findings"))
     scan = scan_with_cache(spec, target, target.files)
     return SecretsScan(scan.findings, scan.not_scanned), scan.warnings

@@ -1,0 +1,99 @@
+"""Secrets found in batches of lines, turned into findings: for streamed files and history.
+
+The tree scan (:mod:`gate.checks.secrets.check`) sees a file whole; a
+streamed file (:mod:`~gate.checks.secrets.stream`) or a commit's added lines
+(:mod:`~gate.checks.secrets.history`) arrive in batches, each with the true
+numbers of its lines. :class:`Hits` scans each batch with the same plugins
+and filters, takes the same material and inline markers, drops what an
+overlap finds twice, and builds the same findings (same rule ids,
+severities, fingerprints) at the end. Raw values never outlive a batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gate.checks.secrets.lines import inline_suppression, materials
+from gate.checks.secrets.rules import cwe_for, rank, severity_for
+from gate.findings import Finding, Location, Suppression, secret_fingerprint
+
+__all__ = ["CHECK", "FIX", "Hits", "scanner_for"]
+
+CHECK = "secrets"
+FIX = "Remove it from the repository and its history, rotate it, and load it at run time."
+
+_scanners: dict[tuple[int, frozenset[str]], Any] = {}
+
+
+def scanner_for(excluded: frozenset[str] = frozenset()) -> Any:
+    """The fast line scanner over the current detect-secrets plugins, less ``excluded`` types."""
+    from detect_secrets.settings import get_plugins
+
+    from gate.checks.secrets.scan import _Scanner  # the tree scan's own scanner
+
+    plugins = get_plugins()
+    key = (id(plugins), excluded)
+    if key not in _scanners:
+        _scanners.clear()
+        _scanners[key] = _Scanner([p for p in plugins if p.secret_type not in excluded])
+    return _scanners[key]
+
+
+@dataclass
+class Hits:
+    """Everything found in one file (or one file of one commit), batch after batch."""
+
+    rel: str
+    plugins: dict[str, Any]
+    types: dict[tuple[int, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    suppressions: dict[tuple[int, str, str], Suppression | None] = field(default_factory=dict)
+
+    def scan(self, scanner: Any, filename: str, numbered: Sequence[tuple[int, str]]) -> None:
+        """Scan one batch; ``numbered`` holds each line with its number in the file."""
+        lines = [text for _, text in numbered]
+        found: list[tuple[int, str, str]] = []  # (index in batch, material, type)
+        on_line: dict[int, set[str]] = defaultdict(set)
+        for secret in scanner.process(list(enumerate(lines, start=1)), filename):
+            index, value = int(secret.line_number), secret.secret_value or ""
+            secret.secret_value = None
+            on_line[index].add(value)
+            plugin = self.plugins.get(secret.type)
+            for material in materials(secret.type, value, lines, index, plugin):
+                found.append((index, material, str(secret.type)))
+                on_line[index].add(material)
+        for index, material, kind in found:
+            number = numbered[index - 1][0]
+            if kind not in self.types[(number, material)]:
+                self.types[(number, material)].append(kind)
+            key = (number, material, kind)
+            if key not in self.suppressions:
+                self.suppressions[key] = inline_suppression(self.rel, lines, index, kind,
+                                                            on_line[index])
+        on_line.clear()
+
+    def findings(self, message: str = "{kind} found",
+                 extra: tuple[tuple[str, str], ...] = ()) -> list[Finding]:
+        """The findings, as the tree scan builds them; the raw material is dropped here."""
+        ordinals: dict[tuple[str, str], int] = defaultdict(int)
+        out: list[Finding] = []
+        for (number, material), found in sorted(self.types.items()):
+            ordered = sorted(set(found), key=lambda t: (*(-r for r in rank(t)), t))
+            kind = ordered[0]
+            ordinal = ordinals[(kind, material)]
+            ordinals[(kind, material)] += 1
+            fingerprint = secret_fingerprint(
+                CHECK, kind, self.rel, material if ordinal == 0 else f"{material}\x00{ordinal}")
+            also = (("also_detected_as", ", ".join(ordered[1:])),) if len(ordered) > 1 else ()
+            out.append(Finding(
+                check=CHECK, rule_id=kind, severity=severity_for(kind),
+                message=message.format(kind=kind), location=Location(self.rel, number, number),
+                fingerprint=fingerprint, title=kind, cwe=cwe_for(kind), fix=FIX,
+                suppression=self.suppressions.get((number, material, kind)),
+                extra=(*also, *extra),
+            ))
+        self.types.clear()
+        self.suppressions.clear()
+        return out
