@@ -111,7 +111,7 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
         timeout = options.timeout or policy.timeout_for(name)
         scan = ScanTarget(
             root=inventory.root,
-            files=select(inventory.files, block.include, block.exclude),
+            files=select(inventory.files_for(name), block.include, block.exclude),
             options=block.options(),
             jobs=max(1, options.jobs),
             cache_dir=options.cache_dir,
@@ -162,7 +162,7 @@ def run(options: RunOptions) -> RunResult:
                                 max_file_size=int(policy.max_file_size))
     selected = _selected_checks(policy, options.checks)
     jobs = _jobs(options, policy, inventory, selected)
-    jobs, shard = apply_shard(options.shard, inventory.root, inventory.files, jobs)
+    jobs, shard = apply_shard(options.shard, inventory.root, inventory.all_files, jobs)
     partial: tuple[str, ...] = ()
     if base is not None and policy.mode == Mode.NEW:
         jobs, partial = narrow_to_changes(jobs, base.changes)

@@ -12,6 +12,7 @@ from gate.findings import Finding
 from gate.report.escape import md_code, md_link, md_text
 from gate.report.interface import Reporter
 from gate.result import CheckOutcome, RunResult, Verdict
+from gate.serialize import not_scanned_count
 
 __all__ = ["MarkdownReporter", "render_markdown"]
 
@@ -63,7 +64,8 @@ def _problems(run: RunResult) -> list[str]:
             lines.append(f"- {md_text(c.name, 40)}: {md_text(warn, 300)}")
     for warn in run.warnings:
         lines.append(f"- {md_text(warn, 400)}")
-    not_scanned = [(c.name, n) for c in run.checks for n in c.not_scanned]
+    not_scanned = [*(("no check", n) for n in run.not_scanned),
+                   *((c.name, n) for c in run.checks for n in c.not_scanned)]
     if not_scanned:
         lines.append("")
         lines.append(f"<details><summary>Not scanned ({len(not_scanned)})</summary>")
@@ -105,7 +107,7 @@ def _render(run: RunResult, failing: list[Finding], others: list[Finding], cut: 
     suppressed = len(run.findings) - len(active)
     lines = [f"## {icon} gate {headline}", ""]
     summary = (f"**{len(run.failing)} failing** · {len(active)} findings · "
-               f"{suppressed} suppressed · mode `{run.mode}`")
+               f"{suppressed} suppressed · {not_scanned_count(run)} not scanned · mode `{run.mode}`")
     lines += [summary, ""]
     lines += [md_text(r, 400) for r in run.reasons]
     if run.reasons:

@@ -11,6 +11,7 @@ from rich.table import Table
 from gate.findings import Finding
 from gate.report.interface import Reporter
 from gate.result import RunResult, Verdict
+from gate.serialize import not_scanned_count
 
 __all__ = ["TextReporter"]
 
@@ -62,11 +63,13 @@ class TextReporter(Reporter):
                 out.append(_plain_line(f"  not scanned: {n.path}: {n.reason}"))
             if len(c.not_scanned) > 20:
                 out.append(f"  not scanned: ... and {len(c.not_scanned) - 20} more")
+        out += [_plain_line(f"not scanned by any check: {n.path}: {n.reason}")
+                for n in run.not_scanned[:20]]
         out += [_plain_line(f"warning: {w}") for w in run.warnings]
         out.append("")
         out.append(f"gate: {run.verdict.upper()}: {len(run.failing)} failing, "
-                   f"{len(run.active_findings())} findings, {suppressed} suppressed "
-                   f"({run.duration:.1f}s)")
+                   f"{len(run.active_findings())} findings, {suppressed} suppressed, "
+                   f"{not_scanned_count(run)} not scanned ({run.duration:.1f}s)")
         out += [_plain_line(f"  {r}") for r in run.reasons]
         return "\n".join(out) + "\n"
 
@@ -103,8 +106,8 @@ class TextReporter(Reporter):
         style = _VERDICT_STYLE.get(run.verdict, "bold")
         suppressed = sum(1 for f in run.findings if f.suppressed)
         console.print(f"[{style}]gate: {run.verdict.upper()}[/]: {len(run.failing)} failing, "
-                      f"{len(run.active_findings())} findings, {suppressed} suppressed "
-                      f"({run.duration:.1f}s)")
+                      f"{len(run.active_findings())} findings, {suppressed} suppressed, "
+                      f"{not_scanned_count(run)} not scanned ({run.duration:.1f}s)")
         for r in run.reasons:
             console.print(f"  {escape(_plain_line(r))}")
         return buffer.getvalue()

@@ -69,7 +69,7 @@ def _scan(plans: list[_Plan], base: BaseRef, policy: Policy) -> dict[str, CheckR
     with worktree(base.root, base.merge_base, base.changes.renamed) as root:
         inventory = build_inventory(root, include=policy.include, exclude=policy.exclude,
                                     max_file_size=int(policy.max_file_size))
-        jobs = [_base_job(p, root, inventory.files, policy) for p in plans]
+        jobs = [_base_job(p, root, inventory.files_for(p.job.name), policy) for p in plans]
         return run_checks(jobs)
 
 
