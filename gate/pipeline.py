@@ -17,7 +17,7 @@ from pathlib import Path
 
 import gate
 import gate.publish
-from gate.checks.interface import CheckResult, ScanTarget
+from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
 from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
@@ -123,6 +123,13 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
     return jobs
 
 
+def _with_history(jobs: list[CheckJob], merge_base: str, policy: Policy) -> list[CheckJob]:
+    """Give each check the change's commits (the secrets check scans what each one added)."""
+    return [replace(job, scan=replace(job.scan, history=HistoryRange(merge_base, (
+        (policy.include, policy.exclude),
+        (policy.check(job.name).include, policy.check(job.name).exclude))))) for job in jobs]
+
+
 def _base_and_policy(root: Path, options: RunOptions, context: Context
                      ) -> tuple[BaseRef | None, LoadedPolicy, Policy]:
     """The base to compare with, if any, and the policy that governs: the base's when there is one.
@@ -166,6 +173,8 @@ def run(options: RunOptions) -> RunResult:
     partial: tuple[str, ...] = ()
     if base is not None and policy.mode == Mode.NEW:
         jobs, partial = narrow_to_changes(jobs, base.changes)
+    if base is not None and (shard is None or shard.index == 1):
+        jobs = _with_history(jobs, base.merge_base, policy)
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)

@@ -234,6 +234,12 @@ class SecretsCheck(Check):
             scan, warnings = _scan_cached(target, version)
         else:
             scan = scan_files(target.root, target.files)
+        if target.history is not None:  # a base is known: also the lines each commit added
+            from gate.checks.secrets.history import scan_history
+
+            found = scan_history(target.root, target.history)
+            scan = SecretsScan((*scan.findings, *found.findings),
+                               (*scan.not_scanned, *found.not_scanned))
         return CheckResult(
             check=self.name,
             tool=self.tool,

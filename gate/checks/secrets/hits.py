@@ -12,7 +12,7 @@ severities, fingerprints) at the end. Raw values never outlive a batch.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,8 +51,12 @@ class Hits:
     types: dict[tuple[int, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     suppressions: dict[tuple[int, str, str], Suppression | None] = field(default_factory=dict)
 
-    def scan(self, scanner: Any, filename: str, numbered: Sequence[tuple[int, str]]) -> None:
-        """Scan one batch; ``numbered`` holds each line with its number in the file."""
+    def scan(self, scanner: Any, filename: str, numbered: Sequence[tuple[int, str]],
+             keep: Callable[[str], bool] | None = None) -> None:
+        """Scan one batch; ``numbered`` holds each line with its number in the file.
+
+        ``keep``: called with each secret's material, ``False`` drops it.
+        """
         lines = [text for _, text in numbered]
         found: list[tuple[int, str, str]] = []  # (index in batch, material, type)
         on_line: dict[int, set[str]] = defaultdict(set)
@@ -62,6 +66,8 @@ class Hits:
             on_line[index].add(value)
             plugin = self.plugins.get(secret.type)
             for material in materials(secret.type, value, lines, index, plugin):
+                if keep is not None and not keep(material):
+                    continue
                 found.append((index, material, str(secret.type)))
                 on_line[index].add(material)
         for index, material, kind in found:

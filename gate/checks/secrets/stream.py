@@ -35,8 +35,8 @@ from typing import Any
 from gate.checks.interface import NotScanned
 from gate.findings import Finding
 
-__all__ = ["CHUNK", "GENERIC", "OVERLAP", "STREAM_ABOVE", "Mode", "scan_streamed", "segments",
-           "stream_mode", "streamed"]
+__all__ = ["CHUNK", "GENERIC", "OVERLAP", "STREAM_ABOVE", "Mode", "printable", "scan_streamed",
+           "segments", "stream_mode", "streamed"]
 
 CHUNK = 1 << 20
 """Bytes read at a time."""
@@ -112,7 +112,7 @@ def _decoder(head: bytes) -> Callable[[bytes, bool], str]:
     return lambda data, final: data.decode("latin-1")
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Binary content as ``strings`` shows it: runs of printable ASCII, newlines kept in place.
 
     Runs shorter than a token are dropped; what remains is a small fraction
@@ -132,7 +132,7 @@ def segments(path: Path, mode: Mode) -> Iterator[tuple[int, list[str]]]:
     with path.open("rb") as handle:
         head = handle.read(SNIFF)
         handle.seek(0)
-        keep = _printable if mode is Mode.SPECIFIC and _binary(head) else None
+        keep = printable if mode is Mode.SPECIFIC and _binary(head) else None
         decode = _decoder(head)
         number, carry = 1, ""
         while data := handle.read(CHUNK):
