@@ -230,23 +230,22 @@ def test_nextline_pragma_after_code_does_not_count(source_tree: SourceTree) -> N
 # --- files detect-secrets cannot read ---------------------------------------------------------
 
 
-def test_undecodable_file_is_not_scanned(source_tree: SourceTree) -> None:
+def test_undecodable_file_is_streamed_not_skipped(source_tree: SourceTree) -> None:
     source_tree.write("ok.py", f'key = "{AWS_KEY}"\n')
     source_tree.write("latin1.cfg", b"name = caf\xe9\nline two\n")
 
     result = SecretsCheck().run(source_tree.target())
 
-    [skipped] = result.not_scanned
-    assert skipped.path == "latin1.cfg" and skipped.line == 1
-    assert "text" in skipped.reason
+    assert result.not_scanned == ()  # streamed byte for byte: tests/checks/secrets/test_stream.py
     assert [f.path for f in result.findings] == ["ok.py"]
-    assert result.files_scanned == 1
+    assert result.files_scanned == 2
 
 
-def test_binary_file_detect_secrets_skips_by_name_is_ignored(source_tree: SourceTree) -> None:
+def test_binary_file_detect_secrets_skips_by_name_is_read_for_keys(source_tree: SourceTree) -> None:
     result = scan_one(source_tree, "logo.png", b"\x89PNG\r\n\x1a\n\x00\xff\xfe" + AWS_KEY.encode())
 
-    assert result.findings == () and result.not_scanned == ()
+    assert [(f.rule_id, f.path) for f in result.findings] == [("AWS Access Key", "logo.png")]
+    assert result.not_scanned == ()
 
 
 def test_missing_file_is_not_scanned(source_tree: SourceTree) -> None:
@@ -313,9 +312,7 @@ def test_private_keys_are_fingerprinted_by_their_body(source_tree: SourceTree) -
 
 
 def test_scan_files_is_picklable_for_a_process_pool(planted: SourceTree) -> None:
-    planted.write("latin1.cfg", b"caf\xe9\n")
-
-    scan = scan_files(planted.root, planted.files)
+    scan = scan_files(planted.root, (*planted.files, "gone.cfg"))
 
     assert pickle.loads(pickle.dumps(scan)) == scan
     assert scan.findings and scan.not_scanned
