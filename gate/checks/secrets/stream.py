@@ -79,10 +79,17 @@ def _binary(head: bytes) -> bool:
 
 
 def _utf16(head: bytes) -> str | None:
-    """``utf-16-le``/``-be`` when the file starts with a UTF-16 byte order mark."""
+    """``utf-16-le``/``-be`` for a byte order mark, or ASCII text with every other byte NUL."""
     if head.startswith(codecs.BOM_UTF16_LE):
         return "utf-16-le"
     if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 16:
+        return None
+    if odd.count(0) == len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) == len(even) and odd.count(0) == 0:
         return "utf-16-be"
     return None
 

@@ -67,8 +67,9 @@ def test_latin1_text_is_read_byte_for_byte(source_tree: SourceTree) -> None:
                                   ("AWS Access Key", "latin1.cfg", 3)}
 
 
-def test_utf16_text_is_decoded(source_tree: SourceTree) -> None:
-    source_tree.write("setup.ps1", f"$x = 1\r\n$key = '{AWS_KEY}'\r\n".encode("utf-16"))
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_is_decoded(source_tree: SourceTree, encoding: str) -> None:
+    source_tree.write("setup.ps1", f"$x = 1\r\n$key = '{AWS_KEY}'\r\n".encode(encoding))
 
     assert found(source_tree) == {("AWS Access Key", "setup.ps1", 2)}
 
