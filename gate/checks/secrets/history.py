@@ -202,17 +202,23 @@ class _Reader:
         self._close()
 
     def feed(self, stream: IO[bytes]) -> Iterator[int]:
-        """Read the whole stream; yield the bytes read so far after each line (for the caps)."""
-        total, in_hunk, piece = 0, False, b""
+        """Read the whole stream; yield the bytes read so far after each line (for the caps).
+
+        A line longer than a chunk arrives in pieces; a piece is never parsed as
+        a line of its own (a removed line's tail must not pose as a header).
+        """
+        total, in_hunk = 0, False
+        piece: bytes | None = None  # the previous piece of an unfinished line
+        added = False  # whether that line is an added one
         while raw := stream.readline(CHUNK):
             total += len(raw)
             yield total
             complete = raw.endswith(b"\n")
-            if piece:  # the rest of an added line longer than a chunk
-                self._added(piece[-OVERLAP:] + raw, continued=not complete)
-                piece = b"" if complete else raw
-                if complete:
-                    self.number += 1
+            if piece is not None:
+                if added:
+                    self._added(piece[-OVERLAP:] + raw, continued=not complete)
+                    self.number += 1 if complete else 0
+                piece = None if complete else raw
                 continue
             if raw.startswith(b"\0"):
                 self._close()
@@ -228,10 +234,9 @@ class _Reader:
                 in_hunk, self.number = True, int(hunk.group(1))
             elif in_hunk and raw.startswith(b"+"):
                 self._added(raw[1:], continued=not complete)
-                if complete:
-                    self.number += 1
-                else:
-                    piece = raw
+                self.number += 1 if complete else 0
+            if not complete:
+                piece, added = raw, in_hunk and raw.startswith(b"+")
         self._close()
 
 

@@ -15,6 +15,7 @@ import pytest
 import gate.checks.secrets.history as history
 from gate.checks.interface import HistoryRange
 from gate.checks.secrets.history import COMMIT_KEY, from_history, scan_history
+from gate.checks.secrets.stream import CHUNK
 from gate.pipeline import RunOptions, run
 from gate.policy import Mode
 from gate.result import RunResult, Verdict
@@ -179,6 +180,19 @@ def test_odd_paths_are_read(repo: Repo) -> None:
     repo.commit("remove", {'dir with space/q"uote.env': None})
 
     assert [f.path for f in gate_run(repo, base).findings] == ['dir with space/q"uote.env']
+
+
+def test_the_tail_of_a_long_removed_line_cannot_pose_as_a_header(repo: Repo) -> None:
+    decoy = "x" * (CHUNK - 1) + "diff --git a/elsewhere b/elsewhere"  # "-" + decoy: 2 pieces
+    base = repo.commit("base", {"app.py": "print('hi')\n"})
+    repo.commit("decoy", {"conf.txt": f"{decoy}\n"})
+    second = repo.commit("swap", {"conf.txt": f"KEY={AWS_KEY}\n"})
+    repo.commit("remove", {"conf.txt": "clean\n"})
+
+    scan = scan_history(repo.root, HistoryRange(base))
+
+    assert [(f.path, f.start_line, dict(f.extra)[COMMIT_KEY]) for f in scan.findings] == [
+        ("conf.txt", 1, second[:12])]
 
 
 def test_a_history_over_the_commit_cap_is_not_scanned(repo: Repo,
