@@ -75,9 +75,9 @@ def _git_env() -> dict[str, str]:
 
 def _command(root: Path, base: str) -> list[str]:
     return ["git", "-C", str(root), "-c", "core.quotepath=off", "-c", "log.showSignature=false",
-            "-c", "diff.noprefix=false", "log", "--no-color", "--no-ext-diff", "--no-textconv",
-            "--text", "-M", "--unified=0", "--relative", "--reverse", "--format=%x00%H", "-p",
-            f"{base}..HEAD", "--"]
+            "log", "--no-color", "--no-ext-diff", "--no-textconv", "--text", "-M", "--unified=0",
+            "--relative", "--src-prefix=a/", "--dst-prefix=b/", "--reverse", "--format=%x00%H",
+            "-p", f"{base}..HEAD", "--"]
 
 
 def _count(root: Path, base: str) -> int | None:
