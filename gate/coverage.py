@@ -25,7 +25,7 @@ from gate.result import CheckOutcome, Verdict
 
 __all__ = ["BINARY_SUFFIXES", "Coverage", "blocks", "judge_coverage"]
 
-SECRETS = "secrets"
+_CHECK = "secrets"  # the check whose not-scanned files count
 BINARY_SUFFIXES = frozenset({
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".ico", ".psd", ".heic",
     ".mp3", ".mp4", ".m4a", ".mov", ".avi", ".mkv", ".webm", ".wav", ".flac", ".ogg",
@@ -71,7 +71,7 @@ def judge_coverage(setting: NotScannedPolicy, outcomes: Sequence[CheckOutcome],
     judged: list[CheckOutcome] = []
     warnings: list[str] = []
     for outcome in outcomes:
-        if outcome.name == SECRETS and outcome.not_scanned:
+        if outcome.name == _CHECK and outcome.not_scanned:
             failing = [n for n in outcome.not_scanned if blocks(n, setting)]
             allowed = [n for n in outcome.not_scanned if not blocks(n, setting)]
             if failing:
