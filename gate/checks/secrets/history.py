@@ -245,7 +245,11 @@ def scan_history(root: Path, scope: HistoryRange) -> HistoryScan:
     from gate.checks.secrets.check import _detect_secrets
 
     with _detect_secrets() as plugins:
-        return _scan(root.absolute(), scope, plugins)
+        try:
+            return _scan(root.absolute(), scope, plugins)
+        except Exception as exc:  # its message could quote a line: keep only the type
+            return HistoryScan((), (NotScanned(f"{scope.base[:12]}..HEAD", "history not "
+                                               f"scanned: the scan failed ({type(exc).__name__})"),))
 
 
 def _scan(root: Path, scope: HistoryRange, plugins: dict[str, Any]) -> HistoryScan:
