@@ -94,7 +94,7 @@ def _write(root: Path, rel: str, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
-    os.chmod(tmp, target.stat().st_mode & 0o777)
+    Path(tmp).chmod(target.stat().st_mode & 0o777)
     Path(tmp).replace(target)
 
 

@@ -29,9 +29,7 @@ MAX_BYTES = 1_000_000
 _REQ_PIN = re.compile(
     r"^(?P<lead>\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*"
     r"===?\s*)(?P<version>[A-Za-z0-9!+._-]+)")
-_QUOTED_PIN = re.compile(
-    r"""(?P<q>["'])(?P<lead>\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"""
-    r"""(?:\[[^\]"']*\])?\s*===?\s*)(?P<version>[A-Za-z0-9!+._-]+)(?P<tail>\s*(?:;[^"']*)?)(?P=q)""")
+_QUOTED = re.compile(r""""(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)'""")
 _POETRY_PIN = re.compile(
     r"""^(?P<lead>\s*["']?(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=\s*"""
     r"""(?:\{[^}]*?\bversion\s*=\s*)?["'](?:==)?)(?P<version>[A-Za-z0-9!+._-]+)(?=["'])""")
@@ -103,6 +101,16 @@ def _rewrite_requirements(lines: list[str], fix: PackageFix, target: str) -> int
     return len(found)
 
 
+def _rewrite_quoted(m: re.Match[str], fix: PackageFix, target: str) -> str:
+    """One quoted TOML string: the pin's version replaced when it is the pin, else as it was."""
+    inner = m["dq"] if m["dq"] is not None else m["sq"]
+    pin = _REQ_PIN.match(inner)
+    if pin is None or not _same(pin["name"], pin["version"], fix):
+        return m.group(0)
+    quote = m.group(0)[0]
+    return f"{quote}{inner[: pin.start('version')]}{target}{inner[pin.end('version'):]}{quote}"
+
+
 def _rewrite_pyproject(lines: list[str], fix: PackageFix, target: str) -> int | str:
     """Rewrite exact pins in the dependency tables of a ``pyproject.toml``."""
     table, count = "", 0
@@ -113,11 +121,7 @@ def _rewrite_pyproject(lines: list[str], fix: PackageFix, target: str) -> int | 
             continue
         poetry = table.startswith("tool.poetry") and table.endswith("dependencies")
         if table in _PROJECT_TABLES:
-            def repl(m: re.Match[str]) -> str:
-                if not _same(m["name"], m["version"], fix):
-                    return m.group(0)
-                return f"{m['q']}{m['lead']}{target}{m['tail']}{m['q']}"
-            new = _QUOTED_PIN.sub(repl, text)
+            new = _QUOTED.sub(lambda m: _rewrite_quoted(m, fix, target), text)
         elif poetry:
             m = _POETRY_PIN.match(text)
             new = (text[: m.start("version")] + target + text[m.end("version"):]
