@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 from gate.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from gate.cli.args import report_spec
+from gate.cli.args import add_verbose, report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
 from gate.policy import Mode
 from gate.report.registry import FORMATS, get_reporter
-from gate.report.text import TextReporter
+from gate.report.text import for_terminal
 from gate.shard import Shard, parse_shard, shard_from_env
 from gate.verdict import exit_code
 
@@ -113,6 +113,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("run", help="scan a repository and judge it",
                                    description=__doc__)
     add_run_arguments(parser)
+    add_verbose(parser)
     parser.add_argument("--shard", type=_shard, metavar="I/N",
                         help="scan slice I of N (counting from 1) and post nothing; combine the "
                         "N JSON reports with `gate merge` (default: CI_NODE_INDEX/CI_NODE_TOTAL, "
@@ -166,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.stop()
     if args.format == "text":
-        text = TextReporter(rich=sys.stdout.isatty()).render(result)
+        text = for_terminal(sys.stdout, args.verbose, args.path).render(result)
     else:
         text = get_reporter(args.format).render(result)
     sys.stdout.write(text)
