@@ -61,6 +61,15 @@ def _versions(values: Iterable[str]) -> list[Version]:
     return sorted(found)
 
 
+def _above(current: str, fixed: Iterable[str]) -> list[Version]:
+    """The valid fixed versions above ``current`` (all of them when it is not PEP 440)."""
+    try:
+        pinned: Version | None = Version(current)
+    except InvalidVersion:
+        pinned = None
+    return [v for v in _versions(fixed) if pinned is None or v > pinned]
+
+
 def _common_prefix(a: Version, b: Version) -> int:
     n = 0
     for x, y in zip(a.release, b.release, strict=False):
@@ -90,12 +99,7 @@ def smallest_fix(current: str, fixed_per_advisory: Sequence[Iterable[str]]) -> s
     Candidates are the advisories' own fixed versions: the answer is always a
     release some advisory names, never a guessed number.
     """
-    try:
-        pinned: Version | None = Version(current)
-    except InvalidVersion:
-        pinned = None
-    per_advisory = [[v for v in _versions(fx) if pinned is None or v > pinned]
-                    for fx in fixed_per_advisory]
+    per_advisory = [_above(current, fx) for fx in fixed_per_advisory]
     if not per_advisory or any(not fx for fx in per_advisory):
         return None
     candidates = sorted({v for fx in per_advisory for v in fx})
@@ -122,7 +126,7 @@ def group_packages(findings: Sequence[Finding], failing: Collection[int] = ()
         lines = [f.location.start_line for f in members if f.location.start_line]
         advisories = tuple(sorted({f.rule_id for f in members}))
         unfixed = tuple(sorted({f.rule_id for f in members
-                                if not _versions(f.fixed_versions)}))
+                                if not _above(version, f.fixed_versions)}))
         out.append(PackageFix(
             package=package, version=version, path=path, line=min(lines) if lines else None,
             advisories=advisories, severity=max(f.severity for f in members),

@@ -90,9 +90,8 @@ def _header(run: RunResult, split: Split) -> list[str]:
                f"{len(split.suppressed):,} suppressed · {not_scanned:,} not scanned · "
                f"mode `{md_text(run.mode, 10)}`")
     lines = [f"## {icon} gate {headline}", "", summary, ""]
-    lines += [f"- {md_text(r, 400)}" for r in run.reasons]
     if run.reasons:
-        lines.append("")
+        lines += [" · ".join(md_text(r, 400) for r in run.reasons), ""]
     if run.checks:
         lines += ["| Check | Status | Findings | Failing | Suppressed | Not scanned | Fails on "
                   "| Tool |", "|---|---|--:|--:|--:|--:|---|---|"]
@@ -146,7 +145,7 @@ def _problems(run: RunResult) -> list[str]:
     not_scanned = [("", n) for n in run.not_scanned]
     not_scanned += [(c.name, n) for c in run.checks for n in c.not_scanned]
     if not_scanned:
-        lines += ["", f"<details><summary>Not scanned ({len(not_scanned):,})</summary>", ""]
+        lines += [*([""] if lines else []), f"<details><summary>Not scanned ({len(not_scanned):,})</summary>", ""]
         for name, n in not_scanned[:_MAX_ROWS]:
             where = f"{n.path}:{n.line}" if n.line else n.path
             prefix = f"{md_text(name, 30)}: " if name else ""

@@ -135,7 +135,7 @@ class TextReporter(Reporter):
         if not split.failing:
             return
         _emit(console)
-        _emit(console, Text(f"Failing ({_n(len(split.failing))})", "bold"))
+        _emit(console, Text(f"Failing findings ({_n(len(split.failing))})", "bold"))
         shown = split.failing if self.verbose else split.failing[:FAILING_SHOWN]
         for f in shown:
             excerpt = self.source.excerpt(f) if self.source else []

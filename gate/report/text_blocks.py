@@ -69,14 +69,13 @@ def finding_block(f: Finding, excerpt: list[tuple[int, str]]) -> list[Renderable
     """A failing finding: header, message, excerpt, fix, related places and dataflow steps."""
     head = Text("  ")
     head.append_text(_severity(f.severity.label.upper()))
-    head.append(f" {clean(f.check)} {clean(f.rule_id, 80)}")
-    if f.title and f.title != f.rule_id:
-        head.append(f" {clean(f.title, 80)}", "dim")
-    head.append("  ")
+    head.append(f" {clean(f.check)} {clean(f.rule_id, 80)}  ")
     head.append(clean(location_text(f.location), 200), "bold")
     head.append(f"  ({clean(f.context, 20)})", "dim")
     if f.new:
         head.append(" new", "magenta")
+    if f.title and f.title != f.rule_id:
+        head.append(f"  {clean(f.title, 80)}", "dim")
     out: list[RenderableType] = [one_line(head), wrapped(clean(f.message))]
     width = max((len(str(n)) for n, _ in excerpt), default=0)
     out += [one_line(Text(f"{_INDENT}{str(n).rjust(width)} \u2502 {text}", "dim"))
@@ -109,8 +108,9 @@ def package_line(p: PackageFix, verbose: bool = False) -> Text:
         line.append(f"  upgrade to {clean(p.fix_version, 40)}: fixes "
                     f"{_advisories(len(p.advisories))}", "green")
     else:
+        others = len(p.advisories) - len(p.unfixed)
         line.append(f"  no fix released for {clean(', '.join(p.unfixed), 120)}"
-                    f" ({_advisories(len(p.advisories))} in all)", "yellow")
+                    + (f" (+{others} fixable)" if others else ""), "yellow")
     if verbose:
         line.append(f"\n{_INDENT}{clean(', '.join(p.advisories), 2000)}", "dim")
         return line
