@@ -145,7 +145,8 @@ def _problems(run: RunResult) -> list[str]:
     not_scanned = [("", n) for n in run.not_scanned]
     not_scanned += [(c.name, n) for c in run.checks for n in c.not_scanned]
     if not_scanned:
-        lines += [*([""] if lines else []), f"<details><summary>Not scanned ({len(not_scanned):,})</summary>", ""]
+        lines += [*([""] if lines else []),
+                  f"<details><summary>Not scanned ({len(not_scanned):,})</summary>", ""]
         for name, n in not_scanned[:_MAX_ROWS]:
             where = f"{n.path}:{n.line}" if n.line else n.path
             prefix = f"{md_text(name, 30)}: " if name else ""
