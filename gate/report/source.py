@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gate.findings import Finding
 
-__all__ = ["MAX_FILE_BYTES", "SourceLines", "mask_line", "secret_lines"]
+__all__ = ["MAX_FILE_BYTES", "SourceLines", "mask_line", "scrub", "secret_lines"]
 
 MAX_FILE_BYTES = 2_000_000
 MAX_LINES = 3
@@ -28,6 +28,8 @@ _MASK = "****"
 _KEY = re.compile(r"^(?P<key>[^=:]{0,60}?)(?P<op>\s*(?::=|=>|==|=|:)\s*)")
 _RUN = re.compile(r"[A-Za-z0-9]+")
 _PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
+_URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
+_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{20,}")
 
 
 def _harmless_key(key: str) -> bool:
@@ -60,6 +62,20 @@ def secret_lines(findings: Iterable[Finding]) -> frozenset[tuple[str, int]]:
         for line in range(start, (f.location.end_line or start) + 1):
             out.add((f.location.path, line))
     return frozenset(out)
+
+
+def scrub(line: str) -> str:
+    """Defence in depth on every excerpt line: URL credentials and token-like strings masked.
+
+    A token is 20 or more characters from a key alphabet mixing letters and digits: what
+    API keys look like, and what identifiers and words do not.
+    """
+    line = _URL_CREDENTIALS.sub(f"{_MASK}@", line)
+    def token(m: re.Match[str]) -> str:
+        text = m.group(0)
+        mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+        return _MASK if mixed else text
+    return _TOKEN.sub(token, line)
 
 
 def _printable(text: str) -> str:
@@ -109,5 +125,5 @@ class SourceLines:
             text = lines[number - 1]
             if (finding.location.path, number) in self.masked:
                 text = mask_line(text)
-            out.append((number, _printable(text)))
+            out.append((number, _printable(scrub(text))))
         return out
