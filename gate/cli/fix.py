@@ -60,7 +60,9 @@ def _packages(args: argparse.Namespace) -> list[PackageFix]:
         if progress:
             progress.stop()
     outcome = result.check("dependencies")
-    if outcome is not None and outcome.errors:
+    if outcome is None or outcome.verdict == "skipped":
+        raise UsageError("the dependencies check is disabled by the policy: nothing to fix")
+    if outcome.errors:
         raise CheckError(f"dependencies could not complete: {outcome.errors[0]}")
     return packages_of(result)
 
