@@ -111,7 +111,9 @@ def _render(run: RunResult, split: Split, groups: list[RuleGroup], keep: _Keep,
         lines += [failing_row(f, ctx) for f in split.failing[: keep.failing]]
         lines.append("")
     if split.packages:
-        lines += [f"### Vulnerable dependencies ({len(split.packages):,} pins)", ""]
+        failing = sum(1 for p in split.packages if p.failing)
+        lines += [f"### Vulnerable dependencies ({len(split.packages):,} pins"
+                  f"{f', {failing:,} failing' if failing else ''})", ""]
         lines += [package_item(p, ctx) for p in split.packages[: keep.packages]]
         lines.append("")
     if split.others:

@@ -149,7 +149,9 @@ class TextReporter(Reporter):
         if not split.packages:
             return
         _emit(console)
-        _emit(console, Text(f"Vulnerable dependencies ({_n(len(split.packages))} pins)", "bold"))
+        failing = sum(1 for p in split.packages if p.failing)
+        _emit(console, Text(f"Vulnerable dependencies ({_n(len(split.packages))} pins"
+                            f"{f', {_n(failing)} failing' if failing else ''})", "bold"))
         shown = split.packages if self.verbose else split.packages[:PACKAGES_SHOWN]
         for p in shown:
             _emit(console, package_line(p, self.verbose))
