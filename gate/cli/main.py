@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 import gate
-from gate.cli import baseline, init, merge, policy, publish, rules, run
+from gate.cli import baseline, init, merge, policy, prepush, publish, rules, run
 from gate.cli.errors import handle_errors
 
 __all__ = ["build_parser", "main"]
@@ -22,7 +22,7 @@ exit codes:
 """
 
 # One module per subcommand, registered explicitly (no discovery magic).
-SUBCOMMANDS = [run, init, policy, baseline, publish, rules, merge]
+SUBCOMMANDS = [run, prepush, init, policy, baseline, publish, rules, merge]
 
 
 def build_parser() -> argparse.ArgumentParser:
