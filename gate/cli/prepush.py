@@ -66,10 +66,10 @@ def choose_base(root: Path, env: Mapping[str, str]) -> PushBase:
     """The base for a push from ``root``: see the module docstring for the order."""
     from_ref = env.get("PRE_COMMIT_FROM_REF", "").strip()
     remote_branch = env.get("PRE_COMMIT_REMOTE_BRANCH", "").strip()
-    if from_ref and from_ref not in _NULL and not from_ref.startswith("-"):
-        if _rev(root, "--end-of-options", f"{from_ref}^{{commit}}"):
-            where = f" ({remote_branch})" if remote_branch else ""
-            return PushBase(from_ref, f"what the remote has{where} at {from_ref[:12]}")
+    usable = bool(from_ref) and from_ref not in _NULL and not from_ref.startswith("-")
+    if usable and _rev(root, "--end-of-options", f"{from_ref}^{{commit}}"):
+        where = f" ({remote_branch})" if remote_branch else ""
+        return PushBase(from_ref, f"what the remote has{where} at {from_ref[:12]}")
     upstream = _rev(root, "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
     if upstream:
         return PushBase(upstream, f"the upstream branch {upstream}")
