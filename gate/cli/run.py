@@ -75,6 +75,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated subset to run: sast,dependencies,secrets,iac")
     parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
                         help="what goes to stdout (default: text)")
+    add_verbose(parser)
     parser.add_argument("--report", type=report_spec, action="append", default=[],
                         metavar="FORMAT=FILE",
                         help=f"also write a report; repeatable. Formats: {', '.join(FORMATS)}")
@@ -113,7 +114,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("run", help="scan a repository and judge it",
                                    description=__doc__)
     add_run_arguments(parser)
-    add_verbose(parser)
     parser.add_argument("--shard", type=_shard, metavar="I/N",
                         help="scan slice I of N (counting from 1) and post nothing; combine the "
                         "N JSON reports with `gate merge` (default: CI_NODE_INDEX/CI_NODE_TOTAL, "
