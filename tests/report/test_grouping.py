@@ -25,6 +25,8 @@ from gate.serialize import from_dict, to_dict
     # ... and Django-like minor lines: 4.1.13 fixes, 4.2.0 does not
     ("4.1.0", [["4.1.13", "4.2.7"], ["4.1.12", "4.2.6"]], "4.1.13"),
     ("4.1.0", [["4.1.13", "4.2.7"], ["4.2.6"]], "4.2.7"),
+    # reintroduced on the next minor line (keystonemiddleware PYSEC-2016-20): 1.6.0 is not a fix
+    ("1.2.0", [["1.6.0"], ["1.5.4", "2.3.3"]], "2.3.3"),
     ("5.3", [["5.4"], []], None),  # one advisory without a fix: no single fix
     ("5.3", [["not a version"]], None),
     ("5.3", [], None),
