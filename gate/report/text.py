@@ -44,6 +44,7 @@ FAILING_SHOWN = 10
 PACKAGES_SHOWN = 8
 RULES_SHOWN = 12
 NOT_SCANNED_SHOWN = 3
+WARNINGS_SHOWN = 5
 
 
 def _emit(console: Console, item: RenderableType | None = None) -> None:
@@ -201,9 +202,12 @@ class TextReporter(Reporter):
             if len(shown) < len(entries):
                 lines.append(Text(f"  … {_n(len(entries) - len(shown))} more (--verbose)",
                                   "dim"))
-        warnings = [f"{c.name}: {w}" for c in run.checks for w in c.warnings]
-        lines += [one_line(Text(f"warning: {clean(w)}", "yellow"))
-                  for w in (*warnings, *run.warnings)]
+        warnings = [*(f"{c.name}: {w}" for c in run.checks for w in c.warnings), *run.warnings]
+        shown_warnings = warnings if self.verbose else warnings[:WARNINGS_SHOWN]
+        lines += [one_line(Text(f"warning: {clean(w)}", "yellow")) for w in shown_warnings]
+        if len(shown_warnings) < len(warnings):
+            lines.append(Text(f"  … {_n(len(warnings) - len(shown_warnings))} more warnings "
+                              "(--verbose)", "dim"))
         if lines:
             _emit(console)
             for line in lines:

@@ -103,3 +103,16 @@ def test_markdown_links_on_gitlab() -> None:
     assert f"/-/blob/{SHA}/infra/modules/bucket/main.tf#L1-6)" in body
     local = render_markdown(type(run)(**{**run.__dict__, "context": {"platform": "local"}}))
     assert "/blob/" not in local and "<code>app/views\\.py&#58;6</code>" in local
+
+
+def test_terminal_report_caps_long_lists(checkout: Path) -> None:
+    run = many_findings_run()
+    noisy = type(run)(**{**run.__dict__, "warnings": tuple(f"waiver {i} expired" for i in range(40)),
+                         "failing": frozenset(i for i, f in enumerate(run.findings)
+                                              if not f.suppressed)})
+    text = TextReporter(width=100, root=checkout).render(noisy)
+    lines = text.splitlines()
+    assert len(lines) < 90  # ten failing findings with excerpts at most, then counts
+    assert "  … 35 more warnings (--verbose)" in lines
+    assert any(line.startswith("  … ") and "more failing (--verbose lists them)" in line
+               for line in lines)
