@@ -95,9 +95,9 @@ def test_reports_show_the_not_scanned_count() -> None:
     assert data["summary"]["not_scanned"] == 3
     assert to_dict(from_dict(data))["summary"]["not_scanned"] == 3
     text = TextReporter().render(run)
-    assert "0 suppressed, 3 not scanned (" in text
-    assert f"not scanned by any check: leak.env: {SYMLINK_OUTSIDE}" in text
-    assert "0 suppressed, 3 not scanned (" in TextReporter(rich=True).render(run)
+    assert text.startswith("gate: FAIL  0 failing · 0 findings · 0 suppressed · 3 not scanned (")
+    assert f"  leak.env: {SYMLINK_OUTSIDE}" in text
+    assert "  secrets: deploy/creds.env: unreadable: Permission denied" in text
     markdown = render_markdown(run)
     assert "· 3 not scanned ·" in markdown
     assert "<summary>Not scanned (3)</summary>" in markdown
