@@ -7,7 +7,9 @@ own repository too).
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,8 +29,11 @@ AWS_KEY_2 = "AKIA" + "J5T8N1V6Q2H9L4C3"
 class Repo:
     """A git repository built commit by commit."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, clone_of: Repo | None = None) -> None:
         self.root = root
+        if clone_of is not None:
+            subprocess.run(["git", "clone", "-q", str(clone_of.root), str(root)], check=True)
+            return
         root.mkdir()
         self.git("init", "-q", "-b", "main")
 
@@ -230,3 +235,21 @@ def test_a_bad_base_is_not_scanned(repo: Repo, base: str, reason: str) -> None:
     [gap] = scan_history(repo.root, HistoryRange(base)).not_scanned
 
     assert gap.reason == reason
+
+
+def test_a_push_that_adds_then_deletes_a_key_fails_gate_pre_push(tmp_path: Path) -> None:
+    origin = Repo(tmp_path / "origin")
+    remote = origin.commit("base", {"app.py": "print('hi')\n"})
+    work = Repo(tmp_path / "work", clone_of=origin)
+    work.commit("add", {"creds.env": f"KEY={AWS_KEY}\n"})
+    head = work.commit("remove", {"creds.env": None})
+
+    done = subprocess.run(
+        [sys.executable, "-m", "gate", "pre-push", str(work.root), "--checks", "secrets",
+         "--no-cache"], capture_output=True, text=True, timeout=300, cwd=work.root,
+        env={**os.environ, "PRE_COMMIT_FROM_REF": remote, "PRE_COMMIT_TO_REF": head,
+             "PRE_COMMIT_REMOTE_BRANCH": "refs/heads/main"})
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "creds.env" in done.stdout and "added in commit" in done.stdout
+    assert AWS_KEY not in done.stdout + done.stderr
