@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gate.checks.iac.interface import Framework, Resource, Rule, Undetermined, Unit, Violation
-from gate.findings import Finding, Location, Suppression, content_fingerprint
+from gate.findings import Finding, Location, RelatedLocation, Suppression, content_fingerprint
 
 __all__ = ["CHECK_NAME", "Evaluation", "evaluate_units", "help_url", "make_finding"]
 
@@ -35,10 +35,13 @@ def help_url(rule_id: str) -> str:
     return f"docs/rules.md#{rule_id.lower()}"
 
 
-def _suppression(rule: type[Rule] | Rule, res: Resource, line: int) -> Suppression | None:
+def _suppression(rule: type[Rule] | Rule, res: Resource, line: int,
+                 written: Resource | None = None) -> Suppression | None:
     ids = {rule.id, *rule.aliases}
     near = {res.start_line - 1, res.start_line, line - 1, line}
-    for ignore in res.ignores:
+    if written is not None:
+        near |= {written.start_line - 1, written.start_line}
+    for ignore in (*res.ignores, *(written.ignores if written is not None else ())):
         if not ids.intersection(ignore.rule_ids):
             continue
         if ignore.line is None:
@@ -52,27 +55,47 @@ def _suppression(rule: type[Rule] | Rule, res: Resource, line: int) -> Suppressi
     return None
 
 
+def _span(res: Resource) -> Location:
+    return Location(res.path, res.start_line, max(res.end_line, res.start_line))
+
+
 def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
-    """One finding: message names the resource, location is the attribute or the resource."""
+    """One finding: message names the resource, location is where the flaw was written.
+
+    That is the attribute (or the resource) of ``violation.written`` when a
+    separate resource introduced the flaw (the judged resource is then a
+    related location), else the attribute (or span) of the judged resource.
+    Module calls that instantiated the resource follow as related locations.
+    """
+    where = violation.written or res
     if violation.at:
-        line = res.line_of(violation.at)
+        line = where.line_of(violation.at) + violation.line_offset
         end = line
     else:
-        line, end = res.start_line, res.end_line
+        line, end = where.start_line, where.end_line
+    related: list[RelatedLocation] = []
+    extra = [("resource", res.address), ("framework", res.framework.value)]
+    if violation.written is not None:
+        related.append(RelatedLocation(_span(res), f"{res.type} {res.name}"))
+        extra.append(("written_at", violation.written.address))
+    related.extend(where.via)
     content = res.address + (f"#{violation.key}" if violation.key else "")
+    if violation.written is not None:
+        content += f"@{violation.written.address}"
     return Finding(
         check=CHECK_NAME,
         rule_id=rule.id,
         severity=rule.severity,
         message=f'{res.type} "{res.name}" {violation.detail}',
-        location=Location(res.path, line, max(end, line)),
-        fingerprint=content_fingerprint(CHECK_NAME, rule.id, res.path, content),
+        location=Location(where.path, line, max(end, line)),
+        fingerprint=content_fingerprint(CHECK_NAME, rule.id, where.path, content),
         title=rule.title,
         help_url=help_url(rule.id),
         aliases=rule.aliases,
         fix=rule.fix,
-        suppression=_suppression(rule, res, line),
-        extra=(("resource", res.address), ("framework", res.framework.value)),
+        suppression=_suppression(rule, res, line, violation.written),
+        extra=tuple(extra),
+        related=tuple(related),
     )
 
 

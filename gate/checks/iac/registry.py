@@ -13,6 +13,7 @@ from gate.checks.iac.rules.aws import (
     iam,
     logging,
     s3,
+    secrets,
 )
 
 __all__ = ["RULES", "rule_by_id"]
@@ -33,6 +34,8 @@ RULES: tuple[Rule, ...] = (
     logging.LambdaTracing(),
     apigateway.ApiAccessLogs(), apigateway.ApiTracing(), apigateway.ApiStageWaf(),
     apigateway.ApiMethodAuth(), apigateway.LambdaUrlAuth(),
+    secrets.UserDataSecret(), secrets.LambdaEnvironmentSecret(), secrets.EcsEnvironmentSecret(),
+    secrets.DatabasePassword(),
     k8s.Privileged(), k8s.HostPath(), k8s.HostNamespaces(), k8s.ResourceLimits(),
     k8s.RunAsNonRoot(), k8s.PrivilegeEscalation(), k8s.ImageTag(),
     docker.RootUser(), docker.AddFromUrl(), docker.LatestBaseImage(),

@@ -18,7 +18,7 @@ from typing import Any
 import hcl2
 from lark.exceptions import UnexpectedInput
 
-from gate.checks.iac.interface import Framework, ParseError, Resource, Unit, Unknown
+from gate.checks.iac.interface import Framework, ParseError, Resource, Unit, Unknown, name_key
 from gate.checks.iac.parsers.hcl_lines import BlockSpan, block_spans
 from gate.checks.iac.parsers.ignores import comment_ignores, in_span
 from gate.checks.iac.parsers.terraform_eval import OPTIONS, Evaluator
@@ -125,13 +125,13 @@ def parse_module(files: Sequence[tuple[str, str]],
                 span = f.spans.get((kind, rtype, name), BlockSpan(1, 1, {}))
                 props = evaluator.resolve(body if isinstance(body, Mapping) else {})
                 address = f"{rtype}.{name}" if kind == "resource" else f"data.{rtype}.{name}"
-                literal = props.get(_LITERAL_NAMES.get(rtype, ""))
+                literal = name_key(props.get(_LITERAL_NAMES.get(rtype, "")))
                 resources.append(Resource(
                     framework=Framework.TERRAFORM, path=f.path, type=rtype, name=name,
                     address=address, start_line=span.start, end_line=span.end,
                     properties=props, lines=span.lines,
                     ignores=in_span(f.comments, span.start, span.end),
-                    names=frozenset({literal}) if isinstance(literal, str) else frozenset(),
+                    names=frozenset({literal}) if literal is not None else frozenset(),
                 ))
                 refs_of[address] = {k: _collect_refs(v) for k, v in props.items()}
     return ModuleResult(Unit(Framework.TERRAFORM, tuple(resources), refs_of), errors)

@@ -28,6 +28,8 @@ _JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.DOTALL)
 _REF = re.compile(r"(?<![\w.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w-]*)")
 _STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]")
 _MAX_DEPTH = 32
+_MAX_TEXT = 65_536
+"""Unknown expressions keep up to this much of their text (rules scan it for secrets)."""
 
 
 def refs_in_text(text: str) -> frozenset[str]:
@@ -86,7 +88,7 @@ class Evaluator:
             return self._jsonencode(encoded.group(1), text, depth)
         replaced = _TOKEN.sub(lambda m: self._scalar_text(m, depth), text)
         if "${" in replaced:
-            return Unknown(text[:200], refs_in_text(text))
+            return Unknown(text[:_MAX_TEXT], refs_in_text(text))
         return replaced
 
     def _scalar_text(self, match: re.Match[str], depth: int) -> str:
@@ -101,7 +103,7 @@ class Evaluator:
         try:
             parsed = hcl2.loads(f"x = {inner}\n", serialization_options=OPTIONS)
         except Exception:  # any hcl2/lark failure means: not statically known
-            return Unknown(text[:200], refs_in_text(text))
+            return Unknown(text[:_MAX_TEXT], refs_in_text(text))
         return self.resolve(parsed.get("x"), depth + 1)
 
 

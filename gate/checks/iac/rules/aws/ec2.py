@@ -7,6 +7,7 @@ ingress resources, Terraform inline ``ingress`` blocks,
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -27,9 +28,22 @@ from gate.checks.iac.rules.base import on, truth
 from gate.checks.iac.values import as_list, to_int
 from gate.findings import Severity
 
-__all__ = ["AdminPortsOpen", "AllPortsOpen", "EbsEncryption", "RdpOpen", "SshOpen"]
+__all__ = ["AdminPortsOpen", "AllPortsOpen", "EbsEncryption", "RdpOpen", "SshOpen", "is_world"]
 
-_WORLD = frozenset({"0.0.0.0/0", "::/0"})
+def is_world(cidr: Any) -> bool:
+    """Whether ``cidr`` is the whole IPv4 or IPv6 internet, in any spelling.
+
+    ``0.0.0.0/0``, ``::/0``, ``0:0:0:0:0:0:0:0/0``, ``0000:...:0000/0`` and any
+    host bits with a ``/0`` prefix all mean everyone.
+    """
+    if not isinstance(cidr, str):
+        return False
+    try:
+        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
 _ALL_PROTOCOLS = frozenset({"-1", "all"})
 
 
@@ -126,7 +140,7 @@ class _OpenPorts(Rule):
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         for rule in _ingress(resource):
-            world = [c for c in rule.cidrs if c in _WORLD]
+            world = [c for c in rule.cidrs if is_world(c)]
             unknown = any(isinstance(c, Unknown) for c in rule.cidrs)
             if not world and not unknown:
                 continue

@@ -108,7 +108,7 @@ class AdminPolicy(_StatementRule):
     practice = Practice.LEAST_PRIVILEGE
     rationale = "Action * on Resource * turns any compromise of the principal into account takeover."
     fix = "List the actions and resources the workload needs; use access analyzer to generate them."
-    aliases = ("CKV_AWS_1", "CKV_AWS_62")
+    aliases = ("CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_49")
 
     def judge(self, st: Statement) -> Outcome | None:
         """Action ``*`` with Resource ``*``."""

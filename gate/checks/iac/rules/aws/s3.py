@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from gate.checks.iac.interface import (
+    AttrPath,
     Framework,
     Outcome,
     Practice,
@@ -45,104 +46,119 @@ def _split(res: Resource, unit: Unit, suffix: str) -> list[Resource]:
     return unit.referrers(res, [f"aws_s3_bucket_{suffix}"], "bucket")
 
 
-def _algorithm_outcome(algorithms: Iterable[Any]) -> Outcome | None:
-    """None when one rule sets a known algorithm; Undetermined when one is unknown."""
-    seen_unknown = False
-    for algorithm in algorithms:
-        if algorithm in _ALGORITHMS:
-            return None
-        seen_unknown = seen_unknown or isinstance(algorithm, Unknown)
-    if seen_unknown:
-        return Undetermined("encryption algorithm is not known statically")
-    return Violation("has no default encryption")
+def _algorithm_outcome(algorithms: Iterable[tuple[Any, Resource | None, AttrPath]]
+                       ) -> Outcome | None:
+    """None when every stated algorithm is valid; a violation where an invalid one is written."""
+    for algorithm, written, at in algorithms:
+        if isinstance(algorithm, Unknown):
+            return Undetermined("encryption algorithm is not known statically", at)
+        if algorithm not in _ALGORITHMS:
+            shown = algorithm if isinstance(algorithm, str) else "no algorithm"
+            return Violation(f"sets default encryption to {shown!s:.40}, which is not SSE-S3 "
+                             "or SSE-KMS", at, written=written)
+    return None
 
 
 class S3DefaultEncryption(Rule):
-    """Buckets must encrypt objects at rest by default (SSE-S3 or SSE-KMS)."""
+    """A stated default encryption must name SSE-S3 or SSE-KMS.
+
+    Premise (checked 2026-11-30): since 2023-01-05 S3 encrypts every new object
+    with SSE-S3 when a bucket states nothing, so a bucket without an encryption
+    configuration is encrypted at rest and passes. What remains wrong is a
+    configuration that names something else.
+    """
 
     id = "GATE-AWS-S3-001"
-    title = "S3 bucket without default encryption"
-    severity = Severity.HIGH
+    title = "S3 bucket default encryption not SSE-S3 or SSE-KMS"
+    severity = Severity.MEDIUM
     practice = Practice.ENCRYPTION_AT_REST
-    rationale = "Unencrypted objects are readable by anyone who obtains the underlying storage."
-    fix = "Add a server-side encryption configuration with AES256 or aws:kms."
+    rationale = ("S3 applies SSE-S3 by default since January 2023; a configuration that "
+                 "names another algorithm is a mistake the apply or a reader trips on.")
+    fix = "Set sse_algorithm / SSEAlgorithm to AES256 or aws:kms (or remove the configuration)."
     aliases = ("CKV_AWS_19",)
     resource_types = _BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         p = resource.properties
+        found: list[tuple[Any, Resource | None, AttrPath]] = []
         if resource.framework is Framework.CLOUDFORMATION:
             config = dig(p, "BucketEncryption", "ServerSideEncryptionConfiguration")
             if isinstance(config, Unknown):
                 yield Undetermined("BucketEncryption is not known statically", ("BucketEncryption",))
                 return
-            algorithms = [dig(r, "ServerSideEncryptionByDefault", "SSEAlgorithm")
-                          for r in as_list(config)]
+            for i, rule in enumerate(as_list(config)):
+                found.append((dig(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm"), None,
+                              ("BucketEncryption", "ServerSideEncryptionConfiguration", i)))
         else:
-            blocks = [first_block(p.get("server_side_encryption_configuration", MISSING))]
-            blocks += [s.properties for s in _split(resource, unit,
-                                                    "server_side_encryption_configuration")]
-            algorithms = [dig(first_block(dig(rule, "apply_server_side_encryption_by_default")),
-                              "sse_algorithm")
-                          for block in blocks for rule in as_list(dig(block, "rule"))]
-        outcome = _algorithm_outcome(algorithms)
+            sources: list[tuple[Any, Resource | None, AttrPath]] = [
+                (first_block(p.get("server_side_encryption_configuration", MISSING)), None,
+                 ("server_side_encryption_configuration", 0, "rule", 0))]
+            sources += [(s.properties, s, ("rule", 0)) for s in
+                        _split(resource, unit, "server_side_encryption_configuration")]
+            for block, written, at in sources:
+                for i, rule in enumerate(as_list(dig(block, "rule"))):
+                    found.append((dig(first_block(dig(rule, "apply_server_side_encryption_by_default")),
+                                      "sse_algorithm"), written,
+                                  (*at[:-2], "rule", i, "apply_server_side_encryption_by_default",
+                                   0, "sse_algorithm")))
+        outcome = _algorithm_outcome(a for a in found if a[0] is not MISSING or a[1] is not None)
         if outcome is not None:
             yield outcome
 
 
 class S3PublicAccessBlock(Rule):
-    """All four public access block settings must be on for every bucket."""
+    """A bucket's public access block must not turn off the settings that stop public grants.
+
+    Premise (checked 2026-11-30): since April 2023 every new bucket starts with all
+    four Block Public Access settings on, so a bucket without a public access block
+    is protected. A public access block resource (or CloudFormation
+    ``PublicAccessBlockConfiguration``) replaces that default as a whole: any of
+    ``BlockPublicAcls`` / ``BlockPublicPolicy`` it sets to false or leaves out is off.
+    """
 
     id = "GATE-AWS-S3-002"
-    title = "S3 bucket without a full public access block"
+    title = "S3 public access block turned off"
     severity = Severity.HIGH
     practice = Practice.BLAST_RADIUS
-    rationale = "Without a public access block one ACL or policy mistake makes the bucket public."
-    fix = ("Set BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls and RestrictPublicBuckets "
-           "(aws_s3_bucket_public_access_block in Terraform).")
-    aliases = ("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6")
+    rationale = ("New buckets block public ACLs and policies by default; a public access block "
+                 "that turns that off lets one ACL or policy mistake publish the bucket.")
+    fix = ("Remove the public access block (the default blocks everything) or set "
+           "BlockPublicAcls and BlockPublicPolicy (block_public_acls, block_public_policy) to true.")
+    aliases = ("CKV_AWS_53", "CKV_AWS_54", "CKV2_AWS_6")
     resource_types = _BUCKET
 
-    _CFN = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
-    _TF = ("block_public_acls", "block_public_policy", "ignore_public_acls",
-           "restrict_public_buckets")
+    _CFN = ("BlockPublicAcls", "BlockPublicPolicy")
+    _TF = ("block_public_acls", "block_public_policy")
 
-    def _judge(self, config: Mapping[str, Any], keys: tuple[str, ...],
-               where: str) -> Outcome | None:
+    def _judge(self, config: Mapping[str, Any], keys: tuple[str, ...], owner: Resource,
+               written: Resource | None, prefix: AttrPath) -> Outcome | None:
         off = []
         for key in keys:
             value = truth(config.get(key), default=False)
             if isinstance(value, Unknown):
-                return Undetermined(f"{key} is not known statically")
+                return Undetermined(f"{key} is not known statically", (*prefix, key))
             if not value:
                 off.append(key)
-        if off:
-            return Violation(f"has a public access block{where} that does not set "
-                             f"{', '.join(off)}")
-        return None
+        if not off:
+            return None
+        where = f" ({written.address})" if written is not None else ""
+        located = [(*prefix, k) for k in off if (*prefix, k) in owner.lines]
+        return Violation(f"has a public access block{where} that turns off {', '.join(off)}",
+                         located[0] if located else prefix, written=written)
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         if resource.framework is Framework.CLOUDFORMATION:
             config = resource.properties.get("PublicAccessBlockConfiguration", MISSING)
             if isinstance(config, Unknown):
                 yield Undetermined("PublicAccessBlockConfiguration is not known statically")
-            elif not isinstance(config, Mapping):
-                yield Violation("has no public access block")
-            else:
-                outcome = self._judge(config, self._CFN, "")
+            elif isinstance(config, Mapping):
+                outcome = self._judge(config, self._CFN, resource, None,
+                                      ("PublicAccessBlockConfiguration",))
                 if outcome is not None:
-                    yield Violation(outcome.detail, ("PublicAccessBlockConfiguration",)) \
-                        if isinstance(outcome, Violation) else outcome
+                    yield outcome
             return
-        account = [r for r in unit.of_type("aws_s3_account_public_access_block")
-                   if self._judge(r.properties, self._TF, "") is None]
-        if account:
-            return
-        blocks = _split(resource, unit, "public_access_block")
-        if not blocks:
-            yield Violation("has no aws_s3_bucket_public_access_block")
-        for block in blocks:
-            outcome = self._judge(block.properties, self._TF, f" ({block.address})")
+        for block in _split(resource, unit, "public_access_block"):
+            outcome = self._judge(block.properties, self._TF, block, block, ())
             if outcome is not None:
                 yield outcome
 
@@ -181,11 +197,12 @@ class S3PublicAcl(Rule):
             split_acl = split.properties.get("acl")
             if isinstance(split_acl, str) and split_acl in _PUBLIC_ACLS:
                 yield Violation(f"has ACL {split_acl} ({_PUBLIC_ACLS[split_acl]}) "
-                                f"set by {split.address}", key=split.address)
+                                f"set by {split.address}", ("acl",), key=split.address,
+                                written=split)
             elif any(g in repr(split.properties.get("access_control_policy"))
                      for g in _PUBLIC_GRANTEES):
                 yield Violation(f"grants access to all users through {split.address}",
-                                key=split.address)
+                                ("access_control_policy",), key=split.address, written=split)
 
 
 class S3Versioning(Rule):
