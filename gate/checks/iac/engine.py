@@ -85,7 +85,7 @@ def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
     return Finding(
         check=CHECK_NAME,
         rule_id=rule.id,
-        severity=rule.severity,
+        severity=violation.severity or rule.severity,
         message=f'{res.type} "{res.name}" {violation.detail}',
         location=Location(where.path, line, max(end, line)),
         fingerprint=content_fingerprint(CHECK_NAME, rule.id, where.path, content),

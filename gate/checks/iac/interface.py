@@ -76,6 +76,7 @@ class Practice(str, Enum):
     AUTHENTICATED_APIS = "authenticated APIs"
     PIPELINE_HYGIENE = "pipeline hygiene"
     SECRETS = "secrets out of code"
+    STILL_DEPLOYS = "deploys today"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ class Unit:
     resources: tuple[Resource, ...]
     refs_of: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
     """address -> top-level attribute -> addresses referenced from it."""
+    settings: Mapping[str, str] = field(default_factory=dict)
+    """Unit-wide facts (Terraform: ``aws_provider_version``, the module's constraint)."""
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         """Resources of the given types, in file order."""
@@ -190,6 +193,8 @@ class Violation:
     detail: str
     at: AttrPath = ()
     key: str = ""
+    severity: Severity | None = None
+    """Overrides the rule's severity (date-based rules: the closer the date, the higher)."""
     line_offset: int = 0
     """Lines below the attribute's own line (a secret in the middle of a user data script)."""
     written: Resource | None = None

@@ -9,7 +9,7 @@ from gate.findings import Severity
 
 PLANTED = {
     # CloudFormation/SAM stack: infra/orders-api.yaml
-    ("GATE-AWS-S3-002", "DocumentsBucket"),
+    ("GATE-AWS-S3-002", "DocumentsBucket"), ("GATE-AWS-DEPR-001", "AccessLogsBucket"),
     ("GATE-AWS-S3-004", "DocumentsBucket"), ("GATE-AWS-S3-006", "DocumentsBucket"),
     ("GATE-AWS-IAM-001", "OrdersFunctionRole"), ("GATE-AWS-LAMBDA-001", "OrdersFunction"),
     ("GATE-AWS-APIGW-004", "CreateOrderMethod"), ("GATE-AWS-APIGW-001", "OrdersStage"),

@@ -106,6 +106,19 @@ def _collect_refs(value: Any) -> frozenset[str]:
     return frozenset()
 
 
+def _aws_provider_version(files: Sequence[_File]) -> str | None:
+    """The ``version`` constraint of ``required_providers.aws``, if the module states one."""
+    for f in files:
+        for block in f.data.get("terraform", []) or []:
+            for providers in (block or {}).get("required_providers", []) or []:
+                aws = (providers or {}).get("aws") if isinstance(providers, Mapping) else None
+                if isinstance(aws, Mapping) and isinstance(aws.get("version"), str):
+                    return str(aws["version"])
+                if isinstance(aws, str):
+                    return aws
+    return None
+
+
 def parse_module(files: Sequence[tuple[str, str]],
                  tfvars: Sequence[tuple[str, str]] = ()) -> ModuleResult:
     """Parse the ``(path, text)`` files of one directory into one unit."""
@@ -134,4 +147,6 @@ def parse_module(files: Sequence[tuple[str, str]],
                     names=frozenset({literal}) if literal is not None else frozenset(),
                 ))
                 refs_of[address] = {k: _collect_refs(v) for k, v in props.items()}
-    return ModuleResult(Unit(Framework.TERRAFORM, tuple(resources), refs_of), errors)
+    version = _aws_provider_version(parsed)
+    settings = {"aws_provider_version": version} if version else {}
+    return ModuleResult(Unit(Framework.TERRAFORM, tuple(resources), refs_of, settings), errors)

@@ -150,9 +150,10 @@ class SqsEncryption(AttributeRule):
 
     id = "GATE-AWS-SQS-001"
     title = "SQS queue not explicitly encrypted"
-    severity = Severity.MEDIUM
+    severity = Severity.LOW
     practice = Practice.ENCRYPTION_AT_REST
-    rationale = "Stating the encryption makes it reviewable and survives account defaults."
+    rationale = ("New queues get SSE-SQS by default since October 2022; stating the encryption "
+                 "makes it reviewable and keeps older queues from staying unencrypted.")
     fix = "Set KmsMasterKeyId or SqsManagedSseEnabled: true."
     aliases = ("CKV_AWS_27",)
     resource_types = on(cfn=["AWS::SQS::Queue"], tf=["aws_sqs_queue"])
