@@ -7,7 +7,11 @@ Two kinds of evidence, both about the text itself:
 * an assignment or variable whose *name* says secret (``PASSWORD=``,
   ``api_key:``, an environment variable ``DB_SECRET``) to a literal that is not
   a reference or a placeholder (``${...}``, ``{{resolve:...}}``, ``$(cmd)``,
-  ``<your-token>``, ``changeme``, AWS's documented example keys).
+  ``<your-token>``, ``changeme``), and whose name is not that of a pointer to a
+  secret (``DB_SECRET_ARN``, ``API_KEY_PARAMETER_NAME``).
+
+AWS's documented example keys are reported like any other: in infrastructure
+code they show the practice the rule is about (a key pasted into user data).
 
 Callers get :class:`Hit` objects: the kind, the name when there is one, and
 the line offset inside the text; the matched value is never returned, so it
@@ -42,9 +46,11 @@ _PLACEHOLDER = re.compile(
     r"(?i)^(?:changeme|change_me|password|passw0rd|secret|token|example\w*|dummy\w*|test\w*|"
     r"fake\w*|sample\w*|placeholder\w*|your[_-]?\w*|none|null|nil|true|false|yes|no|redacted|"
     r"x+|\*+|\.+|todo|tbd|replace\w*|default)$")
-_DOCUMENTED = frozenset({"AKIA" "IOSFODNN7" "EXAMPLE", "wJalrXUtnFEMI/K7MDENG/" "bPxRfiCY" "EXAMPLEKEY"})
-"""AWS's documented example keys: placeholders by definition (split so that secret scanners
-reading this file do not report them)."""
+_NOT_A_SECRET_NAME = re.compile(
+    r"(?i)(?:_|^)(?:name|names|arn|id|path|file|ref|param|parameter|ssm|location|uri|url|"
+    r"version|ttl|length|type|header|enabled|expiry|expiration|rotation|region|endpoint|"
+    r"size|count|timeout)$")
+"""Variables that hold the *name* or *location* of a secret (``DB_SECRET_ARN``), not the secret."""
 _MIN_LENGTH = 6
 
 
@@ -60,7 +66,7 @@ class Hit:
 def is_placeholder(value: str) -> bool:
     """True for references, templates and documentation values that are not secrets."""
     text = value.strip().strip("\"'")
-    if len(text) < _MIN_LENGTH or text in _DOCUMENTED:
+    if len(text) < _MIN_LENGTH:
         return True
     if text.startswith(("$", "{{", "%", "<", "arn:", "/", "@", "!")) or "${" in text:
         return True
@@ -69,20 +75,16 @@ def is_placeholder(value: str) -> bool:
     return bool(_PLACEHOLDER.match(text))
 
 
-def _documented(text: str, start: int, end: int) -> bool:
-    return text[start:end] in _DOCUMENTED
-
-
 def in_text(text: str) -> Iterator[Hit]:
     """Credential-looking literals in a script or document (user data, a command)."""
     text = text.replace("\\n", "\n")  # HCL strings keep their escapes
     for kind, pattern in _PROVIDERS:
         for match in pattern.finditer(text):
-            if not _documented(text, match.start(), match.end()):
-                yield Hit(kind, None, text.count("\n", 0, match.start()))
+            yield Hit(kind, None, text.count("\n", 0, match.start()))
     for match in _ASSIGNMENT.finditer(text):
         value = match.group("value")
-        if is_placeholder(value) or any(p.fullmatch(value) for _k, p in _PROVIDERS):
+        if is_placeholder(value) or _NOT_A_SECRET_NAME.search(match.group("name")) \
+                or any(p.fullmatch(value) for _k, p in _PROVIDERS):
             continue
         line = text.count("\n", 0, match.start())
         yield Hit("a secret", match.group("name"), line)
@@ -95,5 +97,6 @@ def in_variable(name: str, value: str) -> Iterator[Hit]:
         if hit.kind != "a secret":
             yield Hit(hit.kind, name, hit.line_offset)
             return
-    if _SECRET_NAME.search(name) and not is_placeholder(value):
+    if _SECRET_NAME.search(name) and not _NOT_A_SECRET_NAME.search(name) \
+            and not is_placeholder(value):
         yield Hit("a secret", name, 0)

@@ -117,6 +117,14 @@ def _all_protocols(protocol: Any) -> bool:
     return str(protocol).lower() in _ALL_PROTOCOLS
 
 
+def _ports(rule: Ingress) -> tuple[int | Unknown | None, int | Unknown | None]:
+    """The port range; ``-1`` to ``-1`` (any port, as EC2 reads it) becomes 0 to 65535."""
+    low, high = to_int(rule.from_port), to_int(rule.to_port)
+    if low == -1 and high == -1:
+        return 0, 65535
+    return low, high
+
+
 class _OpenPorts(Rule):
     """Shared logic: ingress from 0.0.0.0/0 or ::/0 reaching any of ``ports``."""
 
@@ -127,7 +135,7 @@ class _OpenPorts(Rule):
     def _reaches(self, rule: Ingress) -> bool | None:
         if _all_protocols(rule.protocol):
             return True
-        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        low, high = _ports(rule)
         if isinstance(low, Unknown) or isinstance(high, Unknown):
             return None
         if low is None and high is None:
@@ -199,7 +207,7 @@ class AllPortsOpen(_OpenPorts):
     def _reaches(self, rule: Ingress) -> bool | None:
         if _all_protocols(rule.protocol):
             return True
-        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        low, high = _ports(rule)
         if isinstance(low, Unknown) or isinstance(high, Unknown):
             return None
         if low is None and high is None:
@@ -223,7 +231,7 @@ class AdminPortsOpen(_OpenPorts):
     def _reaches(self, rule: Ingress) -> bool | None:
         if _all_protocols(rule.protocol):
             return False  # reported by GATE-AWS-EC2-004
-        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        low, high = _ports(rule)
         if isinstance(low, Unknown) or isinstance(high, Unknown):
             return None
         if low is None or high is None or (low <= 0 and high >= 65535):

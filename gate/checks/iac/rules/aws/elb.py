@@ -62,13 +62,15 @@ class ListenerHttps(Rule):
     practice = Practice.ENCRYPTION_IN_FLIGHT
     rationale = "Plain HTTP exposes sessions and credentials to anyone on the network path."
     fix = "Use an HTTPS listener, or make the HTTP listener's default action a redirect to HTTPS."
-    aliases = ("CKV_AWS_2",)
+    aliases = ("CKV_AWS_2", "CKV_AWS_103")
     resource_types = _LISTENER
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         protocol, _policy, actions = _listener(resource)
         if isinstance(protocol, Unknown):
             yield Undetermined("listener protocol is not known statically")
+        elif protocol == "HTTP" and any(isinstance(a, Unknown) for a in actions):
+            yield Undetermined("listener default actions are not known statically")
         elif protocol == "HTTP" and not _redirects_to_https(actions):
             key = "Protocol" if resource.framework is Framework.CLOUDFORMATION else "protocol"
             yield Violation("serves plain HTTP without redirecting to HTTPS",
