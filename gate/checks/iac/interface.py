@@ -127,6 +127,12 @@ class Resource:
     via: tuple[RelatedLocation, ...] = ()
     """How the resource came to be: the ``module`` calls that instantiated it, outermost first."""
 
+    @property
+    def ref_key(self) -> str:
+        """The address references use: without a ``count``/``for_each`` index at the end."""
+        return self.address[:self.address.rindex("[")] if self.address.endswith("]") \
+            else self.address
+
     def line_of(self, path: AttrPath) -> int:
         """The line of ``path``, or of its closest known ancestor, or the resource start."""
         for cut in range(len(path), 0, -1):
@@ -167,7 +173,7 @@ class Unit:
         found = []
         for res in self.of_type(*types):
             refs = self.refs_of.get(res.address, {}).get(attr, frozenset())
-            if target.address in refs or name_key(res.properties.get(attr)) in target.names:
+            if target.ref_key in refs or name_key(res.properties.get(attr)) in target.names:
                 found.append(res)
         return found
 

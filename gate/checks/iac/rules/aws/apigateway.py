@@ -99,7 +99,7 @@ def _private_api(stage: Resource, unit: Unit) -> bool | None:
     api_ref = stage.properties.get("RestApiId" if cfn else "rest_api_id")
     refs = api_ref.refs if isinstance(api_ref, Unknown) else frozenset()
     apis = [r for r in unit.of_type("AWS::ApiGateway::RestApi" if cfn else
-                                    "aws_api_gateway_rest_api") if r.address in refs]
+                                    "aws_api_gateway_rest_api") if r.ref_key in refs]
     if not apis:
         return None
     config = apis[0].properties.get("EndpointConfiguration" if cfn else "endpoint_configuration")

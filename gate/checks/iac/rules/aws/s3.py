@@ -242,15 +242,15 @@ def _is_log_target(resource: Resource, unit: Unit) -> bool:
         for other in unit.of_type("AWS::S3::Bucket"):
             target = dig(other.properties, "LoggingConfiguration", "DestinationBucketName")
             if other is not resource and isinstance(target, Unknown) \
-                    and resource.address in target.refs:
+                    and resource.ref_key in target.refs:
                 return True
         return False
     for log in unit.of_type("aws_s3_bucket_logging"):
-        if resource.address in unit.refs_of.get(log.address, {}).get("target_bucket", set()):
+        if resource.ref_key in unit.refs_of.get(log.address, {}).get("target_bucket", set()):
             return True
     for other in unit.of_type("aws_s3_bucket"):
         target = dig(first_block(other.properties.get("logging", MISSING)), "target_bucket")
-        if isinstance(target, Unknown) and resource.address in target.refs:
+        if isinstance(target, Unknown) and resource.ref_key in target.refs:
             return True
     return False
 
