@@ -40,6 +40,16 @@ def _listener(resource: Resource) -> tuple[Any, Any, list[Any]]:
         as_list(p.get("default_action"))
 
 
+def _on_gateway(listener: Resource, unit: Unit) -> bool:
+    """A Terraform listener without protocol on a load balancer of type ``gateway``."""
+    if listener.framework is not Framework.TERRAFORM or "protocol" in listener.properties:
+        return False
+    arn = listener.properties.get("load_balancer_arn")
+    refs = arn.refs if isinstance(arn, Unknown) else frozenset()
+    return any(lb.properties.get("load_balancer_type") == "gateway"
+               for lb in unit.of_type("aws_lb", "aws_alb") if lb.ref_key in refs)
+
+
 def _redirects_to_https(actions: list[Any]) -> bool:
     for action in actions:
         if not isinstance(action, Mapping):
@@ -67,6 +77,8 @@ class ListenerHttps(Rule):
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         protocol, _policy, actions = _listener(resource)
+        if _on_gateway(resource, unit):
+            return  # Gateway Load Balancer listeners carry GENEVE, not HTTP
         if isinstance(protocol, Unknown):
             yield Undetermined("listener protocol is not known statically")
         elif protocol == "HTTP" and any(isinstance(a, Unknown) for a in actions):

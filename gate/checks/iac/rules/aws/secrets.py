@@ -8,7 +8,9 @@ A reference (a variable without default, ``{{resolve:secretsmanager:...}}``,
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -31,13 +33,21 @@ from gate.findings import Severity
 __all__ = ["DatabasePassword", "EcsEnvironmentSecret", "LambdaEnvironmentSecret",
            "UserDataSecret"]
 
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _FIX_SM = ("Keep the value in AWS Secrets Manager (or SSM Parameter Store SecureString) and "
            "read it at run time; reference it, never paste it.")
 
 
 def _text(value: Any) -> str | None:
-    """The scannable text of a value: a string, or what an unknown expression kept."""
+    """The scannable text of a value: a string (base64-decoded when it is base64), or what
+    an unknown expression kept."""
     if isinstance(value, str):
+        compact = value.strip()
+        if len(compact) >= 16 and _BASE64.fullmatch(compact):
+            try:
+                return base64.b64decode(compact, validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                return value
         return value
     if isinstance(value, Unknown):
         return value.expr
