@@ -113,6 +113,13 @@ PREMISES: dict[str, str] = {
     "GATE-K8S-006": "Holds: allowPrivilegeEscalation defaults to true; the restricted profile "
     "requires false.",
     "GATE-K8S-007": "Holds: tags are mutable; only a digest pins an image.",
+    "GATE-K8S-008": "Holds: containers get the runtime's default capability set unless they "
+    "drop it; the restricted profile requires drop ALL (adding back only NET_BIND_SERVICE).",
+    "GATE-K8S-009": "Holds: pods run Unconfined unless a profile is set (the kubelet's "
+    "SeccompDefault is off by default); the restricted profile requires RuntimeDefault or "
+    "Localhost. The alpha annotation still counts for older manifests.",
+    "GATE-K8S-010": "Holds: root filesystems are writable by default; not part of the "
+    "restricted profile itself, but the hardening it is paired with (low).",
     "GATE-DOCKER-001": "Holds: containers run as root unless the image sets USER.",
     "GATE-DOCKER-002": "Holds: ADD fetches URLs without verifying them unless --checksum is given.",
     "GATE-DOCKER-003": "Holds: tags are mutable; latest moves.",

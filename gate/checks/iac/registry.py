@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gate.checks.iac.interface import Rule
-from gate.checks.iac.rules import docker, gha, gitlab, k8s
+from gate.checks.iac.rules import docker, gha, gitlab, k8s, k8s_restricted
 from gate.checks.iac.rules.aws import (
     apigateway,
     cloudfront,
@@ -41,6 +41,8 @@ RULES: tuple[Rule, ...] = (
     deprecations.S3BucketLegacyArguments(), deprecations.EolRdsEngine(),
     k8s.Privileged(), k8s.HostPath(), k8s.HostNamespaces(), k8s.ResourceLimits(),
     k8s.RunAsNonRoot(), k8s.PrivilegeEscalation(), k8s.ImageTag(),
+    k8s_restricted.DropAllCapabilities(), k8s_restricted.SeccompProfile(),
+    k8s_restricted.ReadOnlyRootFilesystem(),
     docker.RootUser(), docker.AddFromUrl(), docker.LatestBaseImage(),
     gha.UnpinnedAction(), gha.PullRequestTargetCheckout(), gha.EventInterpolation(),
     gha.WriteAllPermissions(),

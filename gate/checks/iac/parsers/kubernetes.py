@@ -13,10 +13,12 @@ from typing import Any
 
 from gate.checks.iac.interface import AttrPath, Framework, InlineIgnore, Resource, Unit
 from gate.checks.iac.parsers.ignores import comment_ignores, in_span
+from gate.checks.iac.parsers.tf_kubernetes import TF_KINDS, as_manifest
 from gate.checks.iac.parsers.yamlnodes import Document, load_documents
 from gate.checks.iac.values import dig
 
-__all__ = ["POD_SPEC_PATHS", "looks_like_kubernetes", "parse_kubernetes", "pod_spec"]
+__all__ = ["POD_SPEC_PATHS", "WORKLOAD_TYPES", "looks_like_kubernetes", "manifest",
+           "parse_kubernetes", "pod_spec"]
 
 POD_SPEC_PATHS: dict[str, AttrPath] = {
     "Pod": ("spec",),
@@ -28,6 +30,8 @@ POD_SPEC_PATHS: dict[str, AttrPath] = {
     "Job": ("spec", "template", "spec"),
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
+WORKLOAD_TYPES = {"kubernetes": frozenset(POD_SPEC_PATHS), "terraform": frozenset(TF_KINDS)}
+"""Resource types with a pod template, per framework (manifests and the Terraform provider)."""
 _SNIFF = re.compile(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
 _KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
 
@@ -37,10 +41,19 @@ def looks_like_kubernetes(text: str) -> bool:
     return bool(_SNIFF.search(text)) and bool(_KIND.search(text))
 
 
+def manifest(resource: Resource) -> Mapping[str, Any]:
+    """The workload as a manifest: the document itself, or what a Terraform
+    kubernetes provider resource creates (:mod:`.tf_kubernetes`)."""
+    if resource.framework is Framework.TERRAFORM and resource.type in TF_KINDS:
+        return as_manifest(resource.type, resource.properties)
+    return resource.properties
+
+
 def pod_spec(resource: Resource) -> tuple[Mapping[str, Any], AttrPath]:
     """The workload's pod spec and its path (empty mapping when absent)."""
-    path = POD_SPEC_PATHS.get(resource.type, ("spec",))
-    spec = dig(resource.properties, *path)
+    kind = TF_KINDS.get(resource.type, resource.type)
+    path = POD_SPEC_PATHS.get(kind, ("spec",))
+    spec = dig(manifest(resource), *path)
     return (spec if isinstance(spec, Mapping) else {}), path
 
 

@@ -16,13 +16,14 @@ from gate.checks.iac.interface import (
     Unknown,
     Violation,
 )
-from gate.checks.iac.parsers.kubernetes import POD_SPEC_PATHS, pod_spec
+from gate.checks.iac.parsers.kubernetes import WORKLOAD_TYPES, pod_spec
 from gate.checks.iac.rules.base import on, truth
 from gate.checks.iac.rules.images import floating_tag
 from gate.checks.iac.values import as_list, dig, to_int
 from gate.findings import Severity
 
 __all__ = [
+    "WORKLOADS",
     "HostNamespaces",
     "HostPath",
     "ImageTag",
@@ -32,7 +33,9 @@ __all__ = [
     "RunAsNonRoot",
 ]
 
-_WORKLOADS = on(k8s=list(POD_SPEC_PATHS))
+WORKLOADS = on(k8s=WORKLOAD_TYPES["kubernetes"], tf=WORKLOAD_TYPES["terraform"])
+"""Every workload: manifests, and the Terraform kubernetes provider's resources."""
+_WORKLOADS = WORKLOADS
 
 
 def containers(resource: Resource) -> Iterator[tuple[Mapping[str, Any], AttrPath, str]]:
