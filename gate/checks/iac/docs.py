@@ -57,7 +57,8 @@ DIFFERENCES: dict[str, str] = {
     "numeric ids and SHAs; CKV_GHA_2 checks a fixed list of fields.",
     "GATE-GHA-004": "Job-level `permissions: write-all` fails too; CKV2_GHA_1 checks the top level.",
     "GATE-K8S-002": "Any hostPath volume fails; CKV_K8S_27 only flags the Docker socket.",
-    "GATE-K8S-004": "CPU and memory limits in one rule (Checkov: CKV_K8S_11 and CKV_K8S_13).",
+    "GATE-K8S-006": "Also judges Terraform's kubernetes provider, whose `allow_privilege_escalation` "
+    "defaults to true (provider schema); Checkov's Terraform variant of CKV_K8S_20 passes it unset.",
 }
 """Deliberate differences from the aliased Checkov checks, by rule id."""
 

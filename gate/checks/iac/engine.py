@@ -112,6 +112,10 @@ def evaluate_units(units: Iterable[Unit], rules: Sequence[Rule]) -> Evaluation:
     for unit in units:
         for res in unit.resources:
             for rule in by_type.get((res.framework, res.type), ()):
+                if res.unreadable:
+                    warnings.append(f"{res.path}:{res.start_line}: {rule.id} not evaluated for "
+                                    f"{res.address}: {res.unreadable}")
+                    continue
                 try:
                     outcomes = list(rule.evaluate(res, unit))
                 except Exception as exc:  # a rule bug must not pass silently or crash the run

@@ -124,6 +124,9 @@ class Resource:
     lines: Mapping[AttrPath, int] = field(default_factory=dict)
     ignores: tuple[InlineIgnore, ...] = ()
     names: frozenset[str] = frozenset()
+    unreadable: str = ""
+    """Why the resource cannot be judged at all (a workload without a pod spec): every rule
+    reports it as not evaluated instead of judging an empty shape."""
     via: tuple[RelatedLocation, ...] = ()
     """How the resource came to be: the ``module`` calls that instantiated it, outermost first."""
 

@@ -107,14 +107,17 @@ PREMISES: dict[str, str] = {
     "GATE-K8S-002": "Holds: hostPath volumes are forbidden by the baseline profile.",
     "GATE-K8S-003": "Holds: host namespaces are forbidden by the baseline profile.",
     "GATE-K8S-004": "Holds: Kubernetes sets no limits unless a LimitRange does; the manifest "
-    "cannot assume one.",
+    "cannot assume one. Split from the CPU limit (GATE-K8S-011) on 2026-11-30.",
+    "GATE-K8S-011": "Changed: CPU limits are now widely discouraged for latency-sensitive "
+    "workloads (throttling); the CPU half of the old limits rule is a separate, low rule.",
     "GATE-K8S-005": "Holds: images run as the user they were built with (often root) unless "
     "runAsNonRoot says otherwise; required by the restricted profile.",
     "GATE-K8S-006": "Holds: allowPrivilegeEscalation defaults to true; the restricted profile "
     "requires false.",
     "GATE-K8S-007": "Holds: tags are mutable; only a digest pins an image.",
     "GATE-K8S-008": "Holds: containers get the runtime's default capability set unless they "
-    "drop it; the restricted profile requires drop ALL (adding back only NET_BIND_SERVICE).",
+    "drop it; the restricted profile requires drop ALL.",
+    "GATE-K8S-012": "Holds: the restricted profile allows adding back only NET_BIND_SERVICE.",
     "GATE-K8S-009": "Holds: pods run Unconfined unless a profile is set (the kubelet's "
     "SeccompDefault is off by default); the restricted profile requires RuntimeDefault or "
     "Localhost. The alpha annotation still counts for older manifests.",

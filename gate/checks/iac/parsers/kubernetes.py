@@ -18,7 +18,7 @@ from gate.checks.iac.parsers.yamlnodes import Document, load_documents
 from gate.checks.iac.values import dig
 
 __all__ = ["POD_SPEC_PATHS", "WORKLOAD_TYPES", "looks_like_kubernetes", "manifest",
-           "parse_kubernetes", "pod_spec"]
+           "parse_kubernetes", "pod_spec", "workload_problem"]
 
 POD_SPEC_PATHS: dict[str, AttrPath] = {
     "Pod": ("spec",),
@@ -39,6 +39,14 @@ _KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
 def looks_like_kubernetes(text: str) -> bool:
     """``apiVersion`` and ``kind`` keys (YAML, or JSON with quoted keys)."""
     return bool(_SNIFF.search(text)) and bool(_KIND.search(text))
+
+
+def workload_problem(kind: str, value: Mapping[str, Any]) -> str:
+    """Why a workload cannot be judged ("" when it can): its pod spec is missing or malformed."""
+    spec = dig(value, *POD_SPEC_PATHS.get(kind, ("spec",)))
+    if not isinstance(spec, Mapping):
+        return "its pod spec is missing or not a mapping"
+    return ""
 
 
 def manifest(resource: Resource) -> Mapping[str, Any]:
@@ -99,6 +107,7 @@ def _resource(path: str, value: Any, start: int, end: int, lines: dict[AttrPath,
         framework=Framework.KUBERNETES, path=path, type=kind, name=name,
         address=f"{kind}/{namespace}/{name}", start_line=start, end_line=end,
         properties=value, lines=lines, ignores=in_span(comments, start, end),
+        unreadable=workload_problem(kind, value),
     )
 
 

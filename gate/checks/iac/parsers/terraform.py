@@ -25,9 +25,11 @@ from lark.exceptions import UnexpectedInput
 from gate.checks.iac.interface import Framework, ParseError, Resource, Unit, Unknown, name_key
 from gate.checks.iac.parsers.hcl_lines import BlockSpan, block_spans
 from gate.checks.iac.parsers.ignores import comment_ignores, in_span
+from gate.checks.iac.parsers.kubernetes import workload_problem
 from gate.checks.iac.parsers.terraform_eval import OPTIONS, Evaluator
 from gate.checks.iac.parsers.terraform_expand import copies, expand_dynamic
 from gate.checks.iac.parsers.terraform_json import parse_tf_json
+from gate.checks.iac.parsers.tf_kubernetes import TF_KINDS, as_manifest
 from gate.findings import Location, RelatedLocation
 
 __all__ = ["MAX_MODULE_DEPTH", "ModuleResult", "ProjectResult", "parse_module", "parse_project"]
@@ -276,6 +278,9 @@ class _Project:
                             ignores=in_span(f.comments, span.start, span.end),
                             names=frozenset({literal}) if literal is not None else frozenset(),
                             via=via,
+                            unreadable=workload_problem(TF_KINDS[rtype],
+                                                        as_manifest(rtype, props))
+                            if rtype in TF_KINDS else "",
                         ))
                         refs_of[address] = {k: _collect_refs(v) for k, v in props.items()}
         version = _aws_provider_version(files)

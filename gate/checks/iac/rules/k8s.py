@@ -24,6 +24,7 @@ from gate.findings import Severity
 
 __all__ = [
     "WORKLOADS",
+    "CpuLimits",
     "HostNamespaces",
     "HostPath",
     "ImageTag",
@@ -107,26 +108,47 @@ class HostNamespaces(Rule):
             yield Violation(f"shares host namespaces ({', '.join(shared)})", (*base, shared[0]))
 
 
-class ResourceLimits(Rule):
-    """Every container needs CPU and memory limits."""
+class _Limit(Rule):
+    """Shared: every container states ``resources.limits.<kind>``."""
 
-    id = "GATE-K8S-004"
-    title = "Container without CPU or memory limits"
-    severity = Severity.MEDIUM
-    practice = Practice.PIPELINE_HYGIENE
-    rationale = "Unlimited containers can starve the node: one bug or attack becomes an outage."
-    fix = "Set resources.limits.cpu and resources.limits.memory."
-    aliases = ("CKV_K8S_11", "CKV_K8S_13")
+    kind = ""
     resource_types = _WORKLOADS
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         for c, path, name in containers(resource):
             limits = dig(c, "resources", "limits")
-            missing = [k for k in ("cpu", "memory") if not isinstance(limits, Mapping | Unknown)
-                       or (isinstance(limits, Mapping) and k not in limits)]
-            if missing:
-                yield Violation(f"has no {' or '.join(missing)} limit for container {name}",
-                                path, key=name)
+            if isinstance(limits, Unknown) or (isinstance(limits, Mapping)
+                                               and isinstance(limits.get(self.kind), Unknown)):
+                yield Undetermined(f"{self.kind} limit is not known statically", path)
+            elif not isinstance(limits, Mapping) or not limits.get(self.kind):
+                yield Violation(f"has no {self.kind} limit for container {name}", path, key=name)
+
+
+class ResourceLimits(_Limit):
+    """Every container needs a memory limit."""
+
+    id = "GATE-K8S-004"
+    title = "Container without a memory limit"
+    severity = Severity.MEDIUM
+    practice = Practice.PIPELINE_HYGIENE
+    rationale = "A container without a memory limit can exhaust the node: one leak becomes an outage."
+    fix = "Set resources.limits.memory (and a matching request)."
+    aliases = ("CKV_K8S_13",)
+    kind = "memory"
+
+
+class CpuLimits(_Limit):
+    """Containers should state a CPU limit (or the namespace a LimitRange)."""
+
+    id = "GATE-K8S-011"
+    title = "Container without a CPU limit"
+    severity = Severity.LOW
+    practice = Practice.PIPELINE_HYGIENE
+    rationale = ("Without a CPU limit a busy container takes CPU from its neighbours; low because "
+                 "CPU is compressible and many teams rely on requests alone.")
+    fix = "Set resources.limits.cpu (or a namespace LimitRange)."
+    aliases = ("CKV_K8S_11",)
+    kind = "cpu"
 
 
 def _non_root(context: Any) -> bool | None:

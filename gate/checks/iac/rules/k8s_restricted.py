@@ -28,7 +28,8 @@ from gate.checks.iac.rules.k8s import WORKLOADS, containers
 from gate.checks.iac.values import as_list, dig
 from gate.findings import Severity
 
-__all__ = ["DropAllCapabilities", "ReadOnlyRootFilesystem", "SeccompProfile"]
+__all__ = ["AddedCapabilities", "DropAllCapabilities", "ReadOnlyRootFilesystem",
+           "SeccompProfile"]
 
 _ALLOWED_ADD = frozenset({"NET_BIND_SERVICE"})
 _SECCOMP_OK = frozenset({"RuntimeDefault", "Localhost"})
@@ -44,7 +45,7 @@ class DropAllCapabilities(Rule):
     practice = Practice.PIPELINE_HYGIENE
     rationale = ("The default capability set (NET_RAW, CHOWN, SETUID...) helps an attacker "
                  "spoof traffic or escalate; the restricted profile drops them all.")
-    fix = "Set securityContext.capabilities.drop: [ALL]; add back only NET_BIND_SERVICE."
+    fix = "Set securityContext.capabilities.drop: [ALL] (GATE-K8S-012 judges what is added)."
     aliases = ("CKV_K8S_37",)
     resource_types = WORKLOADS
 
@@ -53,11 +54,30 @@ class DropAllCapabilities(Rule):
             caps = dig(c, "securityContext", "capabilities")
             caps = caps if isinstance(caps, Mapping) else {}
             dropped = {str(d).upper() for d in as_list(caps.get("drop"))}
-            added = sorted({str(a).upper() for a in as_list(caps.get("add"))} - _ALLOWED_ADD)
             if "ALL" not in dropped:
                 yield Violation(f"does not drop ALL capabilities in container {name}",
                                 (*path, "securityContext"), key=name)
-            elif added:
+
+
+class AddedCapabilities(Rule):
+    """Containers may add back NET_BIND_SERVICE, nothing else."""
+
+    id = "GATE-K8S-012"
+    title = "Container adds capabilities"
+    severity = Severity.MEDIUM
+    practice = Practice.PIPELINE_HYGIENE
+    rationale = ("Added capabilities (SYS_ADMIN, NET_ADMIN, NET_RAW...) hand the container "
+                 "kernel powers the restricted profile forbids.")
+    fix = "Remove securityContext.capabilities.add (NET_BIND_SERVICE is the only exception)."
+    aliases = ("CKV_K8S_25",)
+    resource_types = WORKLOADS
+
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        for c, path, name in containers(resource):
+            caps = dig(c, "securityContext", "capabilities")
+            caps = caps if isinstance(caps, Mapping) else {}
+            added = sorted({str(a).upper() for a in as_list(caps.get("add"))} - _ALLOWED_ADD)
+            if added:
                 yield Violation(f"adds capabilities {', '.join(added)} in container {name}",
                                 (*path, "securityContext"), key=name)
 
