@@ -196,7 +196,8 @@ def _consistent(cases: list[Case]) -> list[Case]:
     return [c for c in cases if len(verdicts[(c.check, c.directory, c.subject)]) == 1]
 
 
-def _flagged(directory: Path, framework: Framework, rules: Sequence[Rule]) -> dict[str, set[str]]:
+def _flagged(directory: Path, framework: Framework, rules: Sequence[Rule],
+             check: str) -> dict[str, set[str]]:
     """Addresses and files gate flags in ``directory`` (resource, where written, file)."""
     files = tuple(sorted(p.relative_to(directory).as_posix()
                          for p in directory.rglob("*") if p.is_file()))
@@ -211,6 +212,8 @@ def _flagged(directory: Path, framework: Framework, rules: Sequence[Rule]) -> di
             found["undetermined"].add(head[1].split(": ", 1)[0])
             found["undetermined"].add(head[0].split(":", 1)[0])
     for finding in evaluation.findings:
+        if check not in finding.aliases:
+            continue  # the violation matches another of the rule's aliases
         extra = dict(finding.extra)
         found["resources"].update(v for k, v in extra.items() if k in ("resource", "written_at"))
         found["files"].add(finding.path)
@@ -240,7 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         key = (case.directory, case.framework, case.check)
         if key not in cache:
-            cache[key] = _flagged(case.directory, case.framework, by_alias[case.check])
+            cache[key] = _flagged(case.directory, case.framework, by_alias[case.check],
+                                  case.check)
         flagged = cache[key]
         if (case.per_file and case.subject in flagged["unscanned"]) or \
                 (not case.per_file and flagged["unscanned"] and not flagged["resources"]

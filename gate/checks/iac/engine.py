@@ -91,7 +91,7 @@ def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
         fingerprint=content_fingerprint(CHECK_NAME, rule.id, where.path, content),
         title=rule.title,
         help_url=help_url(rule.id),
-        aliases=rule.aliases,
+        aliases=rule.aliases if violation.aliases is None else violation.aliases,
         fix=rule.fix,
         suppression=_suppression(rule, res, line, violation.written),
         extra=tuple(extra),

@@ -202,6 +202,9 @@ class Violation:
     detail: str
     at: AttrPath = ()
     key: str = ""
+    aliases: tuple[str, ...] | None = None
+    """The rule's Checkov aliases this violation matches, when only some do (a public-read ACL
+    fails CKV_AWS_20, not the write check CKV_AWS_57); None means all of them."""
     severity: Severity | None = None
     """Overrides the rule's severity (date-based rules: the closer the date, the higher)."""
     line_offset: int = 0

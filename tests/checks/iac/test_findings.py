@@ -57,7 +57,7 @@ def test_finding_fields(tmp_path: Path) -> None:
     assert acl.check == "iac" and acl.severity is Severity.HIGH
     assert acl.message == 'AWS::S3::Bucket "DataBucket" has ACL PublicRead (public read)'
     assert (acl.location.path, acl.location.start_line) == ("stack.yaml", 20)
-    assert acl.aliases == ("CKV_AWS_20", "CKV_AWS_57")
+    assert acl.aliases == ("CKV_AWS_20",)  # public read: not the public-write check
     assert acl.help_url == "docs/rules.md#gate-aws-s3-003"
     assert acl.fix and acl.title
     assert acl.extra == (("resource", "DataBucket"), ("framework", "cloudformation"))

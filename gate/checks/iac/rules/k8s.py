@@ -105,7 +105,9 @@ class HostNamespaces(Rule):
         shared = [k for k in ("hostPID", "hostIPC", "hostNetwork")
                   if truth(spec.get(k), False) is True]
         if shared:
-            yield Violation(f"shares host namespaces ({', '.join(shared)})", (*base, shared[0]))
+            ids = {"hostPID": "CKV_K8S_17", "hostIPC": "CKV_K8S_18", "hostNetwork": "CKV_K8S_19"}
+            yield Violation(f"shares host namespaces ({', '.join(shared)})", (*base, shared[0]),
+                            aliases=tuple(ids[k] for k in shared))
 
 
 class _Limit(Rule):

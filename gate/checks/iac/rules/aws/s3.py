@@ -143,8 +143,10 @@ class S3PublicAccessBlock(Rule):
             return None
         where = f" ({written.address})" if written is not None else ""
         located = [(*prefix, k) for k in off if (*prefix, k) in owner.lines]
+        names = ("CKV_AWS_53", "CKV_AWS_54")
+        aliases = (*(a for a, k in zip(names, keys, strict=True) if k in off), "CKV2_AWS_6")
         return Violation(f"has a public access block{where} that turns off {', '.join(off)}",
-                         located[0] if located else prefix, written=written)
+                         located[0] if located else prefix, written=written, aliases=aliases)
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         if resource.framework is Framework.CLOUDFORMATION:
@@ -167,8 +169,28 @@ _PUBLIC_ACLS = {"PublicRead": "public read", "PublicReadWrite": "public read and
                 "AuthenticatedRead": "read by any AWS account",
                 "public-read": "public read", "public-read-write": "public read and write",
                 "authenticated-read": "read by any AWS account"}
+_WRITE_ACLS = frozenset({"PublicReadWrite", "public-read-write"})
+
+
+def _acl_aliases(acl: str) -> tuple[str, ...]:
+    """CKV_AWS_20 is public read (any public ACL reads), CKV_AWS_57 public write."""
+    return ("CKV_AWS_20", "CKV_AWS_57") if acl in _WRITE_ACLS else ("CKV_AWS_20",)
+
+
 _PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
                     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+
+
+def _public_grants(policy: Any) -> set[str]:
+    """Permissions an ``access_control_policy`` grants to AllUsers / AuthenticatedUsers."""
+    found: set[str] = set()
+    for block in as_list(policy):
+        for grant in as_list(dig(block, "grant")):
+            grantee = first_block(dig(grant, "grantee"))
+            if dig(grantee, "uri") in _PUBLIC_GRANTEES:
+                permission = dig(grant, "permission")
+                found.add(permission if isinstance(permission, str) else "unknown permissions")
+    return found
 
 
 class S3PublicAcl(Rule):
@@ -188,21 +210,28 @@ class S3PublicAcl(Rule):
         if resource.framework is Framework.CLOUDFORMATION:
             acl = p.get("AccessControl")
             if isinstance(acl, str) and acl in _PUBLIC_ACLS:
-                yield Violation(f"has ACL {acl} ({_PUBLIC_ACLS[acl]})", ("AccessControl",))
+                yield Violation(f"has ACL {acl} ({_PUBLIC_ACLS[acl]})", ("AccessControl",),
+                                aliases=_acl_aliases(acl))
             return
         acl = p.get("acl")
         if isinstance(acl, str) and acl in _PUBLIC_ACLS:
-            yield Violation(f"has ACL {acl} ({_PUBLIC_ACLS[acl]})", ("acl",))
+            yield Violation(f"has ACL {acl} ({_PUBLIC_ACLS[acl]})", ("acl",),
+                            aliases=_acl_aliases(acl))
         for split in _split(resource, unit, "acl"):
             split_acl = split.properties.get("acl")
             if isinstance(split_acl, str) and split_acl in _PUBLIC_ACLS:
                 yield Violation(f"has ACL {split_acl} ({_PUBLIC_ACLS[split_acl]}) "
                                 f"set by {split.address}", ("acl",), key=split.address,
-                                written=split)
-            elif any(g in repr(split.properties.get("access_control_policy"))
-                     for g in _PUBLIC_GRANTEES):
-                yield Violation(f"grants access to all users through {split.address}",
-                                ("access_control_policy",), key=split.address, written=split)
+                                written=split, aliases=_acl_aliases(split_acl))
+            else:
+                permissions = _public_grants(split.properties.get("access_control_policy"))
+                if permissions:
+                    writes = permissions & {"WRITE", "WRITE_ACP", "FULL_CONTROL"}
+                    yield Violation(f"grants {', '.join(sorted(permissions))} to all users "
+                                    f"through {split.address}", ("access_control_policy",),
+                                    key=split.address, written=split,
+                                    aliases=("CKV_AWS_20", "CKV_AWS_57") if writes
+                                    else ("CKV_AWS_20",))
 
 
 class S3Versioning(Rule):
