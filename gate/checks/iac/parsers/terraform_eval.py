@@ -8,6 +8,7 @@ resource addresses it mentions, so it is never mistaken for a literal.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -128,11 +129,23 @@ class Evaluator:
         return match.group(0)
 
     def _jsonencode(self, inner: str, text: str, depth: int) -> Any:
-        try:
-            parsed = hcl2.loads(f"x = {inner}\n", serialization_options=OPTIONS)
-        except Exception:  # any hcl2/lark failure means: not statically known
+        parsed = _parse_expression(inner)
+        if parsed is None:  # any hcl2/lark failure means: not statically known
             return Unknown(text[:_MAX_TEXT], self.refs(text))
-        return self.resolve(parsed.get("x"), depth + 1)
+        return self.resolve(parsed, depth + 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_expression(inner: str) -> Any:
+    """The serialised value of one HCL expression; None when it does not parse.
+
+    Cached: module instances and ``count`` copies resolve the same text again.
+    Callers must not mutate the result (``resolve`` builds new containers).
+    """
+    try:
+        return hcl2.loads(f"x = {inner}\n", serialization_options=OPTIONS).get("x")
+    except Exception:  # any hcl2/lark failure means: not statically known
+        return None
 
 
 _NOT_MINE: Any = object()
