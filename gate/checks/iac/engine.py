@@ -9,6 +9,7 @@ an unknown value is neither a pass nor a fail.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,6 +100,15 @@ def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
     )
 
 
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def _copy_key(finding: Finding, res: Resource) -> tuple[object, ...]:
+    """Identity of a finding across the copies ``count``/``for_each`` make of one resource."""
+    return (finding.rule_id, finding.location, finding.message, _INDEX.sub("", res.address),
+            finding.related)
+
+
 def evaluate_units(units: Iterable[Unit], rules: Sequence[Rule]) -> Evaluation:
     """Evaluate every rule on every resource it applies to."""
     by_type: dict[tuple[Framework, str], list[Rule]] = defaultdict(list)
@@ -109,6 +119,7 @@ def evaluate_units(units: Iterable[Unit], rules: Sequence[Rule]) -> Evaluation:
     findings: list[Finding] = []
     warnings: list[str] = []
     errors: list[str] = []
+    seen: set[tuple[object, ...]] = set()
     for unit in units:
         for res in unit.resources:
             for rule in by_type.get((res.framework, res.type), ()):
@@ -123,7 +134,11 @@ def evaluate_units(units: Iterable[Unit], rules: Sequence[Rule]) -> Evaluation:
                     continue
                 for outcome in outcomes:
                     if isinstance(outcome, Violation):
-                        findings.append(make_finding(rule, res, outcome))
+                        finding = make_finding(rule, res, outcome)
+                        key = _copy_key(finding, res)
+                        if key not in seen:  # count/for_each copies: one finding per line
+                            seen.add(key)
+                            findings.append(finding)
                     elif isinstance(outcome, Undetermined):
                         line = res.line_of(outcome.at) if outcome.at else res.start_line
                         warnings.append(f"{res.path}:{line}: {rule.id} not evaluated for "

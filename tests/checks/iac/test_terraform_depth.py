@@ -132,6 +132,13 @@ resource "aws_ebs_volume" "unknown" {
     assert any("aws_ebs_volume.counted" in w for w in result.warnings)
 
 
+def test_identical_copies_make_one_finding(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"main.tf": 'resource "aws_ebs_volume" "v" {\n  count = 3\n'
+                                        "  size  = 1\n}\n"})
+    _loaded, result = scan(root, [rule_by_id("GATE-AWS-EC2-001")])
+    assert [dict(f.extra)["resource"] for f in result.findings] == ["aws_ebs_volume.v[0]"]
+
+
 def test_dynamic_blocks_expand_with_their_iterator(tmp_path: Path) -> None:
     root = _write(tmp_path, {"main.tf": """\
 variable "ports" {
