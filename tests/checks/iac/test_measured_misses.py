@@ -200,3 +200,20 @@ resource "aws_s3_bucket_acl" "site" {
     assert [(r.location.path, r.location.start_line, r.location.end_line, r.message)
             for r in finding.related] == [("s3.tf", 1, 3, "aws_s3_bucket site")]
     assert dict(finding.extra)["written_at"] == "aws_s3_bucket_acl.site"
+
+
+def test_standalone_ingress_rule_points_at_its_open_source(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"sg.tf": """\
+resource "aws_security_group_rule" "ssh" {
+  type              = "ingress"
+  security_group_id = "sg-1"
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = ["10.0.0.0/8"]
+  ipv6_cidr_blocks  = ["::/0"]
+}
+"""})
+    finding = _flagged(root, "GATE-AWS-EC2-002")["aws_security_group_rule.ssh"]
+    assert finding.start_line == 8
+    assert finding.message.endswith("allows SSH (port 22) from ::/0")

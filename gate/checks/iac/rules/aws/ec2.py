@@ -90,7 +90,7 @@ def _ingress(resource: Resource) -> Iterator[Ingress]:
                               ("SecurityGroupIngress", i))
     elif rtype == "AWS::EC2::SecurityGroupIngress":
         yield Ingress((p.get("CidrIp"), p.get("CidrIpv6")), p.get("FromPort"), p.get("ToPort"),
-                      p.get("IpProtocol"), ())
+                      p.get("IpProtocol"), _source_attr(p, "CidrIp", "CidrIpv6"))
     elif rtype == "aws_security_group":
         for i, rule in enumerate(as_list(p.get("ingress"))):
             if isinstance(rule, Mapping):
@@ -101,10 +101,20 @@ def _ingress(resource: Resource) -> Iterator[Ingress]:
     elif rtype == "aws_security_group_rule":
         if p.get("type") == "ingress":
             yield Ingress((*as_list(p.get("cidr_blocks")), *as_list(p.get("ipv6_cidr_blocks"))),
-                          p.get("from_port"), p.get("to_port"), p.get("protocol"), ())
+                          p.get("from_port"), p.get("to_port"), p.get("protocol"),
+                          _source_attr(p, "cidr_blocks", "ipv6_cidr_blocks"))
     elif rtype == "aws_vpc_security_group_ingress_rule":
         yield Ingress((p.get("cidr_ipv4"), p.get("cidr_ipv6")), p.get("from_port"),
-                      p.get("to_port"), p.get("ip_protocol"), ())
+                      p.get("to_port"), p.get("ip_protocol"),
+                      _source_attr(p, "cidr_ipv4", "cidr_ipv6"))
+
+
+def _source_attr(props: Mapping[str, Any], v4: str, v6: str) -> AttrPath:
+    """The source attribute to point at: the one open to the world, else the first set."""
+    for key in (v4, v6):
+        if any(is_world(c) for c in as_list(props.get(key))):
+            return (key,)
+    return (v4,) if v4 in props else ((v6,) if v6 in props else ())
 
 
 _SG_TYPES = on(
