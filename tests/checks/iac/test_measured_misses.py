@@ -217,3 +217,28 @@ resource "aws_security_group_rule" "ssh" {
     finding = _flagged(root, "GATE-AWS-EC2-002")["aws_security_group_rule.ssh"]
     assert finding.start_line == 8
     assert finding.message.endswith("allows SSH (port 22) from ::/0")
+
+
+def test_environment_secret_points_at_its_variable_and_globals_at_globals(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"fn.tf": """\
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  environment {
+    variables = {
+      LOG_LEVEL   = "info"
+      DB_PASSWORD = "Tr0ub4dor3xq"
+    }
+  }
+}
+""", "sam.yaml": """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: nodejs12.x
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: index.handler}
+"""})
+    assert _flagged(root, "GATE-AWS-SECRET-002")["aws_lambda_function.fn"].start_line == 6
+    assert _flagged(root, "GATE-AWS-DEPR-002")["Fn"].start_line == 4  # written in Globals

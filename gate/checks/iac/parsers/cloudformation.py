@@ -57,6 +57,16 @@ def _merge(base: Any, override: Any) -> Any:
     return override
 
 
+def _inherit_lines(own: dict[AttrPath, int], all_lines: Mapping[AttrPath, int], rtype: str,
+                   props: Mapping[str, Any]) -> None:
+    """A value the resource takes from ``Globals`` was written there: point at that line."""
+    section = next(name for name, kind in _GLOBALS.items() if kind == rtype)
+    prefix = ("Globals", section)
+    for path, line in all_lines.items():
+        if path[:2] == prefix and len(path) > 2 and path[2:] not in own:
+            own[path[2:]] = line
+
+
 def _globals(template: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     section = template.get("Globals")
     if not isinstance(section, Mapping):
@@ -138,6 +148,7 @@ def parse_cloudformation(path: str, text: str) -> Unit:
         raw = body.get("Properties", {})
         raw = raw if isinstance(raw, Mapping) else {}
         if body["Type"] in inherited:
+            _inherit_lines(lines[name], doc.lines, body["Type"], raw)
             raw = _merge(inherited[body["Type"]], raw)
         props = resolver.resolve(raw)
         end = doc.ends.get(("Resources", name), start)
