@@ -183,3 +183,16 @@ def test_tf_json_is_parsed_with_lines(tmp_path: Path) -> None:
     (finding,) = result.findings
     assert (finding.path, finding.start_line) == ("main.tf.json", 6)
     assert dict(finding.extra) == {"resource": "aws_db_instance.db", "framework": "terraform"}
+
+
+def test_odd_shapes_never_take_the_scan_down(tmp_path: Path) -> None:
+    root = _write(tmp_path, {
+        "odd/main.tf.json": '{"locals": ["x"], "variable": "y", "module": [1], '
+                            '"resource": {"aws_ebs_volume": {"v": {"size": 1}}}}',
+        "ok/main.tf": 'resource "aws_ebs_volume" "w" {\n  size = 1\n}\n',
+    })
+    loaded, result = scan(root, [rule_by_id("GATE-AWS-EC2-001")])
+    assert result.errors == ()
+    assert {dict(f.extra)["resource"] for f in result.findings} == {
+        "aws_ebs_volume.v", "aws_ebs_volume.w"}
+    assert loaded.not_scanned == ()

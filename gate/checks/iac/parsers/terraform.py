@@ -73,28 +73,37 @@ def _parse_file(path: str, text: str) -> _File:
     return _File(path, data if isinstance(data, dict) else {}, spans, comment_ignores(text))
 
 
+def _entries(data: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
+    """The mappings of a top-level section, whatever odd shape the file gave it."""
+    section = data.get(kind)
+    items = section if isinstance(section, list) else [section]
+    return [e for e in items if isinstance(e, Mapping)]
+
+
 def _blocks(data: Mapping[str, Any], kind: str) -> list[tuple[str, str, Any]]:
     """``resource``/``data`` entries as (type, name, body) triples."""
-    out = []
-    for entry in data.get(kind, []) or []:
-        for rtype, named in (entry or {}).items():
-            for name, body in (named or {}).items():
-                out.append((rtype, name, body))
+    out: list[tuple[str, str, Any]] = []
+    for entry in _entries(data, kind):
+        for rtype, named in entry.items():
+            if isinstance(named, Mapping):
+                out.extend((str(rtype), str(name), body) for name, body in named.items())
     return out
 
 
 def _variables(files: Sequence[_File], tfvars: Sequence[tuple[str, str]]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in files:
-        for entry in f.data.get("variable", []) or []:
-            for name, body in (entry or {}).items():
+        for entry in _entries(f.data, "variable"):
+            for name, body in entry.items():
                 if isinstance(body, Mapping) and "default" in body:
                     values[name] = body["default"]
     for _path, text in tfvars:
         try:
-            values.update(hcl2.loads(text, serialization_options=OPTIONS))
+            parsed = hcl2.loads(text, serialization_options=OPTIONS)
         except Exception:  # a broken tfvars leaves the defaults in place  # noqa: S112
             continue
+        if isinstance(parsed, Mapping):
+            values.update(parsed)
     return {k: (Unknown(f"var.{k}") if isinstance(v, str) and "${" in v else v)
             for k, v in values.items()}
 
@@ -102,8 +111,8 @@ def _variables(files: Sequence[_File], tfvars: Sequence[tuple[str, str]]) -> dic
 def _locals(files: Sequence[_File]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for f in files:
-        for entry in f.data.get("locals", []) or []:
-            values.update(entry or {})
+        for entry in _entries(f.data, "locals"):
+            values.update(entry)
     return values
 
 
@@ -121,9 +130,9 @@ def _collect_refs(value: Any) -> frozenset[str]:
 def _aws_provider_version(files: Sequence[_File]) -> str | None:
     """The ``version`` constraint of ``required_providers.aws``, if the module states one."""
     for f in files:
-        for block in f.data.get("terraform", []) or []:
-            for providers in (block or {}).get("required_providers", []) or []:
-                aws = (providers or {}).get("aws") if isinstance(providers, Mapping) else None
+        for block in _entries(f.data, "terraform"):
+            for providers in _entries(block, "required_providers"):
+                aws = providers.get("aws")
                 if isinstance(aws, Mapping) and isinstance(aws.get("version"), str):
                     return str(aws["version"])
                 if isinstance(aws, str):
@@ -176,8 +185,8 @@ def _local_target(directory: str, source: Any) -> str | None:
 def _calls(directory: str, files: Sequence[_File]) -> list[_Call]:
     found = []
     for f in files:
-        for entry in f.data.get("module", []) or []:
-            for name, body in (entry or {}).items():
+        for entry in _entries(f.data, "module"):
+            for name, body in entry.items():
                 if not isinstance(body, Mapping):
                     continue
                 target = _local_target(directory, body.get("source"))
@@ -308,8 +317,15 @@ def parse_project(directories: Mapping[str, Sequence[tuple[str, str]]],
     project = _Project(parsed, tfvars)
     units: list[Unit] = []
     for root in project.roots():
-        variables = _variables(parsed[root], tfvars.get(root, ()))
-        units += project.instances(root, variables, "", (), (root,))
+        try:
+            variables = _variables(parsed[root], tfvars.get(root, ()))
+            units += project.instances(root, variables, "", (), (root,))
+        except (RecursionError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            # shapes python-hcl2 accepts but no Terraform would: the module is reported,
+            # never dropped, and never takes the rest of the scan down
+            for f in parsed[root]:
+                errors.setdefault(f.path, ParseError(
+                    f"module could not be evaluated ({type(exc).__name__}: {str(exc)[:120]})"))
     return ProjectResult(units, errors)
 
 
