@@ -196,3 +196,16 @@ def test_odd_shapes_never_take_the_scan_down(tmp_path: Path) -> None:
     assert {dict(f.extra)["resource"] for f in result.findings} == {
         "aws_ebs_volume.v", "aws_ebs_volume.w"}
     assert loaded.not_scanned == ()
+
+
+def test_module_fan_out_is_bounded(tmp_path: Path) -> None:
+    call = 'module "m{i}" {{\n  source = "../leaf"\n  count = 200\n}}\n'
+    root = _write(tmp_path, {
+        "root/main.tf": "".join(call.format(i=i) for i in range(3)),
+        "leaf/main.tf": 'resource "aws_ebs_volume" "v" {\n  size = 1\n}\n',
+    })
+    loaded, result = scan(root, [rule_by_id("GATE-AWS-EC2-001")])
+    assert result.errors == ()
+    (skipped,) = loaded.not_scanned
+    assert skipped.path == "root/main.tf" and skipped.line == 5  # module "m1"
+    assert skipped.reason.startswith("more than 256 module instances: module.m1")

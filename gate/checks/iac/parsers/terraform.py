@@ -145,6 +145,8 @@ _EXAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples", "test", "
                            "fixtures", "docs", "doc"})
 MAX_MODULE_DEPTH = 8
 """Nested local module calls deeper than this are not instantiated (cycles never are)."""
+MAX_INSTANCES = 256
+"""Module instances per scan; calls beyond it are reported, not instantiated (bounds time)."""
 
 
 @dataclass
@@ -209,6 +211,8 @@ class _Project:
         self.tfvars = tfvars
         self.calls = {d: [c for c in _calls(d, files) if c.target in parsed]
                       for d, files in parsed.items()}
+        self.instantiated = 0
+        self.skipped: dict[str, ParseError] = {}
 
     def roots(self) -> list[str]:
         """Directories evaluated on their own: all but modules a non-example caller uses.
@@ -244,6 +248,12 @@ class _Project:
             if call.target in stack:
                 continue
             for suffix, scope in copies(call.body, evaluator):
+                if self.instantiated >= MAX_INSTANCES:
+                    self.skipped.setdefault(call.path, ParseError(
+                        f"more than {MAX_INSTANCES} module instances: module.{call.name} and "
+                        "later calls are not instantiated", call.span.start))
+                    break
+                self.instantiated += 1
                 evaluator.scope = scope
                 inputs = {k: evaluator.resolve(v) for k, v in call.body.items()
                           if k not in _META}
@@ -326,6 +336,8 @@ def parse_project(directories: Mapping[str, Sequence[tuple[str, str]]],
             for f in parsed[root]:
                 errors.setdefault(f.path, ParseError(
                     f"module could not be evaluated ({type(exc).__name__}: {str(exc)[:120]})"))
+    for path, error in project.skipped.items():
+        errors.setdefault(path, error)
     return ProjectResult(units, errors)
 
 
