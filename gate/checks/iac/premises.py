@@ -117,6 +117,8 @@ PREMISES: dict[str, str] = {
     "GATE-K8S-007": "Holds: tags are mutable; only a digest pins an image.",
     "GATE-K8S-008": "Holds: containers get the runtime's default capability set unless they "
     "drop it; the restricted profile requires drop ALL.",
+    "GATE-K8S-013": "Holds: host ports are forbidden by the baseline profile (and therefore by "
+    "restricted).",
     "GATE-K8S-012": "Holds: the restricted profile allows adding back only NET_BIND_SERVICE.",
     "GATE-K8S-009": "Holds: pods run Unconfined unless a profile is set (the kubelet's "
     "SeccompDefault is off by default); the restricted profile requires RuntimeDefault or "

@@ -42,7 +42,7 @@ RULES: tuple[Rule, ...] = (
     k8s.Privileged(), k8s.HostPath(), k8s.HostNamespaces(), k8s.ResourceLimits(), k8s.CpuLimits(),
     k8s.RunAsNonRoot(), k8s.PrivilegeEscalation(), k8s.ImageTag(),
     k8s_restricted.DropAllCapabilities(), k8s_restricted.AddedCapabilities(),
-    k8s_restricted.SeccompProfile(),
+    k8s_restricted.SeccompProfile(), k8s_restricted.HostPorts(),
     k8s_restricted.ReadOnlyRootFilesystem(),
     docker.RootUser(), docker.AddFromUrl(), docker.LatestBaseImage(),
     gha.UnpinnedAction(), gha.PullRequestTargetCheckout(), gha.EventInterpolation(),

@@ -28,7 +28,7 @@ from gate.checks.iac.rules.k8s import WORKLOADS, containers
 from gate.checks.iac.values import as_list, dig
 from gate.findings import Severity
 
-__all__ = ["AddedCapabilities", "DropAllCapabilities", "ReadOnlyRootFilesystem",
+__all__ = ["AddedCapabilities", "DropAllCapabilities", "HostPorts", "ReadOnlyRootFilesystem",
            "SeccompProfile"]
 
 _ALLOWED_ADD = frozenset({"NET_BIND_SERVICE"})
@@ -124,6 +124,27 @@ class SeccompProfile(Rule):
         if bad:
             yield Violation(f"runs container {', '.join(bad)} without the RuntimeDefault "
                             "seccomp profile", base)
+
+
+class HostPorts(Rule):
+    """Containers must not bind ports on the node."""
+
+    id = "GATE-K8S-013"
+    title = "Container binds a host port"
+    severity = Severity.MEDIUM
+    practice = Practice.PIPELINE_HYGIENE
+    rationale = ("A hostPort exposes the container on the node's own address, around "
+                 "Services and NetworkPolicies; the baseline profile forbids it.")
+    fix = "Remove ports[].hostPort and expose the port through a Service."
+    aliases = ("CKV_K8S_26",)
+    resource_types = WORKLOADS
+
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        for c, path, name in containers(resource):
+            for i, port in enumerate(as_list(c.get("ports"))):
+                if isinstance(port, Mapping) and port.get("hostPort") not in (None, 0, "0"):
+                    yield Violation(f"binds host port {port.get('hostPort')} in container {name}",
+                                    (*path, "ports", i), key=f"{name}/{i}")
 
 
 class ReadOnlyRootFilesystem(Rule):
