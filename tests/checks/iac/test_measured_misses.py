@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import scan
+from conftest import FIXTURES, scan
 
 from gate.checks.iac.registry import rule_by_id
 
@@ -242,3 +242,19 @@ Resources:
 """})
     assert _flagged(root, "GATE-AWS-SECRET-002")["aws_lambda_function.fn"].start_line == 6
     assert _flagged(root, "GATE-AWS-DEPR-002")["Fn"].start_line == 4  # written in Globals
+
+
+SECRET_VALUES = ("Zk8vN2xqT1J3cE5hQmRqS2ZtV0x4bG1xT3BzS1d2", "Tr0ub4dor3xq", "sk_live_",
+                 "xoxb-2410491923", "ghp_Zk8vN2", "AKIAZ7QF3")
+
+
+@pytest.mark.parametrize("rule_id", ["GATE-AWS-SECRET-001", "GATE-AWS-SECRET-002",
+                                     "GATE-AWS-SECRET-003", "GATE-AWS-SECRET-004"])
+def test_no_secret_value_in_any_output(rule_id: str) -> None:
+    loaded, result = scan(FIXTURES / "rules" / rule_id.lower(), [rule_by_id(rule_id)])
+    assert result.findings, "the fixture must raise findings for this test to mean anything"
+    text = repr(result.findings) + repr(result.warnings) + repr(loaded.not_scanned)
+    leaked = [value for value in SECRET_VALUES if value in text]
+    assert leaked == []
+    assert {f.message.endswith("value redacted") for f in result.findings} == {True}
+
