@@ -209,3 +209,16 @@ def test_module_fan_out_is_bounded(tmp_path: Path) -> None:
     (skipped,) = loaded.not_scanned
     assert skipped.path == "root/main.tf" and skipped.line == 5  # module "m1"
     assert skipped.reason.startswith("more than 256 module instances: module.m1")
+
+
+def test_for_each_over_toset_of_literals(tmp_path: Path) -> None:
+    root = _write(tmp_path, {"main.tf": """\
+resource "aws_ebs_volume" "v" {
+  for_each  = toset(["a", "b"])
+  size      = 1
+  encrypted = each.key == "a"
+}
+"""})
+    _loaded, result = scan(root, [rule_by_id("GATE-AWS-EC2-001")])
+    assert sorted(w.split(" for ", 1)[1].split(":")[0] for w in result.warnings) == [
+        'aws_ebs_volume.v["a"]', 'aws_ebs_volume.v["b"]']

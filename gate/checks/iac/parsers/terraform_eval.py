@@ -1,4 +1,5 @@
-"""Static evaluation of Terraform values: literal variable defaults, locals, ``jsonencode``.
+"""Static evaluation of Terraform values: literal variable defaults, locals, ``jsonencode``
+(and the type conversions ``toset``/``tolist``/``tomap``).
 
 Only what is knowable from the module's own text is resolved. Anything else
 (a variable without a default, a computed attribute, a conditional, a
@@ -27,7 +28,8 @@ _WHOLE = re.compile(r"^\$\{([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)"
                     r"((?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\"[^\"]*\"\])*)\}$")
 _TOKEN = re.compile(r"\$\{([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)"
                     r"((?:\.[A-Za-z_][\w-]*|\[\d+\]|\[\"[^\"]*\"\])*)\}")
-_JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.DOTALL)
+_JSONENCODE = re.compile(r"^\$\{(?:jsonencode|toset|tolist|tomap)\((.*)\)\}$", re.DOTALL)
+"""Functions that only change the type of a literal: their value is the literal's."""
 _REF = re.compile(r"(?<![\w.])((?:data\.)?[a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w-]*)")
 _STEP = re.compile(r"\.([A-Za-z_][\w-]*)|\[(\d+)\]|\[\"([^\"]*)\"\]")
 _MAX_DEPTH = 32
