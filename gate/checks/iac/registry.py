@@ -14,13 +14,15 @@ from gate.checks.iac.rules.aws import (
     iam,
     logging,
     s3,
+    s3_public,
     secrets,
 )
 
 __all__ = ["RULES", "rule_by_id"]
 
 RULES: tuple[Rule, ...] = (
-    s3.S3DefaultEncryption(), s3.S3PublicAccessBlock(), s3.S3PublicAcl(), s3.S3Versioning(),
+    s3.S3DefaultEncryption(), s3_public.S3PublicAccessBlock(), s3_public.S3PublicAcl(),
+    s3.S3Versioning(),
     s3.S3AccessLogging(), s3.S3TlsOnlyPolicy(),
     ec2.EbsEncryption(), ec2.SshOpen(), ec2.RdpOpen(), ec2.AllPortsOpen(), ec2.AdminPortsOpen(),
     elb.ListenerHttps(), elb.ListenerTlsPolicy(), elb.LoadBalancerAccessLogs(), elb.AlbWaf(),

@@ -1,4 +1,5 @@
-"""S3 buckets: encryption, public access, versioning, access logs, TLS-only policies.
+"""S3 buckets: encryption, versioning, access logs, TLS-only policies (public access:
+:mod:`.s3_public`).
 
 Terraform AWS provider v4+ moved most bucket settings into separate resources
 (``aws_s3_bucket_server_side_encryption_configuration`` and friends) that name
@@ -29,21 +30,22 @@ from gate.checks.iac.values import MISSING, as_list, dig, first_block
 from gate.findings import Severity
 
 __all__ = [
+    "BUCKET",
     "S3AccessLogging",
     "S3DefaultEncryption",
-    "S3PublicAccessBlock",
-    "S3PublicAcl",
     "S3TlsOnlyPolicy",
     "S3Versioning",
+    "split_resources",
 ]
 
-_BUCKET = on(cfn=["AWS::S3::Bucket"], tf=["aws_s3_bucket"])
+BUCKET = on(cfn=["AWS::S3::Bucket"], tf=["aws_s3_bucket"])
 _ALGORITHMS = frozenset({"AES256", "aws:kms", "aws:kms:dsse"})
 
 
-def _split(res: Resource, unit: Unit, suffix: str) -> list[Resource]:
+def split_resources(res: Resource, unit: Unit, suffix: str) -> list[Resource]:
     """Terraform split-out resources (``aws_s3_bucket_<suffix>``) that point at ``res``."""
     return unit.referrers(res, [f"aws_s3_bucket_{suffix}"], "bucket")
+
 
 
 def _algorithm_outcome(algorithms: Iterable[tuple[Any, Resource | None, AttrPath]]
@@ -76,7 +78,7 @@ class S3DefaultEncryption(Rule):
                  "names another algorithm is a mistake the apply or a reader trips on.")
     fix = "Set sse_algorithm / SSEAlgorithm to AES256 or aws:kms (or remove the configuration)."
     aliases = ("CKV_AWS_19",)
-    resource_types = _BUCKET
+    resource_types = BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         p = resource.properties
@@ -94,7 +96,7 @@ class S3DefaultEncryption(Rule):
                 (first_block(p.get("server_side_encryption_configuration", MISSING)), None,
                  ("server_side_encryption_configuration", 0, "rule", 0))]
             sources += [(s.properties, s, ("rule", 0)) for s in
-                        _split(resource, unit, "server_side_encryption_configuration")]
+                        split_resources(resource, unit, "server_side_encryption_configuration")]
             for block, written, at in sources:
                 for i, rule in enumerate(as_list(dig(block, "rule"))):
                     found.append((dig(first_block(dig(rule, "apply_server_side_encryption_by_default")),
@@ -104,134 +106,6 @@ class S3DefaultEncryption(Rule):
         outcome = _algorithm_outcome(a for a in found if a[0] is not MISSING or a[1] is not None)
         if outcome is not None:
             yield outcome
-
-
-class S3PublicAccessBlock(Rule):
-    """A bucket's public access block must not turn off the settings that stop public grants.
-
-    Premise (checked 2026-11-30): since April 2023 every new bucket starts with all
-    four Block Public Access settings on, so a bucket without a public access block
-    is protected. A public access block resource (or CloudFormation
-    ``PublicAccessBlockConfiguration``) replaces that default as a whole: any of
-    ``BlockPublicAcls`` / ``BlockPublicPolicy`` it sets to false or leaves out is off.
-    """
-
-    id = "GATE-AWS-S3-002"
-    title = "S3 public access block turned off"
-    severity = Severity.HIGH
-    practice = Practice.BLAST_RADIUS
-    rationale = ("New buckets block public ACLs and policies by default; a public access block "
-                 "that turns that off lets one ACL or policy mistake publish the bucket.")
-    fix = ("Remove the public access block (the default blocks everything) or set "
-           "BlockPublicAcls and BlockPublicPolicy (block_public_acls, block_public_policy) to true.")
-    aliases = ("CKV_AWS_53", "CKV_AWS_54", "CKV2_AWS_6")
-    resource_types = _BUCKET
-
-    _CFN = ("BlockPublicAcls", "BlockPublicPolicy")
-    _TF = ("block_public_acls", "block_public_policy")
-
-    def _judge(self, config: Mapping[str, Any], keys: tuple[str, ...], owner: Resource,
-               written: Resource | None, prefix: AttrPath) -> Outcome | None:
-        off = []
-        for key in keys:
-            value = truth(config.get(key), default=False)
-            if isinstance(value, Unknown):
-                return Undetermined(f"{key} is not known statically", (*prefix, key))
-            if not value:
-                off.append(key)
-        if not off:
-            return None
-        where = f" ({written.address})" if written is not None else ""
-        located = [(*prefix, k) for k in off if (*prefix, k) in owner.lines]
-        names = ("CKV_AWS_53", "CKV_AWS_54")
-        aliases = (*(a for a, k in zip(names, keys, strict=True) if k in off), "CKV2_AWS_6")
-        return Violation(f"has a public access block{where} that turns off {', '.join(off)}",
-                         located[0] if located else prefix, written=written, aliases=aliases)
-
-    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
-        if resource.framework is Framework.CLOUDFORMATION:
-            config = resource.properties.get("PublicAccessBlockConfiguration", MISSING)
-            if isinstance(config, Unknown):
-                yield Undetermined("PublicAccessBlockConfiguration is not known statically")
-            elif isinstance(config, Mapping):
-                outcome = self._judge(config, self._CFN, resource, None,
-                                      ("PublicAccessBlockConfiguration",))
-                if outcome is not None:
-                    yield outcome
-            return
-        for block in _split(resource, unit, "public_access_block"):
-            outcome = self._judge(block.properties, self._TF, block, block, ())
-            if outcome is not None:
-                yield outcome
-
-
-_PUBLIC_ACLS = {"PublicRead": "public read", "PublicReadWrite": "public read and write",
-                "AuthenticatedRead": "read by any AWS account",
-                "public-read": "public read", "public-read-write": "public read and write",
-                "authenticated-read": "read by any AWS account"}
-_WRITE_ACLS = frozenset({"PublicReadWrite", "public-read-write"})
-
-
-def _acl_aliases(acl: str) -> tuple[str, ...]:
-    """CKV_AWS_20 is public read (any public ACL reads), CKV_AWS_57 public write."""
-    return ("CKV_AWS_20", "CKV_AWS_57") if acl in _WRITE_ACLS else ("CKV_AWS_20",)
-
-
-_PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
-                    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
-
-
-def _public_grants(policy: Any) -> set[str]:
-    """Permissions an ``access_control_policy`` grants to AllUsers / AuthenticatedUsers."""
-    found: set[str] = set()
-    for block in as_list(policy):
-        for grant in as_list(dig(block, "grant")):
-            grantee = first_block(dig(grant, "grantee"))
-            if dig(grantee, "uri") in _PUBLIC_GRANTEES:
-                permission = dig(grant, "permission")
-                found.add(permission if isinstance(permission, str) else "unknown permissions")
-    return found
-
-
-class S3PublicAcl(Rule):
-    """Canned ACLs and grants must not open a bucket to everyone."""
-
-    id = "GATE-AWS-S3-003"
-    title = "S3 bucket with a public ACL"
-    severity = Severity.HIGH
-    practice = Practice.BLAST_RADIUS
-    rationale = "A public-read or public-read-write ACL exposes (or lets anyone replace) objects."
-    fix = "Use the private ACL (or none, with BucketOwnerEnforced ownership) and serve via CloudFront."
-    aliases = ("CKV_AWS_20", "CKV_AWS_57")
-    resource_types = _BUCKET
-
-    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
-        p = resource.properties
-        if resource.framework is Framework.CLOUDFORMATION:
-            acl = p.get("AccessControl")
-            if isinstance(acl, str) and acl in _PUBLIC_ACLS:
-                yield Violation(f"has ACL {acl} ({_PUBLIC_ACLS[acl]})", ("AccessControl",),
-                                aliases=_acl_aliases(acl))
-            return
-        acl = p.get("acl")
-        if isinstance(acl, str) and acl in _PUBLIC_ACLS:
-            yield Violation(f"has ACL {acl} ({_PUBLIC_ACLS[acl]})", ("acl",),
-                            aliases=_acl_aliases(acl))
-        for split in _split(resource, unit, "acl"):
-            split_acl = split.properties.get("acl")
-            if isinstance(split_acl, str) and split_acl in _PUBLIC_ACLS:
-                yield Violation(f"has ACL {split_acl} ({_PUBLIC_ACLS[split_acl]}) "
-                                f"set by {split.address}", ("acl",), key=split.address,
-                                written=split, aliases=_acl_aliases(split_acl))
-            else:
-                permissions = _public_grants(split.properties.get("access_control_policy"))
-                if permissions:
-                    writes = permissions & {"WRITE", "WRITE_ACP", "FULL_CONTROL"}
-                    yield Violation(f"grants {', '.join(sorted(permissions))} to all users "
-                                    f"through {split.address}", ("access_control_policy",),
-                                    key=split.address, written=split,
-                                    aliases=("CKV_AWS_20", "CKV_AWS_57") if writes
-                                    else ("CKV_AWS_20",))
 
 
 class S3Versioning(Rule):
@@ -244,7 +118,7 @@ class S3Versioning(Rule):
     rationale = "Without versioning an overwrite, a delete or ransomware loses data for good."
     fix = "Enable versioning (VersioningConfiguration Status Enabled / aws_s3_bucket_versioning)."
     aliases = ("CKV_AWS_21",)
-    resource_types = _BUCKET
+    resource_types = BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         p = resource.properties
@@ -254,7 +128,7 @@ class S3Versioning(Rule):
             inline = truth(dig(first_block(p.get("versioning", MISSING)), "enabled"), False)
             statuses = ["Enabled" if inline is True else inline]
             statuses += [dig(first_block(s.properties.get("versioning_configuration", MISSING)),
-                             "status") for s in _split(resource, unit, "versioning")]
+                             "status") for s in split_resources(resource, unit, "versioning")]
         if "Enabled" in statuses:
             return
         if any(isinstance(s, Unknown) for s in statuses):
@@ -294,7 +168,7 @@ class S3AccessLogging(Rule):
     rationale = "Without access logs a data leak cannot be investigated."
     fix = "Add LoggingConfiguration (aws_s3_bucket_logging) pointing at a log bucket."
     aliases = ("CKV_AWS_18",)
-    resource_types = _BUCKET
+    resource_types = BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         p = resource.properties
@@ -302,7 +176,7 @@ class S3AccessLogging(Rule):
             configured = p.get("LoggingConfiguration", MISSING) is not MISSING
         else:
             configured = p.get("logging", MISSING) is not MISSING \
-                or bool(_split(resource, unit, "logging"))
+                or bool(split_resources(resource, unit, "logging"))
         if not configured and not _is_log_target(resource, unit):
             yield Violation("has no access logging")
 
@@ -336,14 +210,14 @@ class S3TlsOnlyPolicy(Rule):
     practice = Practice.ENCRYPTION_IN_FLIGHT
     rationale = "S3 accepts plain HTTP requests unless a policy denies aws:SecureTransport=false."
     fix = "Add a Deny statement for all principals with Condition Bool aws:SecureTransport false."
-    resource_types = _BUCKET
+    resource_types = BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         if resource.framework is Framework.CLOUDFORMATION:
             policies = unit.referrers(resource, ["AWS::S3::BucketPolicy"], "Bucket")
             attr = "PolicyDocument"
         else:
-            policies = _split(resource, unit, "policy")
+            policies = split_resources(resource, unit, "policy")
             attr = "policy"
         verdicts = [_denies_plain_http(policy_of(p, attr, unit)) for p in policies]
         if True in verdicts:
