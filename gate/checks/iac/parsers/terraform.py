@@ -19,23 +19,27 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import hcl2
-from lark.exceptions import UnexpectedInput
-
-from gate.checks.iac.interface import Framework, ParseError, Resource, Unit, Unknown, name_key
-from gate.checks.iac.parsers.hcl_lines import BlockSpan, block_spans
-from gate.checks.iac.parsers.ignores import comment_ignores, in_span
+from gate.checks.iac.interface import Framework, ParseError, Resource, Unit, name_key
+from gate.checks.iac.parsers.hcl_lines import BlockSpan
+from gate.checks.iac.parsers.ignores import in_span
 from gate.checks.iac.parsers.kubernetes import workload_problem
-from gate.checks.iac.parsers.terraform_eval import OPTIONS, Evaluator
+from gate.checks.iac.parsers.terraform_eval import Evaluator
 from gate.checks.iac.parsers.terraform_expand import copies, expand_dynamic
-from gate.checks.iac.parsers.terraform_json import parse_tf_json
+from gate.checks.iac.parsers.terraform_files import (
+    LITERAL_NAMES,
+    TfFile,
+    aws_provider_version,
+    blocks,
+    collect_refs,
+    entries,
+    module_locals,
+    module_variables,
+    parse_file,
+)
 from gate.checks.iac.parsers.tf_kubernetes import TF_KINDS, as_manifest
 from gate.findings import Location, RelatedLocation
 
 __all__ = ["MAX_MODULE_DEPTH", "ModuleResult", "ProjectResult", "parse_module", "parse_project"]
-
-_LITERAL_NAMES = {"aws_s3_bucket": "bucket"}
-"""Attributes whose literal value other resources may use instead of a reference."""
 
 
 @dataclass
@@ -44,100 +48,6 @@ class ModuleResult:
 
     unit: Unit
     errors: dict[str, ParseError] = field(default_factory=dict)
-
-
-@dataclass
-class _File:
-    path: str
-    data: dict[str, Any]
-    spans: dict[tuple[str, ...], BlockSpan]
-    comments: dict[int, Any]
-
-
-def _parse_file(path: str, text: str) -> _File:
-    if path.endswith(".json"):
-        data, json_spans = parse_tf_json(text)
-        return _File(path, data, json_spans, {})
-    try:
-        tree = hcl2.parses_to_tree(text)
-    except UnexpectedInput as exc:
-        line = exc.line if isinstance(exc.line, int) and exc.line > 0 else None
-        raise ParseError(f"invalid HCL: {str(exc).splitlines()[0]}", line) from None
-    except Exception as exc:  # python-hcl2 raises assorted errors on odd input
-        raise ParseError(f"invalid HCL: {exc}") from None
-    spans = block_spans(tree)
-    try:
-        data = hcl2.serialize(hcl2.transform(tree), serialization_options=OPTIONS)
-    except Exception as exc:  # transformer errors (bad heredoc, odd literal)
-        raise ParseError(f"invalid HCL: {exc}") from None
-    return _File(path, data if isinstance(data, dict) else {}, spans, comment_ignores(text))
-
-
-def _entries(data: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
-    """The mappings of a top-level section, whatever odd shape the file gave it."""
-    section = data.get(kind)
-    items = section if isinstance(section, list) else [section]
-    return [e for e in items if isinstance(e, Mapping)]
-
-
-def _blocks(data: Mapping[str, Any], kind: str) -> list[tuple[str, str, Any]]:
-    """``resource``/``data`` entries as (type, name, body) triples."""
-    out: list[tuple[str, str, Any]] = []
-    for entry in _entries(data, kind):
-        for rtype, named in entry.items():
-            if isinstance(named, Mapping):
-                out.extend((str(rtype), str(name), body) for name, body in named.items())
-    return out
-
-
-def _variables(files: Sequence[_File], tfvars: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for f in files:
-        for entry in _entries(f.data, "variable"):
-            for name, body in entry.items():
-                if isinstance(body, Mapping) and "default" in body:
-                    values[name] = body["default"]
-    for _path, text in tfvars:
-        try:
-            parsed = hcl2.loads(text, serialization_options=OPTIONS)
-        except Exception:  # a broken tfvars leaves the defaults in place  # noqa: S112
-            continue
-        if isinstance(parsed, Mapping):
-            values.update(parsed)
-    return {k: (Unknown(f"var.{k}") if isinstance(v, str) and "${" in v else v)
-            for k, v in values.items()}
-
-
-def _locals(files: Sequence[_File]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for f in files:
-        for entry in _entries(f.data, "locals"):
-            values.update(entry)
-    return values
-
-
-def _collect_refs(value: Any) -> frozenset[str]:
-    if isinstance(value, Unknown):
-        return value.refs
-    if isinstance(value, list):
-        return frozenset().union(*map(_collect_refs, value)) if value else frozenset()
-    if isinstance(value, Mapping):
-        vals = list(value.values())
-        return frozenset().union(*map(_collect_refs, vals)) if vals else frozenset()
-    return frozenset()
-
-
-def _aws_provider_version(files: Sequence[_File]) -> str | None:
-    """The ``version`` constraint of ``required_providers.aws``, if the module states one."""
-    for f in files:
-        for block in _entries(f.data, "terraform"):
-            for providers in _entries(block, "required_providers"):
-                aws = providers.get("aws")
-                if isinstance(aws, Mapping) and isinstance(aws.get("version"), str):
-                    return str(aws["version"])
-                if isinstance(aws, str):
-                    return aws
-    return None
 
 
 _META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
@@ -184,10 +94,10 @@ def _local_target(directory: str, source: Any) -> str | None:
     return "/".join(parts) or "."
 
 
-def _calls(directory: str, files: Sequence[_File]) -> list[_Call]:
+def _calls(directory: str, files: Sequence[TfFile]) -> list[_Call]:
     found = []
     for f in files:
-        for entry in _entries(f.data, "module"):
+        for entry in entries(f.data, "module"):
             for name, body in entry.items():
                 if not isinstance(body, Mapping):
                     continue
@@ -205,7 +115,7 @@ def _example_like(directory: str) -> bool:
 class _Project:
     """The parsed directories and how their local module calls connect them."""
 
-    def __init__(self, parsed: Mapping[str, list[_File]],
+    def __init__(self, parsed: Mapping[str, list[TfFile]],
                  tfvars: Mapping[str, Sequence[tuple[str, str]]]) -> None:
         self.parsed = parsed
         self.tfvars = tfvars
@@ -240,7 +150,7 @@ class _Project:
     def instances(self, directory: str, variables: Mapping[str, Any], prefix: str,
                   via: tuple[RelatedLocation, ...], stack: tuple[str, ...]) -> list[Unit]:
         files = self.parsed[directory]
-        evaluator = Evaluator(variables, _locals(files), prefix)
+        evaluator = Evaluator(variables, module_locals(files), prefix)
         units = [self._unit(files, evaluator, prefix, via)]
         if _example_like(directory) or len(stack) > MAX_MODULE_DEPTH:
             return units
@@ -258,7 +168,7 @@ class _Project:
                 inputs = {k: evaluator.resolve(v) for k, v in call.body.items()
                           if k not in _META}
                 evaluator.scope = {}
-                target_vars = {**_variables(self.parsed[call.target], ()), **inputs}
+                target_vars = {**module_variables(self.parsed[call.target], ()), **inputs}
                 source = call.body.get("source")
                 where = RelatedLocation(Location(call.path, call.span.start, call.span.end),
                                         f"module.{call.name}{suffix} ({source}) instantiates it")
@@ -267,13 +177,13 @@ class _Project:
                                         (*stack, call.target))
         return units
 
-    def _unit(self, files: Sequence[_File], evaluator: Evaluator, prefix: str,
+    def _unit(self, files: Sequence[TfFile], evaluator: Evaluator, prefix: str,
               via: tuple[RelatedLocation, ...]) -> Unit:
         resources: list[Resource] = []
         refs_of: dict[str, dict[str, frozenset[str]]] = {}
         for f in files:
             for kind in ("resource", "data"):
-                for rtype, name, body in _blocks(f.data, kind):
+                for rtype, name, body in blocks(f.data, kind):
                     if not isinstance(body, Mapping):
                         continue
                     span = f.spans.get((kind, rtype, name), BlockSpan(1, 1, {}))
@@ -289,7 +199,7 @@ class _Project:
                         finally:
                             evaluator.scope = {}
                         address = f"{prefix}{base}{suffix}"
-                        literal = name_key(props.get(_LITERAL_NAMES.get(rtype, "")))
+                        literal = name_key(props.get(LITERAL_NAMES.get(rtype, "")))
                         resources.append(Resource(
                             framework=Framework.TERRAFORM, path=f.path, type=rtype, name=name,
                             address=address, start_line=span.start, end_line=span.end,
@@ -301,8 +211,8 @@ class _Project:
                                                         as_manifest(rtype, props))
                             if rtype in TF_KINDS else "",
                         ))
-                        refs_of[address] = {k: _collect_refs(v) for k, v in props.items()}
-        version = _aws_provider_version(files)
+                        refs_of[address] = {k: collect_refs(v) for k, v in props.items()}
+        version = aws_provider_version(files)
         settings = {"aws_provider_version": version} if version else {}
         return Unit(Framework.TERRAFORM, tuple(resources), refs_of, settings)
 
@@ -315,20 +225,20 @@ def parse_project(directories: Mapping[str, Sequence[tuple[str, str]]],
     (recursively) becomes another unit, built from the module's files with the
     call's inputs, whose resources carry the call as ``via``.
     """
-    parsed: dict[str, list[_File]] = {}
+    parsed: dict[str, list[TfFile]] = {}
     errors: dict[str, ParseError] = {}
     for directory, files in directories.items():
         parsed[directory] = []
         for path, text in files:
             try:
-                parsed[directory].append(_parse_file(path, text))
+                parsed[directory].append(parse_file(path, text))
             except ParseError as exc:
                 errors[path] = exc
     project = _Project(parsed, tfvars)
     units: list[Unit] = []
     for root in project.roots():
         try:
-            variables = _variables(parsed[root], tfvars.get(root, ()))
+            variables = module_variables(parsed[root], tfvars.get(root, ()))
             units += project.instances(root, variables, "", (), (root,))
         except (RecursionError, TypeError, ValueError, AttributeError, KeyError) as exc:
             # shapes python-hcl2 accepts but no Terraform would: the module is reported,
