@@ -1,0 +1,23 @@
+"""The gate's own secret detectors, beside detect-secrets' plugins.
+
+One module per provider family (``source_hosting``, ``aws``, ``gcp``,
+``azure``, ``cloud_platforms``, ``ai``, ``registries``, ``payments``,
+``comms``, ``infra``, ``keys``, ``web``), each a tuple of
+:class:`~gate.checks.secrets.detectors.interface.Detector`; ``registry``
+lists them, ``engine`` runs them over a file, ``checksums`` and
+``lookalikes`` hold the shared validation. ``samples`` builds live-format and
+look-alike values at run time for the tests and the recall benchmark.
+"""
+
+from gate.checks.secrets.detectors.engine import classify, find_secrets
+from gate.checks.secrets.detectors.interface import (
+    Classification,
+    Detector,
+    DetectorSecret,
+    Note,
+    Validation,
+)
+from gate.checks.secrets.detectors.registry import DETECTORS, FAMILIES, by_rule
+
+__all__ = ["DETECTORS", "FAMILIES", "Classification", "Detector", "DetectorSecret", "Note",
+           "Validation", "by_rule", "classify", "find_secrets"]
