@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.checks.secrets.lines import inline_suppression, materials, split_lines
-from gate.checks.secrets.rules import cwe_for, rank, severity_for
+from gate.checks.secrets.rules import finding_fields, rank
 from gate.findings import Finding, Location, secret_fingerprint
 
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
@@ -36,7 +36,6 @@ _REPLACED_FILTERS = {
     "detect_secrets.filters.heuristic.is_indirect_reference":
         "gate.checks.secrets.lines.is_indirect_reference",
 }
-_FIX = "Remove it from the repository and its history, rotate it, and load it at run time."
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def _read(path: Path, rel: str, encoding: str) -> tuple[str, ...] | NotScanned |
 def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
               encoding: str) -> list[Finding] | NotScanned:
     """Scan one file; the raw values stay in this frame and are gone when it returns."""
-    from gate.checks.secrets.scan import scan_file  # detect-secrets' scan_file, made faster
+    from gate.checks.secrets.scan import scan_with_detectors  # detect-secrets + our detectors
 
     lines = _read(base / rel, rel, encoding)
     if lines is None or isinstance(lines, NotScanned):
@@ -118,13 +117,17 @@ def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
     # secret per (file, hash, type), hiding its other occurrences.
     hits: dict[tuple[int, str], list[str]] = defaultdict(list)
     on_line: dict[int, set[str]] = defaultdict(set)  # raw values, to redact from comments
-    for secret in scan_file(str(base / rel)):
+    notes: dict[tuple[int, str], Any] = {}  # how the gate rated a value (rules.finding_fields)
+    for secret in scan_with_detectors(str(base / rel), lines):
         number, value = int(secret.line_number), secret.secret_value or ""
         secret.secret_value = None
         on_line[number].add(value)
         for material in materials(secret.type, value, lines, number, plugins.get(secret.type)):
             hits[(number, material)].append(str(secret.type))
             on_line[number].add(material)
+            note = getattr(secret, "gate_note", None)
+            if note is not None and (note.detector is not None or (number, material) not in notes):
+                notes[(number, material)] = note
     ordinals: dict[tuple[str, str], int] = defaultdict(int)
     findings: list[Finding] = []
     for (number, material), types in sorted(hits.items()):
@@ -134,15 +137,15 @@ def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
         ordinals[(kind, material)] += 1
         fingerprint = secret_fingerprint(CHECK, kind, rel,
                                          material if ordinal == 0 else f"{material}\x00{ordinal}")
+        suppression = next(filter(None, (inline_suppression(rel, lines, number, t, on_line[number])
+                                         for t in types)), None)
         findings.append(Finding(
-            check=CHECK, rule_id=kind, severity=severity_for(kind), message=f"{kind} found",
-            location=Location(rel, number, number), fingerprint=fingerprint, title=kind,
-            cwe=cwe_for(kind), fix=_FIX,
-            suppression=inline_suppression(rel, lines, number, kind, on_line[number]),
-            extra=(("also_detected_as", ", ".join(types[1:])),) if len(types) > 1 else (),
+            check=CHECK, location=Location(rel, number, number), fingerprint=fingerprint,
+            suppression=suppression, **finding_fields(types, notes.get((number, material))),
         ))
     hits.clear()
     on_line.clear()
+    notes.clear()
     return findings
 
 
