@@ -14,17 +14,22 @@ nor detect-secrets' unsalted SHA-1 ``hashed_secret``.
 from __future__ import annotations
 
 import locale
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.checks.secrets.lines import inline_suppression, materials, split_lines
+from gate.checks.secrets.detectors import DETECTOR_MODULES
 from gate.checks.secrets.rules import finding_fields, rank
+from gate.checks.secrets.scan import verifying
+from gate.checks.secrets.verify import VerifySettings
 from gate.findings import Finding, Location, secret_fingerprint
 
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
@@ -158,8 +163,11 @@ def _scan_guarded(base: Path, rel: str, plugins: dict[str, Any],
         return NotScanned(rel, f"detect-secrets failed on this file ({type(exc).__name__})")
 
 
-def scan_files(root: Path, files: Sequence[str]) -> SecretsScan:
+def scan_files(root: Path, files: Sequence[str], verify: Any = None) -> SecretsScan:
     """Scan ``files`` (repo-relative paths under ``root``) for secrets.
+
+    ``verify`` (:class:`~gate.checks.secrets.verify.VerifySettings`) asks
+    providers whether live-format tokens are live (``--verify-secrets``).
 
     A file that cannot be read, decoded or scanned is a :class:`NotScanned`
     (its reason never quotes the file); :class:`CheckError` when
@@ -170,7 +178,7 @@ def scan_files(root: Path, files: Sequence[str]) -> SecretsScan:
     findings: list[Finding] = []
     not_scanned: list[NotScanned] = []
     try:
-        with _detect_secrets() as plugins:
+        with _detect_secrets() as plugins, verifying(verify):
             for rel in files:
                 outcome = _scan_guarded(base, rel, plugins, encoding)
                 if isinstance(outcome, NotScanned):
@@ -195,17 +203,21 @@ def _rules() -> dict[str, Any]:
                 "encoding": locale.getpreferredencoding(False)}
 
 
-def _scan_cached(target: ScanTarget, version: str) -> tuple[SecretsScan, tuple[str, ...]]:
+def _scan_cached(target: ScanTarget, version: str,
+                 verify: Any = None) -> tuple[SecretsScan, tuple[str, ...]]:
     """:func:`scan_files` over the process pool, with unchanged files served from the cache.
 
     The pool's workers return :class:`SecretsScan` objects, which hold no values.
     """
     from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 
-    spec = FileScanSpec(check=CHECK, tool_version=version, scan=scan_files, rules=_rules(),
+    spec = FileScanSpec(check=CHECK, tool_version=version, rules=_rules(),
+                        scan=partial(scan_files, verify=verify) if verify else scan_files,
                         modules=("gate.checks.secrets.check", "gate.checks.secrets.lines",
                                  "gate.checks.secrets.rules", "gate.checks.secrets.scan",
-                                 "gate.findings"))
+                                 "gate.findings", *DETECTOR_MODULES))
+    if verify:  # a provider's answer is not a property of the file: never cached
+        target = replace(target, cache_dir=None)
     scan = scan_with_cache(spec, target, target.files)
     return SecretsScan(scan.findings, scan.not_scanned), scan.warnings
 
@@ -230,10 +242,12 @@ class SecretsCheck(Check):
         started = time.monotonic()
         version = self.tool_version()
         warnings: tuple[str, ...] = ()
+        verify = (VerifySettings.from_env(os.environ) if target.options.get("verify_secrets")
+                  else None)
         if target.jobs > 1 or target.cache_dir is not None:
-            scan, warnings = _scan_cached(target, version)
+            scan, warnings = _scan_cached(target, version, verify)
         else:
-            scan = scan_files(target.root, target.files)
+            scan = scan_files(target.root, target.files, verify)
         return CheckResult(
             check=self.name,
             tool=self.tool,

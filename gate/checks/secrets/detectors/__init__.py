@@ -19,5 +19,9 @@ from gate.checks.secrets.detectors.interface import (
 )
 from gate.checks.secrets.detectors.registry import DETECTORS, FAMILIES, by_rule
 
-__all__ = ["DETECTORS", "FAMILIES", "Classification", "Detector", "DetectorSecret", "Note",
+DETECTOR_MODULES = tuple(f"gate.checks.secrets.detectors.{name}" for name in (
+    "interface", "checksums", "common", "lookalikes", "engine", "registry", *FAMILIES))
+"""Modules whose code shapes the findings (in the result cache's key)."""
+
+__all__ = ["DETECTORS", "DETECTOR_MODULES", "FAMILIES", "Classification", "Detector", "DetectorSecret", "Note",
            "Validation", "by_rule", "classify", "find_secrets"]
