@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
-from gate.checks.secrets.lines import inline_suppression, materials, split_lines
 from gate.checks.secrets.detectors import DETECTOR_MODULES
+from gate.checks.secrets.lines import inline_suppression, materials, split_lines
 from gate.checks.secrets.rules import finding_fields, rank
 from gate.checks.secrets.scan import verifying
 from gate.checks.secrets.verify import VerifySettings

@@ -23,5 +23,5 @@ DETECTOR_MODULES = tuple(f"gate.checks.secrets.detectors.{name}" for name in (
     "interface", "checksums", "common", "lookalikes", "engine", "registry", *FAMILIES))
 """Modules whose code shapes the findings (in the result cache's key)."""
 
-__all__ = ["DETECTORS", "DETECTOR_MODULES", "FAMILIES", "Classification", "Detector", "DetectorSecret", "Note",
-           "Validation", "by_rule", "classify", "find_secrets"]
+__all__ = ["DETECTORS", "DETECTOR_MODULES", "FAMILIES", "Classification", "Detector",
+           "DetectorSecret", "Note", "Validation", "by_rule", "classify", "find_secrets"]

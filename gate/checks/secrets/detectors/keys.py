@@ -73,7 +73,7 @@ def validate_pem(block: str) -> Validation:
         ok = len(raw) > 32 and bool(raw[0] & 0x80)
     else:
         elements = der_sequence(raw)
-        ok = bool(elements) and (encrypted or elements is not None and elements[0][0] == 0x02)
+        ok = bool(elements) and (encrypted or (elements is not None and elements[0][0] == 0x02))
     if not ok:
         return Validation(False, f"{kind or 'PKCS#8'} body does not parse as a private key")
     if encrypted:

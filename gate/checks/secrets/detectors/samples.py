@@ -17,6 +17,7 @@ import string
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 from urllib.parse import quote
 
 from gate.checks.secrets.detectors.checksums import base62_crc32, bech32_checksum
@@ -115,17 +116,21 @@ def _discord(rng: random.Random) -> str:
 _Build = Callable[[random.Random], Sample]
 
 
+def _prefixed(rng: random.Random, prefix: str) -> str:
+    return prefix + _r(rng, _ALNUM, 20)
+
+
 def _plain(build: Callable[[random.Random], str], template: str = _PLAIN) -> _Build:
     return lambda rng: (template, build(rng))
 
 
 POSITIVES: dict[str, _Build] = {
-    **{f"GATE-SECRET-{rule}": _plain(lambda rng, p=prefix: _crc_token(rng, p)) for rule, prefix in (
+    **{f"GATE-SECRET-{rule}": _plain(partial(_crc_token, prefix=prefix)) for rule, prefix in (
         ("GITHUB-PAT", "ghp_"), ("GITHUB-OAUTH", "gho_"), ("GITHUB-USER-TO-SERVER", "ghu_"),
         ("GITHUB-APP-INSTALLATION", "ghs_"), ("GITHUB-REFRESH", "ghr_"), ("NPM-TOKEN", "npm_"))},
     "GATE-SECRET-GITHUB-FINE-GRAINED-PAT": _plain(
         lambda rng: f"github_pat_{_r(rng, _ALNUM, 22)}_{_r(rng, _ALNUM, 59)}"),
-    **{f"GATE-SECRET-{rule}": _plain(lambda rng, p=prefix: p + _r(rng, _ALNUM, 20))
+    **{f"GATE-SECRET-{rule}": _plain(partial(_prefixed, prefix=prefix))
        for rule, prefix in (
         ("GITLAB-PAT", "glpat-"), ("GITLAB-DEPLOY-TOKEN", "gldt-"), ("GITLAB-RUNNER-TOKEN", "glrt-"),
         ("GITLAB-RUNNER-REGISTRATION", "GR1348941"), ("GITLAB-CI-JOB-TOKEN", "glcbt-"),

@@ -39,7 +39,9 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 def check_one(endpoint: Endpoint, credential: str, settings: VerifySettings) -> str:
     """``live``, ``revoked`` or ``unknown`` for one credential."""
     base = settings.base_urls.get(endpoint.key, endpoint.base_url).rstrip("/")
-    request = urllib.request.Request(
+    if not base.startswith(("https://", "http://")):
+        return UNKNOWN
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
         base + endpoint.path, method=endpoint.method,
         data=b"" if endpoint.method == "POST" else None,
         headers={endpoint.header: endpoint.scheme + credential, "User-Agent": "gate-verify",
