@@ -31,8 +31,8 @@ _REPEATED = re.compile(r"(.)\1{7,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}")
 _DIGEST_CONTEXT = re.compile(
-    r"(?i)(?:sha(?:1|224|256|384|512)[:=-]|md5[:=-]|@sha256:|integrity|checksum|digest|"
-    r"\bcommit\b|\brev(?:ision)?\b|\bsha\b|\bhash\b|etag|fingerprint)")
+    r"(?i)(?:sha(?:1|224|256|384|512)?|md5|integrity|checksum|digest|commit|rev(?:ision)?|hash"
+    r"|etag|fingerprint)")
 
 
 def placeholder_reason(value: str) -> Classification | None:
