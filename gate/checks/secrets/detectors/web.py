@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import time
+from urllib.parse import unquote
 
 from gate.checks.secrets.detectors.checksums import jwt_parts
 from gate.checks.secrets.detectors.interface import Classification, Detector, Validation
@@ -63,10 +64,23 @@ _URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{1,20})://(?P<user>[^\s:/@\
                   r"(?P<secret>[^\s@/\"'<>{}]{1,200})@(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)")
 
 
+_STAND_INS = frozenset({
+    "pass", "password", "passwd", "pwd", "pw", "secret", "mypassword", "yourpassword",
+    "mysecret", "pass123", "password123", "p@ssw0rd", "p@ssword", "changeme", "test", "testing",
+    "foo", "bar", "baz", "foobar", "xxx", "abc", "123", "1234", "12345", "123456", "example",
+    "sample", "dummy", "hunter2", "token", "pass pass", "user", "username", "letmein", "qwerty"})
+"""Passwords documentation and tests use as stand-ins (``http://user:pass@host``)."""
+
+
 def _url(value: str) -> Validation:
     match = _URL.search(value)
     if match is None:  # pragma: no cover - value is always a pattern match
         return Validation(False, "not a URL with credentials")
+    password = unquote(match.group("secret"))
+    words = [w for w in re.split(r"[^a-z0-9@]+", password.lower()) if w]
+    if len(password) < 3 or password.lower() in _STAND_INS or (
+            words and all(w in _STAND_INS for w in words)):
+        return Validation(False, "a stand-in password", classification=Classification.PLACEHOLDER)
     if is_dev_host(match.group("host")):
         return Validation(True, "host only exists in development or CI", severity=Severity.LOW,
                           classification=Classification.DEV_CREDENTIAL)
