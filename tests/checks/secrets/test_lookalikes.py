@@ -137,3 +137,18 @@ def test_checksum_helpers() -> None:
     assert der_sequence(b"\x30\x06\x02\x01\x00\x02\x01\x05")[0] == (0x02, b"\x00")  # type: ignore[index]
     assert not bech32_valid("AGE-SECRET-KEY-1" + "Q" * 58)
     assert is_dev_host("CI-SERVICE") and not is_dev_host("example.co.uk")
+
+
+def test_key_formats_parse_or_not() -> None:
+    import base64
+
+    from gate.checks.secrets.detectors.aws import account_id
+    from gate.checks.secrets.detectors.keys import validate_pem
+
+    body = base64.b64encode(b"openssh-key-v1\x00\x00\x00\x00\x04none" + bytes(200)).decode()
+    openssh = "\n".join(["-----BEGIN OPENSSH " + "PRIVATE KEY-----", body[:70], body[70:],
+                         "-----END OPENSSH " + "PRIVATE KEY-----"])
+    assert validate_pem(openssh).ok and validate_pem(openssh).severity is None
+    assert not validate_pem(openssh.replace(body[:70], "AAAA" * 17 + "AA")).ok
+    # the account id in a key id (published by its researcher; an id, not a credential)
+    assert account_id("ASIA" + "Y34FZKBOKMUTVV7A") == "609629065308"

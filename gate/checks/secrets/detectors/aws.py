@@ -31,7 +31,8 @@ _BASE32 = re.compile(r"[A-Z2-7]{16}")
 def account_id(key_id: str) -> str | None:
     """The 12-digit AWS account id encoded in an access key id (``AKIA...``), when decodable."""
     try:
-        raw = base64.b32decode(key_id[4:] + "=" * 4)
+        body = key_id[4:]
+        raw = base64.b32decode(body + "=" * (-len(body) % 8))
     except (binascii.Error, ValueError):
         return None
     number = (int.from_bytes(raw[:6], "big") & 0x7FFFFFFFFF80) >> 7
