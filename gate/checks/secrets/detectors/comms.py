@@ -55,7 +55,7 @@ DETECTORS: tuple[Detector, ...] = (
         rule_id="GATE-SECRET-DISCORD-BOT-TOKEN", provider="Discord", title="Discord bot token",
         severity=Severity.HIGH,
         pattern=rx(r"[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}"),
-        anchors=("discord", "bot "),
+        anchors=("discord",),
         help_url="https://discord.com/developers/docs/topics/oauth2#bots",
         revoke="Reset it: Discord Developer Portal > the application > Bot > Reset Token.",
         validator=_discord),
@@ -78,7 +78,8 @@ DETECTORS: tuple[Detector, ...] = (
         validator=entropy_validator(3.5, lambda v: v.split(":", 1)[1])),
     Detector(
         rule_id="GATE-SECRET-TWILIO-API-KEY", provider="Twilio", title="Twilio API key SID",
-        severity=Severity.HIGH, pattern=rx(r"SK[0-9a-f]{32}"), anchors=("sk",),
+        severity=Severity.HIGH, pattern=rx(r"SK[0-9a-f]{32}"),
+        anchors=tuple(f"sk{c}" for c in "0123456789abcdef"),
         help_url="https://www.twilio.com/docs/iam/api-keys",
         revoke="Delete the API key: Twilio Console > Account > API keys & tokens.",
         validator=entropy_validator(3.0, lambda v: v[2:])),

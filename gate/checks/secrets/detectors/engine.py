@@ -98,6 +98,8 @@ def _on_line(lines: Sequence[str], index: int, anchors: set[str],
     detectors = {d.rule_id: d for a in anchors for d in _ANCHORS.get(a, ())}
     hits: list[tuple[int, int, DetectorSecret]] = []
     for detector in detectors.values():
+        if detector.line_must_contain and detector.line_must_contain not in line:
+            continue
         for match in detector.pattern.finditer(line):
             group = "secret" if "secret" in detector.pattern.groupindex else 0
             value = match.group(group)

@@ -98,6 +98,8 @@ class Detector:
     """Values the provider documents as examples: never failing."""
     extend: Callable[[Sequence[str], int, str], str | None] | None = None
     """For multi-line formats: (lines, 1-based line number, matched value) -> the full value."""
+    line_must_contain: str = ""
+    """A literal the line must also hold (``@`` for URL credentials): skips the pattern."""
     validate_match: bool = False
     """Give the validator the whole match (a URL's host) instead of the secret group."""
     priority: int = 0

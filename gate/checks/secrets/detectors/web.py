@@ -103,5 +103,6 @@ DETECTORS: tuple[Detector, ...] = (
         help_url="https://cwe.mitre.org/data/definitions/798.html",
         revoke="Change the account's password on that service and pass credentials through "
                "the environment or a secret store.",
-        validator=_url, provider_token=False, validate_match=True),
+        validator=_url, provider_token=False, validate_match=True,
+        line_must_contain="@"),
 )
