@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python benchmarks/secrets_recall.py [--seeds 20]
-    .venv/bin/python benchmarks/secrets_recall.py --speed [--files 2760] [--keep DIR]
+    .venv/bin/python benchmarks/secrets_recall.py --speed [--files 2760] [--keep DIR] [--rounds 2]
 
 Recall: for every detector and every seed, a live-format value generated at
 run time (valid checksum or structure) is written to a file and scanned by
@@ -71,20 +71,20 @@ def recall(seeds: int) -> None:
           f"{sum(found.values()) / sum(total.values()):8.1%} {sum(loud.values()):20d}")
 
 
-def speed(files: int, keep: Path | None) -> None:
+def speed(files: int, keep: Path | None, rounds: int) -> None:
     """Print the check's time with and without our detectors on a real tree, and the diff."""
     sys.path.insert(0, str(Path(__file__).parent))
     from scan_speed import DEFAULT_PACKAGES, build_corpus
 
     root = keep or Path(tempfile.mkdtemp(prefix="gate-secrets-"))
-    if not any(root.iterdir()) if root.exists() else True:
+    if not root.exists() or not any(root.iterdir()):
         root.mkdir(parents=True, exist_ok=True)
         build_corpus(root, DEFAULT_PACKAGES, files)
     rels = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
     original = scan._ours
     times: dict[str, list[float]] = {"with": [], "without": []}
     results = {}
-    for turn in ("without", "with", "without", "with"):
+    for turn in ("without", "with") * rounds:
         scan._ours = original if turn == "with" else (lambda filename, lines: [])  # type: ignore[assignment]
         started = time.perf_counter()
         results[turn] = scan_files(root, rels)
@@ -118,9 +118,10 @@ def main() -> None:
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--files", type=int, default=2760)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--rounds", type=int, default=2, help="timed runs of each side")
     args = parser.parse_args()
     if args.speed:
-        speed(args.files, args.keep)
+        speed(args.files, args.keep, args.rounds)
     else:
         recall(args.seeds)
 
