@@ -10,10 +10,10 @@ from gate.checks.secrets.detectors.interface import Validation
 
 __all__ = ["END", "START", "assigned", "crc32_validator", "entropy_validator", "rx"]
 
-START = r"(?<![A-Za-z0-9_])"
-"""No word character before the token."""
-END = r"(?![A-Za-z0-9_])"
-"""No word character after it."""
+START = r"(?<![A-Za-z0-9_+/])"
+"""No word or base64 character before the token (not a slice of a longer blob)."""
+END = r"(?![A-Za-z0-9_+/=])"
+"""No word or base64 character after it."""
 
 
 def rx(body: str, flags: int = 0) -> re.Pattern[str]:
