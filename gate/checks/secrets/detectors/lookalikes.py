@@ -19,7 +19,7 @@ DOCUMENTED_EXAMPLES = frozenset(AWS_EXAMPLES)
 """Exact values providers publish as examples (more are recognised by the markers below)."""
 
 _PLACEHOLDER = re.compile(
-    r"(?i)(?:x{5,}|\*{4,}|#{4,}|\.\.\.|…|<[^<>]{1,80}>|\$\{[^}]{0,80}\}|\$\([^)]{0,80}\)"
+    r"(?i)(?:x{5,}|\*{3,}|#{4,}|\.\.\.|…|<[^<>]{1,80}>|\$\{[^}]{0,80}\}|\$\([^)]{0,80}\)"
     r"|\{\{.{0,80}?\}\}|%\([^)]{0,40}\)s|%[A-Z_]{3,}%"
     r"|example|sample|dummy|placeholder|redacted|fake|notreal|not[_-]a[_-]real"
     r"|replace[_-]?(?:me|this|with)|change[_-]?(?:me|it|this)|your[_-]|[_-]here\b|insert[_-]"

@@ -68,7 +68,8 @@ _STAND_INS = frozenset({
     "pass", "password", "passwd", "pwd", "pw", "secret", "mypassword", "yourpassword",
     "mysecret", "pass123", "password123", "p@ssw0rd", "p@ssword", "changeme", "test", "testing",
     "foo", "bar", "baz", "foobar", "xxx", "abc", "123", "1234", "12345", "123456", "example",
-    "sample", "dummy", "hunter2", "token", "pass pass", "user", "username", "letmein", "qwerty"})
+    "sample", "dummy", "hunter2", "token", "pass pass", "user", "username", "letmein", "qwerty",
+    "access", "key", "secret_key", "access_key", "key_id", "private", "apikey", "api_key"})
 """Passwords documentation and tests use as stand-ins (``http://user:pass@host``)."""
 
 
