@@ -31,9 +31,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from gate.checks.secrets import scan, scan_files
-from gate.checks.secrets.lines import split_lines
 from gate.checks.secrets.detectors import DETECTORS, find_secrets
 from gate.checks.secrets.detectors.samples import lookalike, positive
+from gate.checks.secrets.lines import split_lines
 from gate.findings import Severity
 
 
