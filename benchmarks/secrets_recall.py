@@ -95,11 +95,11 @@ def speed(files: int, keep: Path | None, rounds: int) -> None:
     texts = []
     for rel in rels:
         try:
-            texts.append(split_lines((root / rel).read_text(encoding="utf-8")))
+            texts.append((rel, split_lines((root / rel).read_text(encoding="utf-8"))))
         except (OSError, UnicodeDecodeError):
             continue
     started = time.perf_counter()
-    for rel, lines in zip(rels, texts):
+    for rel, lines in texts:
         find_secrets(lines, rel)
     alone = time.perf_counter() - started
     print(f"tree: {len(rels)} files under {root}")
