@@ -117,7 +117,8 @@ def _jwk(value: str) -> Validation:
     raw = b64decode_loose(data["d"])
     if raw is None or len(raw) < 16:
         return Validation(False, "private member is not a base64url key")
-    return Validation(True, f"{data.get('kty')} private JWK")
+    kty = data.get("kty") if data.get("kty") in ("RSA", "EC", "OKP") else "JWK"
+    return Validation(True, f"{kty} private key")  # never echo the file's own text
 
 
 DETECTORS: tuple[Detector, ...] = (
