@@ -75,6 +75,8 @@ class RunOptions:
     """Seconds a cached online answer (PyPI advisories) is reused (``--cache-ttl``)."""
     shard: Shard | None = None
     """``--shard I/N``: scan slice I of N and publish nothing; ``gate merge`` judges them all."""
+    verify_secrets: bool = False
+    """``--verify-secrets``: the secrets check asks providers whether found tokens are live."""
 
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
@@ -112,7 +114,9 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
         scan = ScanTarget(
             root=inventory.root,
             files=select(inventory.files_for(name), block.include, block.exclude),
-            options=block.options(),
+            options={**block.options(), **({"verify_secrets": True}
+                                           if options.verify_secrets and name == "secrets"
+                                           else {})},
             jobs=max(1, options.jobs),
             cache_dir=options.cache_dir,
             cache_ttl=options.cache_ttl,

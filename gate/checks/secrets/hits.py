@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gate.checks.secrets.lines import inline_suppression, materials
-from gate.checks.secrets.rules import cwe_for, rank, severity_for
+from gate.checks.secrets.rules import finding_fields, rank
 from gate.findings import Finding, Location, Suppression, secret_fingerprint
 
 __all__ = ["CHECK", "FIX", "Hits", "scanner_for"]
@@ -50,6 +50,8 @@ class Hits:
     plugins: dict[str, Any]
     types: dict[tuple[int, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     suppressions: dict[tuple[int, str, str], Suppression | None] = field(default_factory=dict)
+    notes: dict[tuple[int, str], Any] = field(default_factory=dict)
+    """How the gate rated a value (provider detectors, look-alikes): ``rules.finding_fields``."""
 
     def scan(self, scanner: Any, filename: str, numbered: Sequence[tuple[int, str]],
              keep: Callable[[str], bool] | None = None) -> None:
@@ -57,23 +59,30 @@ class Hits:
 
         ``keep``: called with each secret's material, ``False`` drops it.
         """
+        from gate.checks.secrets.scan import merge, our_hits
+
         lines = [text for _, text in numbered]
-        found: list[tuple[int, str, str]] = []  # (index in batch, material, type)
+        found: list[tuple[int, str, str, Any]] = []  # (index in batch, material, type, note)
         on_line: dict[int, set[str]] = defaultdict(set)
-        for secret in scanner.process(list(enumerate(lines, start=1)), filename):
+        plain = list(scanner.process(list(enumerate(lines, start=1)), filename))
+        for secret in merge(plain, our_hits(filename, lines), lines, self.plugins):
             index, value = int(secret.line_number), secret.secret_value or ""
             secret.secret_value = None
             on_line[index].add(value)
             plugin = self.plugins.get(secret.type)
+            note = getattr(secret, "gate_note", None)
             for material in materials(secret.type, value, lines, index, plugin):
                 if keep is not None and not keep(material):
                     continue
-                found.append((index, material, str(secret.type)))
+                found.append((index, material, str(secret.type), note))
                 on_line[index].add(material)
-        for index, material, kind in found:
+        for index, material, kind, note in found:
             number = numbered[index - 1][0]
             if kind not in self.types[(number, material)]:
                 self.types[(number, material)].append(kind)
+            if note is not None and (note.detector is not None
+                                     or (number, material) not in self.notes):
+                self.notes[(number, material)] = note
             key = (number, material, kind)
             if key not in self.suppressions:
                 self.suppressions[key] = inline_suppression(self.rel, lines, index, kind,
@@ -92,14 +101,14 @@ class Hits:
             ordinals[(kind, material)] += 1
             fingerprint = secret_fingerprint(
                 CHECK, kind, self.rel, material if ordinal == 0 else f"{material}\x00{ordinal}")
-            also = (("also_detected_as", ", ".join(ordered[1:])),) if len(ordered) > 1 else ()
-            out.append(Finding(
-                check=CHECK, rule_id=kind, severity=severity_for(kind),
-                message=message.format(kind=kind), location=Location(self.rel, number, number),
-                fingerprint=fingerprint, title=kind, cwe=cwe_for(kind), fix=FIX,
-                suppression=self.suppressions.get((number, material, kind)),
-                extra=(*also, *extra),
-            ))
+            fields = finding_fields(ordered, self.notes.get((number, material)))
+            fields["message"] = message.format(kind=fields["message"].removesuffix(" found"))
+            fields["extra"] = (*fields["extra"], *extra)
+            suppression = next(filter(None, (self.suppressions.get((number, material, t))
+                                             for t in ordered)), None)
+            out.append(Finding(check=CHECK, location=Location(self.rel, number, number),
+                               fingerprint=fingerprint, suppression=suppression, **fields))
         self.types.clear()
         self.suppressions.clear()
+        self.notes.clear()
         return out
