@@ -199,8 +199,6 @@ def test_flaws_in_tests_and_docs_are_reported_and_do_not_fail(
     assert [f for f in data["findings"] if f["failing"]] == []
 
 
-@pytest.mark.xfail(strict=True, reason="live_format is set by the secrets detectors (branch "
-                   "'detectors'); remove this marker when it merges")
 def test_a_live_format_token_under_tests_still_fails(make_repo: Callable[..., Path]) -> None:
     token = _github_pat("Q7w2Er9Ty4Ui1Op6As3D" + "f8Gh5Jk0Lz")
     root = make_repo({**CLEAN, "tests/fixtures/.env": f"GITHUB_TOKEN={token}\n"})
