@@ -26,6 +26,7 @@ from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, Sc
 from gate.checks.secrets.lines import inline_suppression, materials, split_lines
 from gate.checks.secrets.rules import cwe_for, rank, severity_for
 from gate.findings import Finding, Location, secret_fingerprint
+from gate.yamlsafe import refused_yaml_files
 
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
 
@@ -36,6 +37,8 @@ _REPLACED_FILTERS = {
     "detect_secrets.filters.heuristic.is_indirect_reference":
         "gate.checks.secrets.lines.is_indirect_reference",
 }
+_YAML_REFUSED = ("YAML aliases expand past the gate's limit (an alias bomb?): scanned as plain "
+                 "lines only, without detect-secrets' YAML view")
 _FIX = "Remove it from the repository and its history, rotate it, and load it at run time."
 
 
@@ -174,6 +177,8 @@ def scan_files(root: Path, files: Sequence[str]) -> SecretsScan:
                     not_scanned.append(outcome)
                 else:
                     findings.extend(outcome)
+                if str(base / rel) in refused_yaml_files():  # gate.yamlsafe: alias bomb
+                    not_scanned.append(NotScanned(rel, _YAML_REFUSED))
     except CheckError:
         raise
     except Exception as exc:  # per-file failures are caught below: this is detect-secrets itself
