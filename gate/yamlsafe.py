@@ -188,4 +188,4 @@ def guard_detect_secrets_yaml() -> None:
                 _refused.add(str(getattr(file, "name", "")))
                 raise
 
-    ds_yaml.YAMLFileParser = BoundedYAMLFileParser
+    ds_yaml.YAMLFileParser = BoundedYAMLFileParser  # type: ignore[misc]
