@@ -70,7 +70,7 @@ class RunOptions:
     on_warning: Callable[[str], None] | None = None
     """Receives publishing warnings (one line each); the CLI prints them to stderr."""
     cache_dir: Path | None = None
-    """The result cache (``gate run`` defaults to ``PATH/.gate-cache``); ``None``: no cache."""
+    """The result cache (``gate run``: see :mod:`gate.cache.location`); ``None``: no cache."""
     cache_ttl: float = 24 * 3600.0
     """Seconds a cached online answer (PyPI advisories) is reused (``--cache-ttl``)."""
     shard: Shard | None = None

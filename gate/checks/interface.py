@@ -55,7 +55,7 @@ class ScanTarget:
     vuln_db: Path | None = None
     timeout: float | None = None
     cache_dir: Path | None = None
-    """The result cache's directory (``.gate-cache``); ``None`` means no cache."""
+    """The result cache's directory (outside the scanned tree); ``None`` means no cache."""
     cache_ttl: float = 24 * 3600.0
     """Seconds an online answer (PyPI's advisories) stays in the result cache."""
     cpu_tokens: Path | None = None

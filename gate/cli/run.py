@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from gate.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from gate.cache.location import trusted_cache_dir
 from gate.cli.args import report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
@@ -51,8 +51,7 @@ def _shard(value: str) -> Shard:
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     if getattr(args, "no_cache", False):
         return None
-    chosen: Path = getattr(args, "cache_dir", None) or args.path / DEFAULT_CACHE_DIR
-    return chosen.absolute()
+    return trusted_cache_dir(args.path, getattr(args, "cache_dir", None), os.environ, _warn)
 
 
 def _positive_float(value: str) -> float:
@@ -91,8 +90,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=_positive_int, metavar="N",
                         help="worker processes (default: number of CPUs)")
     parser.add_argument("--cache-dir", type=Path, metavar="DIR",
-                        help="result cache: unchanged files are not rescanned "
-                        "(default: PATH/.gate-cache)")
+                        help="result cache: unchanged files are not rescanned (default: env "
+                        "GATE_CACHE_DIR, else the user cache dir; never a directory git tracks)")
     parser.add_argument("--no-cache", action="store_true",
                         help="scan every file; neither read nor write the result cache")
     parser.add_argument("--cache-ttl", type=_positive_float, metavar="HOURS", default=24.0,
