@@ -33,6 +33,7 @@ from typing import cast
 from gate.checks.engine.pool import CpuTokens
 from gate.checks.interface import CheckError, CheckResult, ScanTarget
 from gate.checks.registry import load_check
+from gate.redact import redact, redact_result
 
 __all__ = ["CheckJob", "run_checks"]
 
@@ -89,11 +90,12 @@ def _worker(job: CheckJob, conn: Connection) -> None:
         if not isinstance(result, CheckResult):
             raise CheckError(f"check {job.name!r} returned {type(result).__name__}, "
                              "not a CheckResult")
-        conn.send(("ok", result))
+        conn.send(("ok", redact_result(result)))  # no credential leaves the worker
     except CheckError as exc:
-        conn.send(("error", str(exc) or type(exc).__name__, time.monotonic() - started))
+        conn.send(("error", redact(str(exc) or type(exc).__name__), time.monotonic() - started))
     except BaseException as exc:  # a crash is a result too: fail closed, say why
-        conn.send(("error", f"crashed: {type(exc).__name__}: {exc}", time.monotonic() - started))
+        conn.send(("error", redact(f"crashed: {type(exc).__name__}: {exc}"),
+                   time.monotonic() - started))
     finally:
         conn.close()
 

@@ -27,6 +27,7 @@ from gate.cache.keys import code_identity, digest_of, file_digest, fingerprint_k
 from gate.checks.engine.pool import balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import NotScanned, ScanTarget
 from gate.findings import Finding
+from gate.redact import redact, redact_finding
 
 __all__ = ["FileScan", "FileScanSpec", "scan_with_cache"]
 
@@ -68,6 +69,22 @@ class FileScan:
     scanned: int = 0
 
 
+@dataclass(frozen=True)
+class _Redacted:
+    """A chunk's outcome with credentials redacted (:mod:`gate.redact`), as it is kept."""
+
+    findings: tuple[Finding, ...]
+    not_scanned: tuple[NotScanned, ...]
+    warnings: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: _ToolScan) -> _Redacted:
+        """Redact a tool scan's findings, reasons and warnings."""
+        return cls(tuple(redact_finding(f) for f in result.findings),
+                   tuple(NotScanned(n.path, redact(n.reason), n.line) for n in result.not_scanned),
+                   tuple(redact(w) for w in getattr(result, "warnings", ())))
+
+
 @dataclass
 class _Collected:
     findings: list[Finding] = field(default_factory=list)
@@ -95,9 +112,9 @@ def _digest(root: Path, rel: str) -> str | None:
 
 
 def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
-           chunk: tuple[str, ...], digests: dict[str, str], result: _ToolScan) -> None:
+           chunk: tuple[str, ...], digests: dict[str, str], result: _Redacted) -> None:
     """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file."""
-    if getattr(result, "warnings", ()):
+    if result.warnings:
         return
     findings: dict[str, list[Finding]] = defaultdict(list)
     skipped: dict[str, list[NotScanned]] = defaultdict(list)
@@ -157,11 +174,12 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
     out = _Collected()
     misses, digests = _lookup(cache, spec, config, target, files, out)
     chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs))
-    for chunk, result in map_chunks(spec.scan, target.root, chunks, target.jobs,
-                                    target.cpu_tokens):
+    for chunk, raw in map_chunks(spec.scan, target.root, chunks, target.jobs,
+                                 target.cpu_tokens):
+        result = _Redacted.of(raw)  # before caching: no entry ever holds a credential
         out.findings.extend(result.findings)
         out.not_scanned.extend(result.not_scanned)
-        out.warnings.extend(getattr(result, "warnings", ()))
+        out.warnings.extend(result.warnings)
         _store(cache, spec, config, target.root, chunk, digests, result)
     if cache.stats.writes:
         cache.prune()
