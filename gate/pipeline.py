@@ -23,6 +23,7 @@ from gate.context import Context, detect_context
 from gate.errors import UsageError
 from gate.findings import Finding
 from gate.inventory import Inventory, build_inventory, select
+from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.publish.interface import PublishError
 from gate.publish.sarif_upload import upload_sarif, upload_target
@@ -75,6 +76,8 @@ class RunOptions:
     """Seconds a cached online answer (PyPI advisories) is reused (``--cache-ttl``)."""
     shard: Shard | None = None
     """``--shard I/N``: scan slice I of N and publish nothing; ``gate merge`` judges them all."""
+    limits: WorkerLimits | None = None
+    """``--memory-limit`` / ``--file-timeout``: override the policy's ``limits``."""
 
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
@@ -118,6 +121,8 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
             cache_ttl=options.cache_ttl,
             vuln_db=vuln_db.resolve() if vuln_db else None,
             timeout=timeout,
+            limits=options.limits or WorkerLimits(policy.limits.memory_mb,
+                                                  policy.limits.file_seconds),
         )
         jobs.append(CheckJob(name=name, target=target, scan=scan, timeout=timeout))
     return jobs

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from gate.findings import Finding
+from gate.limits import WorkerLimits
 
 __all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "NotScanned", "ScanTarget"]
 
@@ -60,6 +61,8 @@ class ScanTarget:
     """Seconds an online answer (PyPI's advisories) stays in the result cache."""
     cpu_tokens: Path | None = None
     """Set by the runner: the CPU tokens all pools share (:mod:`gate.checks.engine.pool`)."""
+    limits: WorkerLimits = field(default_factory=WorkerLimits)
+    """Memory and per-file time limits of the check's worker processes (:mod:`gate.limits`)."""
 
 
 class CheckStatus:

@@ -11,12 +11,14 @@ from gate.cache.location import trusted_cache_dir
 from gate.cli.args import report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
+from gate.limits import DEFAULT_FILE_SECONDS, DEFAULT_MEMORY_MB, WorkerLimits
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
 from gate.policy import Mode
 from gate.report.registry import FORMATS, get_reporter
 from gate.report.text import TextReporter
 from gate.shard import Shard, parse_shard, shard_from_env
+from gate.signals import stop_on_signals
 from gate.verdict import exit_code
 
 __all__ = ["register", "run"]
@@ -99,6 +101,12 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: 24)")
     parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
                         help="per-check timeout (overrides the policy)")
+    parser.add_argument("--memory-limit", type=_positive_int, metavar="MB",
+                        help="address-space limit of each worker process (overrides the "
+                        "policy's limits.memory_mb; default 2048)")
+    parser.add_argument("--file-timeout", type=_positive_float, metavar="SECONDS",
+                        help="time budget of one file; over it the file is not scanned "
+                        "(overrides the policy's limits.file_seconds; default 60)")
     parser.add_argument("--mode", type=Mode, choices=list(Mode), metavar="{all,new}",
                         help="all: every finding can fail; new: only findings absent on the "
                         "base (overrides the policy's mode)")
@@ -146,10 +154,19 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         cache_dir=_cache_dir(args),
         cache_ttl=args.cache_ttl * 3600.0,
         shard=shard,
+        limits=_limits(args),
         on_check_started=progress.started if progress else None,
         on_check_done=progress.done if progress else None,
         **extra,
     )
+
+
+def _limits(args: argparse.Namespace) -> WorkerLimits | None:
+    memory, seconds = getattr(args, "memory_limit", None), getattr(args, "file_timeout", None)
+    if memory is None and seconds is None:
+        return None  # the policy's limits apply
+    return WorkerLimits(memory_mb=memory or DEFAULT_MEMORY_MB,
+                        file_seconds=seconds or DEFAULT_FILE_SECONDS)
 
 
 def _warn(line: str) -> None:
@@ -160,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the gate and print the chosen format to stdout; the verdict is the exit code."""
     progress = Progress.for_stderr()
     try:
-        result = run_pipeline(options_from_args(args, progress))
+        with stop_on_signals():  # SIGTERM/SIGINT/SIGHUP: workers killed, no report, 128+n
+            result = run_pipeline(options_from_args(args, progress))
     finally:
         if progress:
             progress.stop()
