@@ -3,8 +3,10 @@
 The cache is an input to the verdict: an entry says "this file has these
 findings". So it must never come from the change under review. By default
 it lives outside the scanned tree: ``GATE_CACHE_DIR`` when set (CI wires a
-runner-temp or CI-cache path there), else the user cache directory
-(``~/.cache/gate`` on Linux, via platformdirs). A directory inside the scanned
+CI-cache path there), else in GitHub Actions ``$RUNNER_TEMP/gate-cache`` (per
+job: a job on a persistent self-hosted runner cannot leave entries for the
+next one), else the user cache directory (``~/.cache/gate`` on Linux, via
+platformdirs). A directory inside the scanned
 root is used only when the user names it (``--cache-dir`` or
 ``GATE_CACHE_DIR``) *and* git tracks nothing in it: a committed cache is the
 pull request speaking, and is never read (one warning line, no cache).
@@ -23,8 +25,11 @@ CACHE_DIR_ENV = "GATE_CACHE_DIR"
 _GIT_TIMEOUT = 30.0
 
 
-def default_cache_dir() -> Path:
-    """The user cache directory for gate (``~/.cache/gate`` on Linux)."""
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$RUNNER_TEMP/gate-cache`` in GitHub Actions, else the user cache directory."""
+    runner_temp = (env or {}).get("RUNNER_TEMP")
+    if runner_temp:
+        return Path(runner_temp) / "gate-cache"
     import platformdirs
 
     return platformdirs.user_cache_path("gate")
@@ -56,7 +61,7 @@ def trusted_cache_dir(root: Path, explicit: Path | None, env: Mapping[str, str],
     """
     named = explicit if explicit is not None else (
         Path(env[CACHE_DIR_ENV]) if env.get(CACHE_DIR_ENV) else None)
-    chosen = (named if named is not None else default_cache_dir()).absolute()
+    chosen = (named if named is not None else default_cache_dir(env)).absolute()
     real_root = root.resolve()
     lexical = Path(os.path.normpath(real_root / chosen.relative_to(root.absolute()))) \
         if _inside(Path(os.path.normpath(chosen)), Path(os.path.normpath(root.absolute()))) \

@@ -144,6 +144,8 @@ def test_where_the_cache_may_live(tmp_path: Path) -> None:
     user_default = trusted_cache_dir(repo, None, {}, warnings.append)
     assert user_default is not None and repo.resolve() not in user_default.resolve().parents
     assert user_default.parts[-1] == "gate"
+    assert trusted_cache_dir(repo, None, {"RUNNER_TEMP": str(outside)},
+                             warnings.append) == outside.absolute() / "gate-cache"
     assert trusted_cache_dir(repo, None, {"GATE_CACHE_DIR": str(outside)},
                              warnings.append) == outside.absolute()
     assert trusted_cache_dir(repo, outside, {}, warnings.append) == outside.absolute()
