@@ -98,6 +98,9 @@ def _worker(job: CheckJob, conn: Connection, parent_pid: int) -> None:
         conn.send(("ok", redact_result(result)))  # no credential leaves the worker
     except CheckError as exc:
         conn.send(("error", redact(str(exc) or type(exc).__name__), time.monotonic() - started))
+    except MemoryError:
+        conn.send(("error", f"exceeded the memory limit ({job.scan.limits.memory_mb} MB)",
+                   time.monotonic() - started))
     except BaseException as exc:  # a crash is a result too: fail closed, say why
         conn.send(("error", redact(f"crashed: {type(exc).__name__}: {exc}"),
                    time.monotonic() - started))
