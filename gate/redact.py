@@ -1,6 +1,6 @@
 """Credentials out of every message: URL userinfo and token-like query parameters.
 
-Checks quote what they flag: a Dockerfile ``ADD https://user:TOKEN@host/x``,
+Checks quote what they flag: a Dockerfile ``ADD https://user:${TOKEN}@host/x``,
 a GitLab ``include: remote:`` URL with ``?private_token=...``, a Terraform
 module ``source`` with basic auth, a pip index URL in a tool's error. Such
 text reaches every report, the PR comment and annotations, so it is redacted
@@ -27,7 +27,7 @@ __all__ = ["REDACTED", "redact", "redact_finding", "redact_result"]
 REDACTED = "[REDACTED]"
 
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#\"'<>]+@")
-"""``scheme://user:password@`` (or a bare token as the user name)."""
+"""``scheme://user:${PASSWORD}@`` (or a bare token as the user name)."""
 _BARE_USERINFO = re.compile(
     r"(?<![\w/:@.%+-])[\w.%+-]+:[^\s@/\"'<>]+@(?=[a-z0-9-]+(?:\.[a-z0-9-]+)+)", re.IGNORECASE)
 """``user:password@registry.example.com/...`` without a scheme (image references, git)."""
