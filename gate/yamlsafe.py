@@ -89,8 +89,8 @@ def expanded_size(root: Node, cap: int) -> tuple[int, int]:
 def _check(node: Node, max_alias_nodes: int) -> None:
     total, distinct = expanded_size(node, cap=1 << 62)
     if total - distinct > max_alias_nodes:
-        raise YamlBombError(f"YAML aliases expand to more than {max_alias_nodes} extra nodes "
-                            "(an alias bomb?); not parsed", node.start_mark)
+        raise YamlBombError(f"YAML expands to more than {max_alias_nodes} extra nodes through "
+                            "aliases (an alias bomb?); not parsed", node.start_mark)
 
 
 def compose_documents(text: str | bytes, *, loader: Any = SafeLoader,

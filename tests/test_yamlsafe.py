@@ -41,7 +41,7 @@ def test_expanded_size_counts_without_expanding() -> None:
 
 
 def test_a_bomb_is_refused_with_its_line() -> None:
-    with pytest.raises(YamlBombError, match="expand to more than 100000 extra nodes") as caught:
+    with pytest.raises(YamlBombError, match="expands to more than 100000 extra nodes") as caught:
         list(compose_documents(bomb()))
     assert caught.value.problem_mark is not None
 
