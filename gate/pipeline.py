@@ -76,8 +76,10 @@ class RunOptions:
     """Seconds a cached online answer (PyPI advisories) is reused (``--cache-ttl``)."""
     shard: Shard | None = None
     """``--shard I/N``: scan slice I of N and publish nothing; ``gate merge`` judges them all."""
-    limits: WorkerLimits | None = None
-    """``--memory-limit`` / ``--file-timeout``: override the policy's ``limits``."""
+    memory_mb: int | None = None
+    """``--memory-limit``: overrides the policy's ``limits.memory_mb``."""
+    file_seconds: float | None = None
+    """``--file-timeout``: overrides the policy's ``limits.file_seconds``."""
 
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
@@ -121,8 +123,8 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
             cache_ttl=options.cache_ttl,
             vuln_db=vuln_db.resolve() if vuln_db else None,
             timeout=timeout,
-            limits=options.limits or WorkerLimits(policy.limits.memory_mb,
-                                                  policy.limits.file_seconds),
+            limits=WorkerLimits(options.memory_mb or policy.limits.memory_mb,
+                                options.file_seconds or policy.limits.file_seconds),
         )
         jobs.append(CheckJob(name=name, target=target, scan=scan, timeout=timeout))
     return jobs

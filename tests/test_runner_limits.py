@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gate.checks.interface import Check, CheckResult, ScanTarget
 from gate.findings import Finding, Location, Severity
 from gate.limits import WorkerLimits
+from gate.pipeline import RunOptions, run
 from gate.runner import CheckJob, run_checks
 
 
@@ -60,3 +63,31 @@ def test_what_a_worker_sends_back_is_redacted(tmp_path: Path) -> None:
         "fetches https://[REDACTED]@example.com/x?token=[REDACTED]")
     assert result.warnings == ("slow: https://[REDACTED]@example.com/x?token=[REDACTED]",)
     assert result.findings[0].fingerprint != "f" * 32
+
+
+class EchoCheck(Check):
+    """Reports the limits its worker was given."""
+
+    name = "echo"
+    tool = "none"
+
+    def tool_version(self) -> str:
+        return "0"
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        limits = target.limits
+        return CheckResult(check="echo", tool="none", tool_version="0",
+                           warnings=(f"{limits.memory_mb} MB, {limits.file_seconds:g} s",))
+
+
+@pytest.mark.parametrize(("memory", "seconds", "expected"), [
+    (None, None, "512 MB, 7 s"), (300, None, "300 MB, 7 s"), (None, 2.5, "512 MB, 2.5 s")])
+def test_limits_come_from_the_policy_and_the_command_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        memory: int | None, seconds: float | None, expected: str) -> None:
+    monkeypatch.setattr("gate.checks.registry.BUILTIN_CHECKS",
+                        {"echo": "test_runner_limits:EchoCheck"})
+    (tmp_path / ".gate.yml").write_text("limits:\n  memory_mb: 512\n  file_seconds: 7\n")
+    result = run(RunOptions(path=tmp_path, post=False, memory_mb=memory, file_seconds=seconds,
+                            env={}))
+    assert [c.warnings for c in result.checks] == [(expected,)]

@@ -11,7 +11,6 @@ from gate.cache.location import trusted_cache_dir
 from gate.cli.args import report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
-from gate.limits import DEFAULT_FILE_SECONDS, DEFAULT_MEMORY_MB, WorkerLimits
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
 from gate.policy import Mode
@@ -154,19 +153,12 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         cache_dir=_cache_dir(args),
         cache_ttl=args.cache_ttl * 3600.0,
         shard=shard,
-        limits=_limits(args),
+        memory_mb=getattr(args, "memory_limit", None),
+        file_seconds=getattr(args, "file_timeout", None),
         on_check_started=progress.started if progress else None,
         on_check_done=progress.done if progress else None,
         **extra,
     )
-
-
-def _limits(args: argparse.Namespace) -> WorkerLimits | None:
-    memory, seconds = getattr(args, "memory_limit", None), getattr(args, "file_timeout", None)
-    if memory is None and seconds is None:
-        return None  # the policy's limits apply
-    return WorkerLimits(memory_mb=memory or DEFAULT_MEMORY_MB,
-                        file_seconds=seconds or DEFAULT_FILE_SECONDS)
 
 
 def _warn(line: str) -> None:
