@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from gate.cache.location import trusted_cache_dir
+from gate.cache.mac import cache_key
 from gate.cli.args import report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
@@ -52,7 +53,10 @@ def _shard(value: str) -> Shard:
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     if getattr(args, "no_cache", False):
         return None
-    return trusted_cache_dir(args.path, getattr(args, "cache_dir", None), os.environ, _warn)
+    chosen = trusted_cache_dir(args.path, getattr(args, "cache_dir", None), os.environ, _warn)
+    if chosen is not None:
+        cache_key(os.environ)  # create the MAC key once, before the workers race to
+    return chosen
 
 
 def _positive_float(value: str) -> float:
