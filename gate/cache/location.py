@@ -63,9 +63,9 @@ def trusted_cache_dir(root: Path, explicit: Path | None, env: Mapping[str, str],
         Path(env[CACHE_DIR_ENV]) if env.get(CACHE_DIR_ENV) else None)
     chosen = (named if named is not None else default_cache_dir(env)).absolute()
     real_root = root.resolve()
-    lexical = Path(os.path.normpath(real_root / chosen.relative_to(root.absolute()))) \
-        if _inside(Path(os.path.normpath(chosen)), Path(os.path.normpath(root.absolute()))) \
-        else None  # a symlink in the tree pointing outside is still the tree's to judge
+    plain, plain_root = Path(os.path.normpath(chosen)), Path(os.path.normpath(root.absolute()))
+    # judged by its path as written too: a symlink in the tree pointing out is the tree's
+    lexical = real_root / plain.relative_to(plain_root) if _inside(plain, plain_root) else None
     real = chosen.resolve()
     if lexical is None and not _inside(real, real_root):
         return chosen
