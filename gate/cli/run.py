@@ -114,6 +114,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", type=Mode, choices=list(Mode), metavar="{all,new}",
                         help="all: every finding can fail; new: only findings absent on the "
                         "base (overrides the policy's mode)")
+    parser.add_argument("--verify-secrets", action="store_true",
+                        help="ask each provider's 'who am I' endpoint whether a found token is "
+                        "live (sends the token to its own provider; off by default)")
     parser.add_argument("--base", metavar="REF",
                         help="compare with this ref (default: the PR/MR target branch in CI); "
                         "the policy, waivers and baseline are then read from it")
@@ -160,6 +163,7 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         shard=shard,
         memory_mb=getattr(args, "memory_limit", None),
         file_seconds=getattr(args, "file_timeout", None),
+        verify_secrets=getattr(args, "verify_secrets", False),
         on_check_started=progress.started if progress else None,
         on_check_done=progress.done if progress else None,
         **extra,
