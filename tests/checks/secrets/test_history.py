@@ -22,8 +22,8 @@ from gate.pipeline import RunOptions, run
 from gate.policy import Mode
 from gate.result import RunResult, Verdict
 
-AWS_KEY = "AKIA" + "Z7Q4M2X9K3W8P5R1"
-AWS_KEY_2 = "AKIA" + "J5T8N1V6Q2H9L4C3"
+AWS_KEY = "AKIA" + "Z7Q4M2X6K3W7P5R2"
+AWS_KEY_2 = "AKIA" + "J5T7N2V6Q2H3L4C3"
 
 
 class Repo:
@@ -79,7 +79,7 @@ def test_a_key_added_then_deleted_fails_against_the_base(repo: Repo) -> None:
     assert result.verdict == Verdict.FAIL
     [finding] = result.failing_findings()
     assert (finding.rule_id, finding.path, finding.start_line) == (
-        "AWS Access Key", "deploy/creds.env", 1)
+        "GATE-SECRET-AWS-ACCESS-KEY-ID", "deploy/creds.env", 1)
     assert dict(finding.extra)[COMMIT_KEY] == added[:12]
     assert added[:12] in finding.message and AWS_KEY not in repr(result)
     assert from_history(finding)
@@ -165,7 +165,7 @@ def test_a_key_in_a_binary_file_added_then_deleted_fails(repo: Repo) -> None:
     repo.commit("remove", {"tool.bin": None})
 
     assert [(f.rule_id, f.path) for f in gate_run(repo, base).findings] == [
-        ("AWS Access Key", "tool.bin")]
+        ("GATE-SECRET-AWS-ACCESS-KEY-ID", "tool.bin")]
 
 
 def test_an_inline_marker_on_the_added_line_is_honoured(repo: Repo) -> None:

@@ -257,7 +257,8 @@ def test_undecodable_file_is_streamed_not_skipped(source_tree: SourceTree) -> No
 def test_binary_file_detect_secrets_skips_by_name_is_read_for_keys(source_tree: SourceTree) -> None:
     result = scan_one(source_tree, "logo.png", b"\x89PNG\r\n\x1a\n\x00\xff\xfe" + AWS_KEY.encode())
 
-    assert [(f.rule_id, f.path) for f in result.findings] == [("AWS Access Key", "logo.png")]
+    assert [(f.rule_id, f.path) for f in result.findings] == [
+        ("GATE-SECRET-AWS-ACCESS-KEY-ID", "logo.png")]
     assert result.not_scanned == ()
 
 

@@ -18,7 +18,7 @@ from gate.checks.secrets.stream import CHUNK, OVERLAP, Mode, segments, stream_mo
 if TYPE_CHECKING:  # the fixture's class, from tests/checks/conftest.py
     from conftest import SourceTree
 
-AWS_KEY = "AKIA" + "Z7Q4M2X9K3W8P5R1"
+AWS_KEY = "AKIA" + "Z7Q4M2X6K3W7P5R2"
 GITHUB_TOKEN = "ghp_" + "wWPw5k4aXcaT" + "4fNP0UcnZwJU" + "VFk6LO0pINUx"
 HIGH_ENTROPY = "q8Fz3LmP0x" + "R7vT2kW9yB" + "4nC6hJ1sD5" + "gAeUoI"
 PASSWORD_LINE = "db_pass" + "word = 'Tr0ub4dor&3xyzzy'"
@@ -39,7 +39,7 @@ def test_one_nul_byte_does_not_hide_a_key(source_tree: SourceTree) -> None:
     source_tree.write("deploy/creds.env",
                       f"AWS_ACCESS_KEY_ID={AWS_KEY}\n{PASSWORD_LINE}\n\0\n".encode())
 
-    assert found(source_tree) == {("AWS Access Key", "deploy/creds.env", 1),
+    assert found(source_tree) == {("GATE-SECRET-AWS-ACCESS-KEY-ID", "deploy/creds.env", 1),
                                   ("Secret Keyword", "deploy/creds.env", 2)}
 
 
@@ -48,7 +48,7 @@ def test_a_key_at_the_end_of_a_3mb_file_is_found_at_its_line(source_tree: Source
     source_tree.write("settings_generated.py", body + f"AWS = '{AWS_KEY}'\n")
     assert (source_tree.root / "settings_generated.py").stat().st_size > 3_000_000
 
-    assert found(source_tree) == {("AWS Access Key", "settings_generated.py", 80_001)}
+    assert found(source_tree) == {("GATE-SECRET-AWS-ACCESS-KEY-ID", "settings_generated.py", 80_001)}
 
 
 def test_a_token_across_a_chunk_boundary_of_a_long_line_is_found_once(
@@ -64,14 +64,14 @@ def test_latin1_text_is_read_byte_for_byte(source_tree: SourceTree) -> None:
                       .encode("latin-1"))
 
     assert found(source_tree) == {("Secret Keyword", "latin1.cfg", 2),
-                                  ("AWS Access Key", "latin1.cfg", 3)}
+                                  ("GATE-SECRET-AWS-ACCESS-KEY-ID", "latin1.cfg", 3)}
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_text_is_decoded(source_tree: SourceTree, encoding: str) -> None:
     source_tree.write("setup.ps1", f"$x = 1\r\n$key = '{AWS_KEY}'\r\n".encode(encoding))
 
-    assert found(source_tree) == {("AWS Access Key", "setup.ps1", 2)}
+    assert found(source_tree) == {("GATE-SECRET-AWS-ACCESS-KEY-ID", "setup.ps1", 2)}
 
 
 def test_a_key_inside_binary_content_is_found(source_tree: SourceTree) -> None:
@@ -79,7 +79,7 @@ def test_a_key_inside_binary_content_is_found(source_tree: SourceTree) -> None:
     source_tree.write("bin/tool.so", blob)
 
     [(rule, path, line)] = found(source_tree)
-    assert (rule, path) == ("AWS Access Key", "bin/tool.so")
+    assert (rule, path) == ("GATE-SECRET-AWS-ACCESS-KEY-ID", "bin/tool.so")
     assert line == blob[:50_000].count(b"\n") + 1
 
 
@@ -95,14 +95,14 @@ def test_a_file_detect_secrets_skips_by_name_is_read_for_provider_formats(
         source_tree: SourceTree, name: str) -> None:
     source_tree.write(name, f"x {HIGH_ENTROPY}\n{PASSWORD_LINE}\nk {AWS_KEY}\n")
 
-    assert found(source_tree) == {("AWS Access Key", name, 3)}
+    assert found(source_tree) == {("GATE-SECRET-AWS-ACCESS-KEY-ID", name, 3)}
 
 
 def test_a_png_with_a_key_after_its_header_fails_as_before_it_passed(
         source_tree: SourceTree) -> None:
     source_tree.write("logo.png", b"\x89PNG\r\n\x1a\n\x00\xff\xfe" + AWS_KEY.encode())
 
-    assert found(source_tree) == {("AWS Access Key", "logo.png", 3)}
+    assert found(source_tree) == {("GATE-SECRET-AWS-ACCESS-KEY-ID", "logo.png", 3)}
 
 
 def test_streamed_and_read_findings_share_a_fingerprint(source_tree: SourceTree) -> None:

@@ -16,7 +16,7 @@ from gate.result import Verdict
 from gate.serialize import to_dict
 from gate.verdict import exit_code
 
-AWS_KEY = "AKIA" + "Z7Q4M2X9K3W8P5R1"
+AWS_KEY = "AKIA" + "Z7Q4M2X6K3W7P5R2"
 AWS_SECRET = "aws_secret_access_key = " + "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "Zq3vHt8Lk2"
 
 
@@ -38,7 +38,8 @@ def test_aws_credentials_with_one_nul_byte_fail_the_gate(tmp_path: Path) -> None
 
     assert exit_code(result.verdict) == 1
     assert [(f.rule_id, f.path, f.start_line) for f in result.failing_findings()] == [
-        ("AWS Access Key", "deploy/creds.env", 1)]
+        ("GATE-SECRET-AWS-ACCESS-KEY-ID", "deploy/creds.env", 1),
+        ("GATE-SECRET-AWS-SECRET-ACCESS-KEY", "deploy/creds.env", 2)]
     assert result.not_scanned == ()
     assert result.check("sast").files_scanned == 1  # type: ignore[union-attr]
 
@@ -54,7 +55,7 @@ def test_an_aws_key_at_the_end_of_a_3mb_generated_file_fails_the_gate(tmp_path: 
 
     assert result.verdict == Verdict.FAIL
     assert [(f.rule_id, f.start_line) for f in result.failing_findings()] == [
-        ("AWS Access Key", 110_001)]
+        ("GATE-SECRET-AWS-ACCESS-KEY-ID", 110_001)]
     assert to_dict(result)["summary"]["not_scanned"] == 0
 
 
