@@ -107,7 +107,7 @@ def _gate_json(root: Path) -> dict[str, object]:
 
 def test_a_bomb_in_any_scanned_yaml_file(make_repo: object) -> None:
     """The run ends, the file is listed as not scanned, every other finding is reported."""
-    aws = "AKIA" + "R5T2W8Q1Z7K3M9X4"
+    aws = "AKIA" + "R5T2W6Q3Z7K3M4X4"
     root = make_repo({  # type: ignore[operator]
         "template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n" + bomb(),
         "config/settings.yml": bomb(),
@@ -118,7 +118,7 @@ def test_a_bomb_in_any_scanned_yaml_file(make_repo: object) -> None:
     found = sorted((f["check"], f["rule_id"], f["path"])  # type: ignore[index]
                    for f in data["findings"])  # type: ignore[attr-defined]
     assert found == [("sast", "B404", "app.py"), ("sast", "B602", "app.py"),
-                     ("secrets", "AWS Access Key", "deploy/creds.env")]
+                     ("secrets", "GATE-SECRET-AWS-ACCESS-KEY-ID", "deploy/creds.env")]
     skipped = {(c["name"], n["path"]) for c in data["checks"]  # type: ignore[attr-defined]
                for n in c["not_scanned"]}
     assert {("iac", "template.yaml"), ("secrets", "template.yaml"),
