@@ -24,6 +24,7 @@ from gate.context import Context, detect_context
 from gate.errors import UsageError
 from gate.findings import Finding
 from gate.inventory import Inventory, build_inventory, select
+from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.publish.interface import PublishError
 from gate.publish.sarif_upload import upload_sarif, upload_target
@@ -72,11 +73,15 @@ class RunOptions:
     on_warning: Callable[[str], None] | None = None
     """Receives publishing warnings (one line each); the CLI prints them to stderr."""
     cache_dir: Path | None = None
-    """The result cache (``gate run`` defaults to ``PATH/.gate-cache``); ``None``: no cache."""
+    """The result cache (``gate run``: see :mod:`gate.cache.location`); ``None``: no cache."""
     cache_ttl: float = 24 * 3600.0
     """Seconds a cached online answer (PyPI advisories) is reused (``--cache-ttl``)."""
     shard: Shard | None = None
     """``--shard I/N``: scan slice I of N and publish nothing; ``gate merge`` judges them all."""
+    memory_mb: int | None = None
+    """``--memory-limit``: overrides the policy's ``limits.memory_mb``."""
+    file_seconds: float | None = None
+    """``--file-timeout``: overrides the policy's ``limits.file_seconds``."""
     verify_secrets: bool = False
     """``--verify-secrets``: the secrets check asks providers whether found tokens are live."""
 
@@ -124,6 +129,8 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
             cache_ttl=options.cache_ttl,
             vuln_db=vuln_db.resolve() if vuln_db else None,
             timeout=timeout,
+            limits=WorkerLimits(options.memory_mb or policy.limits.memory_mb,
+                                options.file_seconds or policy.limits.file_seconds),
         )
         jobs.append(CheckJob(name=name, target=target, scan=scan, timeout=timeout))
     return jobs

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from gate.findings import Finding
+from gate.limits import WorkerLimits
 
 __all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "HistoryRange", "NotScanned",
            "ScanTarget"]
@@ -73,11 +74,13 @@ class ScanTarget:
     """The change's commits, when a base is known (see :class:`HistoryRange`)."""
     timeout: float | None = None
     cache_dir: Path | None = None
-    """The result cache's directory (``.gate-cache``); ``None`` means no cache."""
+    """The result cache's directory (outside the scanned tree); ``None`` means no cache."""
     cache_ttl: float = 24 * 3600.0
     """Seconds an online answer (PyPI's advisories) stays in the result cache."""
     cpu_tokens: Path | None = None
     """Set by the runner: the CPU tokens all pools share (:mod:`gate.checks.engine.pool`)."""
+    limits: WorkerLimits = field(default_factory=WorkerLimits)
+    """Memory and per-file time limits of the check's worker processes (:mod:`gate.limits`)."""
 
 
 class CheckStatus:

@@ -18,6 +18,8 @@ exit codes:
   2  usage or configuration error: bad flag, missing path, invalid policy
   3  a check could not complete (crash, timeout, unreachable service) and the
      policy does not allow that (on_error: fail, the default)
+  128+n  stopped by signal n before a verdict (130 SIGINT, 143 SIGTERM,
+     129 SIGHUP): every worker stopped, no report written
 """
 
 # One module per subcommand, registered explicitly (no discovery magic): name -> (module,

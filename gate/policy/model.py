@@ -194,6 +194,15 @@ class Waiver(_Strict):
         return value
 
 
+class Limits(_Strict):
+    """Bounds on every worker process (see docs/security.md): what a hostile file can cost."""
+
+    memory_mb: int = Field(default=2048, ge=256, le=1_048_576, description="Address-space limit "
+                           "of each check and pool worker, in MiB.")
+    file_seconds: float = Field(default=60.0, gt=0, le=86_400, description="Time budget of one "
+                                "file in a pool worker; over it, the file is not scanned.")
+
+
 class BranchOverride(_Strict):
     """Settings that replace the top-level ones when the target branch matches the glob."""
 
@@ -231,6 +240,7 @@ class Policy(_Strict):
     waivers: tuple[Waiver, ...] = ()
     baseline: str | None = Field(default=None, description="Path of a baseline file.")
     branches: dict[str, BranchOverride] = Field(default_factory=dict)
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("max_file_size")
     @classmethod

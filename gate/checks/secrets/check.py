@@ -31,6 +31,7 @@ from gate.checks.secrets.rules import finding_fields, rank
 from gate.checks.secrets.scan import verifying
 from gate.checks.secrets.verify import VerifySettings
 from gate.findings import Finding, Location, secret_fingerprint
+from gate.yamlsafe import refused_yaml_files
 
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
 
@@ -41,6 +42,8 @@ _REPLACED_FILTERS = {
     "detect_secrets.filters.heuristic.is_indirect_reference":
         "gate.checks.secrets.lines.is_indirect_reference",
 }
+_YAML_REFUSED = ("YAML aliases expand past the gate's limit (an alias bomb?): scanned as plain "
+                 "lines only, without detect-secrets' YAML view")
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,8 @@ def scan_files(root: Path, files: Sequence[str], verify: Any = None) -> SecretsS
                     not_scanned.append(outcome)
                 else:
                     findings.extend(outcome)
+                if str(base / rel) in refused_yaml_files():  # gate.yamlsafe: alias bomb
+                    not_scanned.append(NotScanned(rel, _YAML_REFUSED))
     except CheckError:
         raise
     except Exception as exc:  # per-file failures are caught below: this is detect-secrets itself

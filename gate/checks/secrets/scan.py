@@ -246,10 +246,16 @@ def scan_file(filename: str) -> Iterator[Any]:
 
     helpers = ("_get_lines_from_file", "_is_filtered_out", "_process_line_based_plugins")
     if not all(hasattr(scan, name) for name in helpers):  # pragma: no cover - other versions
+        from gate.yamlsafe import guard_detect_secrets_yaml
+
+        guard_detect_secrets_yaml()
         yield from scan.scan_file(filename)
         return
     from detect_secrets.settings import get_plugins
 
+    from gate.yamlsafe import guard_detect_secrets_yaml
+
+    guard_detect_secrets_yaml()  # its YAML transformer must not expand an alias bomb
     if not get_plugins():
         return
     if scan._is_filtered_out(required_filter_parameters=["filename"], filename=filename):
