@@ -23,10 +23,7 @@ from typing import Any
 
 from gate.cache.interface import CacheKey
 
-__all__ = ["code_identity", "digest_of", "file_digest", "fingerprint_key_id", "key_for"]
-
-_READ_CHUNK = 1 << 20
-
+__all__ = ["code_identity", "digest_of", "fingerprint_key_id", "key_for"]
 
 def digest_of(value: Any) -> str:
     """SHA-256 of a JSON-serialisable value in canonical form (sorted keys, no spaces)."""
@@ -37,15 +34,6 @@ def digest_of(value: Any) -> str:
 def key_for(namespace: str, material: Any) -> CacheKey:
     """The cache key for ``material`` (everything the value depends on) in ``namespace``."""
     return CacheKey(namespace, digest_of(material))
-
-
-def file_digest(path: Path) -> str:
-    """SHA-256 of the file's bytes, read in chunks (no file is held in memory); ``OSError``."""
-    h = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_READ_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @functools.lru_cache(maxsize=64)

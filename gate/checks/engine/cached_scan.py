@@ -1,6 +1,8 @@
 """A per-file check's scan with the result cache in front and the process pool behind.
 
-For each file: hash its bytes, look up (file, check, tool version, rule
+For each file: take its content identity (git's object id for a tracked file the
+work tree has not changed, else the SHA-256 of its bytes; see
+:mod:`gate.checks.engine.digests`), look up (file, check, tool version, rule
 configuration, gate code) in the cache; scan only the misses, in balanced
 chunks over the pool (:mod:`gate.checks.engine.pool`); store each scanned
 file's outcome as its own entry. A re-run after editing one file therefore
@@ -27,7 +29,8 @@ from typing import Any, Protocol
 import gate
 from gate.cache import ResultCache, open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
-from gate.cache.keys import code_identity, digest_of, file_digest, fingerprint_key_id, key_for
+from gate.cache.keys import code_identity, digest_of, fingerprint_key_id, key_for
+from gate.checks.engine.digests import content_ids
 from gate.checks.engine.pool import ChunkFailed, balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import NotScanned, ScanTarget
 from gate.findings import Finding
@@ -108,15 +111,18 @@ def _material(spec: FileScanSpec, config: str, rel: str, content: str) -> dict[s
             "content": content}
 
 
-def _digest(root: Path, rel: str) -> str | None:
+def _stat(root: Path, rel: str) -> tuple[int, int, int] | None:
+    """What tells a file changed while it was being scanned: size, mtime and inode."""
     try:
-        return file_digest(root / rel)
+        st = (root / rel).lstat()
     except OSError:
-        return None  # the scan will say why it could not read the file
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
-           chunk: tuple[str, ...], digests: dict[str, str], result: _Redacted) -> None:
+           chunk: tuple[str, ...], digests: dict[str, tuple[str, tuple[int, int, int] | None]],
+           result: _Redacted) -> None:
     """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file."""
     if result.warnings:
         return
@@ -129,22 +135,25 @@ def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
     if not set(findings) | set(skipped) <= set(chunk):
         return  # a result not about one of the chunk's files: nothing to file it under
     for rel in chunk:
-        before = digests.get(rel)
-        if before is None or _digest(root, rel) != before:
-            continue
+        known = digests.get(rel)
+        if known is None or known[1] is None or _stat(root, rel) != known[1]:
+            continue  # unreadable, or changed while it was scanned: the result is neither's
         payload = encode_file_result(tuple(findings[rel]), tuple(skipped[rel]))
-        cache.put(key_for(spec.check, _material(spec, config, rel, before)), payload)
+        cache.put(key_for(spec.check, _material(spec, config, rel, known[0])), payload)
+
+
+_Digests = dict[str, tuple[str, tuple[int, int, int] | None]]
 
 
 def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, target: ScanTarget,
-            files: Sequence[str], out: _Collected) -> tuple[list[tuple[str, int]], dict[str, str]]:
-    """Serve what the cache has; return the misses (with sizes) and every file's digest."""
+            files: Sequence[str], out: _Collected) -> tuple[list[tuple[str, int]], _Digests]:
+    """Serve what the cache has; return the misses (with sizes) and their identities."""
     misses: list[tuple[str, int]] = []
-    digests: dict[str, str] = {}
+    digests: _Digests = {}
+    ids = content_ids(target.root, files)
     for rel in files:
-        digest = _digest(target.root, rel)
+        digest = ids.get(rel)
         if digest is not None:
-            digests[rel] = digest
             payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
             if payload is not None:
                 try:
@@ -155,11 +164,10 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, target: ScanTar
                     out.findings.extend(found)
                     out.not_scanned.extend(skipped)
                     continue
-        try:
-            size = (target.root / rel).stat().st_size
-        except OSError:
-            size = 0
-        misses.append((rel, size))
+        stat = _stat(target.root, rel)
+        if digest is not None:
+            digests[rel] = (digest, stat)
+        misses.append((rel, stat[0] if stat else 0))
     return misses, digests
 
 
@@ -179,8 +187,10 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
     misses, digests = _lookup(cache, spec, config, target, files, out)
     total = sum(size for _, size in misses)
     chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs, total))
-    for chunk, raw in map_chunks(spec.scan, target.root, chunks, target.jobs,
-                                 target.cpu_tokens, target.limits):
+    # Everything served from the cache: no pool (no worker process) is started at all.
+    scanned = map_chunks(spec.scan, target.root, chunks, target.jobs, target.cpu_tokens,
+                         target.limits) if misses else iter(())
+    for chunk, raw in scanned:
         if isinstance(raw, ChunkFailed):  # out of memory or time: reported, never cached
             out.not_scanned.extend(NotScanned(path, f"not scanned: {raw.reason}")
                                    for path in chunk)

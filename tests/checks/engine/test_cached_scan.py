@@ -201,17 +201,17 @@ def test_concurrent_runs_share_the_cache_safely(tree: ScanTarget, tmp_path: Path
 def test_a_file_changed_during_its_scan_is_not_cached(tree: ScanTarget, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     target = replace(tree, files=("app/run.py", "app/clean.py"), cache_dir=tmp_path / "cache")
-    real = _cached_scan._digest
+    real = _cached_scan._stat
     calls: dict[str, int] = {}
 
-    def drifting(root: Path, rel: str) -> str | None:
+    def drifting(root: Path, rel: str) -> tuple[int, int, int] | None:
         calls[rel] = calls.get(rel, 0) + 1
-        digest = real(root, rel)
-        return "0" * 64 if rel == "app/run.py" and calls[rel] > 1 else digest
+        stat = real(root, rel)
+        return (0, 0, 0) if rel == "app/run.py" and calls[rel] > 1 else stat
 
-    monkeypatch.setattr(_cached_scan, "_digest", drifting)
+    monkeypatch.setattr(_cached_scan, "_stat", drifting)
     scan_with_cache(_spec(), target, target.files)
-    monkeypatch.setattr(_cached_scan, "_digest", real)
+    monkeypatch.setattr(_cached_scan, "_stat", real)
     again = scan_with_cache(_spec(), target, target.files)
     assert (again.cached, again.scanned) == (1, 1)
 
@@ -249,3 +249,18 @@ def test_a_bandit_upgrade_rescans_everything(tree: ScanTarget, tmp_path: Path,
     assert upgraded.tool_version == "99.0.0"
     assert len(_entries(tmp_path / "cache")) == 2 * before  # nothing of 1.x was reused
     assert _normalised(upgraded) == uncached["sast"]
+
+
+def test_a_fully_cached_run_starts_no_pool(tree: ScanTarget, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    target = replace(tree, files=tuple(f for f in tree.files if f.endswith(".py")),
+                     cache_dir=tmp_path / "cache", jobs=2)
+    first = scan_with_cache(_spec(), target, target.files)
+
+    def no_pool(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("a pool was started although every file was cached")
+
+    monkeypatch.setattr(_cached_scan, "map_chunks", no_pool)
+    again = scan_with_cache(_spec(), target, target.files)
+    assert (again.cached, again.scanned) == (len(target.files), 0)
+    assert again.findings == first.findings
