@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-import gate
-from gate.cli import baseline, init, merge, policy, publish, rules, run
-from gate.cli.errors import handle_errors
+from gate.cli.version import version_text
 
 __all__ = ["build_parser", "main"]
 
@@ -21,8 +21,22 @@ exit codes:
      policy does not allow that (on_error: fail, the default)
 """
 
-# One module per subcommand, registered explicitly (no discovery magic).
-SUBCOMMANDS = [run, init, policy, baseline, publish, rules, merge]
+# One module per subcommand, registered explicitly (no discovery magic). Imported when the
+# parser is built, so `gate --version` answers without loading the checks.
+SUBCOMMANDS = ("run", "init", "policy", "baseline", "publish", "rules", "merge", "db")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the gate's and each scanner's version, then exit 0."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        sys.stdout.write(version_text())
+        parser.exit(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,17 +48,24 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"gate {gate.__version__}")
+    parser.add_argument("--version", action=_VersionAction,
+                        help="show the gate's and each scanner's version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in SUBCOMMANDS:
-        module.register(subparsers)
+    for name in SUBCOMMANDS:
+        importlib.import_module(f"gate.cli.{name}").register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (also used by ``python -m gate``)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments == ["--version"]:  # the fast path: no subcommand (and no check) imported
+        sys.stdout.write(version_text())
+        return 0
+    from gate.cli.errors import handle_errors
+
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
