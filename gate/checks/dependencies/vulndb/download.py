@@ -50,7 +50,7 @@ def _open_url(url: str, timeout: float) -> BinaryIO:
     request = urllib.request.Request(url, headers={  # noqa: S310  # scheme checked by fetch()
         "User-Agent": f"ci-security-gate/{gate.__version__} (gate db update)"})
     try:
-        response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310  # nosec B310
+        response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310  # nosec B310 http(s) only, checked by fetch()
     except urllib.error.HTTPError as exc:
         raise UpdateError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
