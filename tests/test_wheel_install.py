@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import zipfile
 from email.parser import Parser
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,18 @@ def test_wheel_installs_into_a_fresh_venv_and_scans(wheel: Path, tmp_path: Path)
     assert rules == ["B307", "GATE-DOCKER-001"], done.stderr
     assert done.returncode == 0 and result["verdict"] == "pass"  # both below the default fail_on
     assert result["gate_version"] == gate.__version__
+
+
+def test_version_lists_every_scanner_without_loading_the_checks() -> None:
+    code = ("import sys\nfrom gate.cli.main import main\nmain(['--version'])\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('gate.checks', 'bandit', "
+            "'pip_audit', 'detect_secrets', 'hcl2', 'pydantic'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60)
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"gate {gate.__version__} (ci-security-gate, CPython ")
+    assert [line.split(" ", 1)[0] for line in lines[1:5]] == list(SCANNERS)
+    for line in lines[1:5]:
+        name, version = line.split(" ", 1)
+        assert version == metadata.version(name)
+    assert lines[5] == "[]"  # no check and no scanner was imported

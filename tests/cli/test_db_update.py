@@ -200,3 +200,13 @@ def test_unsupported_scheme_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
     assert _update(tmp_path / "db", "ftp://127.0.0.1/all.zip") == 3
     assert "unsupported source" in capsys.readouterr().err
     assert list((tmp_path / "db").iterdir()) == []
+
+
+def test_without_a_local_database_the_check_goes_online(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from gate.checks.dependencies.offline import resolve_database
+
+    monkeypatch.setenv("GATE_DB_DIR", str(tmp_path / "empty"))
+    assert resolve_database(None, 7) == (None, [])
+    explicit = _export(tmp_path / "mine.zip")  # no metadata: its age is the user's business
+    assert resolve_database(explicit, 7) == (explicit, [])
