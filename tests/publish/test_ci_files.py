@@ -418,3 +418,22 @@ def test_action_steps_install_and_gate_a_pull_request(tmp_path: Path, wheelhouse
     (comment,) = github.comments[7]  # type: ignore[attr-defined]
     assert "B307" in comment["body"]
     assert [s["state"] for s in github.statuses[HEAD]] == ["failure"]  # type: ignore[attr-defined]
+
+
+def test_component_with_an_image_that_has_the_gate_installs_nothing(
+        tmp_path: Path, wheelhouse: Path, gitlab: object) -> None:
+    image = fresh_venv(tmp_path / "image")  # stands in for the gate's container image
+    env = offline_pip_env(wheelhouse)
+    subprocess.run([str(image / "bin" / "python"), "-I", "-m", "ensurepip"], check=True,
+                   capture_output=True, env=env, timeout=300)
+    subprocess.run([str(image / "bin" / "python"), "-I", "-m", "pip", "install", "--quiet",
+                    "--no-deps", "ci-security-gate"], check=True, env=env, timeout=300)
+    job = _component_job(image="registry.example.com/ci-security-gate:0.1.0", install=False)
+    assert job["variables"]["GATE_INSTALL"] == "false"
+    job["variables"]["PATH"] = f"{image / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+    done = _run_gitlab_job(job, tmp_path, wheelhouse, gitlab.base)  # type: ignore[attr-defined]
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.startswith(f"gate {gate.__version__} (ci-security-gate, ")
+    assert not (tmp_path / "gate-venv" / "bin" / "gate").exists()  # nothing installed
+    notes = [n for n in gitlab.notes[5] if not n["system"]]  # type: ignore[attr-defined]
+    assert len(notes) == 1 and "B307" in notes[0]["body"]
