@@ -65,16 +65,24 @@ def _is_binary(path: Path) -> bool:
 
 
 def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
-                    max_file_size: int = 2_000_000) -> Inventory:
-    """List the files to scan under ``root``; unreadable, binary or large files are set aside."""
+                    max_file_size: int = 2_000_000,
+                    listed: tuple[str, ...] | None = None) -> Inventory:
+    """List the files to scan under ``root``; unreadable, binary or large files are set aside.
+
+    ``listed`` gives the candidate files instead of asking git or walking the tree (a base
+    tree materialised from git's object store holds exactly the files it needs).
+    """
     if not root.exists():
         raise InventoryError(f"path not found: {root}")
     if not root.is_dir():
         raise InventoryError(f"not a directory: {root}")
     root = root.resolve()
-    listed = _git_files(root)
-    git = listed is not None
-    candidates = listed if listed is not None else _walk(root)
+    if listed is None:
+        found = _git_files(root)
+        git = found is not None
+        candidates = found if found is not None else _walk(root)
+    else:
+        git, candidates = False, list(listed)
     files: list[str] = []
     skipped: list[NotScanned] = []
     for rel in candidates:

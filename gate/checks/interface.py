@@ -9,6 +9,7 @@ values must never be part of a result.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -103,6 +104,16 @@ class Check(ABC):
     name: ClassVar[str]
     tool: ClassVar[str]
     description: ClassVar[str] = ""
+
+    @classmethod
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
+        """Whether this check could read ``path`` (with its policy ``options``).
+
+        Used to write only the files a check needs when the base of a change is
+        materialised from git's object store. The default, every file, is always
+        correct; a check that picks its files by name narrows it.
+        """
+        return True
 
     @abstractmethod
     def tool_version(self) -> str:

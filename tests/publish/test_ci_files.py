@@ -133,9 +133,12 @@ def test_gitlab_files_only_ask_for_known_report_formats() -> None:
 
 
 def test_pre_commit_hook_runs_on_pre_push() -> None:
-    (hook,) = _yaml(HOOKS)  # type: ignore[misc]
-    assert hook["id"] == "gate" and hook["stages"] == ["pre-push"]
-    assert hook["entry"].startswith("gate run") and hook["pass_filenames"] is False
+    hooks = {h["id"]: h for h in _yaml(HOOKS)}  # type: ignore[union-attr]
+    assert sorted(hooks) == ["gate", "gate-full"]
+    assert hooks["gate"]["entry"] == "gate pre-push"
+    assert hooks["gate-full"]["entry"] == "gate run --no-post"
+    for hook in hooks.values():
+        assert hook["stages"] == ["pre-push"] and hook["pass_filenames"] is False
 
 
 def _doc_blocks(name: str) -> list[str]:

@@ -101,6 +101,11 @@ def load_units(root: Path, files: Sequence[str], frameworks: Collection[Framewor
     return Loaded(tuple(units), tuple(skipped), scanned)
 
 
+def is_iac_candidate(path: str) -> bool:
+    """Whether :func:`load_units` could read ``path`` for some framework (judged by name)."""
+    return classify(path) is not None or _is_tfvars(path)
+
+
 def _is_tfvars(path: str) -> bool:
     name = PurePosixPath(path).name
     return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
