@@ -12,6 +12,7 @@ from typing import Any
 
 from gate.checks.interface import NotScanned
 from gate.findings import Confidence, Finding, FlowStep, Location, RelatedLocation, Severity, Suppression
+from gate.report.grouping import package_to_dict, packages_of
 from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult, ShardInfo
 from gate.triage.interface import WaiverStatus
 
@@ -185,6 +186,7 @@ def to_dict(run: RunResult) -> dict[str, Any]:
         "shard": _shard_to_dict(run.shard),
         "checks": [_outcome_to_dict(c, run) for c in run.checks],
         "not_scanned": [_not_scanned(n) for n in run.not_scanned],
+        "packages": [package_to_dict(p) for p in packages_of(run)],
         "findings": [finding_to_dict(f, i in run.failing) for i, f in enumerate(run.findings)],
     }
 

@@ -35,6 +35,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("gate.cli.rules", "list the built-in IaC rules"),
     "merge": ("gate.cli.merge",
               "combine the JSON reports of `gate run --shard I/N` jobs into one verdict"),
+    "fix": ("gate.cli.fix", "upgrade vulnerable exact pins (dry run: prints a diff; --apply "
+            "writes)"),
     "db": ("gate.cli.db", "manage the local OSV vulnerability database"),
 }
 

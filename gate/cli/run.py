@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 from gate.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from gate.cli.args import report_spec
+from gate.cli.args import add_verbose, report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
 from gate.policy import Mode
 from gate.report.registry import FORMATS, get_reporter
-from gate.report.text import TextReporter
+from gate.report.text import for_terminal
 from gate.shard import Shard, parse_shard, shard_from_env
 from gate.verdict import exit_code
 
@@ -75,6 +75,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated subset to run: sast,dependencies,secrets,iac")
     parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
                         help="what goes to stdout (default: text)")
+    add_verbose(parser)
     parser.add_argument("--report", type=report_spec, action="append", default=[],
                         metavar="FORMAT=FILE",
                         help=f"also write a report; repeatable. Formats: {', '.join(FORMATS)}")
@@ -166,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.stop()
     if args.format == "text":
-        text = TextReporter(rich=sys.stdout.isatty()).render(result)
+        text = for_terminal(sys.stdout, args.verbose, args.path).render(result)
     else:
         text = get_reporter(args.format).render(result)
     sys.stdout.write(text)
