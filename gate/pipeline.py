@@ -17,7 +17,7 @@ from pathlib import Path
 
 import gate
 import gate.publish
-from gate.checks.interface import CheckResult, ScanTarget
+from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
 from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
@@ -75,6 +75,8 @@ class RunOptions:
     """Seconds a cached online answer (PyPI advisories) is reused (``--cache-ttl``)."""
     shard: Shard | None = None
     """``--shard I/N``: scan slice I of N and publish nothing; ``gate merge`` judges them all."""
+    verify_secrets: bool = False
+    """``--verify-secrets``: the secrets check asks providers whether found tokens are live."""
 
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
@@ -111,8 +113,10 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
         timeout = options.timeout or policy.timeout_for(name)
         scan = ScanTarget(
             root=inventory.root,
-            files=select(inventory.files, block.include, block.exclude),
-            options=block.options(),
+            files=select(inventory.files_for(name), block.include, block.exclude),
+            options={**block.options(), **({"verify_secrets": True}
+                                           if options.verify_secrets and name == "secrets"
+                                           else {})},
             jobs=max(1, options.jobs),
             cache_dir=options.cache_dir,
             cache_ttl=options.cache_ttl,
@@ -121,6 +125,13 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
         )
         jobs.append(CheckJob(name=name, target=target, scan=scan, timeout=timeout))
     return jobs
+
+
+def _with_history(jobs: list[CheckJob], merge_base: str, policy: Policy) -> list[CheckJob]:
+    """Give each check the change's commits (the secrets check scans what each one added)."""
+    return [replace(job, scan=replace(job.scan, history=HistoryRange(merge_base, (
+        (policy.include, policy.exclude),
+        (policy.check(job.name).include, policy.check(job.name).exclude))))) for job in jobs]
 
 
 def _base_and_policy(root: Path, options: RunOptions, context: Context
@@ -162,10 +173,12 @@ def run(options: RunOptions) -> RunResult:
                                 max_file_size=int(policy.max_file_size))
     selected = _selected_checks(policy, options.checks)
     jobs = _jobs(options, policy, inventory, selected)
-    jobs, shard = apply_shard(options.shard, inventory.root, inventory.files, jobs)
+    jobs, shard = apply_shard(options.shard, inventory.root, inventory.all_files, jobs)
     partial: tuple[str, ...] = ()
     if base is not None and policy.mode == Mode.NEW:
         jobs, partial = narrow_to_changes(jobs, base.changes)
+    if base is not None and (shard is None or shard.index == 1):
+        jobs = _with_history(jobs, base.merge_base, policy)
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)

@@ -16,7 +16,8 @@ from gate.report.grouping import package_to_dict, packages_of
 from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult, ShardInfo
 from gate.triage.interface import WaiverStatus
 
-__all__ = ["SerializeError", "finding_from_dict", "finding_to_dict", "from_dict", "to_dict"]
+__all__ = ["SerializeError", "finding_from_dict", "finding_to_dict", "from_dict",
+           "not_scanned_count", "to_dict"]
 
 
 class SerializeError(Exception):
@@ -104,6 +105,11 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
     )
 
 
+def not_scanned_count(run: RunResult) -> int:
+    """Not-scanned entries in the report: files no check read, plus each check's own."""
+    return len(run.not_scanned) + sum(len(c.not_scanned) for c in run.checks)
+
+
 def _not_scanned(n: NotScanned) -> dict[str, Any]:
     return {"path": n.path, "reason": n.reason, "line": n.line}
 
@@ -180,6 +186,7 @@ def to_dict(run: RunResult) -> dict[str, Any]:
             "suppressed": sum(1 for f in run.findings if f.suppressed),
             "new": sum(1 for f in run.active_findings() if f.new),
             "by_severity": run.counts(),
+            "not_scanned": not_scanned_count(run),
         },
         "policy_changed": list(run.policy_changed),
         "waivers": [_waiver_to_dict(w) for w in run.waivers],

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from gate.checks.interface import CheckResult, NotScanned
+from gate.coverage import judge_coverage
 from gate.findings import Finding, Severity
 from gate.policy.model import Mode, OnError, Policy
 from gate.result import CheckOutcome, RunResult, Verdict
@@ -82,14 +83,16 @@ def evaluate(policy: Policy, results: dict[str, CheckResult], findings: list[Fin
                  sum(1 for i in failing if ordered[i].check == name))
         for name, result in results.items()
     )
+    coverage = judge_coverage(policy.not_scanned, outcomes, not_scanned)
+    outcomes, warnings = coverage.outcomes, (*warnings, *coverage.warnings)
     verdicts = {o.verdict for o in outcomes}
-    reasons = [r for o in outcomes for r in o.reasons]
+    reasons = [r for o in outcomes for r in o.reasons] + list(coverage.reasons)
     if not outcomes:
         verdict = Verdict.ERROR
         reasons.append("no check ran: enable at least one check")
     elif Verdict.ERROR in verdicts:
         verdict = Verdict.ERROR
-    elif Verdict.FAIL in verdicts:
+    elif Verdict.FAIL in verdicts or coverage.reasons:
         verdict = Verdict.FAIL
     else:
         verdict = Verdict.PASS

@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 
 from gate.findings import Finding
 
-__all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "NotScanned", "ScanTarget"]
+__all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "HistoryRange", "NotScanned",
+           "ScanTarget"]
 
 
 class CheckError(Exception):
@@ -40,6 +41,20 @@ class NotScanned:
 
 
 @dataclass(frozen=True)
+class HistoryRange:
+    """The commits a change adds (``base..HEAD``), for checks that also read history.
+
+    Set when a base is known (``--base``, a PR/MR); the secrets check scans
+    the lines each of those commits added.
+    """
+
+    base: str
+    """The merge-base commit id."""
+    scopes: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    """(include, exclude) glob pairs a path must all pass (the policy's, then the check's)."""
+
+
+@dataclass(frozen=True)
 class ScanTarget:
     """Everything a check needs to know about what to scan.
 
@@ -54,6 +69,8 @@ class ScanTarget:
     """Check-specific policy options (e.g. ``files`` for dependencies, ``frameworks`` for iac)."""
     jobs: int = 1
     vuln_db: Path | None = None
+    history: HistoryRange | None = None
+    """The change's commits, when a base is known (see :class:`HistoryRange`)."""
     timeout: float | None = None
     cache_dir: Path | None = None
     """The result cache's directory (``.gate-cache``); ``None`` means no cache."""

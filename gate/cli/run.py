@@ -104,6 +104,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", type=Mode, choices=list(Mode), metavar="{all,new}",
                         help="all: every finding can fail; new: only findings absent on the "
                         "base (overrides the policy's mode)")
+    parser.add_argument("--verify-secrets", action="store_true",
+                        help="ask each provider's 'who am I' endpoint whether a found token is "
+                        "live (sends the token to its own provider; off by default)")
     parser.add_argument("--base", metavar="REF",
                         help="compare with this ref (default: the PR/MR target branch in CI); "
                         "the policy, waivers and baseline are then read from it")
@@ -148,6 +151,7 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         cache_dir=_cache_dir(args),
         cache_ttl=args.cache_ttl * 3600.0,
         shard=shard,
+        verify_secrets=getattr(args, "verify_secrets", False),
         on_check_started=progress.started if progress else None,
         on_check_done=progress.done if progress else None,
         **extra,

@@ -26,6 +26,7 @@ __all__ = [
     "IacPolicy",
     "InlineSuppressions",
     "Mode",
+    "NotScannedPolicy",
     "OnError",
     "PluginCheckPolicy",
     "Policy",
@@ -52,6 +53,15 @@ class Mode(str, Enum):
 
     ALL = "all"
     NEW = "new"
+
+
+class NotScannedPolicy(str, Enum):
+    """What a file the secrets check could not read does to the verdict (``docs/policy.md``)."""
+
+    AUTO = "auto"
+    """Fail, except for files binary by name (images, archives...) and links out of the tree."""
+    FAIL = "fail"
+    WARN = "warn"
 
 
 class InlineSuppressions(str, Enum):
@@ -205,8 +215,11 @@ class Policy(_Strict):
                        "base ref fail.")
     on_error: OnError = Field(default=OnError.FAIL)
     timeout: float = Field(default=600.0, gt=0, description="Default per-check timeout (s).")
-    max_file_size: int | str = Field(default=2_000_000, description="Larger files are not scanned "
-                                     "(and listed as such).")
+    max_file_size: int | str = Field(default=2_000_000, description="Larger files are read by the "
+                                     "secrets check only (streamed).")
+    not_scanned: NotScannedPolicy = Field(
+        default=NotScannedPolicy.AUTO, description="A file the secrets check could not read: "
+        "fail, warn, or auto (fail unless binary by name or a link out of the tree).")
     exclude: tuple[str, ...] = Field(default=(), description="Globs skipped by every check.")
     include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
                                      "scanned.")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate.checks.interface import CheckResult
+from gate.checks.secrets.history import from_history
 from gate.inventory import build_inventory, select
 from gate.policy.model import Policy
 from gate.runner import CheckJob, run_checks
@@ -49,12 +50,13 @@ class _Plan:
 
 def _plan(job: CheckJob, head: CheckResult, base: BaseRef, policy: Policy) -> _Plan:
     changes = base.changes
+    tree = [f for f in head.findings if not from_history(f)]  # a commit's secret is the change's
     if not any(in_scope(p, job.name, policy) for p in changes.all_paths):
-        return _Plan(job, tuple(f.fingerprint for f in head.findings), ())
+        return _Plan(job, tuple(f.fingerprint for f in tree), ())
     if not is_file_local(job.target):
         return _Plan(job, (), None)
     touched = changes.head_paths
-    kept = tuple(f.fingerprint for f in head.findings if f.path not in touched)
+    kept = tuple(f.fingerprint for f in tree if f.path not in touched)
     rescan = tuple(sorted(p for p in touched
                           if changes.base_path(p) is not None and in_scope(p, job.name, policy)))
     return _Plan(job, kept, rescan)
@@ -66,7 +68,7 @@ def _base_job(plan: _Plan, root: Path, files: tuple[str, ...], policy: Policy) -
     if plan.rescan is not None:
         wanted = set(plan.rescan)
         selected = tuple(f for f in selected if f in wanted)
-    return replace(plan.job, scan=replace(plan.job.scan, root=root, files=selected))
+    return replace(plan.job, scan=replace(plan.job.scan, root=root, files=selected, history=None))
 
 
 def _reader(target: str) -> Callable[[str, Mapping[str, object]], bool]:
@@ -104,7 +106,7 @@ def _scan(plans: list[_Plan], base: BaseRef, policy: Policy) -> dict[str, CheckR
                      _wanted(plans, policy)) as tree:
         inventory = build_inventory(tree.root, include=policy.include, exclude=policy.exclude,
                                     max_file_size=int(policy.max_file_size), listed=tree.files)
-        jobs = [_base_job(p, tree.root, inventory.files, policy) for p in plans]
+        jobs = [_base_job(p, tree.root, inventory.files_for(p.job.name), policy) for p in plans]
         return run_checks(jobs)
 
 

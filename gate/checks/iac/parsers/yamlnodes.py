@@ -38,7 +38,8 @@ class TemplateLoader(_BaseLoader):  # type: ignore[misc]
 _INTRINSICS = frozenset({
     "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
     "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "ToJsonString",
-    "Length", "ForEach",
+    "Length", "ForEach", "ValueOf", "ValueOfAll", "RefAll", "Contains", "EachMemberEquals",
+    "EachMemberIn",
 })
 _YAML = "tag:yaml.org,2002:"
 _CORE_TAGS = frozenset(_YAML + t for t in (
