@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +13,11 @@ import pytest
 TESTS = Path(__file__).parent
 if str(TESTS) not in sys.path:  # spawned check workers inherit sys.path
     sys.path.insert(0, str(TESTS))
+
+# No test may pick up a real offline database that `gate db update` left in the user's cache
+# directory: point the default location at a path that never exists (tests/cli/test_db_*
+# set their own). Spawned check workers inherit the environment.
+os.environ["GATE_DB_DIR"] = str(TESTS / "fixtures" / "no-local-vuln-db")
 
 FAKE_CHECKS = {
     "flaw": "fakechecks:FlawCheck",

@@ -6,8 +6,9 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-import gate
+from gate.cli.version import version_text
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -38,7 +39,21 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
               "combine the JSON reports of `gate run --shard I/N` jobs into one verdict"),
     "fix": ("gate.cli.fix", "upgrade vulnerable exact pins (dry run: prints a diff; --apply "
             "writes)"),
+    "db": ("gate.cli.db", "manage the local OSV vulnerability database"),
 }
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the gate's and each scanner's version (installed metadata), then exit 0."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        sys.stdout.write(version_text())
+        parser.exit(0)
 
 
 def _top_parser() -> argparse.ArgumentParser:
@@ -49,7 +64,8 @@ def _top_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"gate {gate.__version__}")
+    parser.add_argument("--version", action=_VersionAction,
+                        help="show the gate's and each scanner's version and exit")
     return parser
 
 

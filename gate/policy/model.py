@@ -131,6 +131,9 @@ class DependenciesPolicy(CheckPolicy):
     files: tuple[str, ...] = Field(
         default=(), description="Manifests to audit (globs); default: discover requirements*.txt, "
         "pyproject.toml, pylock.toml, poetry.lock, uv.lock.")
+    vuln_db_max_age: float = Field(
+        default=7, gt=0, description="Days after which the offline vulnerability database "
+        "(`gate db update`) draws a warning that it is stale.")
 
 
 class SecretsPolicy(CheckPolicy):

@@ -2,14 +2,15 @@
 
 It reads manifests as data (never installs or builds the project, whose
 ``setup.py`` is untrusted code) and asks a pip-audit vulnerability service
-about each exact pin: an offline OSV database when the policy gives
-``vuln_db``, else PyPI's JSON API, pip-audit's default.
+about each exact pin: an offline OSV database when ``--vuln-db`` names one or
+``gate db update`` wrote one, else PyPI's JSON API, pip-audit's default.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pip_audit
@@ -28,7 +29,8 @@ from gate.checks.dependencies.manifests import (
     select_manifests,
 )
 from gate.checks.dependencies.model import Pin, VulnerabilityServiceError
-from gate.checks.dependencies.offline import OfflineOsvService, cached_database
+from gate.checks.dependencies.offline import OfflineOsvService, cached_database, resolve_database
+from gate.checks.dependencies.vulndb import DEFAULT_MAX_AGE_DAYS
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 
 __all__ = ["DependenciesCheck"]
@@ -153,6 +155,9 @@ class DependenciesCheck(Check):
     def run(self, target: ScanTarget) -> CheckResult:
         """Read the manifests, audit every exact pin, report the rest as not audited."""
         started = time.monotonic()
+        max_age = target.options.get("vuln_db_max_age", DEFAULT_MAX_AGE_DAYS)
+        vuln_db, db_warnings = resolve_database(target.vuln_db, float(max_age))
+        target = replace(target, vuln_db=vuln_db)
         if target.vuln_db is not None and not target.vuln_db.exists():
             raise VulnerabilityServiceError(
                 f"vulnerability database {target.vuln_db} does not exist")
@@ -162,6 +167,7 @@ class DependenciesCheck(Check):
         outcome = AuditOutcome()
         if scan.pins:
             outcome, warnings = self._audit_cached(target, scan.pins)
+            warnings = [*db_warnings, *warnings]
         elif not manifests:
             warnings.append("no dependency manifest found (requirements*.txt, pyproject.toml, "
                             "pylock.toml, poetry.lock, uv.lock)")

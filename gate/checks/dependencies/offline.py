@@ -29,7 +29,7 @@ from gate.checks.dependencies.osv_source import decode, iter_documents
 from gate.checks.dependencies.severity import RatedSeverity
 
 __all__ = ["LoadStats", "OfflineOsvService", "OsvDatabase", "OsvVulnerabilityResult",
-           "load_database"]
+           "load_database", "resolve_database"]
 
 _MAX_PROBLEMS = 5
 
@@ -104,6 +104,25 @@ def load_database(path: Path) -> OsvDatabase:
     stats = LoadStats(documents=documents, records=len(seen), skipped=dict(skipped),
                       problems=tuple(problems))
     return OsvDatabase(path=path, index={k: tuple(v) for k, v in index.items()}, stats=stats)
+
+
+def resolve_database(explicit: Path | None, max_age_days: float) -> tuple[Path | None, list[str]]:
+    """The database to audit against, and a freshness warning about it if it is stale.
+
+    ``explicit`` (``--vuln-db`` / ``GATE_VULN_DB``) wins; else the local database that
+    ``gate db update`` wrote (:mod:`gate.checks.dependencies.vulndb.location`), if any;
+    else ``None``: ask the online service. An explicit database is judged by age only
+    when ``gate db update`` wrote it (its metadata file says when).
+    """
+    from gate.checks.dependencies.vulndb import default_database, freshness_warning, read_info
+
+    chosen = explicit if explicit is not None else default_database()
+    if chosen is None or not chosen.is_file():
+        return chosen, []
+    if explicit is not None and read_info(chosen) is None:
+        return chosen, []
+    warning = freshness_warning(chosen, max_age_days)
+    return chosen, [warning] if warning else []
 
 
 _CACHE: dict[tuple[str, int], OsvDatabase] = {}
