@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from gate.checks.sast.taint import folding, special
 from gate.checks.sast.taint.interface import Step
-from gate.checks.sast.taint.sanitisers import sanitiser_for
+from gate.checks.sast.taint.sanitisers import replace_clears, sanitiser_for
 from gate.checks.sast.taint.sources import (
     REQUEST_OBJECTS,
     attribute_source,
@@ -114,7 +114,7 @@ class ExprEval:
                 return self.source(spec.label, spec.confidence, node.lineno,
                                    qual=f"{REQUEST}.{node.attr}")
             return Val(qual=f"{REQUEST}.{node.attr}")
-        if node.attr == "request" and not base.flows:
+        if node.attr == "request" and (base.qual is None or base.qual.endswith("()")):
             return Val(qual=REQUEST)
         qual = f"{base.qual}.{node.attr}" if base.qual else None
         if qual:
@@ -174,6 +174,9 @@ class ExprEval:
                 return container
             if name in _NOT_TEXT:
                 return Val()
+            if name == "replace" and len(args) >= 2:
+                kinds = replace_clears(args[0].const, args[1].const)
+                return union_flows(everything).cleared(kinds)
             if recv.qual == "pathlib.Path()" and name in _PATH_KEEPING:
                 return replace(union_flows(everything), qual="pathlib.Path()")
         elif fq == "builtins.str" and len(args) == 1 and args[0].known \
