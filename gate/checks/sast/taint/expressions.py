@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from gate.checks.sast.taint import folding, special
 from gate.checks.sast.taint.interface import Step
-from gate.checks.sast.taint.sanitisers import replace_clears, sanitiser_for
+from gate.checks.sast.taint.sanitisers import guard_kinds, positive, replace_clears, sanitiser_for
 from gate.checks.sast.taint.sources import (
     REQUEST_OBJECTS,
     attribute_source,
@@ -281,7 +281,14 @@ class ExprEval:
             return self.ev(node.body)
         if truth is False:
             return self.ev(node.orelse)
-        return join(self.ev(node.body), self.ev(node.orelse))
+        body, orelse = self.ev(node.body), self.ev(node.orelse)
+        kinds = guard_kinds(node.test)
+        if kinds:
+            if positive(node.test):
+                body = body.cleared(kinds)
+            else:
+                orelse = orelse.cleared(kinds)
+        return join(body, orelse)
 
     def ev_JoinedStr(self, node: ast.JoinedStr) -> Val:
         parts = [self.ev(v) for v in node.values]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from gate.checks.sast.taint import folding, sinks
 from gate.checks.sast.taint.expressions import REQUEST, ExprEval
 from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
-from gate.checks.sast.taint.sanitisers import guard_kinds
+from gate.checks.sast.taint.sanitisers import guard_kinds, positive
 from gate.checks.sast.taint.special import SESSIONS
 from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
 from gate.checks.sast.taint.values import Flow, Val, join, union_flows
@@ -269,9 +269,11 @@ class Frame(ExprEval):
 
     def st_Return(self, node: ast.Return) -> bool:
         value = self.ev(node.value)
-        if self.unit.html_route:
-            body = value.items[0][1] if value.items else value
-            if body.qual is None:
+        if self.unit.html_route and not isinstance(node.value, (ast.Dict, ast.List, ast.ListComp,
+                                                                ast.DictComp)):
+            body = value.items[0][1] if value.items and isinstance(node.value, ast.Tuple) \
+                else value
+            if body.qual is None and not (body.items and not isinstance(node.value, ast.Tuple)):
                 self.sink(sinks.XSS, "the response body", node.lineno, [body])
         self.returns.append(value)
         return True
@@ -295,15 +297,22 @@ class Frame(ExprEval):
             return self.block(node.orelse)
         before = self.env
         kinds = guard_kinds(node.test)
-        left_body, body_env = self._fork(node.body, before)
-        left_else, else_env = self._fork(node.orelse, before)
+        good = positive(node.test)
+        self.env = dict(before)
+        if kinds and good:
+            self._sanitise(node.test, kinds)
+        left_body = self.block(node.body)
+        body_env = self.env
+        self.env = dict(before)
+        if kinds and not good:
+            self._sanitise(node.test, kinds)
+        left_else = self.block(node.orelse)
+        else_env = self.env
         if left_body and left_else:
             self.env = before
             return True
         if left_body or left_else:
             self.env = else_env if left_body else body_env
-            if kinds:
-                self._sanitise(node.test, kinds)
         else:
             self.env = self._meet(body_env, else_env)
         return False

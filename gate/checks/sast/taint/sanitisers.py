@@ -14,7 +14,7 @@ import re
 
 from gate.checks.sast.taint.interface import SanitiserSpec
 
-__all__ = ["ALL", "guard_kinds", "replace_clears", "sanitiser_for"]
+__all__ = ["ALL", "guard_kinds", "positive", "replace_clears", "sanitiser_for"]
 
 ALL = frozenset({"*"})
 
@@ -138,3 +138,23 @@ def guard_kinds(test: ast.expr) -> frozenset[str]:
     if starts_and_ends == {"startswith", "endswith"}:
         kinds.add("code")
     return ALL if "*" in kinds else frozenset(kinds)
+
+
+def positive(test: ast.expr) -> bool:
+    """Whether a validating test holds for a good value.
+
+    ``x in ALLOWED``, ``x.isdigit()``, ``path.startswith(base)`` and
+    ``'..' not in x`` hold for a good value; ``x not in ALLOWED``,
+    ``'..' in x`` and ``not x.isdigit()`` for a bad one. A chain of ``or`` /
+    ``and`` takes the polarity of its first test.
+    """
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return not positive(test.operand)
+    if isinstance(test, ast.BoolOp) and test.values:
+        return positive(test.values[0])
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op = test.ops[0]
+        if _const_str(test.left) is not None and isinstance(op, (ast.In, ast.NotIn)):
+            return isinstance(op, ast.NotIn)  # a forbidden needle: present means bad
+        return not isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot))
+    return True

@@ -30,6 +30,8 @@ _XML_PARSE = frozenset({"parse", "parseString", "fromstring", "XML", "feed", "it
 _PATH_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes", "open",
                            "exists", "unlink", "rmdir", "mkdir", "touch", "iterdir", "is_file",
                            "is_dir", "rename", "replace", "glob", "rglob", "stat", "chmod"})
+_DATA_FROM_SERVER = frozenset({"sql", "path", "xpath", "ldap"})
+"""Sinks whose result is the server's data (rows, file contents), not the input that chose it."""
 SESSIONS = frozenset({"flask.session", "<request>.session", "quart.session"})
 
 
@@ -159,5 +161,7 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
         spec = sinks.METHOD_SINKS[name]
     if spec is not None:
         frame.sink(spec, fq or name, line, _selected(spec, args, kwargs))
+        if spec.kind in _DATA_FROM_SERVER:
+            return Val(qual=f"{fq}()" if fq else None)
     return None
 
