@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from scan_speed import DEFAULT_PACKAGES, build_corpus  # noqa: E402
+from scan_speed import DEFAULT_PACKAGES, build_corpus
 
 BIN = Path(sys.executable).parent
 

@@ -39,11 +39,11 @@ __all__ = ["SastCheck", "SastScan", "python_files", "scan_files"]
 
 CHECK = "sast"
 TAINT_VERSION = "1"
-TAINT_MODULES = tuple(f"gate.checks.sast.{m}" for m in (
+TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
     "taint_scan", "downgrade", "syntax", "source", "taint.analyse", "taint.expressions",
     "taint.folding", "taint.interface", "taint.project", "taint.propagate", "taint.resolve",
     "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special", "taint.summaries",
-    "taint.values")) + ("gate.findings",)
+    "taint.values")), "gate.findings")
 PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
 """Hardcoded-password rules: bandit quotes the password in its message; we never do."""
 _REDACTED_MESSAGE = "Possible hardcoded password: '[REDACTED]'"

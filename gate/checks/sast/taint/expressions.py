@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from gate.checks.sast.taint import folding, special
-from gate.checks.sast.taint.interface import Step
+from gate.checks.sast.taint.interface import SinkSpec, Step
 from gate.checks.sast.taint.sanitisers import guard_kinds, positive, replace_clears, sanitiser_for
 from gate.checks.sast.taint.sources import (
     REQUEST_OBJECTS,
@@ -56,6 +56,13 @@ class ExprEval:
 
     # -- provided by the frame ------------------------------------------------
     def rebind(self, target: ast.expr, value: Val) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def sink(self, spec: SinkSpec, name: str, line: int,
+             values: list[Val]) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def setting(self, spec: SinkSpec, line: int, message: str) -> None:  # pragma: no cover
         raise NotImplementedError
 
     def call_repo(self, fq: str | None, name: str, recv: Val | None, args: list[Val],
@@ -214,17 +221,17 @@ class ExprEval:
                 return taken[1]
             return union_flows([recv])
         if name in {"get", "getint", "getboolean"} and items is not None:
-            key: Any = tuple(consts[:2]) if recv.qual and recv.qual.startswith("configparser.") \
+            wanted: Any = tuple(consts[:2]) if recv.qual and recv.qual.startswith("configparser.") \
                 else (consts[0] if consts else NO_CONST)
             for k, v in items:
-                if k == key:
+                if k == wanted:
                     return v
-            return join_all([Val(), *[a for a in args[1:2]]]) if key is not NO_CONST else recv.flat()
+            return join_all([Val(), *args[1:2]]) if wanted is not NO_CONST else recv.flat()
         if name == "set" and recv.qual and recv.qual.startswith("configparser.") and len(args) == 3 \
                 and consts[0] is not NO_CONST and consts[1] is not NO_CONST:
-            key = (consts[0], consts[1])
-            kept = tuple((k, v) for k, v in (items or []) if k != key)
-            self.rebind(target, replace(recv, items=(*kept, (key, args[2]))))
+            pair = (consts[0], consts[1])
+            kept = tuple((k, v) for k, v in (items or []) if k != pair)
+            self.rebind(target, replace(recv, items=(*kept, (pair, args[2]))))
             return Val()
         if name in {"extend", "insert", "update", "add", "setdefault", "write", "writelines",
                     "appendleft", "put"} and args:
@@ -258,7 +265,7 @@ class ExprEval:
         return Val() if isinstance(node.op, ast.Not) else union_flows([operand])
 
     def ev_BoolOp(self, node: ast.BoolOp) -> Val:
-        values = []
+        values: list[Val] = []
         for item in node.values:
             v = self.ev(item)
             truth = folding.truth(v.const)

@@ -54,14 +54,14 @@ def fold_binop(op: ast.operator, left: Any, right: Any) -> Any:
     func = _BINOPS.get(type(op))
     if func is None or not (_small(left) and _small(right)):
         return NO_CONST
-    if isinstance(op, ast.Mult) and isinstance(left, (str, bytes, tuple)) | isinstance(
-            right, (str, bytes, tuple)):
+    if isinstance(op, ast.Mult) and (isinstance(left, (str, bytes, tuple))
+                                     or isinstance(right, (str, bytes, tuple))):
         count = right if isinstance(right, int) else left
         if not isinstance(count, int) or count > MAX_TEXT:
             return NO_CONST
-    if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) and not isinstance(right, _SCALARS):
-        if not isinstance(right, tuple):
-            return NO_CONST
+    if isinstance(op, ast.Mod) and isinstance(left, (str, bytes)) \
+            and not isinstance(right, (*_SCALARS, tuple)):
+        return NO_CONST
     try:
         return _sized(func(left, right))
     except (ArithmeticError, TypeError, ValueError, KeyError, IndexError, MemoryError):

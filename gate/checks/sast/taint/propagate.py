@@ -19,7 +19,7 @@ from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.sanitisers import guard_kinds, positive
 from gate.checks.sast.taint.special import SESSIONS
 from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
-from gate.checks.sast.taint.values import Flow, Val, join, union_flows
+from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, union_flows
 
 if TYPE_CHECKING:
     from gate.checks.sast.taint.project import ModuleScope
@@ -117,7 +117,7 @@ class Frame(ExprEval):
             for v in values[1:]:
                 merged = join(merged, v)
             if len(values) < len(envs) and merged.known:
-                merged = replace(merged, const=folding.NO_CONST)
+                merged = replace(merged, const=NO_CONST)
             out[key] = merged
         return out
 
@@ -257,7 +257,7 @@ class Frame(ExprEval):
         value = self.ev(node.value)
         if current.known and value.known:
             folded = folding.fold_binop(node.op, current.const, value.const)
-            if folded is not folding.NO_CONST:
+            if folded is not NO_CONST:
                 self.bind_target(node.target, Val(const=folded), node.lineno)
                 return False
         if current.items is not None and value.items is not None and isinstance(node.op, ast.Add):

@@ -56,7 +56,7 @@ class ModuleInfo:
 def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
     """Parse and index a module; raises ``SyntaxError``/``ValueError`` as :func:`ast.parse` does."""
     tree = ast.parse(source, filename=rel)
-    text_lines = source.count(b"\n" if isinstance(source, bytes) else "\n") + 1
+    text_lines = (source.count(b"\n") if isinstance(source, bytes) else source.count("\n")) + 1
     info = ModuleInfo(rel, module_name(rel), tree, rel.endswith("__init__.py"), lines=text_lines)
     info.index()
     return info

@@ -16,7 +16,7 @@ from gate.checks.sast.taint.interface import SinkSpec
 from gate.checks.sast.taint.values import Val, union_flows
 
 if TYPE_CHECKING:
-    from gate.checks.sast.taint.propagate import Frame
+    from gate.checks.sast.taint.expressions import ExprEval as Frame
 
 __all__ = ["SESSIONS", "check_call"]
 
@@ -71,7 +71,7 @@ def _subprocess(frame: Frame, line: int, fq: str, args: list[Val], kwargs: dict[
     if shell is not None and shell.const is True:
         frame.sink(sinks.SHELL, fq, line, [command])
         return
-    if fq == "asyncio.create_subprocess_exec":
+    if fq.endswith("create_subprocess_exec"):
         frame.sink(sinks.SHELL, fq, line, args[:1])
         return
     listed = _shell_list(command)
@@ -112,22 +112,36 @@ def _xml_parser(fq: str, kwargs: dict[str, Val]) -> Val:
     return Val(qual=f"{fq}()", flags=flags)
 
 
+def callee_text(func: ast.expr) -> str:
+    """How the source names the callee (``cursor.execute``), for messages; at most 60 chars."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if isinstance(func, ast.Name):
+        parts.append(func.id)
+    elif parts:
+        parts.append("...")
+    return ".".join(reversed(parts))[:60]
+
+
 def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Val | None,
                args: list[Val], kwargs: dict[str, Val]) -> Val | None:
     """Record the sinks this call is; return a value when the call's result needs modelling."""
     line = node.lineno
     every = [*([recv] if recv is not None else []), *args, *kwargs.values()]
+    label = callee_text(node.func) or fq or name
     if fq in _SUBPROCESS:
-        _subprocess(frame, line, fq, args, kwargs)
+        _subprocess(frame, line, label, args, kwargs)
         return None
     if fq in {"yaml.load", "yaml.load_all"}:
-        _yaml(frame, line, fq, args, kwargs)
+        _yaml(frame, line, label, args, kwargs)
         return None
     if fq in {"flask.make_response", "quart.make_response"}:
         body = args[0] if args else Val()
         if body.items:
             body = body.items[0][1]
-        frame.sink(sinks.XSS, fq, line, [body] if body.qual is None else [])
+        frame.sink(sinks.XSS, label, line, [body] if body.qual is None else [])
         return Val(qual=f"{fq}()")
     if fq in {"flask.render_template", "django.shortcuts.render", "flask.jsonify",
               "flask.url_for"}:
@@ -144,15 +158,15 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
     if (name in _XML_PARSE and (fq or "").startswith(("xml.", "lxml."))) \
             or (name in _XML_PARSE and recv is not None and "xxe" in recv.flags):
         resolving = any("xxe" in v.flags for v in every)
-        frame.sink(sinks.XXE, fq or name, line, args[:1] if resolving else [])
+        frame.sink(sinks.XXE, label, line, args[:1] if resolving else [])
     if recv is not None and name == "set_cookie":
         _cookie(frame, line, kwargs)
         return None
     if recv is not None and recv.qual in SESSIONS and name in {"update", "setdefault", "__setitem__"}:
-        frame.sink(sinks.TRUST, f"session.{name}", line, args)
+        frame.sink(sinks.TRUST, label, line, args)
         return None
     if recv is not None and recv.qual == "pathlib.Path()" and name in _PATH_METHODS:
-        frame.sink(sinks.PATH, f"Path.{name}", line, [recv])
+        frame.sink(sinks.PATH, label, line, [recv])
         return None
     spec = sinks.QUALIFIED_SINKS.get(fq or "")
     if spec is None and recv is not None and recv.qual:
@@ -160,7 +174,7 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
     if spec is None and recv is not None and name in sinks.METHOD_SINKS:
         spec = sinks.METHOD_SINKS[name]
     if spec is not None:
-        frame.sink(spec, fq or name, line, _selected(spec, args, kwargs))
+        frame.sink(spec, label, line, _selected(spec, args, kwargs))
         if spec.kind in _DATA_FROM_SERVER:
             return Val(qual=f"{fq}()" if fq else None)
     return None
