@@ -59,7 +59,8 @@ def main() -> None:
     else:
         count = sum(1 for _ in corpus.rglob("*") if _.is_file() and ".git" not in _.parts)
     python_files = sum(1 for _ in corpus.rglob("*.py"))
-    gate = [sys.executable, "-m", "gate", "run", ".", "--checks", "sast", "--format", "json"]
+    gate = [sys.executable, "-m", "gate", "run", ".", "--checks", "sast", "--format", "json",
+            "--timeout", "3600"]
     bandit_s = timed([str(BIN / "bandit"), "-r", ".", "-f", "json", "-q", "--ignore-nosec"],
                      corpus, work / "bandit.json")
     cold_s = timed([*gate, "--no-cache", "--jobs", str(args.jobs)], corpus, work / "gate.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gate.checks.sast.syntax import parse_failure
@@ -17,6 +18,16 @@ BUDGET = 400_000
 
 _PROJECTS: dict[str, Project] = {}
 
+_RELEVANT = re.compile(
+    rb"request|argv|environ|getenv|\binput\(|\.route\(|set_cookie|session|"
+    rb"\.(?:get|post|put|delete|patch|api_route|websocket)\(\s*[\"']/|"
+    rb"\.execute|subprocess|os\.system|popen|\beval\(|\bexec\(|compile\(|pickle|marshal|shelve|"
+    rb"yaml|xml|mark_safe|Markup|HttpResponse|make_response|urlopen|\bopen\(|redirect|send_file|"
+    rb"send_from_directory|requests|httpx|urllib|ldap|xpath|elementpath|render_template_string|"
+    rb"Template\(|from_string|shutil|os\.(?:remove|unlink|rmdir|mkdir|makedirs|rename|replace|"
+    rb"listdir|path\.exists)|\.raw\(|\.extra\(|RawSQL|text\(|Path\(")
+"""A file mentioning none of these has no source and no sink: nothing to find or to prove."""
+
 
 def _project(root: Path | None) -> Project:
     key = str(root)
@@ -28,6 +39,9 @@ def _project(root: Path | None) -> Project:
 
 def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> FileAnalysis:
     """Analyse a module's text; ``root`` (when given) is where its imports are looked up."""
+    data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    if not _RELEVANT.search(data):
+        return FileAnalysis()
     try:
         info = parse_module(rel, source)
     except (SyntaxError, ValueError) as exc:
@@ -37,6 +51,8 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
         return FileAnalysis(error="the file is nested too deeply to analyse")
     project = _project(root)
     scope = ModuleScope(project, info, primary=True, budget=BUDGET)
+    lines = data.split(b"\n")
+    scope.relevant = lambda first, last: bool(_RELEVANT.search(b"\n".join(lines[first - 1:last])))
     try:
         scope.run_module()
         scope.analyse_all()

@@ -30,6 +30,8 @@ __all__ = ["REQUEST", "ExprEval", "is_request"]
 REQUEST = "<request>"
 """The qualified name given to a request object recognised by its name."""
 _BUILTINS = frozenset(dir(builtins))
+MAX_ITEMS = 64
+"""Containers with more literal elements are tracked as a whole (data tables, not state)."""
 _NOT_TEXT = frozenset({"find", "rfind", "index", "rindex", "count", "startswith", "endswith",
                        "isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isspace",
                        "islower", "isupper", "isidentifier", "__len__", "exists",
@@ -341,6 +343,8 @@ class ExprEval:
         return Val()
 
     def _sequence(self, elts: list[ast.expr]) -> Val:
+        if len(elts) > MAX_ITEMS:
+            return union_flows([self.ev(e) for e in elts if not isinstance(e, ast.Constant)])
         values = [self.ev(e.value if isinstance(e, ast.Starred) else e) for e in elts]
         if any(isinstance(e, ast.Starred) for e in elts):
             return union_flows(values)
@@ -359,6 +363,9 @@ class ExprEval:
         return union_flows([self.ev(e) for e in node.elts])
 
     def ev_Dict(self, node: ast.Dict) -> Val:
+        if len(node.keys) > MAX_ITEMS:
+            return union_flows([self.ev(e) for e in [*node.keys, *node.values]
+                                if e is not None and not isinstance(e, ast.Constant)])
         items: list[tuple[Any, Val]] = []
         loose: list[Val] = []
         for key, value in zip(node.keys, node.values, strict=True):

@@ -9,7 +9,9 @@ summaries.
 from __future__ import annotations
 
 import ast
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from gate.checks.sast.taint.expressions import BudgetExceeded
@@ -23,6 +25,10 @@ from gate.checks.sast.taint.values import Flow, Val
 __all__ = ["ModuleScope", "Project"]
 
 MAX_MODULES = 256
+SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(")
+"""What a module's text must mention for its functions to return user input of their own."""
+MAX_DEPTH = 3
+"""How deep summaries of other modules' functions may nest (each may call into another)."""
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 _LOWER = {"high": "medium", "medium": "low", "low": "low"}
 
@@ -41,6 +47,8 @@ class ModuleScope:
         self.findings: dict[tuple[str, int], TaintFinding] = {}
         self.marks: list[SinkMark] = []
         self.flask = False
+        self.relevant: Callable[[int, int], bool] = lambda first, last: True
+        """Whether lines first..last mention a source or a sink (set for the scanned module)."""
         self.views = "views" in info.rel.rsplit("/", 1)[-1] or "/views/" in f"/{info.rel}"
 
     def tick(self) -> None:
@@ -61,14 +69,7 @@ class ModuleScope:
     # -- running ------------------------------------------------------------------
     def run_module(self) -> None:
         """Run the top level; its final environment becomes the module's globals."""
-        for node in ast.walk(self.info.tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                names = [a.name for a in node.names]
-                module = getattr(node, "module", None) or ""
-                if module.split(".")[0] in {"flask", "quart"} \
-                        or any(n.split(".")[0] in {"flask", "quart"} for n in names):
-                    self.flask = True
-                    break
+        self.flask = self.info.flask
         for name in self.info.functions:
             if "." not in name:
                 self.globals[name] = Val(qual=f"{self.info.name}.{name}")
@@ -81,10 +82,20 @@ class ModuleScope:
         frame.block(self.info.tree.body)
         self.globals = frame.env
 
+    def _worth(self, node: FunctionNode) -> bool:
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        return self.relevant(first, node.end_lineno or node.lineno)
+
     def analyse_all(self) -> None:
-        """Summarise every function (findings come along); nested ones as they appear."""
-        for name in list(self.info.functions):
-            self.summary(name)
+        """Summarise every function that mentions a source or a sink (findings come along).
+
+        A function mentioning neither can produce no finding and no sink
+        verdict of its own; it is still summarised when a caller needs it.
+        Nested functions are registered as their parent runs.
+        """
+        for name, node in list(self.info.functions.items()):
+            if self._worth(node):
+                self.summary(name)
         done: set[str] = set()
         while True:
             pending = [q for q in self.locals if q not in done]
@@ -92,7 +103,8 @@ class ModuleScope:
                 break
             for qual in pending:
                 done.add(qual)
-                self.summary(qual)
+                if self._worth(self.locals[qual][0]):
+                    self.summary(qual)
 
     def function_node(self, local: str) -> FunctionNode | None:
         """The node of a top-level function, method (``C.m``) or nested function."""
@@ -112,6 +124,8 @@ class ModuleScope:
         node = self.function_node(local)
         if node is None:
             return None
+        if not self.primary and self.project.depth >= MAX_DEPTH:
+            return None  # not memoised: a shallower caller may still summarise it
         self.summaries[local] = None
         closure = self.locals[local][1] if local in self.locals else {}
         sources = route_parameters(node, self.views)
@@ -119,7 +133,11 @@ class ModuleScope:
                     node.name, node.body, (node.lineno, node.end_lineno or node.lineno), node,
                     {k: (v.label, v.confidence) for k, v in sources.items()},
                     html_route=self.flask and any(_is_route(d) for d in node.decorator_list))
-        result = Frame(self, unit, closure).run()
+        self.project.depth += not self.primary
+        try:
+            result = Frame(self, unit, closure).run()
+        finally:
+            self.project.depth -= not self.primary
         self.summaries[local] = result
         return result
 
@@ -157,22 +175,46 @@ class Project:
         self.root = root
         self.budget = budget
         self.modules: dict[str, ModuleScope | None] = {}
+        self.texts: dict[str, tuple[str, bytes] | None] = {}
+        self.depth = 0
 
-    def module(self, importer: ModuleScope, dotted: str) -> ModuleScope | None:
-        """The repository module ``dotted`` (parsed and run once), or ``None``."""
+    def _text(self, importer: ModuleScope, dotted: str) -> tuple[str, bytes] | None:
+        """The path and bytes of repository module ``dotted``, read once."""
+        if dotted not in self.texts:
+            self.texts[dotted] = None
+            if self.root is not None and dotted.split(".")[0] not in _STDLIB \
+                    and len(self.texts) <= MAX_MODULES * 4:
+                rel = find_module(self.root, importer.info.rel, dotted)
+                if rel is not None:
+                    try:
+                        self.texts[dotted] = (rel, (self.root / rel).read_bytes())
+                    except OSError:
+                        pass
+        return self.texts[dotted]
+
+    def module(self, importer: ModuleScope, dotted: str,
+               needs_source: bool = False) -> ModuleScope | None:
+        """The repository module ``dotted`` (parsed and run once), or ``None``.
+
+        With ``needs_source``, a module whose text mentions no source of user
+        input is not even parsed: its functions cannot return any (for a
+        call whose arguments carry none).
+        """
         if dotted == importer.info.name:
             return importer
         if dotted in self.modules:
             return self.modules[dotted]
-        self.modules[dotted] = None
-        if self.root is None or dotted.split(".")[0] in _STDLIB or len(self.modules) > MAX_MODULES:
+        text = self._text(importer, dotted)
+        if text is None:
             return None
-        rel = find_module(self.root, importer.info.rel, dotted)
-        if rel is None:
+        if needs_source and not SOURCE_TEXT.search(text[1]):
+            return None
+        self.modules[dotted] = None
+        if len(self.modules) > MAX_MODULES:
             return None
         try:
-            info = parse_module(rel, (self.root / rel).read_bytes())
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            info = parse_module(text[0], text[1])
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         scope = ModuleScope(self, info, primary=False, budget=self.budget)
         try:
@@ -182,7 +224,8 @@ class Project:
         self.modules[dotted] = scope
         return scope
 
-    def resolve(self, scope: ModuleScope, fq: str, depth: int = 0) -> tuple[ModuleScope, str, str] | None:
+    def resolve(self, scope: ModuleScope, fq: str, depth: int = 0,
+                needs_source: bool = False) -> tuple[ModuleScope, str, str] | None:
         """What a qualified callee is: (module, local name, ``function|method|class``)."""
         if fq in scope.locals:
             return scope, fq, "function"
@@ -190,7 +233,7 @@ class Project:
             return None
         if "()." in fq:
             owner, method = fq.rsplit("().", 1)
-            found = self.resolve(scope, owner, depth + 1)
+            found = self.resolve(scope, owner, depth + 1, needs_source)
             if found and found[2] == "class" and "." not in method:
                 local = f"{found[1]}.{method}"
                 if local in found[0].info.functions:
@@ -198,7 +241,7 @@ class Project:
             return None
         parts = fq.split(".")
         for cut in range(len(parts) - 1, 0, -1):
-            module = self.module(scope, ".".join(parts[:cut]))
+            module = self.module(scope, ".".join(parts[:cut]), needs_source)
             if module is None:
                 continue
             rest = parts[cut:]
@@ -210,7 +253,7 @@ class Project:
                     return module, name, "class"
                 alias = module.globals.get(name)
                 if alias is not None and alias.qual and alias.qual != fq:
-                    return self.resolve(module, alias.qual, depth + 1)
+                    return self.resolve(module, alias.qual, depth + 1, needs_source)
             elif len(rest) == 2 and f"{rest[0]}.{rest[1]}" in module.info.functions:
                 return module, f"{rest[0]}.{rest[1]}", "function"
             return None

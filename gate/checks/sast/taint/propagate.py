@@ -168,7 +168,9 @@ class Frame(ExprEval):
         """A call to a function or class of the repository, through its summary."""
         if not fq:
             return None
-        found = self.scope.project.resolve(self.scope, fq)
+        tainted = any(v.every_flow() for v in [*([recv] if recv else []), *args,
+                                               *kwargs.values()])
+        found = self.scope.project.resolve(self.scope, fq, needs_source=not tainted)
         if found is None:
             return None
         module, local, kind = found
@@ -296,7 +298,7 @@ class Frame(ExprEval):
         if truth is False:
             return self.block(node.orelse)
         before = self.env
-        kinds = guard_kinds(node.test)
+        kinds = guard_kinds(node.test) if self._tested_taint(node.test) else frozenset()
         good = positive(node.test)
         self.env = dict(before)
         if kinds and good:
@@ -315,6 +317,15 @@ class Frame(ExprEval):
             self.env = else_env if left_body else body_env
         else:
             self.env = self._meet(body_env, else_env)
+        return False
+
+    def _tested_taint(self, test: ast.expr) -> bool:
+        """Whether a test looks at a value carrying user input (only then can it be a guard)."""
+        for node in ast.walk(test):
+            if isinstance(node, ast.Name):
+                value = self.env.get(node.id) or self.closure.get(node.id)
+                if value is not None and (value.flows or value.items):
+                    return True
         return False
 
     def _sanitise(self, test: ast.expr, kinds: frozenset[str]) -> None:

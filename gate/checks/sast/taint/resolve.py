@@ -40,6 +40,8 @@ class ModuleInfo:
     """Top-level functions and methods by local name (``f``, ``Class.method``)."""
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     lines: int = 0
+    flask: bool = False
+    """Whether the text mentions Flask or Quart (its views return HTML)."""
 
     def index(self) -> None:
         """Record the top-level functions, classes and their methods."""
@@ -57,7 +59,9 @@ def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
     """Parse and index a module; raises ``SyntaxError``/``ValueError`` as :func:`ast.parse` does."""
     tree = ast.parse(source, filename=rel)
     text_lines = (source.count(b"\n") if isinstance(source, bytes) else source.count("\n")) + 1
-    info = ModuleInfo(rel, module_name(rel), tree, rel.endswith("__init__.py"), lines=text_lines)
+    raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    info = ModuleInfo(rel, module_name(rel), tree, rel.endswith("__init__.py"), lines=text_lines,
+                      flask=b"flask" in raw or b"quart" in raw)
     info.index()
     return info
 

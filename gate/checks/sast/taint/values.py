@@ -50,7 +50,7 @@ class Flow:
         steps = (*self.steps, item)
         if len(steps) > MAX_STEPS:
             steps = (*steps[:2], *steps[-(MAX_STEPS - 2):])
-        return replace(self, steps=steps)
+        return Flow(self.label, self.confidence, steps, self.cleared, self.param)
 
     def clear(self, kinds: frozenset[str]) -> Flow:
         """This flow, sanitised for ``kinds`` too."""
@@ -95,7 +95,8 @@ class Val:
         if not self.flows and not self.items:
             return self
         items = None if self.items is None else tuple((k, v.stepped(item)) for k, v in self.items)
-        return replace(self, flows=tuple(f.step(item) for f in self.flows), items=items)
+        return Val(tuple(f.step(item) for f in self.flows), self.const, self.qual, items,
+                   self.choices, self.flags)
 
     def cleared(self, kinds: frozenset[str]) -> Val:
         """Sanitised for ``kinds``: every flow, contained ones included."""
