@@ -9,6 +9,7 @@ summaries.
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -186,10 +187,8 @@ class Project:
                     and len(self.texts) <= MAX_MODULES * 4:
                 rel = find_module(self.root, importer.info.rel, dotted)
                 if rel is not None:
-                    try:
+                    with contextlib.suppress(OSError):
                         self.texts[dotted] = (rel, (self.root / rel).read_bytes())
-                    except OSError:
-                        pass
         return self.texts[dotted]
 
     def module(self, importer: ModuleScope, dotted: str,
