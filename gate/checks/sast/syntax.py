@@ -27,6 +27,8 @@ _FEATURES: tuple[tuple[tuple[int, int], str, re.Pattern[str]], ...] = (
 def needed_python(text: str, message: str, line: str = "") -> tuple[tuple[int, int], str] | None:
     """The Python version (and feature) a file that failed to parse seems to need."""
     running = sys.version_info[:2]
+    if running < (3, 14) and "must be parenthesized" in message and "exception" in message:
+        return (3, 14), "except without parentheses (PEP 758)"
     if running < (3, 12) and ("f-string" in message or _nested_fstring(line)):
         return (3, 12), "a PEP 701 f-string (quotes or backslashes reused inside it)"
     for version, feature, pattern in _FEATURES:

@@ -27,7 +27,7 @@ XXE = SinkSpec("xxe", "GATE-PY-XXE", "CWE-611", "XML external entities")
 XPATH = SinkSpec("xpath", "GATE-PY-XPATHI", "CWE-643", "XPath injection", severity="medium")
 LDAP = SinkSpec("ldap", "GATE-PY-LDAPI", "CWE-90", "LDAP injection", severity="medium")
 SSRF = SinkSpec("ssrf", "GATE-PY-SSRF", "CWE-918", "server-side request forgery", severity="medium")
-TRUST = SinkSpec("trust", "GATE-PY-TRUST", "CWE-501", "trust boundary violation", severity="medium")
+TRUST = SinkSpec("trust", "GATE-PY-TRUST", "CWE-501", "trust boundary violation", severity="low")
 COOKIE_SECURE = SinkSpec("cookie", "GATE-PY-COOKIE-SECURE", "CWE-614",
                          "cookie without the Secure flag", severity="low")
 COOKIE_HTTPONLY = SinkSpec("cookie", "GATE-PY-COOKIE-HTTPONLY", "CWE-1004",

@@ -77,6 +77,8 @@ def call_source(qual: str) -> SourceSpec | None:
 _FLASK_ROUTES = frozenset({"route"})
 _HTTP_METHODS = frozenset({"get", "post", "put", "delete", "patch", "head", "options",
                            "api_route", "websocket"})
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
+"""Methods of a class-based view that receive the URL kwargs."""
 _NOT_INPUT_ANNOTATIONS = frozenset({"Request", "WebSocket", "Response", "BackgroundTasks",
                                     "Session", "AsyncSession", "HTTPConnection", "SecurityScopes"})
 
@@ -135,7 +137,9 @@ def route_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef,
         return found
     if not views:
         return found
-    start = 1 if names[:1] == ["request"] else 2 if names[:2] == ["self", "request"] else 0
+    handler = func.name in _VIEW_METHODS
+    start = 1 if names[:1] == ["request"] else 2 if names[:2] == ["self", "request"] and handler \
+        else 0
     if start:
         for name in names[start:]:
             found[name] = SourceSpec(name, f"URL parameter '{name}'", "medium")

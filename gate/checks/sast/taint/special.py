@@ -91,6 +91,8 @@ def _yaml(frame: Frame, line: int, fq: str, args: list[Val], kwargs: dict[str, V
 
 
 def _cookie(frame: Frame, line: int, kwargs: dict[str, Val]) -> None:
+    if any(k.startswith("**") for k in kwargs):
+        return  # flags passed through **options: not visible here
     for flag, spec in (("secure", sinks.COOKIE_SECURE), ("httponly", sinks.COOKIE_HTTPONLY)):
         value = kwargs.get(flag)
         if value is None:
@@ -143,6 +145,9 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
             body = body.items[0][1]
         frame.sink(sinks.XSS, label, line, [body] if body.qual is None else [])
         return Val(qual=f"{fq}()")
+    if fq == "builtins.compile":
+        frame.sink(sinks.CODE, label, line, args[:1])
+        return Val(flows=args[0].every_flow()) if args else Val()
     if fq in {"flask.render_template", "django.shortcuts.render", "flask.jsonify",
               "flask.url_for"}:
         return Val(qual=f"{fq}()")

@@ -61,7 +61,7 @@ def test_django_mark_safe_and_session() -> None:
             text = request.POST["text"]
             request.session["note"] = text
             return mark_safe(text)
-    ''') == [("GATE-PY-TRUST", 5, "medium"), ("GATE-PY-XSS", 6, "medium")]
+    ''') == [("GATE-PY-TRUST", 5, "low"), ("GATE-PY-XSS", 6, "medium")]
 
 
 def test_fastapi_query_parameter_is_a_source_but_injected_ones_are_not() -> None:

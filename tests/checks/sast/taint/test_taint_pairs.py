@@ -22,7 +22,10 @@ def test_vulnerable_handler_is_flagged_with_cwe_and_path(pair: Pair) -> None:
     assert finding.path[0].line == pair.source
     assert finding.path[-1].line == pair.sink
     assert [s.path for s in finding.path] == ["app.py"] * len(finding.path)
-    assert finding.severity in _SERIOUS
+    if pair.family == "trust":  # a weak signal on its own: low by design
+        assert finding.severity == "low"
+    else:
+        assert finding.severity in _SERIOUS
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[p.family for p in PAIRS])
