@@ -40,7 +40,8 @@ __all__ = ["SastCheck", "SastScan", "python_files", "scan_files"]
 CHECK = "sast"
 TAINT_VERSION = "1"
 TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
-    "taint_scan", "downgrade", "syntax", "source", "taint.analyse", "taint.expressions",
+    "taint_scan", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
+    "taint.control", "taint.expressions",
     "taint.folding", "taint.interface", "taint.project", "taint.propagate", "taint.resolve",
     "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special", "taint.summaries",
     "taint.values")), "gate.findings")
