@@ -9,9 +9,9 @@ summaries.
 from __future__ import annotations
 
 import ast
-import contextlib
 import re
 import sys
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,10 +26,11 @@ from gate.checks.sast.taint.values import Flow, Val
 __all__ = ["ModuleScope", "Project"]
 
 MAX_MODULES = 256
-SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(")
-"""What a module's text must mention for its functions to return user input of their own."""
-MAX_DEPTH = 3
-"""How deep summaries of other modules' functions may nest (each may call into another)."""
+SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(|ldap|Session\(|"
+                         rb"Client\(|make_parser|XMLParser|Path\(|Environment\(")
+"""What a module's text must mention for its functions to return user input (or a client
+the sinks recognise) when called with clean arguments."""
+
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 _LOWER = {"high": "medium", "medium": "low", "low": "low"}
 
@@ -125,8 +126,6 @@ class ModuleScope:
         node = self.function_node(local)
         if node is None:
             return None
-        if not self.primary and self.project.depth >= MAX_DEPTH:
-            return None  # not memoised: a shallower caller may still summarise it
         self.summaries[local] = None
         closure = self.locals[local][1] if local in self.locals else {}
         sources = route_parameters(node, self.views)
@@ -134,11 +133,14 @@ class ModuleScope:
                     node.name, node.body, (node.lineno, node.end_lineno or node.lineno), node,
                     {k: (v.label, v.confidence) for k, v in sources.items()},
                     html_route=self.flask and any(_is_route(d) for d in node.decorator_list))
-        self.project.depth += not self.primary
-        try:
+        if self.primary:
             result = Frame(self, unit, closure).run()
-        finally:
-            self.project.depth -= not self.primary
+        else:  # each summary of an imported module gets its own budget: order cannot matter
+            self.budget = self.project.budget
+            try:
+                result = Frame(self, unit, closure).run()
+            except (BudgetExceeded, RecursionError):
+                return None
         self.summaries[local] = result
         return result
 
@@ -175,52 +177,65 @@ class Project:
     def __init__(self, root: Path | None, budget: int) -> None:
         self.root = root
         self.budget = budget
-        self.modules: dict[str, ModuleScope | None] = {}
-        self.texts: dict[str, tuple[str, bytes] | None] = {}
-        self.depth = 0
+        self.located: dict[tuple[str, str], str | None] = {}
+        self.modules: OrderedDict[str, ModuleScope | None] = OrderedDict()
+        self.sourceful: dict[str, bool] = {}
 
-    def _text(self, importer: ModuleScope, dotted: str) -> tuple[str, bytes] | None:
-        """The path and bytes of repository module ``dotted``, read once."""
-        if dotted not in self.texts:
-            self.texts[dotted] = None
-            if self.root is not None and dotted.split(".")[0] not in _STDLIB \
-                    and len(self.texts) <= MAX_MODULES * 4:
-                rel = find_module(self.root, importer.info.rel, dotted)
-                if rel is not None:
-                    with contextlib.suppress(OSError):
-                        self.texts[dotted] = (rel, (self.root / rel).read_bytes())
-        return self.texts[dotted]
+    def _locate(self, importer: ModuleScope, dotted: str) -> str | None:
+        """Where module ``dotted`` is for ``importer`` (its directory matters: siblings)."""
+        key = (dotted, importer.info.rel.rpartition("/")[0])
+        if key not in self.located:
+            self.located[key] = None
+            if self.root is not None and dotted.split(".")[0] not in _STDLIB:
+                self.located[key] = find_module(self.root, importer.info.rel, dotted)
+        return self.located[key]
 
     def module(self, importer: ModuleScope, dotted: str,
                needs_source: bool = False) -> ModuleScope | None:
         """The repository module ``dotted`` (parsed and run once), or ``None``.
 
         With ``needs_source``, a module whose text mentions no source of user
-        input is not even parsed: its functions cannot return any (for a
-        call whose arguments carry none).
+        input (nor a typed client the sinks recognise) is not even parsed:
+        its functions cannot return any, for a call whose arguments carry
+        none. Parsed modules are kept least-recently-used first; an evicted
+        one is parsed again when needed, so results never depend on the
+        order files are analysed in.
         """
         if dotted == importer.info.name:
             return importer
-        if dotted in self.modules:
-            return self.modules[dotted]
-        text = self._text(importer, dotted)
-        if text is None:
+        rel = self._locate(importer, dotted)
+        if rel is None or self.root is None:
             return None
-        if needs_source and not SOURCE_TEXT.search(text[1]):
+        if needs_source and not self._sourceful(rel):
             return None
-        self.modules[dotted] = None
-        if len(self.modules) > MAX_MODULES:
-            return None
+        if rel in self.modules:
+            self.modules.move_to_end(rel)
+            return self.modules[rel]
+        scope = self._load(rel)
+        self.modules[rel] = scope
+        while len(self.modules) > MAX_MODULES:
+            self.modules.popitem(last=False)
+        return scope
+
+    def _sourceful(self, rel: str) -> bool:
+        if rel not in self.sourceful:
+            try:
+                self.sourceful[rel] = bool(SOURCE_TEXT.search((self.root or Path()).joinpath(rel)
+                                                              .read_bytes()))
+            except OSError:
+                self.sourceful[rel] = False
+        return self.sourceful[rel]
+
+    def _load(self, rel: str) -> ModuleScope | None:
         try:
-            info = parse_module(text[0], text[1])
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            info = parse_module(rel, (self.root or Path()).joinpath(rel).read_bytes())
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             return None
         scope = ModuleScope(self, info, primary=False, budget=self.budget)
         try:
             scope.run_module()
         except (BudgetExceeded, RecursionError):
             return None
-        self.modules[dotted] = scope
         return scope
 
     def resolve(self, scope: ModuleScope, fq: str, depth: int = 0,
@@ -240,7 +255,10 @@ class Project:
             return None
         parts = fq.split(".")
         for cut in range(len(parts) - 1, 0, -1):
-            module = self.module(scope, ".".join(parts[:cut]), needs_source)
+            dotted = ".".join(parts[:cut])
+            if not scope.primary and dotted != scope.info.name:
+                continue  # an imported module's summaries use its own functions only
+            module = self.module(scope, dotted, needs_source)
             if module is None:
                 continue
             rest = parts[cut:]

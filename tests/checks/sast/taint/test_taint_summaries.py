@@ -122,3 +122,44 @@ def test_imports_outside_the_repository_propagate_conservatively(tmp_path: Path)
     '''})
     result = analyse_file(tmp_path, "app.py")
     assert [(f.rule_id, f.line) for f in result.findings] == [("GATE-PY-CMDI", 6)]
+
+
+def test_results_do_not_depend_on_the_order_files_are_analysed(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "lib/__init__.py": "",
+        "lib/conn.py": '''
+            import ldap3
+
+            def connect():
+                return ldap3.Connection(ldap3.Server("ldap://directory"))
+        ''',
+        "lib/params.py": '''
+            from flask import request
+
+            def uid():
+                return request.args.get("uid", "")
+        ''',
+        "a.py": '''
+            from lib.conn import connect
+            from lib.params import uid
+
+            def view():
+                connect().search("ou=people", "(uid=" + uid() + ")")
+        ''',
+        "b.py": '''
+            import lib.conn
+
+            def other(name):
+                return lib.conn.connect()
+        ''',
+    })
+    from gate.checks.sast.taint import analyse as module
+
+    results = []
+    for order in (["a.py", "b.py"], ["b.py", "a.py"], ["lib/conn.py", "b.py", "a.py"]):
+        module._PROJECTS.clear()
+        by_file = {rel: analyse_file(tmp_path, rel) for rel in order}
+        results.append(by_file["a.py"])
+    assert [(f.rule_id, f.line) for f in results[0].findings] == [("GATE-PY-LDAPI", 5)]
+    assert results[1] == results[0]
+    assert results[2] == results[0]
