@@ -82,7 +82,7 @@ class ExprEval(CallModels):
                 return found
         if name in _BUILTINS:
             return Val(qual=f"builtins.{name}")
-        if name == "request":
+        if name == "request" and self.scope.info.web:
             return Val(qual=REQUEST)
         return Val()
 
@@ -116,7 +116,8 @@ class ExprEval(CallModels):
                 return self.source(spec.label, spec.confidence, node.lineno,
                                    qual=f"{REQUEST}.{node.attr}")
             return Val(qual=f"{REQUEST}.{node.attr}")
-        if node.attr == "request" and (base.qual is None or base.qual.endswith("()")):
+        if node.attr == "request" and self.scope.info.web \
+                and (base.qual is None or base.qual.endswith("()")):
             return Val(qual=REQUEST)
         qual = f"{base.qual}.{node.attr}" if base.qual else None
         if qual:

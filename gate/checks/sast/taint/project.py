@@ -32,7 +32,6 @@ SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(|ldap|S
 the sinks recognise) when called with clean arguments."""
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
-_LOWER = {"high": "medium", "medium": "low", "low": "low"}
 
 
 class ModuleScope:
@@ -149,7 +148,7 @@ class ModuleScope:
         """A source reaching a sink (kept only for the primary module, once per rule and line)."""
         if not self.primary or (spec.rule_id, line) in self.findings:
             return
-        severity = _LOWER[spec.severity] if flow.confidence == "low" else spec.severity
+        severity = "low" if flow.confidence == "low" else spec.severity
         first = flow.steps[0] if flow.steps else None
         origin = f"{flow.label} (line {first.line})" if first and first.path == self.info.rel \
             else flow.label

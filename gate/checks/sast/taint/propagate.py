@@ -76,7 +76,7 @@ class Frame(ControlFlow):
             if param.arg in self.unit.sources:
                 label, confidence = self.unit.sources[param.arg]
                 self.env[param.arg] = self.source(label, confidence, node.lineno)
-            elif param.arg == "request":
+            elif param.arg == "request" and self.scope.info.web:
                 self.env[param.arg] = Val(qual=REQUEST)
             else:
                 self.env[param.arg] = Val((Flow(f"parameter '{param.arg}'", "high", (), param=index),))

@@ -9,11 +9,15 @@ are kept for the worker's lifetime, bounded in number and size.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "find_module", "module_name", "parse_module"]
 
+WEB_TEXT = re.compile(rb"flask|django|starlette|fastapi|quart|aiohttp|pyramid|bottle|sanic|"
+                      rb"falcon|tornado|werkzeug|litestar|rest_framework")
+"""A module mentioning none of these is not a web module: its ``request`` is just a name."""
 MAX_MODULE_BYTES = 1_000_000
 """Imported modules bigger than this are not summarised (their calls propagate conservatively)."""
 
@@ -42,6 +46,8 @@ class ModuleInfo:
     lines: int = 0
     flask: bool = False
     """Whether the text mentions Flask or Quart (its views return HTML)."""
+    web: bool = False
+    """Whether the text mentions a web framework (only then is a ``request`` a request)."""
 
     def index(self) -> None:
         """Record the top-level functions, classes and their methods."""
@@ -61,7 +67,7 @@ def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
     text_lines = (source.count(b"\n") if isinstance(source, bytes) else source.count("\n")) + 1
     raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     info = ModuleInfo(rel, module_name(rel), tree, rel.endswith("__init__.py"), lines=text_lines,
-                      flask=b"flask" in raw or b"quart" in raw)
+                      flask=b"flask" in raw or b"quart" in raw, web=bool(WEB_TEXT.search(raw)))
     info.index()
     return info
 

@@ -89,7 +89,7 @@ def test_starlette_request_query_params() -> None:
     ''', rel="api.py") == [("GATE-PY-REDIRECT", 5, "medium")]
 
 
-def test_environment_and_argv_are_low_confidence_sources() -> None:
+def test_environment_and_argv_are_low_confidence_low_severity_sources() -> None:
     result = analyse_source("tool.py", textwrap.dedent('''
         import os, sys
 
@@ -97,4 +97,14 @@ def test_environment_and_argv_are_low_confidence_sources() -> None:
         os.system(os.environ.get("EDITOR", "vi"))
     ''').lstrip("\n"))
     assert [(f.rule_id, f.line, f.severity, f.confidence) for f in result.findings] == [
-        ("GATE-PY-CMDI", 3, "medium", "low"), ("GATE-PY-CMDI", 4, "medium", "low")]
+        ("GATE-PY-CMDI", 3, "low", "low"), ("GATE-PY-CMDI", 4, "low", "low")]
+
+
+def test_a_parameter_named_request_outside_web_code_is_just_a_name() -> None:
+    source = '''
+        def send(self, request, **kwargs):
+            return open(request.url).read()
+    '''
+    assert _rules(source, rel="transport/adapters.py") == []
+    assert _rules("import flask\n" + textwrap.dedent(source), rel="web/adapters.py") == [
+        ("GATE-PY-PATH", 4, "medium")]
