@@ -51,17 +51,21 @@ class ExprEval(CallModels):
 
     # -- provided by the frame ------------------------------------------------
     def rebind(self, target: ast.expr, value: Val) -> None:  # pragma: no cover - abstract
+        """Replace what a name holds after a method changed it."""
         raise NotImplementedError
 
     def sink(self, spec: SinkSpec, name: str, line: int,
              values: list[Val]) -> None:  # pragma: no cover - abstract
+        """Record a sink call and the values reaching it."""
         raise NotImplementedError
 
     def setting(self, spec: SinkSpec, line: int, message: str) -> None:  # pragma: no cover
+        """Record a finding about a call's settings (cookie flags)."""
         raise NotImplementedError
 
     def call_repo(self, fq: str | None, name: str, recv: Val | None, args: list[Val],
                   kwargs: dict[str, Val], line: int) -> Val | None:  # pragma: no cover
+        """A call into the repository, through the callee's summary (``None``: not one)."""
         raise NotImplementedError
 
     # -- helpers ----------------------------------------------------------------
@@ -307,6 +311,7 @@ class ExprEval(CallModels):
         return union_flows(values)
 
     def bind_target(self, target: ast.expr, value: Val, line: int) -> None:  # pragma: no cover
+        """Assign a value to a target (provided by the frame)."""
         raise NotImplementedError
 
     def ev_ListComp(self, node: ast.ListComp) -> Val:
