@@ -25,7 +25,8 @@ from gate.checks.sast.taint.values import Flow, Val
 
 __all__ = ["ModuleScope", "Project"]
 
-MAX_MODULES = 256
+MAX_MODULES = 96
+"""Parsed imported modules a worker keeps (least recently used evicted first)."""
 SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(|ldap|Session\(|"
                          rb"Client\(|make_parser|XMLParser|Path\(|Environment\(")
 """What a module's text must mention for its functions to return user input (or a client

@@ -18,7 +18,7 @@ __all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "find_module", "module_name", "pars
 WEB_TEXT = re.compile(rb"flask|django|starlette|fastapi|quart|aiohttp|pyramid|bottle|sanic|"
                       rb"falcon|tornado|werkzeug|litestar|rest_framework")
 """A module mentioning none of these is not a web module: its ``request`` is just a name."""
-MAX_MODULE_BYTES = 1_000_000
+MAX_MODULE_BYTES = 300_000
 """Imported modules bigger than this are not summarised (their calls propagate conservatively)."""
 
 
