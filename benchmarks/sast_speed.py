@@ -81,7 +81,7 @@ def main() -> None:
     dataflow = Counter(f["rule_id"] for f in report["findings"]
                        if f["rule_id"].startswith("GATE-PY-"))
     downgraded = Counter(f["rule_id"] for f in report["findings"]
-                         if dict(map(tuple, f.get("extra") or [])).get("downgraded_by"))
+                         if (f.get("extra") or {}).get("downgraded_by"))
     print(f"tree: {count} files ({python_files} .py), jobs {args.jobs}")
     print(f"bandit alone (one process)        {bandit_s:7.1f}s")
     print(f"gate sast, cold, --jobs {args.jobs}         {cold_s:7.1f}s  "
