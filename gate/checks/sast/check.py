@@ -1,4 +1,4 @@
-"""The ``sast`` check: bandit over the repository's Python files.
+"""The ``sast`` check: bandit over the repository's Python files, and the dataflow layer.
 
 bandit runs as a library with ``# nosec`` *not* honoured: the markers are read
 back by :mod:`gate.checks.sast.source` and attached to the findings as
@@ -8,7 +8,10 @@ a file nobody looked at is not a pass.
 
 The core is :func:`scan_files`, a plain function over a list of files that
 returns picklable data, so that the pipeline can spread chunks of files over
-a process pool without knowing anything about bandit.
+a process pool without knowing anything about bandit. The dataflow pass
+(:func:`gate.checks.sast.taint_scan.scan_taint_files`) has the same shape and
+runs on the same pool; :func:`gate.checks.sast.downgrade.apply_dataflow` then
+downgrades the bandit findings it disproves.
 """
 
 from __future__ import annotations
