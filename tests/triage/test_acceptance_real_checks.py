@@ -33,11 +33,9 @@ def test_moved_flaw_is_old_and_new_file_flaw_is_new(repo: Repo) -> None:
     repo.write({"legacy.py": LEGACY, "README.md": "x\n"}).commit("base")
     repo.branch("feature").write({"legacy.py": MOVED, "handler.py": NEW_FLAW}).commit()
     result = _sast(repo, Mode.NEW)
-    assert _high(result) == [("handler.py", "B605", True), ("handler.py", "GATE-PY-CMDI", True),
-                             ("legacy.py", "B602", False)]
+    assert _high(result) == [("handler.py", "B605", True), ("legacy.py", "B602", False)]
     assert result.verdict == Verdict.FAIL
-    assert [(f.path, f.rule_id) for f in result.failing_findings()] == [
-        ("handler.py", "B605"), ("handler.py", "GATE-PY-CMDI")]
+    assert [(f.path, f.rule_id) for f in result.failing_findings()] == [("handler.py", "B605")]
     moved = next(f for f in result.findings if f.rule_id == "B602")
     assert moved.start_line == 10  # line 5 on the base: moved down 5 lines
 
@@ -79,8 +77,7 @@ def test_pr_weakening_its_own_policy_is_judged_by_the_base(
     assert out["policy_changed"] == [".gate.yml"]
     assert out["reasons"][0].startswith("this PR changes the gate policy (.gate.yml); "
                                         "the change applies after merge")
-    assert [(f["path"], f["rule_id"]) for f in out["findings"] if f["failing"]] == [
-        ("handler.py", "B605"), ("handler.py", "GATE-PY-CMDI")]
+    assert [f["path"] for f in out["findings"] if f["failing"]] == ["handler.py"]
 
 
 def test_nosec_under_require_reason_and_suppressed_never_failing(
