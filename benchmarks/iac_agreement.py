@@ -1,101 +1,300 @@
-"""Agreement between gate's IaC rules and the Checkov checks they alias.
+"""Agreement between gate's IaC rules and Checkov's own fixture verdicts.
 
-For every rule with Checkov aliases, both tools scan the rule's own fixture
-directory (tests/checks/iac/fixtures/rules/<id>: passing and failing
-resources written for that rule). Per resource of the rule's types, the
-verdicts are compared: gate flags it, or Checkov fails one of the aliases on
-it. Run: ``.venv/bin/python benchmarks/iac_agreement.py`` (needs Checkov in a
-separate venv: ``$CHECKOV_BIN`` or /tmp/checkov-venv/bin/checkov).
+Checkov ships, for each check, fixture files and the verdict its authors
+expect: Terraform resource checks list ``passing_resources`` /
+``failing_resources`` in ``tests/terraform/checks/resource/aws/test_<Check>.py``,
+Terraform graph checks in ``tests/terraform/graph/checks/resources/<Check>/expected.yaml``,
+CloudFormation and Kubernetes fixtures carry ``PASSED`` / ``FAILED`` in their
+file names (one verdict per file), or resource sets in their test module;
+Dockerfile fixtures sit in ``success*`` / ``failure*`` directories.
+
+For every Checkov check that a gate rule lists as an alias, this script scans
+the check's fixtures with gate (the aliasing rules only) and compares verdicts:
+per resource (Terraform, CloudFormation sets) or per file (CloudFormation and
+Kubernetes file names). Checkov itself is never run or imported: its test
+modules are read with :mod:`ast`, its fixtures are only parsed by gate.
+
+Run: ``python benchmarks/iac_agreement.py /path/to/checkov-checkout [--details]``
+(a checkout of https://github.com/bridgecrewio/checkov; fixtures are not vendored).
 """
 
 from __future__ import annotations
 
+import argparse
+import ast
+import re
 import sys
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from iac_vs_checkov import checkov_bin, run_checkov
-
 from gate.checks.iac.engine import evaluate_units
-from gate.checks.iac.interface import Framework
+from gate.checks.iac.interface import Framework, Rule
 from gate.checks.iac.loader import load_units
 from gate.checks.iac.registry import RULES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "checks" / "iac" / "fixtures" / "rules"
-_CKV_FRAMEWORK = {Framework.CLOUDFORMATION: "cloudformation", Framework.TERRAFORM: "terraform",
-                  Framework.KUBERNETES: "kubernetes", Framework.DOCKERFILE: "dockerfile",
-                  Framework.GITHUB_ACTIONS: "github_actions"}
+_ID = re.compile(r"""\b(?:check_)?id\s*=\s*["'](CKV2?_[A-Z0-9]+_\d+)["']""")
 
 
-def _normalise(resource: str, framework: Framework) -> str:
-    """Checkov's resource id -> gate's address (CFN logical id, TF type.name, k8s kind/ns/name)."""
-    if framework is Framework.CLOUDFORMATION:
-        return resource.split(".", 1)[-1]
-    if framework is Framework.KUBERNETES:
-        kind, namespace, name = [*resource.split("."), "", ""][:3]
-        return f"{kind}/{namespace}/{name}"
-    if framework is Framework.DOCKERFILE:
-        path = resource.lstrip("/")
-        return path.rsplit(".", 1)[0] if path.rsplit(".", 1)[-1].isupper() or path.endswith(".") \
-            else path
-    return resource
+@dataclass(frozen=True)
+class Case:
+    """One expected verdict: ``subject`` is a resource address or a fixture file."""
+
+    check: str
+    framework: Framework
+    directory: Path
+    subject: str
+    per_file: bool
+    expected_fail: bool
 
 
-def _match(address: str, universe: set[str]) -> str:
-    """Checkov names Terraform data sources without the ``data.`` prefix."""
-    return f"data.{address}" if f"data.{address}" in universe else address
-
-
-def main() -> int:
-    binary = checkov_bin()
-    if binary is None:
-        print("checkov not found (set CHECKOV_BIN or install into /tmp/checkov-venv); skipped")
-        return 0
-    print("| rule | Checkov | framework | resources | agree | gate only | Checkov only |")
-    print("|---|---|---|---|---|---|---|")
-    total = agree_total = 0
-    for rule in RULES:
-        if not rule.aliases:
+def _set_literals(path: Path) -> dict[str, set[str]]:
+    """``passing_resources`` / ``failing_resources`` string sets assigned in a test module."""
+    found: dict[str, set[str]] = {}
+    try:
+        tree = ast.parse(path.read_text())
+    except (SyntaxError, UnicodeDecodeError):
+        return found
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
-        directory = FIXTURES / rule.id.lower()
-        files = tuple(sorted(p.relative_to(directory).as_posix()
-                             for p in directory.rglob("*") if p.is_file()))
-        frameworks = [f for f in rule.frameworks() if f in _CKV_FRAMEWORK]
-        loaded = load_units(directory, files, frozenset(frameworks))
-        ours = {dict(f.extra)["resource"] for f in evaluate_units(loaded.units, [rule]).findings}
-        reports = run_checkov(binary, directory, [_CKV_FRAMEWORK[f] for f in frameworks],
-                              list(rule.aliases))
-        for framework in frameworks:
-            report = next((r for r in reports
-                           if r.get("check_type") == _CKV_FRAMEWORK[framework]), {})
-            results = report.get("results", {})
-            types = rule.resource_types[framework]
-            universe = {r.address for u in loaded.units if u.framework is framework
-                        for r in u.resources if r.type in types}
-            failed = {_match(_normalise(c["resource"], framework), universe)
-                      for c in results.get("failed_checks", [])}
-            evaluated = failed | {_match(_normalise(c["resource"], framework), universe)
-                                  for c in results.get("passed_checks", [])}
-            if not evaluated:
-                print(f"| {rule.id} | {', '.join(rule.aliases)} | {framework.value} | "
-                      f"{len(universe)} | n/a: Checkov has no such check here | - | - |")
-                continue
-            mine = ours & universe
-            theirs = failed & universe
-            agree = sum(1 for r in universe if (r in mine) == (r in theirs))
-            total += len(universe)
-            agree_total += agree
-            extra = sorted(failed - universe)
-            only_theirs = sorted(theirs - mine) + [f"({e})" for e in extra]
-            print(f"| {rule.id} | {', '.join(rule.aliases)} | {framework.value} | "
-                  f"{len(universe)} | {agree}/{len(universe)} | "
-                  f"{', '.join(sorted(mine - theirs)) or '-'} | "
-                  f"{', '.join(only_theirs) or '-'} |")
-    if total:
-        print(f"\noverall: {agree_total}/{total} resource verdicts agree "
-              f"({100 * agree_total / total:.1f}%)")
+        target = node.targets[0]
+        if isinstance(target, ast.Name) and target.id in ("passing_resources",
+                                                           "failing_resources") \
+                and isinstance(node.value, ast.Set | ast.List | ast.Tuple):
+            found[target.id] = {e.value for e in node.value.elts
+                                if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return found
+
+
+_USERS: dict[Path, int] = defaultdict(int)
+"""How many test modules scan each fixture directory (filled by :func:`collect`)."""
+
+EXCLUDED: dict[tuple[str, str], str] = {
+    ("CKV_K8S_13", "terraform"): "Checkov's Terraform check with this id judges memory *requests* "
+    "(its manifest check with the same id, the one gate aliases, judges limits)",
+}
+"""(check, framework) pairs whose verdicts measure something other than the aliased check."""
+
+
+def _own_dir(directory: Path, name: str) -> bool:
+    """File-name verdicts (``-PASSED``) belong to the check the directory is named after, or
+    to the only test module that scans it (shared directories carry another check's names)."""
+    return directory.name in (f"example_{name}", f"{name}Templates") or _USERS[directory] == 1
+
+
+def _fixture_dir(test: Path, name: str) -> Path | None:
+    """The ``example_*`` directory a test module scans (named in a string literal)."""
+    text = test.read_text()
+    match = re.search(r"""["']/?(example_[A-Za-z0-9_]+|[A-Za-z0-9]+Templates)["']""", text)
+    candidate = test.parent / (match.group(1) if match else f"example_{name}")
+    return candidate if candidate.is_dir() else None
+
+
+def _check_ids(root: Path, framework: str) -> dict[str, str]:
+    """check class module name -> Checkov id, for one framework's resource checks."""
+    out = {}
+    for py in sorted((root / "checkov" / framework / "checks").rglob("*.py")):
+        match = _ID.search(py.read_text())
+        if match:
+            out[py.stem] = match.group(1)
+    return out
+
+
+def _graph_ids(root: Path, framework: str) -> dict[str, str]:
+    out = {}
+    for path in (root / "checkov" / framework / "checks" / "graph_checks").rglob("*.yaml"):
+        meta = (yaml.safe_load(path.read_text()) or {}).get("metadata", {})
+        if isinstance(meta, dict) and isinstance(meta.get("id"), str):
+            out[path.stem] = meta["id"]
+    return out
+
+
+def _file_cases(check: str, framework: Framework, directory: Path) -> Iterator[Case]:
+    for path in sorted(directory.rglob("*")):
+        if not path.is_file() or path.suffix not in (".yaml", ".yml", ".json", ".template"):
+            continue
+        name = path.name
+        failed = "FAILED" in name or ".fail." in name
+        if failed or "PASSED" in name or ".pass." in name:
+            yield Case(check, framework, directory, path.relative_to(directory).as_posix(),
+                       True, failed)
+
+
+def collect(root: Path, wanted: set[str]) -> list[Case]:
+    """Every expected verdict Checkov's tests state for the ``wanted`` check ids."""
+    cases: list[Case] = []
+    tests = root / "tests"
+    for test in tests.rglob("test_*.py"):
+        directory = _fixture_dir(test, test.stem[5:])
+        if directory is not None:
+            _USERS[directory] += 1
+    tf_ids = _check_ids(root, "terraform")
+    for test in sorted((tests / "terraform" / "checks").rglob("test_*.py")):
+        check = tf_ids.get(test.stem[5:])
+        sets = _set_literals(test)
+        directory = _fixture_dir(test, test.stem[5:])
+        if check not in wanted or not sets or directory is None:
+            continue
+        for key, fail in (("passing_resources", False), ("failing_resources", True)):
+            cases += [Case(check, Framework.TERRAFORM, directory, r, False, fail)
+                      for r in sorted(sets.get(key, ()))]
+    for name, check in sorted(_graph_ids(root, "terraform").items()):
+        directory = tests / "terraform" / "graph" / "checks" / "resources" / name
+        expected = directory / "expected.yaml"
+        if check not in wanted or not expected.is_file():
+            continue
+        data = yaml.safe_load(expected.read_text()) or {}
+        for key, fail in (("pass", False), ("fail", True)):
+            cases += [Case(check, Framework.TERRAFORM, directory, r, False, fail)
+                      for r in data.get(key) or ()]
+    cfn_ids = _check_ids(root, "cloudformation")
+    for test in sorted((tests / "cloudformation" / "checks" / "resource").rglob("test_*.py")):
+        check = cfn_ids.get(test.stem[5:])
+        directory = _fixture_dir(test, test.stem[5:])
+        if check not in wanted or directory is None:
+            continue
+        by_file = list(_file_cases(check, Framework.CLOUDFORMATION, directory)) \
+            if _own_dir(directory, test.stem[5:]) else []
+        if by_file:
+            cases += by_file
+            continue
+        sets = _set_literals(test)
+        for key, fail in (("passing_resources", False), ("failing_resources", True)):
+            cases += [Case(check, Framework.CLOUDFORMATION, directory, r.split(".", 2)[-1],
+                           False, fail) for r in sorted(sets.get(key, ()))]
+    docker_ids = _check_ids(root, "dockerfile")
+    for directory in sorted((tests / "dockerfile" / "checks").glob("example_*")):
+        check = docker_ids.get(directory.name[len("example_"):])
+        if check not in wanted:
+            continue
+        for dockerfile in sorted(directory.glob("*/Dockerfile")):
+            kind = dockerfile.parent.name
+            if kind.startswith(("failure", "success")):
+                cases.append(Case(check, Framework.DOCKERFILE, directory,
+                                  dockerfile.relative_to(directory).as_posix(), True,
+                                  kind.startswith("failure")))
+    k8s_ids = _check_ids(root, "kubernetes")
+    for test in sorted((tests / "kubernetes" / "checks").glob("test_*.py")):
+        check = k8s_ids.get(test.stem[5:])
+        directory = _fixture_dir(test, test.stem[5:])
+        if check in wanted and directory is not None and _own_dir(directory, test.stem[5:]):
+            cases += list(_file_cases(check, Framework.KUBERNETES, directory))
+    return _consistent(cases)
+
+
+def _consistent(cases: list[Case]) -> list[Case]:
+    """Drop subjects a fixture lists as both passing and failing (a slip in Checkov's tests)."""
+    verdicts: dict[tuple[str, Path, str], set[bool]] = defaultdict(set)
+    for case in cases:
+        verdicts[(case.check, case.directory, case.subject)].add(case.expected_fail)
+    return [c for c in cases if len(verdicts[(c.check, c.directory, c.subject)]) == 1]
+
+
+def _flagged(directory: Path, framework: Framework, rules: Sequence[Rule],
+             check: str) -> dict[str, set[str]]:
+    """Addresses and files gate flags in ``directory`` (resource, where written, file)."""
+    files = tuple(sorted(p.relative_to(directory).as_posix()
+                         for p in directory.rglob("*") if p.is_file()))
+    loaded = load_units(directory, files, frozenset({framework}))
+    found: dict[str, set[str]] = {"resources": set(), "files": set(),
+                                  "unscanned": {n.path for n in loaded.not_scanned},
+                                  "undetermined": set()}
+    evaluation = evaluate_units(loaded.units, rules)
+    for warning in evaluation.warnings:  # "<path>:<line>: <rule> not evaluated for <address>: .."
+        head = warning.split(" not evaluated for ", 1)
+        if len(head) == 2:
+            found["undetermined"].add(head[1].split(": ", 1)[0])
+            found["undetermined"].add(head[0].split(":", 1)[0])
+    for finding in evaluation.findings:
+        if check not in finding.aliases:
+            continue  # the violation matches another of the rule's aliases
+        extra = dict(finding.extra)
+        found["resources"].update(v for k, v in extra.items() if k in ("resource", "written_at"))
+        found["files"].add(finding.path)
+        found["files"].update(r.location.path for r in finding.related)
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("checkov", type=Path, help="path to a checkout of bridgecrewio/checkov")
+    parser.add_argument("--details", action="store_true", help="list every disagreement")
+    args = parser.parse_args(argv)
+    by_alias: dict[str, list[Rule]] = defaultdict(list)
+    for rule in RULES:
+        for alias in rule.aliases:
+            by_alias[alias].append(rule)
+    cases = collect(args.checkov, set(by_alias))
+    cache: dict[tuple[Path, Framework, str], dict[str, set[str]]] = {}
+    rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses: list[str] = []
+    unscanned: list[str] = []
+    undetermined: list[str] = []
+    excluded: dict[str, int] = defaultdict(int)
+    for case in cases:
+        if (case.check, case.framework.value) in EXCLUDED:
+            excluded[f"{case.check} ({case.framework.value})"] += 1
+            continue
+        key = (case.directory, case.framework, case.check)
+        if key not in cache:
+            cache[key] = _flagged(case.directory, case.framework, by_alias[case.check],
+                                  case.check)
+        flagged = cache[key]
+        if (case.per_file and case.subject in flagged["unscanned"]) or \
+                (not case.per_file and flagged["unscanned"] and not flagged["resources"]
+                 and all(p.endswith(".tf") for p in flagged["unscanned"])
+                 and len(flagged["unscanned"]) == len(list(case.directory.glob("*.tf")))):
+            unscanned.append(f"{case.check} {case.directory.name}/{case.subject}")
+            continue
+        fuzzy = case.subject in flagged["undetermined"] or \
+            f"data.{case.subject}" in flagged["undetermined"]
+        hit = case.subject in (flagged["files"] if case.per_file else flagged["resources"]) or \
+            f"data.{case.subject}" in flagged["resources"]
+        if fuzzy and not hit:
+            undetermined.append(f"{case.check} {case.directory.name}/{case.subject}: Checkov "
+                                f"{'FAIL' if case.expected_fail else 'PASS'}")
+            continue
+        if case.per_file:
+            ours = any(f == case.subject for f in flagged["files"])
+        else:  # Checkov names Terraform data sources without their ``data.`` prefix
+            ours = bool({case.subject, f"data.{case.subject}"} & flagged["resources"])
+        row = rows[case.check]
+        row[0] += 1
+        if ours == case.expected_fail:
+            row[1] += 1
+        else:
+            misses.append(f"{case.check} {case.framework.value} "
+                          f"{case.directory.name}/{case.subject}: Checkov "
+                          f"{'FAIL' if case.expected_fail else 'PASS'}, gate "
+                          f"{'FAIL' if ours else 'PASS'}")
+    total = sum(r[0] for r in rows.values())
+    agree = sum(r[1] for r in rows.values())
+    print("| Checkov check | gate rules | verdicts | agree |")
+    print("|---|---|---|---|")
+    for check in sorted(rows):
+        n, ok = rows[check]
+        print(f"| {check} | {', '.join(r.id for r in by_alias[check])} | {n} | {ok} |")
+    missing = sorted(set(by_alias) - set(rows))
+    if missing:
+        print(f"\naliased checks without fixture verdicts: {', '.join(missing)}")
+    print(f"\noverall: {agree}/{total} verdicts agree "
+          f"({100 * agree / max(total, 1):.1f}%) over {len(rows)} Checkov checks")
+    print(f"left out: {len(unscanned)} verdicts on fixture files gate reports as not scanned "
+          f"(not valid HCL 2 / YAML); {len(undetermined)} on resources gate reports as not "
+          "evaluated (a value it cannot know, a workload without pod spec)")
+    for key, count in sorted(excluded.items()):
+        print(f"excluded: {count} verdicts of {key}: "
+              f"{EXCLUDED[(key.split()[0], key.split()[1].strip('()'))]}")
+    if args.details:
+        print("\n" + "\n".join(misses))
+        print("\nnot scanned:\n" + "\n".join(unscanned))
+        print("\nnot evaluated:\n" + "\n".join(undetermined))
     return 0
 
 

@@ -46,6 +46,8 @@ class Context:
     api_url: str | None = None
     server_url: str | None = None
     is_fork: bool = False
+    project_url: str | None = None
+    """GitLab: the web URL of the merge request's project (file links in the MR comment)."""
 
     def as_dict(self) -> dict[str, str]:
         """For the JSON report (no tokens live here, by design)."""
@@ -141,6 +143,8 @@ def _gitlab(env: Mapping[str, str]) -> Context:
         event_name=env.get("CI_PIPELINE_SOURCE") or None,
         api_url=(env.get("CI_API_V4_URL") or (f"{server}/api/v4" if server else "")) or None,
         server_url=server, is_fork=bool(source and target and source != target),
+        project_url=(env.get("CI_MERGE_REQUEST_PROJECT_URL") or env.get("CI_PROJECT_URL")
+                     or None),
     )
 
 

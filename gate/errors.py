@@ -2,7 +2,8 @@
 
 Exit codes (documented in the README and ``gate --help``):
 0 pass · 1 the policy failed · 2 usage or configuration error ·
-3 a check could not complete (and the policy does not allow that).
+3 a check could not complete (and the policy does not allow that) ·
+128+n stopped by signal n before a verdict (130 SIGINT, 143 SIGTERM; :mod:`gate.signals`).
 """
 
 from __future__ import annotations

@@ -1,9 +1,15 @@
-"""Which files a run scans: git's view of the tree, minus policy excludes, size and binaries.
+"""Which files a run scans: git's view of the tree, minus policy excludes.
 
 In a git work tree the inventory is ``git ls-files`` (tracked plus untracked
 files that are not ignored), so a local run sees what a push would carry and
 never wanders into ``.venv`` or build output. Outside git, the tree is walked
 with the usual vendored/tooling directories skipped.
+
+Nothing hides a file from the secrets check: binary files and files over
+``max_file_size`` are set aside from the other checks (bandit has nothing to
+say about a PNG) but still go to the checks in :data:`BYTE_CHECKS`, which
+stream them. Only what no check can read is *not scanned*: a file over
+:data:`HARD_CAP`, an unreadable one, a symbolic link leading out of the tree.
 """
 
 from __future__ import annotations
@@ -16,12 +22,20 @@ from pathlib import Path
 from gate.checks.interface import NotScanned
 from gate.globs import matches_any
 
-__all__ = ["Inventory", "InventoryError", "build_inventory", "select"]
+__all__ = ["BYTE_CHECKS", "HARD_CAP", "SYMLINK_OUTSIDE", "Inventory", "InventoryError",
+           "build_inventory", "select"]
 
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__",
                         ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
                         ".gate-cache", ".terraform"})
 _SNIFF_BYTES = 8192
+
+HARD_CAP = 100 * 1024 * 1024
+"""No check reads a larger file. GitHub refuses to store a file over 100 MiB, so
+every file of a GitHub repository is read; a bigger one is listed as not scanned."""
+BYTE_CHECKS = frozenset({"secrets"})
+"""Checks that read any file as bytes, binary and oversized ones included."""
+SYMLINK_OUTSIDE = "symbolic link leading outside the scanned tree (not followed)"
 
 
 class InventoryError(Exception):
@@ -30,12 +44,25 @@ class InventoryError(Exception):
 
 @dataclass(frozen=True)
 class Inventory:
-    """The files to scan (repo-relative POSIX paths) and those set aside, with reasons."""
+    """The files to scan (repo-relative POSIX paths) and those no check can read, with reasons."""
 
     root: Path
     files: tuple[str, ...]
+    """Text files within ``max_file_size``: every check gets them."""
     not_scanned: tuple[NotScanned, ...]
+    """Files no check reads (over :data:`HARD_CAP`, unreadable, links out of the tree)."""
     git: bool
+    bytes_only: tuple[str, ...] = ()
+    """Binary files and files over ``max_file_size``: only the :data:`BYTE_CHECKS` get them."""
+
+    @property
+    def all_files(self) -> tuple[str, ...]:
+        """Every file some check reads, sorted."""
+        return tuple(sorted((*self.files, *self.bytes_only)))
+
+    def files_for(self, check: str) -> tuple[str, ...]:
+        """The files check ``check`` is given (before its own include/exclude globs)."""
+        return self.all_files if check in BYTE_CHECKS else self.files
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -64,43 +91,66 @@ def _is_binary(path: Path) -> bool:
         return b"\0" in handle.read(_SNIFF_BYTES)
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """Whether a symbolic link resolves to an existing file under ``root``."""
+    target = Path(os.path.realpath(path))
+    return target.is_file() and target.is_relative_to(root)
+
+
+def _classify(root: Path, rel: str, max_file_size: int) -> str | NotScanned | None:
+    """``"text"``, ``"bytes"`` (binary or over the size limit), a :class:`NotScanned`, or ``None``.
+
+    ``None``: nothing to read here (a deleted file, a submodule, or a link to
+    a file inside the tree, which is read under its own name).
+    """
+    path = root / rel
+    try:
+        if path.is_symlink():
+            return None if _inside(root, path) else NotScanned(rel, SYMLINK_OUTSIDE)
+        if not path.is_file():
+            return None
+        size = path.stat().st_size
+        if size > HARD_CAP:
+            return NotScanned(rel, f"larger than the {HARD_CAP} byte hard cap: no check reads it")
+        return "bytes" if size > max_file_size or _is_binary(path) else "text"
+    except OSError as exc:
+        return NotScanned(rel, f"unreadable: {exc.strerror or type(exc).__name__}")
+
+
 def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
-                    max_file_size: int = 2_000_000) -> Inventory:
-    """List the files to scan under ``root``; unreadable, binary or large files are set aside."""
+                    max_file_size: int = 2_000_000,
+                    listed: tuple[str, ...] | None = None) -> Inventory:
+    """List the files to scan under ``root``: text files, byte-only files, and what no check reads.
+
+    ``listed`` gives the candidate files instead of asking git or walking the tree (a base
+    tree materialised from git's object store holds exactly the files it needs).
+    """
     if not root.exists():
         raise InventoryError(f"path not found: {root}")
     if not root.is_dir():
         raise InventoryError(f"not a directory: {root}")
     root = root.resolve()
-    listed = _git_files(root)
-    git = listed is not None
-    candidates = listed if listed is not None else _walk(root)
+    if listed is None:
+        found = _git_files(root)
+        git = found is not None
+        candidates = found if found is not None else _walk(root)
+    else:
+        git, candidates = False, list(listed)
     files: list[str] = []
+    bytes_only: list[str] = []
     skipped: list[NotScanned] = []
     for rel in candidates:
         if exclude and matches_any(rel, exclude):
             continue
         if include and not matches_any(rel, include):
             continue
-        path = root / rel
-        try:
-            if path.is_symlink():
-                skipped.append(NotScanned(rel, "symbolic link (not followed)"))
-                continue
-            if not path.is_file():
-                continue  # deleted in the work tree, or a submodule
-            size = path.stat().st_size
-            if size > max_file_size:
-                skipped.append(NotScanned(rel, f"larger than the {max_file_size} byte limit"))
-                continue
-            if _is_binary(path):
-                skipped.append(NotScanned(rel, "binary file"))
-                continue
-        except OSError as exc:
-            skipped.append(NotScanned(rel, f"unreadable: {exc.strerror}"))
-            continue
-        files.append(rel)
-    return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git)
+        kind = _classify(root, rel, max_file_size)
+        if isinstance(kind, NotScanned):
+            skipped.append(kind)
+        elif kind is not None:
+            (files if kind == "text" else bytes_only).append(rel)
+    return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git,
+                     bytes_only=tuple(bytes_only))
 
 
 def select(files: tuple[str, ...], include: tuple[str, ...],

@@ -1,6 +1,7 @@
 """The gate's flow, stage by stage, in one function; the CLI only parses and calls it.
 
-    context -> policy -> inventory -> checks -> triage -> verdict -> reports
+    context -> policy -> inventory -> checks -> triage (finding contexts first) -> verdict
+    -> reports
 
 Data flows one way. Each stage lives in its own module; nothing here knows
 how a tool works or how a format looks.
@@ -17,12 +18,13 @@ from pathlib import Path
 
 import gate
 import gate.publish
-from gate.checks.interface import CheckResult, ScanTarget
+from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
 from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
 from gate.findings import Finding
 from gate.inventory import Inventory, build_inventory, select
+from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.publish.interface import PublishError
 from gate.publish.sarif_upload import upload_sarif, upload_target
@@ -32,6 +34,7 @@ from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
 from gate.triage.apply import TriageInputs, triage
 from gate.triage.base import scan_base
+from gate.triage.context import assign_contexts
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.refs import BaseRef, open_base
 from gate.triage.scope import narrow_to_changes
@@ -70,11 +73,17 @@ class RunOptions:
     on_warning: Callable[[str], None] | None = None
     """Receives publishing warnings (one line each); the CLI prints them to stderr."""
     cache_dir: Path | None = None
-    """The result cache (``gate run`` defaults to ``PATH/.gate-cache``); ``None``: no cache."""
+    """The result cache (``gate run``: see :mod:`gate.cache.location`); ``None``: no cache."""
     cache_ttl: float = 24 * 3600.0
     """Seconds a cached online answer (PyPI advisories) is reused (``--cache-ttl``)."""
     shard: Shard | None = None
     """``--shard I/N``: scan slice I of N and publish nothing; ``gate merge`` judges them all."""
+    memory_mb: int | None = None
+    """``--memory-limit``: overrides the policy's ``limits.memory_mb``."""
+    file_seconds: float | None = None
+    """``--file-timeout``: overrides the policy's ``limits.file_seconds``."""
+    verify_secrets: bool = False
+    """``--verify-secrets``: the secrets check asks providers whether found tokens are live."""
 
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
@@ -111,16 +120,27 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
         timeout = options.timeout or policy.timeout_for(name)
         scan = ScanTarget(
             root=inventory.root,
-            files=select(inventory.files, block.include, block.exclude),
-            options=block.options(),
+            files=select(inventory.files_for(name), block.include, block.exclude),
+            options={**block.options(), **({"verify_secrets": True}
+                                           if options.verify_secrets and name == "secrets"
+                                           else {})},
             jobs=max(1, options.jobs),
             cache_dir=options.cache_dir,
             cache_ttl=options.cache_ttl,
             vuln_db=vuln_db.resolve() if vuln_db else None,
             timeout=timeout,
+            limits=WorkerLimits(options.memory_mb or policy.limits.memory_mb,
+                                options.file_seconds or policy.limits.file_seconds),
         )
         jobs.append(CheckJob(name=name, target=target, scan=scan, timeout=timeout))
     return jobs
+
+
+def _with_history(jobs: list[CheckJob], merge_base: str, policy: Policy) -> list[CheckJob]:
+    """Give each check the change's commits (the secrets check scans what each one added)."""
+    return [replace(job, scan=replace(job.scan, history=HistoryRange(merge_base, (
+        (policy.include, policy.exclude),
+        (policy.check(job.name).include, policy.check(job.name).exclude))))) for job in jobs]
 
 
 def _base_and_policy(root: Path, options: RunOptions, context: Context
@@ -162,16 +182,20 @@ def run(options: RunOptions) -> RunResult:
                                 max_file_size=int(policy.max_file_size))
     selected = _selected_checks(policy, options.checks)
     jobs = _jobs(options, policy, inventory, selected)
-    jobs, shard = apply_shard(options.shard, inventory.root, inventory.files, jobs)
+    jobs, shard = apply_shard(options.shard, inventory.root, inventory.all_files, jobs)
     partial: tuple[str, ...] = ()
     if base is not None and policy.mode == Mode.NEW:
         jobs, partial = narrow_to_changes(jobs, base.changes)
+    if base is not None and (shard is None or shard.index == 1):
+        jobs = _with_history(jobs, base.merge_base, policy)
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)
     results = run_checks(jobs, on_done=options.on_check_done)
 
-    findings: list[Finding] = [f for r in results.values() for f in r.findings]
+    findings: list[Finding] = assign_contexts(
+        (f for r in results.values() for f in r.findings), inventory.root,
+        policy.context_globs())
     triaged = triage(findings, TriageInputs(
         policy=policy, results=results, today=datetime.now(timezone.utc).date(),
         baseline=baseline,

@@ -9,7 +9,10 @@ whether that fails the gate: fail-closed by default).
 
 Workers are not daemonic, so that a check may run its own process pool
 (:mod:`gate.checks.engine.pool`). Each worker leads its own process group:
-stopping a check (timeout, crash, Ctrl-C) kills the group, pool included.
+stopping a check (timeout, crash, a stop signal: :mod:`gate.signals`) kills
+the group, pool included. Each worker runs under :mod:`gate.limits` (an
+address-space limit, and death with the gate even when the gate is SIGKILLed).
+Everything a worker sends back is redacted first (:mod:`gate.redact`).
 The checks' pools share ``--jobs`` CPU tokens, so that together they never
 run more chunks at once than the machine was given.
 """
@@ -33,6 +36,8 @@ from typing import cast
 from gate.checks.engine.pool import CpuTokens
 from gate.checks.interface import CheckError, CheckResult, ScanTarget
 from gate.checks.registry import load_check
+from gate.limits import harden_worker
+from gate.redact import redact, redact_result
 
 __all__ = ["CheckJob", "run_checks"]
 
@@ -79,8 +84,9 @@ def _sweep(proc: BaseProcess) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _worker(job: CheckJob, conn: Connection) -> None:
+def _worker(job: CheckJob, conn: Connection, parent_pid: int) -> None:
     _lead_process_group()
+    harden_worker(parent_pid, job.scan.limits, group_leader=True)  # memory cap, dies with us
     _silence()
     started = time.monotonic()
     try:
@@ -89,11 +95,15 @@ def _worker(job: CheckJob, conn: Connection) -> None:
         if not isinstance(result, CheckResult):
             raise CheckError(f"check {job.name!r} returned {type(result).__name__}, "
                              "not a CheckResult")
-        conn.send(("ok", result))
+        conn.send(("ok", redact_result(result)))  # no credential leaves the worker
     except CheckError as exc:
-        conn.send(("error", str(exc) or type(exc).__name__, time.monotonic() - started))
+        conn.send(("error", redact(str(exc) or type(exc).__name__), time.monotonic() - started))
+    except MemoryError:
+        conn.send(("error", f"exceeded the memory limit ({job.scan.limits.memory_mb} MB)",
+                   time.monotonic() - started))
     except BaseException as exc:  # a crash is a result too: fail closed, say why
-        conn.send(("error", f"crashed: {type(exc).__name__}: {exc}", time.monotonic() - started))
+        conn.send(("error", redact(f"crashed: {type(exc).__name__}: {exc}"),
+                   time.monotonic() - started))
     finally:
         conn.close()
 
@@ -122,13 +132,13 @@ def _run(jobs: list[CheckJob],
     try:
         for job in jobs:
             reader, writer = ctx.Pipe(duplex=False)
-            proc: BaseProcess = ctx.Process(target=_worker, args=(job, writer),
+            proc: BaseProcess = ctx.Process(target=_worker, args=(job, writer, os.getpid()),
                                             name=f"gate-{job.name}", daemon=False)
             proc.start()
             writer.close()
             running[reader] = (job, proc, time.monotonic())
         _wait_all(running, results, on_done)
-    finally:  # Ctrl-C, or a bug here: no worker (or pool) may outlive the run
+    finally:  # a stop signal (gate.signals), or a bug here: no worker or pool outlives the run
         for reader, (_, proc, _) in running.items():
             _kill_tree(proc)
             reader.close()

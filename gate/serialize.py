@@ -12,10 +12,12 @@ from typing import Any
 
 from gate.checks.interface import NotScanned
 from gate.findings import Confidence, Finding, FlowStep, Location, RelatedLocation, Severity, Suppression
+from gate.report.grouping import package_to_dict, packages_of
 from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult, ShardInfo
 from gate.triage.interface import WaiverStatus
 
-__all__ = ["SerializeError", "finding_from_dict", "finding_to_dict", "from_dict", "to_dict"]
+__all__ = ["SerializeError", "finding_from_dict", "finding_to_dict", "from_dict",
+           "not_scanned_count", "to_dict"]
 
 
 class SerializeError(Exception):
@@ -103,6 +105,11 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
     )
 
 
+def not_scanned_count(run: RunResult) -> int:
+    """Not-scanned entries in the report: files no check read, plus each check's own."""
+    return len(run.not_scanned) + sum(len(c.not_scanned) for c in run.checks)
+
+
 def _not_scanned(n: NotScanned) -> dict[str, Any]:
     return {"path": n.path, "reason": n.reason, "line": n.line}
 
@@ -179,12 +186,14 @@ def to_dict(run: RunResult) -> dict[str, Any]:
             "suppressed": sum(1 for f in run.findings if f.suppressed),
             "new": sum(1 for f in run.active_findings() if f.new),
             "by_severity": run.counts(),
+            "not_scanned": not_scanned_count(run),
         },
         "policy_changed": list(run.policy_changed),
         "waivers": [_waiver_to_dict(w) for w in run.waivers],
         "shard": _shard_to_dict(run.shard),
         "checks": [_outcome_to_dict(c, run) for c in run.checks],
         "not_scanned": [_not_scanned(n) for n in run.not_scanned],
+        "packages": [package_to_dict(p) for p in packages_of(run)],
         "findings": [finding_to_dict(f, i in run.failing) for i, f in enumerate(run.findings)],
     }
 

@@ -11,12 +11,13 @@ import re
 from collections.abc import Iterable
 
 from gate.checks.interface import CheckResult, NotScanned
+from gate.coverage import judge_coverage
 from gate.findings import Finding, Severity
 from gate.policy.model import Mode, OnError, Policy
 from gate.result import CheckOutcome, RunResult, Verdict
 
-__all__ = ["EXIT_CODES", "evaluate", "exit_code", "failing_reason", "is_failing_reason",
-           "sort_findings"]
+__all__ = ["EXIT_CODES", "LIVE_FORMAT", "evaluate", "exit_code", "failing_reason",
+           "is_failing_reason", "is_live_secret", "sort_findings", "threshold"]
 
 EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.ERROR: 3}
 
@@ -37,10 +38,31 @@ def is_failing_reason(name: str, text: str) -> bool:
     return re.fullmatch(rf"{re.escape(name)}: \d+ finding\(s\) at or above \w+", text) is not None
 
 
+LIVE_FORMAT = "live_format"
+"""``extra`` key the secrets check sets to ``"true"`` on a provider token in a live format
+that is not a documented example value: it fails wherever it is (any check may set it)."""
+
+
+def is_live_secret(f: Finding) -> bool:
+    """A provider token in a live format: judged as code in every context."""
+    return dict(f.extra).get(LIVE_FORMAT) == "true"
+
+
+def threshold(f: Finding, policy: Policy) -> Severity | None:
+    """The lowest severity at which ``f`` fails, given its check and context; ``None``: never.
+
+    Tests, docs, examples, generated and vendored code never fail under the default
+    policy, except a live-format provider token, which is judged as if it were in code.
+    """
+    context = "code" if is_live_secret(f) else f.context
+    return policy.fail_on_in(f.check, context)
+
+
 def _fails(f: Finding, policy: Policy) -> bool:
     if f.suppressed:
         return False
-    if f.severity < policy.fail_on_for(f.check):
+    fail_on = threshold(f, policy)
+    if fail_on is None or f.severity < fail_on:
         return False
     if f.confidence is not None and f.confidence < policy.min_confidence_for(f.check):
         return False
@@ -82,14 +104,16 @@ def evaluate(policy: Policy, results: dict[str, CheckResult], findings: list[Fin
                  sum(1 for i in failing if ordered[i].check == name))
         for name, result in results.items()
     )
+    coverage = judge_coverage(policy.not_scanned, outcomes, not_scanned)
+    outcomes, warnings = coverage.outcomes, (*warnings, *coverage.warnings)
     verdicts = {o.verdict for o in outcomes}
-    reasons = [r for o in outcomes for r in o.reasons]
+    reasons = [r for o in outcomes for r in o.reasons] + list(coverage.reasons)
     if not outcomes:
         verdict = Verdict.ERROR
         reasons.append("no check ran: enable at least one check")
     elif Verdict.ERROR in verdicts:
         verdict = Verdict.ERROR
-    elif Verdict.FAIL in verdicts:
+    elif Verdict.FAIL in verdicts or coverage.reasons:
         verdict = Verdict.FAIL
     else:
         verdict = Verdict.PASS

@@ -23,6 +23,17 @@ FAKE_CHECKS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _private_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the result cache and its key (``~/.cache/gate``, ``~/.config/gate``) per test."""
+    base = tmp_path_factory.mktemp("user-dirs")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+    for name in ("GATE_CACHE_DIR", "GATE_CACHE_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def fake_checks(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Replace the registry's built-ins with the fake checks (plugins stay as they are)."""

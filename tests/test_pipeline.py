@@ -88,14 +88,14 @@ def test_unparsable_file_is_reported_and_others_still_found(fake_checks: dict[st
     assert [f.path for f in result.findings] == ["good.py"]
 
 
-def test_binary_and_large_files_are_listed_not_scanned(fake_checks: dict[str, str],
-                                                       make_repo: MakeRepo) -> None:
+def test_binary_and_large_files_are_left_to_the_secrets_check(fake_checks: dict[str, str],
+                                                               make_repo: MakeRepo) -> None:
     root = make_repo({"small.py": "x = 1\n", "big.txt": "FLAW-high\n" * 50_000,
                       ".gate.yml": "max_file_size: 100KB\n"})
     (root / "blob.bin").write_bytes(b"\x00\x01FLAW-high")
     result = run(RunOptions(path=root, checks=("flaw",), env={}))
-    reasons = {n.path: n.reason for n in result.not_scanned}
-    assert reasons == {"big.txt": "larger than the 100000 byte limit", "blob.bin": "binary file"}
+    assert result.not_scanned == ()  # the secrets check streams them (tests/test_inventory.py)
+    assert result.checks[0].files_scanned == 2  # small.py and .gate.yml
     assert result.verdict == Verdict.PASS
 
 

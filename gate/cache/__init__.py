@@ -1,7 +1,10 @@
-"""The result cache (``.gate-cache/``): per file and per check, keyed by everything it depends on.
+"""The result cache: per file and per check, keyed by everything it depends on.
 
 See :mod:`gate.cache.interface` for the contract, :mod:`gate.cache.store` for
-the file-system store and :mod:`gate.cache.keys` for what goes into a key.
+the file-system store, :mod:`gate.cache.keys` for what goes into a key,
+:mod:`gate.cache.mac` for the key entries are authenticated with and
+:mod:`gate.cache.location` for where the cache may live (never a directory the
+scanned change controls).
 """
 
 from __future__ import annotations
@@ -11,12 +14,8 @@ from pathlib import Path
 from gate.cache.interface import CacheKey, CacheStats, NullCache, ResultCache
 from gate.cache.store import DEFAULT_MAX_BYTES, FileStore
 
-__all__ = ["DEFAULT_DIR", "CacheKey", "CacheStats", "FileStore", "NullCache", "ResultCache",
+__all__ = ["CacheKey", "CacheStats", "FileStore", "NullCache", "ResultCache",
            "open_cache"]
-
-DEFAULT_DIR = ".gate-cache"
-"""Created in the scanned repository's root unless ``--cache-dir`` says otherwise."""
-
 
 def open_cache(directory: Path | None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ResultCache:
     """The store in ``directory``, or a :class:`NullCache` when caching is off (``None``)."""

@@ -1,9 +1,12 @@
 """The file-system result cache: one small JSON file per entry, written atomically.
 
-Layout: ``<dir>/v1/<namespace>/<digest[:2]>/<digest>.json``. Each entry
-carries its own key and a SHA-256 of its payload, so a truncated write, a
-bit flip or a file copied to the wrong name is detected on read and treated
-as a miss (the next ``put`` rewrites it): a bad entry is never trusted.
+Layout: ``<dir>/v2/<namespace>/<digest[:2]>/<digest>.json``. Each entry
+carries its own key and an HMAC-SHA256 of everything in it under a key kept
+outside the scanned tree (:mod:`gate.cache.mac`), so a truncated write, a bit
+flip, a file copied to the wrong name, and an entry written by anyone without
+the key (a forged "no findings" committed by a pull request) are detected on
+read and treated as a miss (the next ``put`` rewrites it): a bad entry is
+never trusted. A plain checksum would not do: anyone can recompute one.
 
 Concurrent runs (two CI jobs on one runner, a developer's terminal and an
 editor plugin) share the directory safely: writes go to a temporary file in
@@ -16,7 +19,6 @@ that loses an entry to pruning just misses.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -27,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from gate.cache.interface import CacheKey, ResultCache
+from gate.cache.mac import cache_key, sign, verify
 
 __all__ = ["DEFAULT_MAX_BYTES", "FileStore"]
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _PRUNE_TO = 0.8
 """Prune down to this fraction of the bound, so that the next run does not prune again."""
@@ -58,10 +61,12 @@ class _Entry:
 class FileStore(ResultCache):
     """A bounded, self-healing cache in a directory (``.gate-cache/`` by default)."""
 
-    def __init__(self, directory: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, directory: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 key: bytes | None = None) -> None:
         super().__init__()
         self.directory = directory
         self.max_bytes = max_bytes
+        self._key = key if key is not None else cache_key()
         self._root = directory / f"v{FORMAT}"
         self._prepared = False
 
@@ -95,6 +100,9 @@ class FileStore(ResultCache):
             return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT:
             return None
+        mac = entry.pop("mac", None)
+        if not verify(self._key, _canonical(entry), mac):
+            return None  # not written with our key: forged, copied from elsewhere, or damaged
         if entry.get("namespace") != key.namespace or entry.get("key") != key.digest:
             return None
         expires = entry.get("expires")
@@ -104,10 +112,7 @@ class FileStore(ResultCache):
         if max_age is not None and (not isinstance(created, (int, float))
                                     or created + max_age < time.time()):
             return None
-        payload = entry.get("payload")
-        if entry.get("sha256") != hashlib.sha256(_canonical(payload)).hexdigest():
-            return None
-        return payload
+        return entry.get("payload")
 
     def _touch(self, path: Path) -> None:
         """Mark the entry as recently used (best effort: a read-only cache still serves)."""
@@ -123,8 +128,9 @@ class FileStore(ResultCache):
         entry = {
             "format": FORMAT, "namespace": key.namespace, "key": key.digest,
             "created": time.time(), "expires": time.time() + ttl if ttl is not None else None,
-            "sha256": hashlib.sha256(_canonical(value)).hexdigest(), "payload": value,
+            "payload": value,
         }
+        entry["mac"] = sign(self._key, _canonical(entry))
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)

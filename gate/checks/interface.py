@@ -9,13 +9,16 @@ values must never be part of a result.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from gate.findings import Finding
+from gate.limits import WorkerLimits
 
-__all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "NotScanned", "ScanTarget"]
+__all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "HistoryRange", "NotScanned",
+           "ScanTarget"]
 
 
 class CheckError(Exception):
@@ -39,6 +42,20 @@ class NotScanned:
 
 
 @dataclass(frozen=True)
+class HistoryRange:
+    """The commits a change adds (``base..HEAD``), for checks that also read history.
+
+    Set when a base is known (``--base``, a PR/MR); the secrets check scans
+    the lines each of those commits added.
+    """
+
+    base: str
+    """The merge-base commit id."""
+    scopes: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    """(include, exclude) glob pairs a path must all pass (the policy's, then the check's)."""
+
+
+@dataclass(frozen=True)
 class ScanTarget:
     """Everything a check needs to know about what to scan.
 
@@ -53,13 +70,17 @@ class ScanTarget:
     """Check-specific policy options (e.g. ``files`` for dependencies, ``frameworks`` for iac)."""
     jobs: int = 1
     vuln_db: Path | None = None
+    history: HistoryRange | None = None
+    """The change's commits, when a base is known (see :class:`HistoryRange`)."""
     timeout: float | None = None
     cache_dir: Path | None = None
-    """The result cache's directory (``.gate-cache``); ``None`` means no cache."""
+    """The result cache's directory (outside the scanned tree); ``None`` means no cache."""
     cache_ttl: float = 24 * 3600.0
     """Seconds an online answer (PyPI's advisories) stays in the result cache."""
     cpu_tokens: Path | None = None
     """Set by the runner: the CPU tokens all pools share (:mod:`gate.checks.engine.pool`)."""
+    limits: WorkerLimits = field(default_factory=WorkerLimits)
+    """Memory and per-file time limits of the check's worker processes (:mod:`gate.limits`)."""
 
 
 class CheckStatus:
@@ -103,6 +124,16 @@ class Check(ABC):
     name: ClassVar[str]
     tool: ClassVar[str]
     description: ClassVar[str] = ""
+
+    @classmethod
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
+        """Whether this check could read ``path`` (with its policy ``options``).
+
+        Used to write only the files a check needs when the base of a change is
+        materialised from git's object store. The default, every file, is always
+        correct; a check that picks its files by name narrows it.
+        """
+        return True
 
     @abstractmethod
     def tool_version(self) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gate.report.registry import FORMATS
 
-__all__ = ["report_spec"]
+__all__ = ["add_verbose", "report_spec"]
 
 
 def report_spec(value: str) -> tuple[str, Path]:
@@ -19,3 +19,9 @@ def report_spec(value: str) -> tuple[str, Path]:
         raise argparse.ArgumentTypeError(
             f"unknown report format {fmt!r} (choose from: {', '.join(FORMATS)})")
     return fmt, Path(path)
+
+
+def add_verbose(parser: argparse.ArgumentParser) -> None:
+    """``--verbose``: the text report lists every finding instead of counts per rule."""
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="text output: list every finding and not-scanned file")

@@ -2,13 +2,15 @@
 
 No traceback reaches a user for an expected error. An unexpected one is
 reported in one line (set ``GATE_DEBUG=1`` for the traceback) and exits 3:
-the gate could not judge, so it fails closed.
+the gate could not judge, so it fails closed. A run stopped by a signal
+(:mod:`gate.signals`) exits ``128 + signal``: 130 SIGINT, 143 SIGTERM, 129 SIGHUP.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from gate.inventory import InventoryError
 from gate.policy.errors import PolicyError
 from gate.report.interface import ReportError
 from gate.serialize import SerializeError
+from gate.signals import Interrupted, exit_code_for
 
 __all__ = ["handle_errors"]
 
@@ -40,9 +43,13 @@ def handle_errors(func: Callable[[argparse.Namespace], int], args: argparse.Name
     except CheckError as exc:
         _say(str(exc))
         return EXIT_CHECK_ERROR
+    except Interrupted as exc:
+        print(f"gate: interrupted by {exc.name}: every worker was stopped; no verdict, "
+              "no report", file=sys.stderr)
+        return exit_code_for(exc.signum)
     except KeyboardInterrupt:
-        print("gate: interrupted", file=sys.stderr)
-        return 130
+        print("gate: interrupted by SIGINT: no verdict, no report", file=sys.stderr)
+        return exit_code_for(signal.SIGINT)
     except Exception as exc:
         if os.environ.get("GATE_DEBUG"):
             traceback.print_exc()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 import gate
-from gate.cli import baseline, init, merge, policy, publish, rules, run
-from gate.cli.errors import handle_errors
 
-__all__ = ["build_parser", "main"]
+__all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
 EPILOG = """\
 exit codes:
@@ -19,14 +18,30 @@ exit codes:
   2  usage or configuration error: bad flag, missing path, invalid policy
   3  a check could not complete (crash, timeout, unreachable service) and the
      policy does not allow that (on_error: fail, the default)
+  128+n  stopped by signal n before a verdict (130 SIGINT, 143 SIGTERM,
+     129 SIGHUP): every worker stopped, no report written
 """
 
-# One module per subcommand, registered explicitly (no discovery magic).
-SUBCOMMANDS = [run, init, policy, baseline, publish, rules, merge]
+# One module per subcommand, registered explicitly (no discovery magic): name -> (module,
+# one-line help). Only the module of the subcommand being run is imported, so `gate --help`
+# and `gate --version` never load a scanner, pydantic or a forge client. The help line is
+# repeated in each module's ``register`` (a test keeps the two equal).
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("gate.cli.run", "scan a repository and judge it"),
+    "pre-push": ("gate.cli.prepush", "gate what a push adds (the pre-commit pre-push hook)"),
+    "init": ("gate.cli.init", "write a commented starter .gate.yml"),
+    "policy": ("gate.cli.policy", "validate a policy or print its schema"),
+    "baseline": ("gate.cli.baseline", "write .gate-baseline.json from the current findings"),
+    "publish": ("gate.cli.publish", "post a saved JSON report to its pull/merge request"),
+    "rules": ("gate.cli.rules", "list the built-in IaC rules"),
+    "merge": ("gate.cli.merge",
+              "combine the JSON reports of `gate run --shard I/N` jobs into one verdict"),
+    "fix": ("gate.cli.fix", "upgrade vulnerable exact pins (dry run: prints a diff; --apply "
+            "writes)"),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser (also used by the docs and the tests)."""
+def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gate",
         description="A security gate for CI/CD: SAST (bandit), dependencies (pip-audit), "
@@ -35,19 +50,42 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"gate {gate.__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in SUBCOMMANDS:
-        module.register(subparsers)
     return parser
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser (also used by the docs and the tests).
+
+    ``only`` registers that subcommand's arguments and lists the others by name and help
+    alone, so parsing a command imports nothing but that command's module.
+    """
+    parser = _top_parser()
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_line) in SUBCOMMANDS.items():
+        if only is None or name == only:
+            importlib.import_module(module).register(subparsers)
+        else:
+            subparsers.add_parser(name, help=help_line)
+    return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line (top-level options take no values)."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in SUBCOMMANDS else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (also used by ``python -m gate``)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = _command(argv)
+    parser = build_parser(only=command or "")
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
+    if command is None or not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from gate.cli.errors import handle_errors
+
     return handle_errors(args.func, args)
 
 

@@ -15,12 +15,12 @@ import sys
 from pathlib import Path
 
 import gate.publish
-from gate.cli.args import report_spec
+from gate.cli.args import add_verbose, report_spec
 from gate.cli.run import STDOUT_FORMATS
 from gate.context import detect_context
 from gate.merge import load_report, merge
 from gate.report.registry import get_reporter, write_report
-from gate.report.text import TextReporter
+from gate.report.text import for_terminal
 from gate.verdict import exit_code
 
 __all__ = ["register", "run"]
@@ -41,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--no-post", action="store_true", help="never talk to GitHub/GitLab")
     parser.add_argument("--github-token", metavar="TOKEN", default=None,
                         help="token for posting on GitHub (default: env GITHUB_TOKEN)")
+    add_verbose(parser)
     parser.set_defaults(func=run)
 
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
                                      report_paths=tuple(args.report)):
         print(line, file=sys.stderr)
     if args.format == "text":
-        text = TextReporter(rich=sys.stdout.isatty()).render(result)
+        text = for_terminal(sys.stdout, args.verbose).render(result)
     else:
         text = get_reporter(args.format).render(result)
     sys.stdout.write(text)

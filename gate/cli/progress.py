@@ -27,7 +27,7 @@ class Progress:
         """A display on an interactive stderr; ``None`` in CI logs and pipes."""
         if not sys.stderr.isatty():
             return None
-        return cls(Console(stderr=True))
+        return cls(Console(stderr=True, highlight=False))
 
     def started(self, name: str) -> None:
         """A check was handed to a worker."""

@@ -7,16 +7,18 @@ import os
 import sys
 from pathlib import Path
 
-from gate.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from gate.cli.args import report_spec
+from gate.cache.location import trusted_cache_dir
+from gate.cache.mac import cache_key
+from gate.cli.args import add_verbose, report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
 from gate.policy import Mode
 from gate.report.registry import FORMATS, get_reporter
-from gate.report.text import TextReporter
+from gate.report.text import for_terminal
 from gate.shard import Shard, parse_shard, shard_from_env
+from gate.signals import stop_on_signals
 from gate.verdict import exit_code
 
 __all__ = ["register", "run"]
@@ -51,8 +53,10 @@ def _shard(value: str) -> Shard:
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     if getattr(args, "no_cache", False):
         return None
-    chosen: Path = getattr(args, "cache_dir", None) or args.path / DEFAULT_CACHE_DIR
-    return chosen.absolute()
+    chosen = trusted_cache_dir(args.path, getattr(args, "cache_dir", None), os.environ, _warn)
+    if chosen is not None:
+        cache_key(os.environ)  # create the MAC key once, before the workers race to
+    return chosen
 
 
 def _positive_float(value: str) -> float:
@@ -75,6 +79,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="comma-separated subset to run: sast,dependencies,secrets,iac")
     parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
                         help="what goes to stdout (default: text)")
+    add_verbose(parser)
     parser.add_argument("--report", type=report_spec, action="append", default=[],
                         metavar="FORMAT=FILE",
                         help=f"also write a report; repeatable. Formats: {', '.join(FORMATS)}")
@@ -91,8 +96,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=_positive_int, metavar="N",
                         help="worker processes (default: number of CPUs)")
     parser.add_argument("--cache-dir", type=Path, metavar="DIR",
-                        help="result cache: unchanged files are not rescanned "
-                        "(default: PATH/.gate-cache)")
+                        help="result cache: unchanged files are not rescanned (default: env "
+                        "GATE_CACHE_DIR, else the user cache dir; never a directory git tracks)")
     parser.add_argument("--no-cache", action="store_true",
                         help="scan every file; neither read nor write the result cache")
     parser.add_argument("--cache-ttl", type=_positive_float, metavar="HOURS", default=24.0,
@@ -100,9 +105,18 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: 24)")
     parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
                         help="per-check timeout (overrides the policy)")
+    parser.add_argument("--memory-limit", type=_positive_int, metavar="MB",
+                        help="address-space limit of each worker process (overrides the "
+                        "policy's limits.memory_mb; default 2048)")
+    parser.add_argument("--file-timeout", type=_positive_float, metavar="SECONDS",
+                        help="time budget of one file; over it the file is not scanned "
+                        "(overrides the policy's limits.file_seconds; default 60)")
     parser.add_argument("--mode", type=Mode, choices=list(Mode), metavar="{all,new}",
                         help="all: every finding can fail; new: only findings absent on the "
                         "base (overrides the policy's mode)")
+    parser.add_argument("--verify-secrets", action="store_true",
+                        help="ask each provider's 'who am I' endpoint whether a found token is "
+                        "live (sends the token to its own provider; off by default)")
     parser.add_argument("--base", metavar="REF",
                         help="compare with this ref (default: the PR/MR target branch in CI); "
                         "the policy, waivers and baseline are then read from it")
@@ -147,6 +161,9 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         cache_dir=_cache_dir(args),
         cache_ttl=args.cache_ttl * 3600.0,
         shard=shard,
+        memory_mb=getattr(args, "memory_limit", None),
+        file_seconds=getattr(args, "file_timeout", None),
+        verify_secrets=getattr(args, "verify_secrets", False),
         on_check_started=progress.started if progress else None,
         on_check_done=progress.done if progress else None,
         **extra,
@@ -161,12 +178,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the gate and print the chosen format to stdout; the verdict is the exit code."""
     progress = Progress.for_stderr()
     try:
-        result = run_pipeline(options_from_args(args, progress))
+        with stop_on_signals():  # SIGTERM/SIGINT/SIGHUP: workers killed, no report, 128+n
+            result = run_pipeline(options_from_args(args, progress))
     finally:
         if progress:
             progress.stop()
     if args.format == "text":
-        text = TextReporter(rich=sys.stdout.isatty()).render(result)
+        text = for_terminal(sys.stdout, args.verbose, args.path).render(result)
     else:
         text = get_reporter(args.format).render(result)
     sys.stdout.write(text)

@@ -17,11 +17,14 @@ from pydantic import BaseModel, ValidationError
 
 from gate.policy.errors import PolicyError, PolicyProblem
 from gate.policy.model import Policy, policy_model
+from gate.yamlsafe import compose_one, construct
 
 __all__ = ["LoadedPolicy", "default_policy", "load_policy", "load_policy_text"]
 
 Key = tuple[str | int, ...]
 _MAX_POLICY_BYTES = 1_000_000
+_MAX_ALIAS_NODES = 10_000
+"""A policy is small and hand-written: aliases adding more nodes than this are an attack."""
 
 
 class _PolicyLoader(yaml.SafeLoader):
@@ -75,21 +78,22 @@ def load_policy(path: Path, plugin_checks: tuple[str, ...] = ()) -> LoadedPolicy
 
 def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()) -> LoadedPolicy:
     """Validate policy text (from a file, or from a git ref for the base-branch policy)."""
+    raw: Any
     try:
-        node = yaml.compose(text, Loader=_PolicyLoader)
+        node = compose_one(text, loader=_PolicyLoader, max_alias_nodes=_MAX_ALIAS_NODES)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PolicyError(source, [PolicyProblem(line, None, f"invalid YAML: {problem}")]) from None
+        raise _yaml_error(source, exc) from None
     if node is None:
-        raw: Any = {}
+        raw = {}
         lines: dict[Key, int] = {}
     else:
         lines, duplicates = _index_lines(node)
         if duplicates:
             raise PolicyError(source, duplicates)
-        raw = yaml.load(text, Loader=_PolicyLoader)  # noqa: S506  # nosec B506 a SafeLoader subclass
+        try:
+            raw = construct(node, loader=_PolicyLoader)
+        except yaml.YAMLError as exc:
+            raise _yaml_error(source, exc) from None
     if not isinstance(raw, dict):
         raise PolicyError(source, [PolicyProblem(1, None, "the policy must be a mapping of keys")])
     model = policy_model(plugin_checks)
@@ -109,6 +113,14 @@ def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()
     if problems or policy is None:
         raise PolicyError(source, sorted(problems, key=lambda p: (p.line or 0)))
     return LoadedPolicy(policy=policy, source=source, raw=raw, plugin_checks=plugin_checks)
+
+
+def _yaml_error(source: str, exc: yaml.YAMLError) -> PolicyError:
+    """A YAML problem (an alias bomb included) as a policy error naming file and line."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    return PolicyError(source, [PolicyProblem(line, None, f"invalid YAML: {problem}")])
 
 
 def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

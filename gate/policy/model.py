@@ -16,16 +16,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from gate.findings import Confidence, Severity
+from gate.policy.contexts import DEFAULT_CONTEXT_FAIL_ON, NEVER, ContextName, ContextPolicy
 
 __all__ = [
     "BUILTIN_CHECK_POLICIES",
     "BranchOverride",
     "CheckPolicy",
     "ChecksPolicy",
+    "ContextPolicy",
     "DependenciesPolicy",
     "IacPolicy",
     "InlineSuppressions",
     "Mode",
+    "NotScannedPolicy",
     "OnError",
     "PluginCheckPolicy",
     "Policy",
@@ -52,6 +55,15 @@ class Mode(str, Enum):
 
     ALL = "all"
     NEW = "new"
+
+
+class NotScannedPolicy(str, Enum):
+    """What a file the secrets check could not read does to the verdict (``docs/policy.md``)."""
+
+    AUTO = "auto"
+    """Fail, except for files binary by name (images, archives...) and links out of the tree."""
+    FAIL = "fail"
+    WARN = "warn"
 
 
 class InlineSuppressions(str, Enum):
@@ -182,6 +194,15 @@ class Waiver(_Strict):
         return value
 
 
+class Limits(_Strict):
+    """Bounds on every worker process (see docs/security.md): what a hostile file can cost."""
+
+    memory_mb: int = Field(default=2048, ge=256, le=1_048_576, description="Address-space limit "
+                           "of each check and pool worker, in MiB.")
+    file_seconds: float = Field(default=60.0, gt=0, le=86_400, description="Time budget of one "
+                                "file in a pool worker; over it, the file is not scanned.")
+
+
 class BranchOverride(_Strict):
     """Settings that replace the top-level ones when the target branch matches the glob."""
 
@@ -190,6 +211,7 @@ class BranchOverride(_Strict):
     on_error: OnError | None = None
     mode: Mode | None = None
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    contexts: dict[ContextName, ContextPolicy] = Field(default_factory=dict)
 
 
 class Policy(_Strict):
@@ -202,16 +224,23 @@ class Policy(_Strict):
                        "base ref fail.")
     on_error: OnError = Field(default=OnError.FAIL)
     timeout: float = Field(default=600.0, gt=0, description="Default per-check timeout (s).")
-    max_file_size: int | str = Field(default=2_000_000, description="Larger files are not scanned "
-                                     "(and listed as such).")
+    max_file_size: int | str = Field(default=2_000_000, description="Larger files are read by the "
+                                     "secrets check only (streamed).")
+    not_scanned: NotScannedPolicy = Field(
+        default=NotScannedPolicy.AUTO, description="A file the secrets check could not read: "
+        "fail, warn, or auto (fail unless binary by name or a link out of the tree).")
     exclude: tuple[str, ...] = Field(default=(), description="Globs skipped by every check.")
     include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
                                      "scanned.")
     inline_suppressions: InlineSuppressions = Field(default=InlineSuppressions.ALLOW)
+    contexts: dict[ContextName, ContextPolicy] = Field(
+        default_factory=dict, description="Per context (code, test, docs, example, ci, "
+        "generated, vendored, iac): extra path globs and a fail_on threshold.")
     checks: ChecksPolicy = Field(default_factory=lambda: ChecksPolicy())
     waivers: tuple[Waiver, ...] = ()
     baseline: str | None = Field(default=None, description="Path of a baseline file.")
     branches: dict[str, BranchOverride] = Field(default_factory=dict)
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("max_file_size")
     @classmethod
@@ -228,6 +257,23 @@ class Policy(_Strict):
     def fail_on_for(self, name: str) -> Severity:
         """The effective failing threshold of a check."""
         return Severity.parse(self.check(name).fail_on or self.fail_on)
+
+    def context_globs(self) -> dict[str, tuple[str, ...]]:
+        """The ``contexts:`` path globs, in file order (the first match wins)."""
+        return {name: block.paths for name, block in self.contexts.items() if block.paths}
+
+    def fail_on_in(self, name: str, context: str) -> Severity | None:
+        """The threshold of check ``name`` for a finding in ``context``; ``None``: never fails.
+
+        The context's ``fail_on`` when the policy sets one, else the built-in default:
+        the check's threshold in code, ci and iac, never in the other contexts.
+        """
+        block = self.contexts.get(context)  # type: ignore[call-overload]
+        chosen = block.fail_on if block is not None and block.fail_on is not None \
+            else DEFAULT_CONTEXT_FAIL_ON.get(context)
+        if chosen is None:
+            return self.fail_on_for(name)
+        return None if chosen == NEVER else Severity.parse(chosen)
 
     def min_confidence_for(self, name: str) -> Confidence:
         """The effective confidence floor of a check."""

@@ -1,134 +1,162 @@
-"""The Markdown report: the summary a pull-request comment carries.
+"""The Markdown report: the summary a pull/merge-request comment carries.
 
-Everything that comes from the scanned repository goes through
-:mod:`gate.report.escape`. The body can be capped at a size (GitHub rejects
-comments over 65,536 characters): the least severe findings are cut first and
-a pointer to the full report takes their place.
+Verdict and per-check table first; failing findings one row each, linked to
+the line at the scanned commit; vulnerable dependencies one line per pin
+("upgrade urllib3 to 1.26.18: fixes 6 advisories"); everything that does not
+fail folded into a collapsed ``<details>``, grouped by rule with its contexts
+(test, docs, ...). Everything from the scanned repository goes through
+:mod:`gate.report.escape`.
+
+The body can be capped (GitHub rejects comments over 65,536 characters; a
+GitLab note takes about 1,000,000, but nobody reads that, so
+:data:`SANE_LIMIT` applies too): suppressed rows go first, then the least
+severe rule groups, then pins, then failing rows, and a pointer to the full
+report takes their place.
 """
 
 from __future__ import annotations
 
-from gate.findings import Finding
-from gate.report.escape import md_code, md_link, md_text
+from dataclasses import dataclass
+
+from gate.report.escape import md_link, md_text
 from gate.report.interface import Reporter
-from gate.result import CheckOutcome, RunResult, Verdict
+from gate.report.markdown_blocks import (
+    ICON,
+    check_row,
+    failing_row,
+    group_row,
+    package_item,
+    suppressed_row,
+)
+from gate.report.summary import RuleGroup, Split, context_counts, rule_groups, split_run
+from gate.result import RunResult, Verdict
 
-__all__ = ["MarkdownReporter", "render_markdown"]
+__all__ = ["SANE_LIMIT", "MarkdownReporter", "render_markdown"]
 
-_ICON = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.ERROR: "⚠️", Verdict.SKIPPED: "⚪"}
-_HEADLINE = {
-    Verdict.PASS: "passed",
-    Verdict.FAIL: "failed",
-    Verdict.ERROR: "could not complete",
-    Verdict.SKIPPED: "skipped",
-}
+SANE_LIMIT = 200_000
+"""Characters at most when a limit is asked for, whatever the platform allows."""
 _MAX_ROWS = 200
+_HEADLINE = {Verdict.PASS: "passed", Verdict.FAIL: "failed", Verdict.ERROR: "could not complete",
+             Verdict.SKIPPED: "skipped"}
 
 
-def _location(f: Finding) -> str:
-    line = f":{f.location.start_line}" if f.location.start_line else ""
-    return md_code(f"{f.location.path}{line}")
+@dataclass
+class _Keep:
+    """How many of each list the body shows."""
+
+    failing: int
+    packages: int
+    groups: int
+    suppressed: int
+
+    def shrink(self) -> bool:
+        """Cut a quarter of the first list that still has rows; False when all are empty."""
+        for name in ("suppressed", "groups", "packages", "failing"):
+            value = getattr(self, name)
+            if value > 0:
+                setattr(self, name, max(0, value - max(1, value // 4)))
+                return True
+        return False
 
 
-def _finding_row(f: Finding) -> str:
-    rule = md_link(md_text(f.rule_id, 80), f.help_url)
-    what = md_text(f.message, 240)
-    if f.fix:
-        what += f" — fix: {md_text(f.fix, 120)}"
-    if f.suppression is not None:
-        what += f" _(suppressed: {md_text(f.suppression.kind, 20)})_"
-    new = "" if f.new is None else (" 🆕" if f.new else "")
-    return f"| {f.severity.label}{new} | {md_text(f.check, 30)} | {rule} | {_location(f)} | {what} |"
+def render_markdown(run: RunResult, *, max_chars: int | None = None,
+                    details_url: str | None = None) -> str:
+    """Render the report, cutting the least important rows first to stay under ``max_chars``."""
+    split = split_run(run)
+    groups = rule_groups(split.others)
+    keep = _Keep(min(len(split.failing), _MAX_ROWS), min(len(split.packages), _MAX_ROWS),
+                 min(len(groups), _MAX_ROWS), min(len(split.suppressed), _MAX_ROWS))
+    limit = None if max_chars is None else min(max_chars, SANE_LIMIT)
+    while True:
+        body = _render(run, split, groups, keep, details_url)
+        if limit is None or len(body) <= limit or not keep.shrink():
+            break
+    if limit is not None and len(body) > limit:
+        body = body[: limit - 80] + "\n\n… report truncated; see the full report.\n"
+    return body
 
 
-def _check_row(c: CheckOutcome, run: RunResult) -> str:
-    mine = [f for f in run.findings if f.check == c.name]
-    failing = sum(1 for i in run.failing if run.findings[i].check == c.name)
-    suppressed = sum(1 for f in mine if f.suppressed)
-    tool = md_text(f"{c.tool} {c.tool_version}".strip(), 60)
-    return (f"| {md_text(c.name, 40)} | {_ICON.get(c.verdict, '')} {c.verdict} | "
-            f"{len(mine) - suppressed} | {failing} | {suppressed} | ≥ {c.fail_on.label} | {tool} |")
+def _cut(split: Split, groups: list[RuleGroup], keep: _Keep) -> int:
+    """Findings the body does not show one way or another."""
+    return (len(split.failing) - keep.failing + len(split.suppressed) - keep.suppressed
+            + sum(len(p.findings) for p in split.packages[keep.packages:])
+            + sum(g.count for g in groups[keep.groups:]))
 
 
-def _findings_table(rows: list[str]) -> list[str]:
-    return ["| Severity | Check | Rule | Location | Finding |", "|---|---|---|---|---|", *rows]
+def _header(run: RunResult, split: Split) -> list[str]:
+    icon, headline = ICON.get(run.verdict, ""), _HEADLINE.get(run.verdict, run.verdict)
+    not_scanned = len(run.not_scanned) + sum(len(c.not_scanned) for c in run.checks)
+    summary = (f"**{len(run.failing):,} failing** · {len(run.active_findings()):,} findings · "
+               f"{len(split.suppressed):,} suppressed · {not_scanned:,} not scanned · "
+               f"mode `{md_text(run.mode, 10)}`")
+    lines = [f"## {icon} gate {headline}", "", summary, ""]
+    if run.reasons:
+        lines += [" · ".join(md_text(r, 400) for r in run.reasons), ""]
+    if run.checks:
+        lines += ["| Check | Status | Findings | Failing | Suppressed | Not scanned | Fails on "
+                  "| Tool |", "|---|---|--:|--:|--:|--:|---|---|"]
+        lines += [check_row(c, run) for c in run.checks]
+        lines.append("")
+    return lines
+
+
+def _render(run: RunResult, split: Split, groups: list[RuleGroup], keep: _Keep,
+            details_url: str | None) -> str:
+    ctx = run.context
+    lines = _header(run, split)
+    if split.failing:
+        lines += [f"### Failing findings ({len(split.failing):,})", "",
+                  "| Severity | Check | Rule | Location | Context | Finding |",
+                  "|---|---|---|---|---|---|"]
+        lines += [failing_row(f, ctx) for f in split.failing[: keep.failing]]
+        lines.append("")
+    if split.packages:
+        failing = sum(1 for p in split.packages if p.failing)
+        lines += [f"### Vulnerable dependencies ({len(split.packages):,} pins"
+                  f"{f', {failing:,} failing' if failing else ''})", ""]
+        lines += [package_item(p, ctx) for p in split.packages[: keep.packages]]
+        lines.append("")
+    if split.others:
+        contexts = " · ".join(f"{md_text(c, 20)} {n:,}" for c, n in context_counts(split.others))
+        lines += [f"<details><summary>Not failing: {len(split.others):,} findings ({contexts})"
+                  "</summary>", "", "| Check | Rule | Count | Severity | Contexts | Examples |",
+                  "|---|---|--:|---|---|---|"]
+        lines += [group_row(g, ctx) for g in groups[: keep.groups]]
+        lines += ["", "</details>", ""]
+    if split.suppressed:
+        lines += [f"<details><summary>Suppressed ({len(split.suppressed):,})</summary>", "",
+                  "| Severity | Check | Rule | Location | Why |", "|---|---|---|---|---|"]
+        lines += [suppressed_row(f, ctx) for f in split.suppressed[: keep.suppressed]]
+        lines += ["", "</details>", ""]
+    cut = _cut(split, groups, keep)
+    if cut:
+        pointer = md_link("the full report", details_url) if details_url else "the full report"
+        lines += [f"_{cut:,} less severe findings are not shown here; see {pointer} "
+                  "(the run's JSON report artifact has every finding)._", ""]
+    lines += _problems(run)
+    return "\n".join(lines)
 
 
 def _problems(run: RunResult) -> list[str]:
     lines: list[str] = []
     for c in run.checks:
-        for err in c.errors:
-            lines.append(f"- **{md_text(c.name, 40)}** could not complete: {md_text(err, 400)}")
-        for warn in c.warnings:
-            lines.append(f"- {md_text(c.name, 40)}: {md_text(warn, 300)}")
-    for warn in run.warnings:
-        lines.append(f"- {md_text(warn, 400)}")
-    not_scanned = [(c.name, n) for c in run.checks for n in c.not_scanned]
+        lines += [f"- **{md_text(c.name, 40)}** could not complete: {md_text(e, 400)}"
+                  for e in c.errors]
+        lines += [f"- {md_text(c.name, 40)}: {md_text(w, 300)}" for w in c.warnings]
+    lines += [f"- {md_text(w, 400)}" for w in run.warnings]
+    not_scanned = [("", n) for n in run.not_scanned]
+    not_scanned += [(c.name, n) for c in run.checks for n in c.not_scanned]
     if not_scanned:
-        lines.append("")
-        lines.append(f"<details><summary>Not scanned ({len(not_scanned)})</summary>")
-        lines.append("")
+        lines += [*([""] if lines else []),
+                  f"<details><summary>Not scanned ({len(not_scanned):,})</summary>", ""]
         for name, n in not_scanned[:_MAX_ROWS]:
-            line = f":{n.line}" if n.line else ""
-            lines.append(f"- {md_text(name, 30)}: {md_code(n.path + line)} — {md_text(n.reason)}")
+            where = f"{n.path}:{n.line}" if n.line else n.path
+            prefix = f"{md_text(name, 30)}: " if name else ""
+            lines.append(f"- {prefix}<code>{md_text(where, 200)}</code> — {md_text(n.reason)}")
         if len(not_scanned) > _MAX_ROWS:
-            lines.append(f"- … and {len(not_scanned) - _MAX_ROWS} more (see the full report)")
-        lines.append("")
-        lines.append("</details>")
-    return lines
-
-
-def render_markdown(run: RunResult, *, max_chars: int | None = None,
-                    details_url: str | None = None) -> str:
-    """Render the report, cutting the least severe findings first to stay under ``max_chars``."""
-    failing = [f for i, f in enumerate(run.findings) if i in run.failing]
-    others = [f for i, f in enumerate(run.findings) if i not in run.failing]
-    # Findings are kept most-severe-first; cutting from the end cuts the least severe.
-    keep_failing, keep_others = min(len(failing), _MAX_ROWS), min(len(others), _MAX_ROWS)
-    while True:
-        body = _render(run, failing[:keep_failing], others[:keep_others],
-                       len(failing) - keep_failing + len(others) - keep_others, details_url)
-        if max_chars is None or len(body) <= max_chars:
-            return body
-        if keep_others > 0:
-            keep_others = max(0, keep_others - max(1, keep_others // 4))
-        elif keep_failing > 0:
-            keep_failing = max(0, keep_failing - max(1, keep_failing // 4))
-        else:
-            return body[: max_chars - 80] + "\n\n… report truncated; see the full report.\n"
-
-
-def _render(run: RunResult, failing: list[Finding], others: list[Finding], cut: int,
-            details_url: str | None) -> str:
-    icon, headline = _ICON.get(run.verdict, ""), _HEADLINE.get(run.verdict, run.verdict)
-    active = run.active_findings()
-    suppressed = len(run.findings) - len(active)
-    lines = [f"## {icon} gate {headline}", ""]
-    summary = (f"**{len(run.failing)} failing** · {len(active)} findings · "
-               f"{suppressed} suppressed · mode `{run.mode}`")
-    lines += [summary, ""]
-    lines += [md_text(r, 400) for r in run.reasons]
-    if run.reasons:
-        lines.append("")
-    lines += ["| Check | Status | Findings | Failing | Suppressed | Fails on | Tool |",
-              "|---|---|---|---|---|---|---|"]
-    lines += [_check_row(c, run) for c in run.checks]
-    lines.append("")
-    if failing:
-        lines += ["### Failing findings", ""]
-        lines += _findings_table([_finding_row(f) for f in failing])
-        lines.append("")
-    if others:
-        lines += [f"<details><summary>Other findings ({len(others)})</summary>", ""]
-        lines += _findings_table([_finding_row(f) for f in others])
-        lines += ["", "</details>", ""]
-    if cut:
-        pointer = md_link("the full report", details_url) if details_url else "the full report"
-        lines += [f"_{cut} less severe findings are not shown here; see {pointer}._", ""]
-    problems = _problems(run)
-    if problems:
-        lines += ["### Problems", "", *problems, ""]
-    return "\n".join(lines)
+            lines.append(f"- … and {len(not_scanned) - _MAX_ROWS:,} more (see the full report)")
+        lines += ["", "</details>"]
+    return ["### Problems", "", *lines, ""] if lines else []
 
 
 class MarkdownReporter(Reporter):

@@ -1,110 +1,225 @@
-"""The human-readable terminal report: a rich table on a terminal, plain lines when piped."""
+"""The terminal report, laid out like ruff or pytest: the verdict first, then what to act on.
+
+1. the verdict, its reasons, and one row per check;
+2. failing findings, one by one, with a short excerpt, context, ``via`` and dataflow steps;
+3. vulnerable pins, one line each: the single upgrade that fixes all their advisories;
+4. everything else grouped by rule (``B101 assert_used x1,084 low test``);
+5. suppressed and not-scanned counts, warnings.
+
+``verbose`` lists every finding and every not-scanned file instead of counts.
+Colour only on a terminal and never with ``NO_COLOR``; everything from the
+scanned repository is made printable and goes in as plain text, never markup.
+"""
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
 
-from rich.console import Console
-from rich.markup import escape
+from rich.console import Console, RenderableType
 from rich.table import Table
+from rich.text import Text
 
-from gate.findings import Finding
 from gate.report.interface import Reporter
-from gate.result import RunResult, Verdict
+from gate.report.source import SourceLines, secret_lines
+from gate.report.summary import Split, rule_groups, split_run
+from gate.report.text_blocks import (
+    VERDICT_STYLE,
+    clean,
+    finding_block,
+    finding_line,
+    one_line,
+    package_line,
+    rule_row,
+)
+from gate.result import CheckOutcome, RunResult
 
-__all__ = ["TextReporter"]
+__all__ = ["TextReporter", "for_terminal"]
 
-_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
-_VERDICT_STYLE = {Verdict.PASS: "bold green", Verdict.FAIL: "bold red", Verdict.ERROR: "bold yellow"}
+FAILING_SHOWN = 10
+PACKAGES_SHOWN = 8
+RULES_SHOWN = 12
+NOT_SCANNED_SHOWN = 3
+WARNINGS_SHOWN = 5
 
 
-def _where(f: Finding) -> str:
-    return f"{f.location.path}:{f.location.start_line}" if f.location.start_line else f.location.path
+def _emit(console: Console, item: RenderableType | None = None) -> None:
+    """Print one item; a :func:`one_line` text is cut at the width, never wrapped."""
+    if item is None:
+        console.print()
+    elif isinstance(item, Text) and item.no_wrap:
+        console.print(item, no_wrap=True, overflow="ellipsis", crop=True)
+    else:
+        console.print(item)
 
 
-def _plain_line(text: str) -> str:
-    """Strip control characters: a crafted path must not drive the user's terminal."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+def _n(value: int) -> str:
+    return f"{value:,}"
 
 
 class TextReporter(Reporter):
-    """For people: what failed, where, and what to do, most severe first."""
+    """For people: the verdict, what fails and how to fix it, then counts of the rest."""
 
     name = "text"
-    description = "human-readable summary (rich table on a terminal)"
+    description = "human-readable summary: verdict first, the rest grouped by rule"
 
-    def __init__(self, rich: bool = False, width: int = 120) -> None:
+    def __init__(self, rich: bool = False, width: int = 100, verbose: bool = False,
+                 root: Path | None = None, color: bool | None = None) -> None:
+        """``root``: the scanned checkout, for excerpts (none when rendering a saved report)."""
         self.rich = rich
         self.width = width
+        self.verbose = verbose
+        self.root = root
+        self.source: SourceLines | None = None
+        self.color = rich and not os.environ.get("NO_COLOR") if color is None else color
 
     def render(self, run: RunResult) -> str:
-        """Plain text by default; a rich table when asked to (the CLI asks on a terminal)."""
-        return self._render_rich(run) if self.rich else self._render_plain(run)
-
-    def _render_plain(self, run: RunResult) -> str:
-        out: list[str] = []
-        for i, f in enumerate(run.findings):
-            if f.suppressed:
-                continue
-            mark = "FAIL" if i in run.failing else "    "
-            new = " [new]" if f.new else ""
-            out.append(_plain_line(f"{mark} {f.severity.label:<8} {f.check:<12} {f.rule_id:<18} "
-                                   f"{_where(f)}  {f.message}{new}"))
-        suppressed = sum(1 for f in run.findings if f.suppressed)
-        out.append("")
-        for c in run.checks:
-            line = (f"{c.name:<13} {c.verdict:<7} {c.tool} {c.tool_version} "
-                    f"({c.duration:.1f}s, fails on >= {c.fail_on.label})")
-            out.append(_plain_line(line))
-            out += [_plain_line(f"  error: {e}") for e in c.errors]
-            out += [_plain_line(f"  warning: {w}") for w in c.warnings]
-            for n in c.not_scanned[:20]:
-                out.append(_plain_line(f"  not scanned: {n.path}: {n.reason}"))
-            if len(c.not_scanned) > 20:
-                out.append(f"  not scanned: ... and {len(c.not_scanned) - 20} more")
-        out += [_plain_line(f"warning: {w}") for w in run.warnings]
-        out.append("")
-        out.append(f"gate: {run.verdict.upper()}: {len(run.failing)} failing, "
-                   f"{len(run.active_findings())} findings, {suppressed} suppressed "
-                   f"({run.duration:.1f}s)")
-        out += [_plain_line(f"  {r}") for r in run.reasons]
-        return "\n".join(out) + "\n"
-
-    def _render_rich(self, run: RunResult) -> str:
+        """The whole report; plain text unless ``rich`` (and colour allowed)."""
         buffer = io.StringIO()
-        console = Console(file=buffer, force_terminal=True, width=self.width, highlight=False)
-        table = Table(title="Findings", show_lines=False, expand=False)
-        for col in ("", "Severity", "Check", "Rule", "Location", "Message"):
-            table.add_column(col, overflow="fold")
-        shown = 0
-        for i, f in enumerate(run.findings):
-            if f.suppressed:
-                continue
-            shown += 1
-            table.add_row(("✗" if i in run.failing else "") + (" new" if f.new else ""),
-                          f"[{_STYLE[f.severity.label]}]"
-                          f"{f.severity.label}[/]", f.check, escape(_plain_line(f.rule_id)),
-                          escape(_plain_line(_where(f))), escape(_plain_line(f.message)))
-        if shown:
-            console.print(table)
-        checks = Table(title="Checks")
-        for col in ("Check", "Verdict", "Tool", "Time", "Fails on", "Notes"):
-            checks.add_column(col, overflow="fold")
+        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color,
+                          color_system="standard" if self.color else None, width=self.width,
+                          highlight=False, emoji=False, markup=False)
+        split = split_run(run)
+        if self.root is not None:
+            self.source = SourceLines(self.root, secret_lines(run.findings))
+        self._headline(console, run, split)
+        self._checks(console, run)
+        self._failing(console, run, split)
+        self._packages(console, split)
+        self._others(console, split)
+        self._tail(console, run, split)
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+    def _headline(self, console: Console, run: RunResult, split: Split) -> None:
+        head = Text("gate: ")
+        head.append(run.verdict.upper(), VERDICT_STYLE.get(run.verdict, "bold"))
+        not_scanned = len(run.not_scanned) + sum(len(c.not_scanned) for c in run.checks)
+        parts = [f"{_n(len(run.failing))} failing", f"{_n(len(run.active_findings()))} findings",
+                 f"{_n(len(split.suppressed))} suppressed"]
+        if not_scanned:
+            parts.append(f"{_n(not_scanned)} not scanned")
+        head.append(f"  {' · '.join(parts)} ({run.duration:.1f}s)")
+        _emit(console, head)
+        for reason in run.reasons:
+            _emit(console, one_line(Text(f"  {clean(reason)}")))
+
+    def _checks(self, console: Console, run: RunResult) -> None:
+        if not run.checks:
+            return
+        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+        for col, justify in (("check", "left"), ("status", "left"), ("findings", "right"),
+                             ("failing", "right"), ("suppressed", "right"),
+                             ("not scanned", "right"), ("fails on", "left"), ("tool", "left")):
+            table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for c in run.checks:
-            notes = [*c.errors, *c.warnings]
-            if c.not_scanned:
-                notes.append(f"{len(c.not_scanned)} not scanned")
-            checks.add_row(c.name, f"[{_VERDICT_STYLE.get(c.verdict, '')}]{c.verdict}[/]",
-                           escape(f"{c.tool} {c.tool_version}"), f"{c.duration:.1f}s",
-                           c.fail_on.label, escape(_plain_line("; ".join(notes))))
-        console.print(checks)
-        for w in run.warnings:
-            console.print(f"[yellow]warning:[/] {escape(_plain_line(w))}")
-        style = _VERDICT_STYLE.get(run.verdict, "bold")
-        suppressed = sum(1 for f in run.findings if f.suppressed)
-        console.print(f"[{style}]gate: {run.verdict.upper()}[/]: {len(run.failing)} failing, "
-                      f"{len(run.active_findings())} findings, {suppressed} suppressed "
-                      f"({run.duration:.1f}s)")
-        for r in run.reasons:
-            console.print(f"  {escape(_plain_line(r))}")
-        return buffer.getvalue()
+            table.add_row(*self._check_row(c, run))
+        _emit(console)
+        _emit(console, table)
+        for c in run.checks:
+            for err in c.errors:
+                _emit(console, Text(f"  {clean(c.name)}: error: {clean(err)}", "yellow"))
+
+    def _check_row(self, c: CheckOutcome, run: RunResult) -> list[Text]:
+        mine = [i for i, f in enumerate(run.findings) if f.check == c.name]
+        suppressed = sum(1 for i in mine if run.findings[i].suppressed)
+        failing = sum(1 for i in mine if i in run.failing)
+        return [Text(clean(c.name)), Text(c.verdict, VERDICT_STYLE.get(c.verdict, "")),
+                Text(_n(len(mine) - suppressed)), Text(_n(failing)), Text(_n(suppressed)),
+                Text(_n(len(c.not_scanned))), Text(c.fail_on.label),
+                Text(clean(f"{c.tool} {c.tool_version}".strip()))]
+
+    def _failing(self, console: Console, run: RunResult, split: Split) -> None:
+        if not split.failing:
+            return
+        _emit(console)
+        _emit(console, Text(f"Failing findings ({_n(len(split.failing))})", "bold"))
+        shown = split.failing if self.verbose else split.failing[:FAILING_SHOWN]
+        for f in shown:
+            excerpt = self.source.excerpt(f) if self.source else []
+            for line in finding_block(f, excerpt):
+                _emit(console, line)
+        if len(shown) < len(split.failing):
+            _emit(console, Text(f"  … {_n(len(split.failing) - len(shown))} more failing "
+                               "(--verbose lists them)", "dim"))
+
+    def _packages(self, console: Console, split: Split) -> None:
+        if not split.packages:
+            return
+        _emit(console)
+        failing = sum(1 for p in split.packages if p.failing)
+        _emit(console, Text(f"Vulnerable dependencies ({_n(len(split.packages))} pins"
+                            f"{f', {_n(failing)} failing' if failing else ''})", "bold"))
+        shown = split.packages if self.verbose else split.packages[:PACKAGES_SHOWN]
+        for p in shown:
+            _emit(console, package_line(p, self.verbose))
+        if len(shown) < len(split.packages):
+            _emit(console, Text(f"  … {_n(len(split.packages) - len(shown))} more pins "
+                               "(--verbose lists them)", "dim"))
+
+    def _others(self, console: Console, split: Split) -> None:
+        if not split.others:
+            return
+        _emit(console)
+        if self.verbose:
+            _emit(console, Text(f"Not failing ({_n(len(split.others))})", "bold"))
+            for f in split.others:
+                _emit(console, finding_line(f))
+            return
+        groups = rule_groups(split.others)
+        _emit(console, Text(f"Not failing ({_n(len(split.others))}), by rule", "bold"))
+        table = Table(box=None, pad_edge=False, show_edge=False, show_header=False)
+        for justify in ("left", "left", "right", "left", "left"):
+            table.add_column(justify=justify, overflow="ellipsis")
+        for g in groups[:RULES_SHOWN]:
+            table.add_row(*rule_row(g))
+        _emit(console, table)
+        if len(groups) > RULES_SHOWN:
+            rest = sum(g.count for g in groups[RULES_SHOWN:])
+            _emit(console, Text(f"  … {_n(len(groups) - RULES_SHOWN)} more rules, {_n(rest)} "
+                               "findings (--verbose lists every finding)", "dim"))
+
+    def _tail(self, console: Console, run: RunResult, split: Split) -> None:
+        lines: list[Text] = []
+        if split.suppressed:
+            kinds = Counter(f.suppression.kind for f in split.suppressed if f.suppression)
+            detail = ", ".join(f"{k} {_n(n)}" for k, n in sorted(kinds.items()))
+            lines.append(Text(f"Suppressed: {_n(len(split.suppressed))} ({detail})"))
+            if self.verbose:
+                lines += [finding_line(f) for f in split.suppressed]
+        entries = [("", n) for n in run.not_scanned]
+        entries += [(c.name, n) for c in run.checks for n in c.not_scanned]
+        if entries:
+            lines.append(Text(f"Not scanned: {_n(len(entries))}"))
+            shown = entries if self.verbose else entries[:NOT_SCANNED_SHOWN]
+            for name, n in shown:
+                where = f"{n.path}:{n.line}" if n.line else n.path
+                lines.append(one_line(Text(clean(
+                    f"  {name + ': ' if name else ''}{where}: {n.reason}"))))
+            if len(shown) < len(entries):
+                lines.append(Text(f"  … {_n(len(entries) - len(shown))} more (--verbose)",
+                                  "dim"))
+        warnings = [*(f"{c.name}: {w}" for c in run.checks for w in c.warnings), *run.warnings]
+        shown_warnings = warnings if self.verbose else warnings[:WARNINGS_SHOWN]
+        lines += [one_line(Text(f"warning: {clean(w)}", "yellow")) for w in shown_warnings]
+        if len(shown_warnings) < len(warnings):
+            lines.append(Text(f"  … {_n(len(warnings) - len(shown_warnings))} more warnings "
+                              "(--verbose)", "dim"))
+        if lines:
+            _emit(console)
+            for line in lines:
+                _emit(console, line)
+        if self.verbose:
+            _emit(console)
+            _emit(console, Text(f"gate: {run.verdict.upper()} ({_n(len(run.failing))} failing)",
+                               VERDICT_STYLE.get(run.verdict, "bold")))
+
+
+def for_terminal(stream: TextIO, verbose: bool = False, root: Path | None = None
+                 ) -> TextReporter:
+    """The reporter for ``stream``: colour on a terminal, its width (``COLUMNS`` honoured)."""
+    width = shutil.get_terminal_size((100, 24)).columns
+    return TextReporter(rich=stream.isatty(), width=max(40, width), verbose=verbose, root=root)

@@ -9,23 +9,28 @@ Per check, one of three plans:
   takes every other file's findings from the head scan;
 * **full**: any other check is rescanned whole on the base.
 
-Scans run in a temporary ``git worktree`` of the merge-base, through the same
-runner (worker processes, deadlines) as the head scan. A base scan that fails
+Scans run over a temporary tree holding only the base files the scans need,
+written straight from git's object store (:mod:`gate.triage.objects`): the
+files to rescan, plus, for a check rescanned whole, the files it reads by name
+(``Check.reads``: IaC templates, dependency manifests). The scans go through
+the same runner (worker processes, deadlines) as the head scan. A base scan that fails
 leaves that check's findings with ``new = None`` (fail closed), and says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import importlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate.checks.interface import CheckResult
+from gate.checks.secrets.history import from_history
 from gate.inventory import build_inventory, select
 from gate.policy.model import Policy
 from gate.runner import CheckJob, run_checks
-from gate.triage.git import worktree
 from gate.triage.newness import BaseFindings
+from gate.triage.objects import materialise
 from gate.triage.refs import BaseRef
 from gate.triage.scope import in_scope, is_file_local
 
@@ -45,12 +50,13 @@ class _Plan:
 
 def _plan(job: CheckJob, head: CheckResult, base: BaseRef, policy: Policy) -> _Plan:
     changes = base.changes
+    tree = [f for f in head.findings if not from_history(f)]  # a commit's secret is the change's
     if not any(in_scope(p, job.name, policy) for p in changes.all_paths):
-        return _Plan(job, tuple(f.fingerprint for f in head.findings), ())
+        return _Plan(job, tuple(f.fingerprint for f in tree), ())
     if not is_file_local(job.target):
         return _Plan(job, (), None)
     touched = changes.head_paths
-    kept = tuple(f.fingerprint for f in head.findings if f.path not in touched)
+    kept = tuple(f.fingerprint for f in tree if f.path not in touched)
     rescan = tuple(sorted(p for p in touched
                           if changes.base_path(p) is not None and in_scope(p, job.name, policy)))
     return _Plan(job, kept, rescan)
@@ -62,14 +68,45 @@ def _base_job(plan: _Plan, root: Path, files: tuple[str, ...], policy: Policy) -
     if plan.rescan is not None:
         wanted = set(plan.rescan)
         selected = tuple(f for f in selected if f in wanted)
-    return replace(plan.job, scan=replace(plan.job.scan, root=root, files=selected))
+    return replace(plan.job, scan=replace(plan.job.scan, root=root, files=selected, history=None))
+
+
+def _reader(target: str) -> Callable[[str, Mapping[str, object]], bool]:
+    """The check's ``reads`` (every file when the check cannot be imported here)."""
+    module, _, attr = target.partition(":")
+    try:
+        reads: Callable[[str, Mapping[str, object]], bool] = getattr(
+            importlib.import_module(module), attr).reads
+    except Exception:  # an unloadable plugin fails in its worker, with its own message
+        return lambda _path, _options: True
+    return reads
+
+
+def _wanted(plans: list[_Plan], policy: Policy) -> Callable[[str], bool]:
+    """Which base files (by head name) some plan needs."""
+    named: set[str] = set()
+    whole: list[tuple[str, Callable[[str, Mapping[str, object]], bool], Mapping[str, object]]] = []
+    for plan in plans:
+        if plan.rescan is not None:
+            named.update(plan.rescan)
+        else:
+            whole.append((plan.job.name, _reader(plan.job.target), plan.job.scan.options))
+
+    def wanted(path: str) -> bool:
+        if path in named:
+            return True
+        return any(reads(path, options) and in_scope(path, name, policy)
+                   for name, reads, options in whole)
+
+    return wanted
 
 
 def _scan(plans: list[_Plan], base: BaseRef, policy: Policy) -> dict[str, CheckResult]:
-    with worktree(base.root, base.merge_base, base.changes.renamed) as root:
-        inventory = build_inventory(root, include=policy.include, exclude=policy.exclude,
-                                    max_file_size=int(policy.max_file_size))
-        jobs = [_base_job(p, root, inventory.files, policy) for p in plans]
+    with materialise(base.root, base.merge_base, base.changes.renamed,
+                     _wanted(plans, policy)) as tree:
+        inventory = build_inventory(tree.root, include=policy.include, exclude=policy.exclude,
+                                    max_file_size=int(policy.max_file_size), listed=tree.files)
+        jobs = [_base_job(p, tree.root, inventory.files_for(p.job.name), policy) for p in plans]
         return run_checks(jobs)
 
 

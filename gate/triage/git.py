@@ -1,4 +1,4 @@
-"""The few git operations triage needs: run git, read a file at a commit, diff, worktrees.
+"""The few git operations triage needs: run git, read a file at a commit, diff.
 
 Everything goes through the ``git`` command line (no library): it is what CI
 images have, and it honours the repository's own configuration (alternates,
@@ -9,17 +9,13 @@ appear, so odd file names cannot be misparsed.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from gate.triage.interface import TriageError
 
-__all__ = ["ChangeSet", "GitError", "changes_since", "git", "read_at", "worktree"]
+__all__ = ["ChangeSet", "GitError", "changes_since", "git", "read_at"]
 
 _TIMEOUT = 600
 
@@ -114,32 +110,3 @@ def changes_since(root: Path, commit: str) -> ChangeSet:
     untracked = git(root, "ls-files", "-z", "--others", "--exclude-standard").stdout
     added.update(p for p in untracked.decode("utf-8", "surrogateescape").split("\0") if p)
     return ChangeSet(frozenset(modified), frozenset(added), frozenset(deleted), tuple(renamed))
-
-
-@contextmanager
-def worktree(root: Path, commit: str, renames: tuple[tuple[str, str], ...] = ()) -> Iterator[Path]:
-    """Check ``commit`` out into a temporary worktree; yield the scan root inside it.
-
-    ``renames`` (base path, head path) are replayed with ``git mv`` so the
-    base is scanned under the head's file names: a file that was only moved
-    keeps its fingerprints, which include the path. The worktree is removed
-    on the way out, whatever happens.
-    """
-    top = Path(git(root, "rev-parse", "--show-toplevel").stdout.decode().strip())
-    prefix = git(root, "rev-parse", "--show-prefix").stdout.decode().strip()
-    parent = Path(tempfile.mkdtemp(prefix="gate-base-"))
-    tree = parent / "tree"
-    try:
-        # No hooks: a post-checkout hook is the repository's code, and it has no business here.
-        git(top, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--detach", "--force",
-            "--quiet", str(tree), commit)
-        scan_root = tree / prefix if prefix else tree
-        for old, new in renames:
-            if (scan_root / old).exists() and not (scan_root / new).exists():
-                (scan_root / new).parent.mkdir(parents=True, exist_ok=True)
-                git(scan_root, "mv", "-k", "--", old, new)
-        yield scan_root
-    finally:
-        git(top, "worktree", "remove", "--force", str(tree), check=False)
-        shutil.rmtree(parent, ignore_errors=True)
-        git(top, "worktree", "prune", check=False)

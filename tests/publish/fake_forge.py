@@ -16,7 +16,9 @@ Limits enforced, GitHub: comment body <= 65,536 characters (422); status
 statuses and check runs only on known commits (422); check run ``status`` and
 ``conclusion`` enums, ``output.title``/``summary`` required, summary/text <=
 65,535, at most 50 annotations per request, each with path, lines, a valid
-``annotation_level`` and a message (422). GitLab: note body <= 1,000,000
+``annotation_level`` and a message (422); a code-scanning SARIF upload
+needs a known ``commit_sha``, a ``refs/...`` ref and gzipped, base64-encoded
+SARIF 2.1.0 (422). GitLab: note body <= 1,000,000
 (400), status ``state`` enum (400), statuses only on known commits (404).
 Auth: ``Authorization: token|Bearer <token>`` (GitHub), ``PRIVATE-TOKEN``
 (GitLab; ``JOB-TOKEN`` may read, not write); otherwise 401.
@@ -77,6 +79,7 @@ class Forge:
     mrs: dict[int, dict[str, Any]] = field(default_factory=dict)
     notes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     gl_statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    sarif_uploads: list[dict[str, Any]] = field(default_factory=list)
     base: str = ""
 
     def __post_init__(self) -> None:

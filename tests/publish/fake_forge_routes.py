@@ -198,7 +198,33 @@ def gh_commit(f: Any, r: Any, sha: str) -> Result:
     return 200, {"sha": sha, "url": f"{f.base}/repos/o/r/commits/{sha}"}, {}
 
 
+def gh_upload_sarif(f: Any, r: Any) -> Result:
+    """Code scanning's upload: gzipped, base64-encoded SARIF for a known commit and a ref."""
+    import base64
+    import binascii
+    import gzip
+    import json
+
+    data = f.json_body(r)
+    if data.get("commit_sha") not in f.known_shas:
+        raise invalid("commit_sha is not a commit of this repository")
+    if not str(data.get("ref", "")).startswith("refs/"):
+        raise invalid("ref must be a fully qualified ref")
+    try:
+        sarif = json.loads(gzip.decompress(base64.b64decode(data.get("sarif", ""), validate=True)))
+    except (ValueError, OSError, binascii.Error):
+        raise invalid("sarif is not gzipped, base64-encoded SARIF") from None
+    if not isinstance(sarif, dict) or sarif.get("version") != "2.1.0":
+        raise invalid("not SARIF 2.1.0")
+    upload = {"id": f"sarif-{f.new_id()}", "commit_sha": data["commit_sha"], "ref": data["ref"],
+              "tool_name": data.get("tool_name"), "sarif": sarif}
+    f.sarif_uploads.append(upload)
+    return 202, {"id": upload["id"],
+                 "url": f"{f.base}/repos/o/r/code-scanning/sarifs/{upload['id']}"}, {}
+
+
 GITHUB_ROUTES = [
+    ("POST", r"/repos/o/r/code-scanning/sarifs", gh_upload_sarif),
     ("GET", r"/repos/([^/]+)/([^/]+)", gh_repo),
     ("GET", r"/repos/o/r/pulls/(\d+)", gh_pull),
     ("GET", r"/repos/o/r/issues/(\d+)/comments", gh_list_comments),

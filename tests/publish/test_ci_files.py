@@ -111,7 +111,12 @@ def test_gitlab_template_runs_in_merge_requests_and_keeps_reports() -> None:
     assert job["artifacts"]["when"] == "always"
     assert set(job["artifacts"]["reports"]) == {"junit", "codequality", "sast",
                                                 "secret_detection", "dependency_scanning"}
-    assert ".cache/pip" in job["cache"]["paths"]
+    caches = {cache["key"]: cache for cache in job["cache"]}
+    assert ".cache/pip" in caches["gate-pip"]["paths"]
+    assert caches["gate-results-$CI_COMMIT_REF_SLUG"] == {  # docs/security.md: per branch,
+        "key": "gate-results-$CI_COMMIT_REF_SLUG", "unprotect": False,  # protected apart
+        "when": "always", "paths": [".gate-cache/"]}
+    assert job["variables"]["GATE_CACHE_DIR"] == "$CI_PROJECT_DIR/.gate-cache"
     script = "\n".join(job["script"])
     assert "GITLAB_TOKEN" not in script and "CI_JOB_TOKEN" not in script
     assert "GITLAB_TOKEN" not in data["variables"]
@@ -128,9 +133,12 @@ def test_gitlab_template_only_asks_for_known_report_formats() -> None:
 
 
 def test_pre_commit_hook_runs_on_pre_push() -> None:
-    (hook,) = _yaml(HOOKS)  # type: ignore[misc]
-    assert hook["id"] == "gate" and hook["stages"] == ["pre-push"]
-    assert hook["entry"].startswith("gate run") and hook["pass_filenames"] is False
+    hooks = {h["id"]: h for h in _yaml(HOOKS)}  # type: ignore[union-attr]
+    assert sorted(hooks) == ["gate", "gate-full"]
+    assert hooks["gate"]["entry"] == "gate pre-push"
+    assert hooks["gate-full"]["entry"] == "gate run --no-post"
+    for hook in hooks.values():
+        assert hook["stages"] == ["pre-push"] and hook["pass_filenames"] is False
 
 
 def _doc_blocks(name: str) -> list[str]:

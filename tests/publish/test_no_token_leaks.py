@@ -82,7 +82,9 @@ def test_github_never_leaks_a_token(github: Forge, tmp_path: Path, caplog: pytes
                 (tmp_path / "summary.md").read_text(encoding="utf-8"),
                 (tmp_path / "output.txt").read_text(encoding="utf-8"))
     if bad_token:
-        assert all("401" in line for line in outputs if line.startswith("gate:"))
+        refusals = [line for line in outputs if line.startswith("gate:")]
+        assert len(refusals) == 3  # one per scenario: a bad token is refused whatever else fails
+        assert all("401" in line for line in refusals)
     else:
         assert set(github.statuses) == {HEAD}
 
@@ -104,4 +106,9 @@ def test_gitlab_never_leaks_a_token(gitlab: Forge, caplog: pytest.LogCaptureFixt
     out, err = capsys.readouterr()
     _check_text(*outputs, out, err, caplog.text)
     if bad_token:
+        assert len(outputs) == 3  # one per scenario
         assert all("401" in line for line in outputs)
+    else:  # "ok" posts, "403" is one line, "502" is retried and lands
+        [refusal] = outputs
+        assert "HTTP 403" in refusal
+        assert set(gitlab.gl_statuses) == {HEAD}

@@ -6,7 +6,7 @@ import re
 
 from gate.findings import Finding, Location, Severity, content_fingerprint
 from gate.report.escape import md_text
-from gate.report.markdown import render_markdown
+from gate.report.markdown import SANE_LIMIT, render_markdown
 from gate.result import CheckOutcome, RunResult
 
 
@@ -36,7 +36,7 @@ def test_hostile_path_and_message_are_inert() -> None:
     # the table stays a table: no row gets extra unescaped pipes
     rows = [line for line in body.splitlines() if "B602" in line]
     assert len(rows) == 1
-    assert len(re.findall(r"(?<!\\)\|", rows[0])) == 6
+    assert len(re.findall(r"(?<!\\)\|", rows[0])) == 7
 
 
 def test_md_text_folds_newlines_and_limits() -> None:
@@ -54,7 +54,8 @@ def test_links_only_for_http_urls() -> None:
 
 def test_size_cap_cuts_least_severe_first() -> None:
     findings = [_finding(i, Severity.HIGH) for i in range(30)]
-    findings += [_finding(100 + i, Severity.LOW, message="x" * 200) for i in range(300)]
+    findings += [Finding(**{**_finding(100 + i, Severity.LOW, message="x" * 200).__dict__,
+                            "rule_id": f"B{300 + i}"}) for i in range(300)]
     run = _run(findings, set(range(30)))
     full = render_markdown(run)
     capped = render_markdown(run, max_chars=20_000, details_url="https://ci.example/run/1")
@@ -62,6 +63,14 @@ def test_size_cap_cuts_least_severe_first() -> None:
     assert capped.count("| high |") == 30  # every failing finding survives
     assert "less severe findings are not shown" in capped
     assert "](https://ci.example/run/1)" in capped
+
+
+def test_sane_limit_even_when_the_platform_allows_more() -> None:
+    findings = [_finding(i, Severity.HIGH, path=f"src/{'d' * 150}/m{i}.py", message="y" * 230)
+                for i in range(2000)]
+    body = render_markdown(_run(findings, set(range(2000))), max_chars=950_000)
+    assert len(body) <= SANE_LIMIT
+    assert "less severe findings are not shown" in body
 
 
 def test_pass_headline() -> None:

@@ -21,8 +21,8 @@ def test_plain_text_has_no_control_characters() -> None:
     text = TextReporter().render(_run())
     assert "\x1b" not in text and "\x07" not in text
     assert not any(line.startswith("::") for line in text.splitlines())
-    assert "FAIL high" in text and "[new]" in text
-    assert "gate: FAIL: 1 failing, 1 findings, 0 suppressed" in text
+    assert "  HIGH     sast B602  evil?]0;pwned??::error::x.py:3  (code) new" in text
+    assert text.startswith("gate: FAIL  1 failing · 1 findings · 0 suppressed (0.0s)\n")
 
 
 def test_rich_text_escapes_untrusted_text() -> None:

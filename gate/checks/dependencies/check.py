@@ -9,7 +9,7 @@ about each exact pin: an offline OSV database when the policy gives
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pip_audit
@@ -23,6 +23,7 @@ from gate.checks.dependencies.audit import AuditOutcome, audit, pypi_service
 from gate.checks.dependencies.manifests import (
     ManifestKind,
     discover_manifests,
+    manifest_kind,
     read_manifests,
     select_manifests,
 )
@@ -57,6 +58,9 @@ def _patterns(options: dict[str, Any]) -> list[str] | None:
     return [v.strip() for v in value]
 
 
+_INCLUDABLE = (".txt", ".in", ".toml", ".lock", ".cfg")
+
+
 class DependenciesCheck(Check):
     """Audits pinned dependencies in requirements files, pyproject.toml and lock files."""
 
@@ -67,6 +71,14 @@ class DependenciesCheck(Check):
     def __init__(self, online_service: ServiceFactory | None = None) -> None:
         """``online_service`` replaces pip-audit's ``PyPIService`` (for tests and mirrors)."""
         self._online_service = online_service or pypi_service
+
+    @classmethod
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
+        """Manifests by name, and any text file a ``-r``/``-c`` include could name; everything
+        when the policy lists its own ``files``."""
+        if options.get("files") is not None:
+            return True
+        return manifest_kind(path) is not None or path.endswith(_INCLUDABLE)
 
     def tool_version(self) -> str:
         """pip-audit's version: its service layer is what answers the queries."""

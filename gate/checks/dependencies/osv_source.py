@@ -26,6 +26,8 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
+from gate.yamlsafe import load_one
+
 __all__ = ["MAX_DOCUMENT_BYTES", "Document", "decode", "iter_documents"]
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -61,7 +63,7 @@ def decode(doc: Document) -> object:
     try:
         if doc.name.lower().endswith(".json"):
             return json.loads(doc.payload)
-        return yaml.load(doc.payload, Loader=_OsvYamlLoader)  # noqa: S506  # nosec B506 a SafeLoader subclass
+        return load_one(doc.payload, loader=_OsvYamlLoader)  # gate.yamlsafe: alias limit
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise ValueError(f"{doc.name}: {exc}") from exc
 

@@ -1,6 +1,8 @@
 """The scan engine shared by the file-local checks (sast, secrets).
 
-``pool.py`` spreads files over a spawned process pool in balanced chunks, sharing CPU
-tokens with every other check's pool; ``cached_scan.py`` is the result cache's front:
-it looks each file up, scans only the misses, and stores what it scanned.
+``pool.py`` spreads files over a spawned process pool in balanced chunks; its workers
+(``workers.py``) run under the gate's limits and are replaced when a file exhausts one;
+``tokens.py`` holds the CPU tokens every check's pool shares; ``cached_scan.py`` is the
+result cache's front: it looks each file up, scans only the misses, and stores what it
+scanned.
 """

@@ -6,6 +6,10 @@ chunks over the pool (:mod:`gate.checks.engine.pool`); store each scanned
 file's outcome as its own entry. A re-run after editing one file therefore
 rescans that one file.
 
+A file the pool could not scan within the worker limits (memory, time per
+file: :mod:`gate.limits`) is reported as not scanned with the reason; every
+other file's outcome is kept.
+
 What is not cached: a chunk that produced warnings (a bandit test crashed,
 say; the warning is re-earned by scanning again rather than replayed), and a
 file whose bytes changed while it was being scanned (the result belongs to
@@ -24,9 +28,10 @@ import gate
 from gate.cache import ResultCache, open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
 from gate.cache.keys import code_identity, digest_of, file_digest, fingerprint_key_id, key_for
-from gate.checks.engine.pool import balanced_chunks, chunk_count, map_chunks
+from gate.checks.engine.pool import ChunkFailed, balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import NotScanned, ScanTarget
 from gate.findings import Finding
+from gate.redact import redact, redact_finding
 
 __all__ = ["FileScan", "FileScanSpec", "scan_with_cache"]
 
@@ -68,6 +73,22 @@ class FileScan:
     scanned: int = 0
 
 
+@dataclass(frozen=True)
+class _Redacted:
+    """A chunk's outcome with credentials redacted (:mod:`gate.redact`), as it is kept."""
+
+    findings: tuple[Finding, ...]
+    not_scanned: tuple[NotScanned, ...]
+    warnings: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: _ToolScan) -> _Redacted:
+        """Redact a tool scan's findings, reasons and warnings."""
+        return cls(tuple(redact_finding(f) for f in result.findings),
+                   tuple(NotScanned(n.path, redact(n.reason), n.line) for n in result.not_scanned),
+                   tuple(redact(w) for w in getattr(result, "warnings", ())))
+
+
 @dataclass
 class _Collected:
     findings: list[Finding] = field(default_factory=list)
@@ -95,9 +116,9 @@ def _digest(root: Path, rel: str) -> str | None:
 
 
 def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
-           chunk: tuple[str, ...], digests: dict[str, str], result: _ToolScan) -> None:
+           chunk: tuple[str, ...], digests: dict[str, str], result: _Redacted) -> None:
     """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file."""
-    if getattr(result, "warnings", ()):
+    if result.warnings:
         return
     findings: dict[str, list[Finding]] = defaultdict(list)
     skipped: dict[str, list[NotScanned]] = defaultdict(list)
@@ -156,12 +177,18 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
     config = _config(spec, target)
     out = _Collected()
     misses, digests = _lookup(cache, spec, config, target, files, out)
-    chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs))
-    for chunk, result in map_chunks(spec.scan, target.root, chunks, target.jobs,
-                                    target.cpu_tokens):
+    total = sum(size for _, size in misses)
+    chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs, total))
+    for chunk, raw in map_chunks(spec.scan, target.root, chunks, target.jobs,
+                                 target.cpu_tokens, target.limits):
+        if isinstance(raw, ChunkFailed):  # out of memory or time: reported, never cached
+            out.not_scanned.extend(NotScanned(path, f"not scanned: {raw.reason}")
+                                   for path in chunk)
+            continue
+        result = _Redacted.of(raw)  # before caching: no entry ever holds a credential
         out.findings.extend(result.findings)
         out.not_scanned.extend(result.not_scanned)
-        out.warnings.extend(getattr(result, "warnings", ()))
+        out.warnings.extend(result.warnings)
         _store(cache, spec, config, target.root, chunk, digests, result)
     if cache.stats.writes:
         cache.prune()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gate import __version__
 from gate.checks.iac.engine import evaluate_units
 from gate.checks.iac.interface import Framework
-from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units
+from gate.checks.iac.loader import DEFAULT_MAX_BYTES, is_iac_candidate, load_units
 from gate.checks.iac.registry import RULES
 from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
 
@@ -38,6 +38,11 @@ class IacCheck(Check):
     name = "iac"
     tool = "gate-iac"
     description = "Infrastructure-as-code rules (CloudFormation, Terraform, Kubernetes, CI)"
+
+    @classmethod
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
+        """IaC files are picked by name (and sniffed), so the rest of a tree is never read."""
+        return is_iac_candidate(path)
 
     def tool_version(self) -> str:
         """The rules ship with gate, so gate's version is the tool version."""

@@ -11,21 +11,25 @@ from collections.abc import Sequence
 from typing import Any
 
 from gate.checks.iac.interface import Practice, Rule
+from gate.checks.iac.premises import CHECKED, PREMISES
 from gate.checks.iac.registry import RULES
 
 __all__ = ["DIFFERENCES", "rule_record", "rules_markdown"]
 
 DIFFERENCES: dict[str, str] = {
-    "GATE-AWS-S3-001": "Checkov 3.x passes buckets with no encryption configuration (S3 has "
-    "applied SSE-S3 by default since 2023); gate asks for the encryption to be declared.",
+    "GATE-AWS-S3-001": "Like Checkov 3.x, a bucket without an encryption configuration passes "
+    "(SSE-S3 by default since January 2023). gate also accepts `aws:kms:dsse`, which CKV_AWS_19 "
+    "fails, and reports on the algorithm line of a split-out configuration.",
     "GATE-AWS-CF-002": "`http-only` and `match-viewer` origins fail; CKV2_AWS_72 did not flag "
     "either in our agreement templates.",
     "GATE-K8S-005": "A container `runAsUser: 0` overriding a pod-level `runAsNonRoot: true` "
     "fails (contradictory and root); Checkov passes it.",
-    "GATE-AWS-S3-002": "Checkov splits the four settings over CKV_AWS_53..56 (on the "
-    "`aws_s3_bucket_public_access_block` resource in Terraform) and CKV2_AWS_6; gate reports "
-    "once, on the bucket, naming the settings that are off. An account-level "
-    "`aws_s3_account_public_access_block` in the module satisfies the rule.",
+    "GATE-AWS-S3-002": "Checkov (CKV2_AWS_6; CKV_AWS_53/54 in CloudFormation) still fails a "
+    "bucket without a public access block; since April 2023 such a bucket blocks public access "
+    "by default, so gate passes it. gate judges BlockPublicAcls and BlockPublicPolicy, the two "
+    "settings that stop a public grant from being made (CKV_AWS_55/56, which judge the other "
+    "two, are no longer aliased), and reports on the setting in the public access block, with "
+    "the bucket as related location.",
     "GATE-AWS-S3-005": "Buckets that receive other buckets' access logs (a logging target, or "
     "`AccessControl: LogDeliveryWrite`) are exempt: logging a log bucket loops. Checkov flags them.",
     "GATE-AWS-EC2-002": "Rules with protocol `-1` open every port, so they also count as SSH/RDP "
@@ -35,8 +39,16 @@ DIFFERENCES: dict[str, str] = {
     "data source only.",
     "GATE-AWS-IAM-002": "Broader than CKV_AWS_63/49 (`Action: *` only): `service:*` on "
     "`Resource: *` also fails; `Action: *` on `Resource: *` is left to GATE-AWS-IAM-001.",
-    "GATE-AWS-SQS-001": "SSE-SQS is on by default for new queues; the rule asks for the "
-    "encryption to be stated (KmsMasterKeyId or SqsManagedSseEnabled: true).",
+    "GATE-AWS-SQS-001": "SSE-SQS is on by default for new queues since October 2022; the rule "
+    "asks for the encryption to be stated (KmsMasterKeyId or SqsManagedSseEnabled: true) and is "
+    "low. Checkov fails a queue with only SqsManagedSseEnabled: true; gate passes it.",
+    "GATE-AWS-DEPR-002": "CKV_AWS_363 checks a fixed list of runtimes (python3.9 and nodejs18.x "
+    "still commented out in Checkov's source); gate uses AWS's deprecation dates against the "
+    "day of the scan, so python3.10/3.11, java11/17, nodejs20.x and provided.al2 (deprecated "
+    "2026) fail too.",
+    "GATE-AWS-S3-003": "Reported on the `aws_s3_bucket_acl` line that sets the ACL (the bucket "
+    "is the related location); a canned ACL S3 does not know (`website`) is not a public ACL "
+    "(the apply fails), where CKV_AWS_20 fails it.",
     "GATE-AWS-DDB-001": "DynamoDB always encrypts with an AWS-owned key; the rule asks for KMS "
     "(SSEEnabled), hence low severity.",
     "GATE-DOCKER-002": "Only `ADD` of a URL without `--checksum` fails; CKV_DOCKER_4 flags every "
@@ -45,7 +57,8 @@ DIFFERENCES: dict[str, str] = {
     "numeric ids and SHAs; CKV_GHA_2 checks a fixed list of fields.",
     "GATE-GHA-004": "Job-level `permissions: write-all` fails too; CKV2_GHA_1 checks the top level.",
     "GATE-K8S-002": "Any hostPath volume fails; CKV_K8S_27 only flags the Docker socket.",
-    "GATE-K8S-004": "CPU and memory limits in one rule (Checkov: CKV_K8S_11 and CKV_K8S_13).",
+    "GATE-K8S-006": "Also judges Terraform's kubernetes provider, whose `allow_privilege_escalation` "
+    "defaults to true (provider schema); Checkov's Terraform variant of CKV_K8S_20 passes it unset.",
 }
 """Deliberate differences from the aliased Checkov checks, by rule id."""
 
@@ -61,6 +74,8 @@ def rule_record(rule: Rule) -> dict[str, Any]:
         "aliases": list(rule.aliases),
         "rationale": rule.rationale,
         "fix": rule.fix,
+        "premise": PREMISES.get(rule.id, ""),
+        "premise_checked": CHECKED,
         "resource_types": {f.value: sorted(t) for f, t in rule.resource_types.items()},
     }
 
@@ -82,6 +97,13 @@ def rules_markdown(rules: Sequence[Rule] = RULES) -> str:
         "`Metadata: {gate: {ignore: [{id: RULE-ID, reason: ...}]}}`. Checkov ids in aliases are "
         "accepted in these markers too. Suppressions are reported, not dropped; the policy "
         "decides whether they count.",
+        "",
+        f"Every rule states its **premise**: what it assumes about today's cloud and tool "
+        f"defaults. All premises were re-read against the providers' documentation on "
+        f"{CHECKED}; rules whose premise changed say so (S3 default encryption since January "
+        "2023, S3 Block Public Access and disabled ACLs since April 2023, SSE-SQS since "
+        "October 2022). Date-based rules (GATE-AWS-DEPR-002, GATE-AWS-DEPR-004) judge against "
+        "the day of the scan: past the date high, within 90 days medium, within 180 days low.",
         "",
         "| id | severity | practice | title | Checkov |",
         "|---|---|---|---|---|",
@@ -109,6 +131,7 @@ def rules_markdown(rules: Sequence[Rule] = RULES) -> str:
                 f"- **Checkov:** {', '.join(rule.aliases) or 'none'}",
                 f"- **Why:** {rule.rationale}",
                 f"- **Fix:** {rule.fix}",
+                f"- **Premise (checked {CHECKED}):** {PREMISES.get(rule.id, 'not recorded')}",
             ]
             if rule.id in DIFFERENCES:
                 out.append(f"- **Differs from Checkov:** {DIFFERENCES[rule.id]}")

@@ -9,12 +9,13 @@ an unknown value is neither a pass nor a fail.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from gate.checks.iac.interface import Framework, Resource, Rule, Undetermined, Unit, Violation
-from gate.findings import Finding, Location, Suppression, content_fingerprint
+from gate.findings import Finding, Location, RelatedLocation, Suppression, content_fingerprint
 
 __all__ = ["CHECK_NAME", "Evaluation", "evaluate_units", "help_url", "make_finding"]
 
@@ -35,10 +36,13 @@ def help_url(rule_id: str) -> str:
     return f"docs/rules.md#{rule_id.lower()}"
 
 
-def _suppression(rule: type[Rule] | Rule, res: Resource, line: int) -> Suppression | None:
+def _suppression(rule: type[Rule] | Rule, res: Resource, line: int,
+                 written: Resource | None = None) -> Suppression | None:
     ids = {rule.id, *rule.aliases}
     near = {res.start_line - 1, res.start_line, line - 1, line}
-    for ignore in res.ignores:
+    if written is not None:
+        near |= {written.start_line - 1, written.start_line}
+    for ignore in (*res.ignores, *(written.ignores if written is not None else ())):
         if not ids.intersection(ignore.rule_ids):
             continue
         if ignore.line is None:
@@ -52,28 +56,57 @@ def _suppression(rule: type[Rule] | Rule, res: Resource, line: int) -> Suppressi
     return None
 
 
+def _span(res: Resource) -> Location:
+    return Location(res.path, res.start_line, max(res.end_line, res.start_line))
+
+
 def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
-    """One finding: message names the resource, location is the attribute or the resource."""
+    """One finding: message names the resource, location is where the flaw was written.
+
+    That is the attribute (or the resource) of ``violation.written`` when a
+    separate resource introduced the flaw (the judged resource is then a
+    related location), else the attribute (or span) of the judged resource.
+    Module calls that instantiated the resource follow as related locations.
+    """
+    where = violation.written or res
     if violation.at:
-        line = res.line_of(violation.at)
+        line = where.line_of(violation.at) + violation.line_offset
         end = line
     else:
-        line, end = res.start_line, res.end_line
+        line, end = where.start_line, where.end_line
+    related: list[RelatedLocation] = []
+    extra = [("resource", res.address), ("framework", res.framework.value)]
+    if violation.written is not None:
+        related.append(RelatedLocation(_span(res), f"{res.type} {res.name}"))
+        extra.append(("written_at", violation.written.address))
+    related.extend(where.via)
     content = res.address + (f"#{violation.key}" if violation.key else "")
+    if violation.written is not None:
+        content += f"@{violation.written.address}"
     return Finding(
         check=CHECK_NAME,
         rule_id=rule.id,
-        severity=rule.severity,
+        severity=violation.severity or rule.severity,
         message=f'{res.type} "{res.name}" {violation.detail}',
-        location=Location(res.path, line, max(end, line)),
-        fingerprint=content_fingerprint(CHECK_NAME, rule.id, res.path, content),
+        location=Location(where.path, line, max(end, line)),
+        fingerprint=content_fingerprint(CHECK_NAME, rule.id, where.path, content),
         title=rule.title,
         help_url=help_url(rule.id),
-        aliases=rule.aliases,
+        aliases=rule.aliases if violation.aliases is None else violation.aliases,
         fix=rule.fix,
-        suppression=_suppression(rule, res, line),
-        extra=(("resource", res.address), ("framework", res.framework.value)),
+        suppression=_suppression(rule, res, line, violation.written),
+        extra=tuple(extra),
+        related=tuple(related),
     )
+
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def _copy_key(finding: Finding, res: Resource) -> tuple[object, ...]:
+    """Identity of a finding across the copies ``count``/``for_each`` make of one resource."""
+    return (finding.rule_id, finding.location, finding.message, _INDEX.sub("", res.address),
+            finding.related)
 
 
 def evaluate_units(units: Iterable[Unit], rules: Sequence[Rule]) -> Evaluation:
@@ -86,9 +119,14 @@ def evaluate_units(units: Iterable[Unit], rules: Sequence[Rule]) -> Evaluation:
     findings: list[Finding] = []
     warnings: list[str] = []
     errors: list[str] = []
+    seen: set[tuple[object, ...]] = set()
     for unit in units:
         for res in unit.resources:
             for rule in by_type.get((res.framework, res.type), ()):
+                if res.unreadable:
+                    warnings.append(f"{res.path}:{res.start_line}: {rule.id} not evaluated for "
+                                    f"{res.address}: {res.unreadable}")
+                    continue
                 try:
                     outcomes = list(rule.evaluate(res, unit))
                 except Exception as exc:  # a rule bug must not pass silently or crash the run
@@ -96,7 +134,11 @@ def evaluate_units(units: Iterable[Unit], rules: Sequence[Rule]) -> Evaluation:
                     continue
                 for outcome in outcomes:
                     if isinstance(outcome, Violation):
-                        findings.append(make_finding(rule, res, outcome))
+                        finding = make_finding(rule, res, outcome)
+                        key = _copy_key(finding, res)
+                        if key not in seen:  # count/for_each copies: one finding per line
+                            seen.add(key)
+                            findings.append(finding)
                     elif isinstance(outcome, Undetermined):
                         line = res.line_of(outcome.at) if outcome.at else res.start_line
                         warnings.append(f"{res.path}:{line}: {rule.id} not evaluated for "

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
-from gate.findings import Severity
+from gate.findings import RelatedLocation, Severity
 
 __all__ = [
     "AttrPath",
@@ -31,6 +31,7 @@ __all__ = [
     "Unit",
     "Unknown",
     "Violation",
+    "name_key",
 ]
 
 AttrPath = tuple[str | int, ...]
@@ -74,6 +75,8 @@ class Practice(str, Enum):
     WAF = "WAF in front"
     AUTHENTICATED_APIS = "authenticated APIs"
     PIPELINE_HYGIENE = "pipeline hygiene"
+    SECRETS = "secrets out of code"
+    STILL_DEPLOYS = "deploys today"
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,17 @@ class Resource:
     lines: Mapping[AttrPath, int] = field(default_factory=dict)
     ignores: tuple[InlineIgnore, ...] = ()
     names: frozenset[str] = frozenset()
+    unreadable: str = ""
+    """Why the resource cannot be judged at all (a workload without a pod spec): every rule
+    reports it as not evaluated instead of judging an empty shape."""
+    via: tuple[RelatedLocation, ...] = ()
+    """How the resource came to be: the ``module`` calls that instantiated it, outermost first."""
+
+    @property
+    def ref_key(self) -> str:
+        """The address references use: without a ``count``/``for_each`` index at the end."""
+        return self.address[:self.address.rindex("[")] if self.address.endswith("]") \
+            else self.address
 
     def line_of(self, path: AttrPath) -> int:
         """The line of ``path``, or of its closest known ancestor, or the resource start."""
@@ -143,6 +157,8 @@ class Unit:
     resources: tuple[Resource, ...]
     refs_of: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
     """address -> top-level attribute -> addresses referenced from it."""
+    settings: Mapping[str, str] = field(default_factory=dict)
+    """Unit-wide facts (Terraform: ``aws_provider_version``, the module's constraint)."""
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         """Resources of the given types, in file order."""
@@ -150,14 +166,28 @@ class Unit:
         return (r for r in self.resources if r.type in wanted)
 
     def referrers(self, target: Resource, types: Iterable[str], attr: str) -> list[Resource]:
-        """Resources of ``types`` whose ``attr`` references ``target`` (or names it literally)."""
+        """Resources of ``types`` whose ``attr`` references ``target`` (or names it).
+
+        A reference is an expression mentioning the target (``.id``, ``.arn``,
+        ``.bucket``, ``!Ref``), the target's literal name, or the very same
+        unresolved expression the target's name is set from (``var.name``,
+        ``local.bucket``): both then hold the same value whatever it is.
+        """
         found = []
         for res in self.of_type(*types):
             refs = self.refs_of.get(res.address, {}).get(attr, frozenset())
-            value = res.properties.get(attr)
-            if target.address in refs or (isinstance(value, str) and value in target.names):
+            if target.ref_key in refs or name_key(res.properties.get(attr)) in target.names:
                 found.append(res)
         return found
+
+
+def name_key(value: Any) -> str | None:
+    """How a name-like value is matched: the literal, or ``~expr`` for an unresolved one."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Unknown) and not value.refs:
+        return f"~{value.expr}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -172,6 +202,17 @@ class Violation:
     detail: str
     at: AttrPath = ()
     key: str = ""
+    aliases: tuple[str, ...] | None = None
+    """The rule's Checkov aliases this violation matches, when only some do (a public-read ACL
+    fails CKV_AWS_20, not the write check CKV_AWS_57); None means all of them."""
+    severity: Severity | None = None
+    """Overrides the rule's severity (date-based rules: the closer the date, the higher)."""
+    line_offset: int = 0
+    """Lines below the attribute's own line (a secret in the middle of a user data script)."""
+    written: Resource | None = None
+    """The resource where the flaw was written, when it is not the judged one (an
+    ``aws_s3_bucket_acl`` that makes a bucket public): the finding points there, at
+    ``at``, and the judged resource becomes a related location."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from gate.checks.iac.parsers.cloudformation import parse_cloudformation
 from gate.checks.iac.parsers.dockerfile import parse_dockerfile
 from gate.checks.iac.parsers.kubernetes import parse_kubernetes
 from gate.checks.iac.parsers.pipelines import parse_github_actions, parse_gitlab_ci
-from gate.checks.iac.parsers.terraform import parse_module
+from gate.checks.iac.parsers.terraform import parse_project
 from gate.checks.interface import NotScanned
 
 __all__ = ["DEFAULT_MAX_BYTES", "Loaded", "load_units"]
@@ -93,12 +93,16 @@ def load_units(root: Path, files: Sequence[str], frameworks: Collection[Framewor
             units.append(_SINGLE[framework](path, text))
         except ParseError as exc:
             skipped.append(NotScanned(path, exc.reason, exc.line))
-    for directory, module_files in sorted(modules.items()):
-        result = parse_module(module_files, tfvars.get(directory, ()))
-        scanned += len(module_files)
-        units.append(result.unit)
-        skipped.extend(NotScanned(p, e.reason, e.line) for p, e in sorted(result.errors.items()))
+    project = parse_project(modules, tfvars)
+    scanned += sum(len(module_files) for module_files in modules.values())
+    units.extend(project.units)
+    skipped.extend(NotScanned(p, e.reason, e.line) for p, e in sorted(project.errors.items()))
     return Loaded(tuple(units), tuple(skipped), scanned)
+
+
+def is_iac_candidate(path: str) -> bool:
+    """Whether :func:`load_units` could read ``path`` for some framework (judged by name)."""
+    return classify(path) is not None or _is_tfvars(path)
 
 
 def _is_tfvars(path: str) -> bool:

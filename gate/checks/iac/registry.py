@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from gate.checks.iac.interface import Rule
-from gate.checks.iac.rules import docker, gha, gitlab, k8s
+from gate.checks.iac.rules import docker, gha, gitlab, k8s, k8s_restricted
 from gate.checks.iac.rules.aws import (
     apigateway,
     cloudfront,
     datastores,
+    deprecations,
     ec2,
     elb,
     iam,
     logging,
     s3,
+    s3_public,
+    secrets,
 )
 
 __all__ = ["RULES", "rule_by_id"]
 
 RULES: tuple[Rule, ...] = (
-    s3.S3DefaultEncryption(), s3.S3PublicAccessBlock(), s3.S3PublicAcl(), s3.S3Versioning(),
+    s3.S3DefaultEncryption(), s3_public.S3PublicAccessBlock(), s3_public.S3PublicAcl(),
+    s3.S3Versioning(),
     s3.S3AccessLogging(), s3.S3TlsOnlyPolicy(),
     ec2.EbsEncryption(), ec2.SshOpen(), ec2.RdpOpen(), ec2.AllPortsOpen(), ec2.AdminPortsOpen(),
     elb.ListenerHttps(), elb.ListenerTlsPolicy(), elb.LoadBalancerAccessLogs(), elb.AlbWaf(),
@@ -33,8 +37,15 @@ RULES: tuple[Rule, ...] = (
     logging.LambdaTracing(),
     apigateway.ApiAccessLogs(), apigateway.ApiTracing(), apigateway.ApiStageWaf(),
     apigateway.ApiMethodAuth(), apigateway.LambdaUrlAuth(),
-    k8s.Privileged(), k8s.HostPath(), k8s.HostNamespaces(), k8s.ResourceLimits(),
+    secrets.UserDataSecret(), secrets.LambdaEnvironmentSecret(), secrets.EcsEnvironmentSecret(),
+    secrets.DatabasePassword(),
+    deprecations.AclWithoutOwnershipControls(), deprecations.LambdaRuntimeDeprecated(),
+    deprecations.S3BucketLegacyArguments(), deprecations.EolRdsEngine(),
+    k8s.Privileged(), k8s.HostPath(), k8s.HostNamespaces(), k8s.ResourceLimits(), k8s.CpuLimits(),
     k8s.RunAsNonRoot(), k8s.PrivilegeEscalation(), k8s.ImageTag(),
+    k8s_restricted.DropAllCapabilities(), k8s_restricted.AddedCapabilities(),
+    k8s_restricted.SeccompProfile(), k8s_restricted.HostPorts(),
+    k8s_restricted.ReadOnlyRootFilesystem(),
     docker.RootUser(), docker.AddFromUrl(), docker.LatestBaseImage(),
     gha.UnpinnedAction(), gha.PullRequestTargetCheckout(), gha.EventInterpolation(),
     gha.WriteAllPermissions(),

@@ -14,18 +14,24 @@ nor detect-secrets' unsalted SHA-1 ``hashed_secret``.
 from __future__ import annotations
 
 import locale
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
+from gate.checks.secrets.detectors import DETECTOR_MODULES
 from gate.checks.secrets.lines import inline_suppression, materials, split_lines
-from gate.checks.secrets.rules import cwe_for, rank, severity_for
+from gate.checks.secrets.rules import finding_fields, rank
+from gate.checks.secrets.scan import verifying
+from gate.checks.secrets.verify import VerifySettings
 from gate.findings import Finding, Location, secret_fingerprint
+from gate.yamlsafe import refused_yaml_files
 
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
 
@@ -36,7 +42,8 @@ _REPLACED_FILTERS = {
     "detect_secrets.filters.heuristic.is_indirect_reference":
         "gate.checks.secrets.lines.is_indirect_reference",
 }
-_FIX = "Remove it from the repository and its history, rotate it, and load it at run time."
+_YAML_REFUSED = ("YAML aliases expand past the gate's limit (an alias bomb?): scanned as plain "
+                 "lines only, without detect-secrets' YAML view")
 
 
 @dataclass(frozen=True)
@@ -87,10 +94,10 @@ def _skipped_by_name(path: str) -> bool:
 
 
 def _read(path: Path, rel: str, encoding: str) -> tuple[str, ...] | NotScanned | None:
-    """The file's lines decoded as detect-secrets will decode them, or why it cannot be.
+    """The file's lines decoded as detect-secrets will decode them; ``None`` to stream it instead.
 
-    detect-secrets silently skips a file it cannot decode; the gate reports
-    it, unless detect-secrets skips that file by name anyway (``None``).
+    detect-secrets silently skips a file it cannot decode; the gate streams it
+    (:mod:`gate.checks.secrets.stream`).
     """
     try:
         data = path.read_bytes()
@@ -98,33 +105,39 @@ def _read(path: Path, rel: str, encoding: str) -> tuple[str, ...] | NotScanned |
         return NotScanned(rel, f"could not read the file: {exc.strerror or type(exc).__name__}")
     try:
         return split_lines(data.decode(encoding))
-    except (UnicodeDecodeError, LookupError) as exc:
-        if _skipped_by_name(str(path)):
-            return None
-        start = exc.start if isinstance(exc, UnicodeDecodeError) else 0
-        return NotScanned(rel, f"not {encoding} text (detect-secrets skips such files)",
-                          data.count(b"\n", 0, start) + 1)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
               encoding: str) -> list[Finding] | NotScanned:
     """Scan one file; the raw values stay in this frame and are gone when it returns."""
-    from gate.checks.secrets.scan import scan_file  # detect-secrets' scan_file, made faster
+    from gate.checks.secrets.scan import scan_with_detectors  # detect-secrets + our detectors
+    from gate.checks.secrets.stream import Mode, scan_streamed, streamed
 
-    lines = _read(base / rel, rel, encoding)
-    if lines is None or isinstance(lines, NotScanned):
-        return lines or []
+    mode = streamed(base / rel, rel, _skipped_by_name(str(base / rel)))
+    if isinstance(mode, NotScanned):
+        return mode
+    lines = None if mode else _read(base / rel, rel, encoding)
+    if isinstance(lines, NotScanned):
+        return lines
+    if lines is None:  # binary, large, not in the locale's encoding, or skipped by name
+        return scan_streamed(base / rel, rel, mode or Mode.TEXT, plugins)
     # scan.scan_file rather than SecretsCollection: the collection keeps one
     # secret per (file, hash, type), hiding its other occurrences.
     hits: dict[tuple[int, str], list[str]] = defaultdict(list)
     on_line: dict[int, set[str]] = defaultdict(set)  # raw values, to redact from comments
-    for secret in scan_file(str(base / rel)):
+    notes: dict[tuple[int, str], Any] = {}  # how the gate rated a value (rules.finding_fields)
+    for secret in scan_with_detectors(str(base / rel), lines):
         number, value = int(secret.line_number), secret.secret_value or ""
         secret.secret_value = None
         on_line[number].add(value)
         for material in materials(secret.type, value, lines, number, plugins.get(secret.type)):
             hits[(number, material)].append(str(secret.type))
             on_line[number].add(material)
+            note = getattr(secret, "gate_note", None)
+            if note is not None and (note.detector is not None or (number, material) not in notes):
+                notes[(number, material)] = note
     ordinals: dict[tuple[str, str], int] = defaultdict(int)
     findings: list[Finding] = []
     for (number, material), types in sorted(hits.items()):
@@ -134,15 +147,15 @@ def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
         ordinals[(kind, material)] += 1
         fingerprint = secret_fingerprint(CHECK, kind, rel,
                                          material if ordinal == 0 else f"{material}\x00{ordinal}")
+        suppression = next(filter(None, (inline_suppression(rel, lines, number, t, on_line[number])
+                                         for t in types)), None)
         findings.append(Finding(
-            check=CHECK, rule_id=kind, severity=severity_for(kind), message=f"{kind} found",
-            location=Location(rel, number, number), fingerprint=fingerprint, title=kind,
-            cwe=cwe_for(kind), fix=_FIX,
-            suppression=inline_suppression(rel, lines, number, kind, on_line[number]),
-            extra=(("also_detected_as", ", ".join(types[1:])),) if len(types) > 1 else (),
+            check=CHECK, location=Location(rel, number, number), fingerprint=fingerprint,
+            suppression=suppression, **finding_fields(types, notes.get((number, material))),
         ))
     hits.clear()
     on_line.clear()
+    notes.clear()
     return findings
 
 
@@ -155,8 +168,11 @@ def _scan_guarded(base: Path, rel: str, plugins: dict[str, Any],
         return NotScanned(rel, f"detect-secrets failed on this file ({type(exc).__name__})")
 
 
-def scan_files(root: Path, files: Sequence[str]) -> SecretsScan:
+def scan_files(root: Path, files: Sequence[str], verify: Any = None) -> SecretsScan:
     """Scan ``files`` (repo-relative paths under ``root``) for secrets.
+
+    ``verify`` (:class:`~gate.checks.secrets.verify.VerifySettings`) asks
+    providers whether live-format tokens are live (``--verify-secrets``).
 
     A file that cannot be read, decoded or scanned is a :class:`NotScanned`
     (its reason never quotes the file); :class:`CheckError` when
@@ -167,13 +183,15 @@ def scan_files(root: Path, files: Sequence[str]) -> SecretsScan:
     findings: list[Finding] = []
     not_scanned: list[NotScanned] = []
     try:
-        with _detect_secrets() as plugins:
+        with _detect_secrets() as plugins, verifying(verify):
             for rel in files:
                 outcome = _scan_guarded(base, rel, plugins, encoding)
                 if isinstance(outcome, NotScanned):
                     not_scanned.append(outcome)
                 else:
                     findings.extend(outcome)
+                if str(base / rel) in refused_yaml_files():  # gate.yamlsafe: alias bomb
+                    not_scanned.append(NotScanned(rel, _YAML_REFUSED))
     except CheckError:
         raise
     except Exception as exc:  # per-file failures are caught below: this is detect-secrets itself
@@ -192,17 +210,22 @@ def _rules() -> dict[str, Any]:
                 "encoding": locale.getpreferredencoding(False)}
 
 
-def _scan_cached(target: ScanTarget, version: str) -> tuple[SecretsScan, tuple[str, ...]]:
+def _scan_cached(target: ScanTarget, version: str,
+                 verify: Any = None) -> tuple[SecretsScan, tuple[str, ...]]:
     """:func:`scan_files` over the process pool, with unchanged files served from the cache.
 
     The pool's workers return :class:`SecretsScan` objects, which hold no values.
     """
     from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 
-    spec = FileScanSpec(check=CHECK, tool_version=version, scan=scan_files, rules=_rules(),
+    spec = FileScanSpec(check=CHECK, tool_version=version, rules=_rules(),
+                        scan=partial(scan_files, verify=verify) if verify else scan_files,
                         modules=("gate.checks.secrets.check", "gate.checks.secrets.lines",
                                  "gate.checks.secrets.rules", "gate.checks.secrets.scan",
-                                 "gate.findings"))
+                                 "gate.checks.secrets.stream", "gate.checks.secrets.hits",
+                                 "gate.findings", *DETECTOR_MODULES))
+    if verify:  # a provider's answer is not a property of the file: never cached
+        target = replace(target, cache_dir=None)
     scan = scan_with_cache(spec, target, target.files)
     return SecretsScan(scan.findings, scan.not_scanned), scan.warnings
 
@@ -227,10 +250,18 @@ class SecretsCheck(Check):
         started = time.monotonic()
         version = self.tool_version()
         warnings: tuple[str, ...] = ()
+        verify = (VerifySettings.from_env(os.environ) if target.options.get("verify_secrets")
+                  else None)
         if target.jobs > 1 or target.cache_dir is not None:
-            scan, warnings = _scan_cached(target, version)
+            scan, warnings = _scan_cached(target, version, verify)
         else:
-            scan = scan_files(target.root, target.files)
+            scan = scan_files(target.root, target.files, verify)
+        if target.history is not None:  # a base is known: also the lines each commit added
+            from gate.checks.secrets.history import scan_history
+
+            found = scan_history(target.root, target.history)
+            scan = SecretsScan((*scan.findings, *found.findings),
+                               (*scan.not_scanned, *found.not_scanned))
         return CheckResult(
             check=self.name,
             tool=self.tool,

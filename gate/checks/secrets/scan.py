@@ -32,10 +32,15 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["scan_file"]
+from gate.checks.secrets.detectors import DetectorSecret, Note, find_secrets
+from gate.checks.secrets.detectors.lookalikes import digest_reason, placeholder_reason
+from gate.findings import Severity
+
+__all__ = ["merge", "our_hits", "scan_file", "scan_with_detectors", "verifying"]
 
 _ARGS = ("filename", "line", "line_number", "context")
 
@@ -144,16 +149,113 @@ def _scanner() -> _Scanner:
     return _prepared[1]
 
 
+_PEM_TYPE = "Private Key"  # detect-secrets' type whose value is only the header's words
+
+
+def _plain_note(secret: Any, line: str) -> Note | None:
+    """A ``low`` look-alike rating for a detect-secrets hit none of our detectors explains."""
+    value = secret.secret_value or ""
+    if secret.type == _PEM_TYPE or not value:
+        return None
+    kind = placeholder_reason(value) or digest_reason(value, line)
+    if kind is None:
+        return None
+    return Note(str(secret.type), Severity.LOW, kind, "placeholder, example or digest")
+
+
+def _covers(ours: DetectorSecret, secret: Any) -> bool:
+    """Whether our hit names the same secret as a detect-secrets hit on its line."""
+    note = ours.gate_note
+    assert note is not None and note.detector is not None
+    if secret.type == _PEM_TYPE:
+        return note.detector.extend is not None
+    mine, theirs = ours.secret_value or "", secret.secret_value or ""
+    if not theirs:
+        return False
+    # a look-alike only re-rates what it spans entirely: never a longer value around it
+    return theirs in mine or (mine in theirs and not note.classification.quiet)
+
+
+def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
+          plugins: dict[str, Any]) -> Iterator[Any]:
+    """detect-secrets' hits and ours, as one stream the check can group per secret.
+
+    Every detect-secrets hit is kept (fidelity). Where one of ours names the
+    same secret, both carry the same value, so the check reports one finding
+    with our rule and detect-secrets' type as an alias. Our look-alikes
+    (placeholders, examples, bad checksums) are kept only to re-rate a
+    detect-secrets hit; alone, they stay quiet.
+    """
+    from gate.checks.secrets.lines import materials
+
+    by_line: dict[int, list[DetectorSecret]] = {}
+    for hit in ours:
+        by_line.setdefault(hit.line_number, []).append(hit)
+    used: set[int] = set()
+    for secret in found:
+        number = int(secret.line_number)
+        match = next((h for h in by_line.get(number, ()) if _covers(h, secret)), None)
+        if match is None:
+            line = lines[number - 1] if 1 <= number <= len(lines) else ""
+            secret.gate_note = _plain_note(secret, line)
+        else:
+            # same value, then the same fingerprint material (the check widens short captures
+            # and takes a PEM key's whole block): one finding for both
+            used.add(id(match))
+            if secret.type != _PEM_TYPE:
+                secret.secret_value = match.secret_value
+            same = materials(secret.type, secret.secret_value or "", lines, number,
+                             plugins.get(secret.type))
+            if len(same) == 1:
+                match.secret_value = same[0]
+        yield secret
+    for hit in ours:
+        assert hit.gate_note is not None
+        if id(hit) in used or not hit.gate_note.classification.quiet:
+            yield hit
+
+
+_verify_settings: Any = None
+"""Set by :func:`verifying` for the duration of a scan (``--verify-secrets``)."""
+
+
+@contextmanager
+def verifying(settings: Any) -> Iterator[None]:
+    """Ask providers whether live-format hits are live during this block (``None``: never)."""
+    global _verify_settings
+    previous, _verify_settings = _verify_settings, settings
+    try:
+        yield
+    finally:
+        _verify_settings = previous
+
+
+def our_hits(filename: str, lines: Sequence[str]) -> list[DetectorSecret]:
+    """Our detectors' hits in the file, verified with the provider when asked to."""
+    hits = find_secrets(lines, filename)
+    if _verify_settings is not None and hits:
+        from gate.checks.secrets.verify import verify_hits
+
+        verify_hits(hits, _verify_settings)
+    return hits
+
+
 def scan_file(filename: str) -> Iterator[Any]:
     """Drop-in for ``detect_secrets.core.scan.scan_file`` (same secrets, same order)."""
     from detect_secrets.core import scan
 
     helpers = ("_get_lines_from_file", "_is_filtered_out", "_process_line_based_plugins")
     if not all(hasattr(scan, name) for name in helpers):  # pragma: no cover - other versions
+        from gate.yamlsafe import guard_detect_secrets_yaml
+
+        guard_detect_secrets_yaml()
         yield from scan.scan_file(filename)
         return
     from detect_secrets.settings import get_plugins
 
+    from gate.yamlsafe import guard_detect_secrets_yaml
+
+    guard_detect_secrets_yaml()  # its YAML transformer must not expand an alias bomb
     if not get_plugins():
         return
     if scan._is_filtered_out(required_filter_parameters=["filename"], filename=filename):
@@ -169,3 +271,21 @@ def scan_file(filename: str) -> Iterator[Any]:
                 break
     except OSError:
         return
+
+
+def scan_with_detectors(filename: str, lines: Sequence[str]) -> Iterator[Any]:
+    """:func:`scan_file`'s hits merged with our detectors' hits over ``lines`` (see :func:`merge`).
+
+    ``lines`` are the file's lines as the caller decoded them. Our detectors
+    run on every file detect-secrets reads (not on those it skips by name).
+    Our hits are :class:`DetectorSecret` objects; a detect-secrets hit may
+    carry a ``gate_note`` (a look-alike rating).
+    """
+    from detect_secrets.core import scan
+
+    found = list(scan_file(filename))
+    if not found and scan._is_filtered_out(required_filter_parameters=["filename"],
+                                           filename=filename):
+        return
+    plugins = {str(p.plugin.secret_type): p.plugin for p in _scanner().plugins}
+    yield from merge(found, our_hits(filename, lines), lines, plugins)

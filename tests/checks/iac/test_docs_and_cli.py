@@ -10,6 +10,7 @@ import pytest
 
 from gate.checks.iac.docs import DIFFERENCES, rules_markdown
 from gate.checks.iac.interface import Practice
+from gate.checks.iac.premises import PREMISES
 from gate.checks.iac.registry import RULES, rule_by_id
 from gate.cli import rules as rules_cli
 
@@ -30,6 +31,8 @@ def test_rule_metadata_is_complete_and_unique() -> None:
     assert set(DIFFERENCES) <= set(ids)
     assert {r.practice for r in RULES} == set(Practice), "every practice row needs a rule"
     assert rule_by_id("GATE-AWS-S3-001").aliases == ("CKV_AWS_19",)
+    assert set(PREMISES) == set(ids), "every rule records its premise, and only rules do"
+    assert all(PREMISES[i].strip() for i in ids)
 
 
 def _run_cli(fmt: str, capsys: pytest.CaptureFixture[str]) -> str:

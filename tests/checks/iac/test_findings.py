@@ -57,15 +57,15 @@ def test_finding_fields(tmp_path: Path) -> None:
     assert acl.check == "iac" and acl.severity is Severity.HIGH
     assert acl.message == 'AWS::S3::Bucket "DataBucket" has ACL PublicRead (public read)'
     assert (acl.location.path, acl.location.start_line) == ("stack.yaml", 20)
-    assert acl.aliases == ("CKV_AWS_20", "CKV_AWS_57")
+    assert acl.aliases == ("CKV_AWS_20",)  # public read: not the public-write check
     assert acl.help_url == "docs/rules.md#gate-aws-s3-003"
     assert acl.fix and acl.title
     assert acl.extra == (("resource", "DataBucket"), ("framework", "cloudformation"))
     assert acl.fingerprint == content_fingerprint("iac", "GATE-AWS-S3-003", "stack.yaml",
                                                   "DataBucket")
-    encryption = _by(result, "GATE-AWS-S3-001", "DataBucket")
-    assert (encryption.location.start_line, encryption.location.end_line) == (10, 20)
-    assert encryption.message == 'AWS::S3::Bucket "DataBucket" has no default encryption'
+    versioning = _by(result, "GATE-AWS-S3-004", "DataBucket")
+    assert (versioning.location.start_line, versioning.location.end_line) == (10, 20)
+    assert versioning.message == 'AWS::S3::Bucket "DataBucket" does not enable versioning'
 
 
 def test_fingerprint_ignores_line_moves(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_suppressions_are_attached_not_dropped(tmp_path: Path) -> None:
     assert metadata is not None and metadata.reason.startswith("access logs")
     checkov = _by(result, "GATE-AWS-S3-004", "DataBucket").suppression
     assert checkov is not None and checkov.rules == ("CKV_AWS_21",)
-    assert _by(result, "GATE-AWS-S3-001", "DataBucket").suppression is None
+    assert _by(result, "GATE-AWS-S3-003", "DataBucket").suppression is None
 
 
 def test_unknown_parameter_is_a_warning_not_a_finding(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from gate.findings import Severity
 
 PLANTED = {
     # CloudFormation/SAM stack: infra/orders-api.yaml
-    ("GATE-AWS-S3-001", "DocumentsBucket"), ("GATE-AWS-S3-002", "DocumentsBucket"),
+    ("GATE-AWS-S3-002", "DocumentsBucket"), ("GATE-AWS-DEPR-001", "AccessLogsBucket"),
     ("GATE-AWS-S3-004", "DocumentsBucket"), ("GATE-AWS-S3-006", "DocumentsBucket"),
     ("GATE-AWS-IAM-001", "OrdersFunctionRole"), ("GATE-AWS-LAMBDA-001", "OrdersFunction"),
     ("GATE-AWS-APIGW-004", "CreateOrderMethod"), ("GATE-AWS-APIGW-001", "OrdersStage"),
@@ -45,9 +45,17 @@ def test_planted_findings_point_at_the_resource() -> None:
     ssh = by_key[("GATE-AWS-EC2-002", "aws_security_group.web")]
     assert (ssh.path, ssh.start_line) == ("terraform/storefront/network.tf", 17)
     url = by_key[("GATE-AWS-LAMBDA-001", "OrdersFunction")]
-    assert (url.path, url.start_line) == ("infra/orders-api.yaml", 68)
-    bucket = by_key[("GATE-AWS-S3-001", "DocumentsBucket")]
-    assert (bucket.start_line, bucket.end_line) == (13, 18)
+    assert (url.path, url.start_line) == ("infra/orders-api.yaml", 73)
+    bucket = by_key[("GATE-AWS-S3-004", "DocumentsBucket")]
+    assert (bucket.start_line, bucket.end_line) == (13, 23)
+    block = by_key[("GATE-AWS-S3-002", "DocumentsBucket")]
+    assert (block.start_line, block.end_line) == (19, 19)  # BlockPublicPolicy: false
+    acl = by_key[("GATE-AWS-S3-003", "aws_s3_bucket.assets")]
+    assert (acl.path, acl.start_line) == ("terraform/storefront/data.tf", 7)
+    assert [(r.location.path, r.location.start_line, r.location.end_line, r.message)
+            for r in acl.related] == [("terraform/storefront/data.tf", 1, 3,
+                                       "aws_s3_bucket assets")]
+    assert dict(acl.extra)["written_at"] == "aws_s3_bucket_acl.assets"
 
 
 def test_hardened_twin_has_nothing_high() -> None:

@@ -17,16 +17,24 @@ import pytest
 
 from gate.checks.interface import CheckResult
 from gate.checks.secrets import SecretsCheck, scan_files
+from gate.checks.secrets.detectors.checksums import base62_crc32
 from gate.checks.secrets.rules import KNOWN_TYPES, severity_for
 from gate.findings import Finding, Severity
 
 if TYPE_CHECKING:  # the fixture's class, from tests/checks/conftest.py
     from conftest import SourceTree
 
-AWS_KEY = "AKIA" + "Z7Q4M2X9K3W8P5R1"
-AWS_KEY_2 = "AKIA" + "J5T8N1V6Q2H9L4C3"
-GITHUB_TOKEN = "ghp_" + "wWPw5k4aXcaT" + "4fNP0UcnZwJU" + "VFk6LO0pINUx"
-GITHUB_TOKEN_2 = "ghp_" + "R3mK8vQz1XwN" + "6tYb0LpC4sDf" + "7HgJ2aUe5iOo"
+AWS_KEY = "AKIA" + "Z7Q4M2X7K3W6P5R2"  # base32 after the prefix, like a real key id
+AWS_KEY_2 = "AKIA" + "J5T6N2V6Q2H7L4C3"
+
+
+def github_token(body: str) -> str:
+    """A classic GitHub token whose CRC32 suffix holds (built here, never stored)."""
+    return "ghp_" + body + base62_crc32(body)
+
+
+GITHUB_TOKEN = github_token("wWPw5k4aXcaT" + "4fNP0UcnZwJU" + "VFk6LO")
+GITHUB_TOKEN_2 = github_token("R3mK8vQz1XwN" + "6tYb0LpC4sDf" + "7HgJ2a")
 HIGH_ENTROPY = "q8Fz3LmP0x" + "R7vT2kW9yB" + "4nC6hJ1sD5" + "gAeUoI"
 
 
@@ -47,9 +55,9 @@ def raw_values() -> list[str]:
 
 
 def by_type(result: CheckResult | object, secret_type: str) -> list[Finding]:
-    """The findings of one secret type, in (path, line) order."""
+    """The findings of one secret type (ours, or detect-secrets' as an alias), by (path, line)."""
     findings: tuple[Finding, ...] = result.findings  # type: ignore[attr-defined]
-    return sorted((f for f in findings if f.rule_id == secret_type),
+    return sorted((f for f in findings if secret_type in (f.rule_id, *f.aliases)),
                   key=lambda f: (f.path, f.start_line or 0))
 
 
@@ -76,11 +84,11 @@ def planted(source_tree: SourceTree) -> SourceTree:
 def test_planted_secrets_are_found_with_path_line_and_type(planted: SourceTree) -> None:
     result = SecretsCheck().run(planted.target())
 
-    assert {(f.rule_id, f.path, f.start_line) for f in result.findings} == {
-        ("AWS Access Key", "app/config.py", 2),
-        ("Private Key", "deploy/key.txt", 3),
-        ("GitHub Token", "scripts/release.sh", 2),
-        ("Base64 High Entropy String", "conf/settings.yaml", 3),
+    assert {(f.rule_id, f.aliases, f.path, f.start_line) for f in result.findings} == {
+        ("GATE-SECRET-AWS-ACCESS-KEY-ID", ("AWS Access Key",), "app/config.py", 2),
+        ("GATE-SECRET-PRIVATE-KEY", ("Private Key",), "deploy/key.txt", 3),
+        ("GATE-SECRET-GITHUB-PAT", ("GitHub Token",), "scripts/release.sh", 2),
+        ("Base64 High Entropy String", (), "conf/settings.yaml", 3),
     }
     assert result.check == "secrets" and result.tool == "detect-secrets" and result.tool_version
     assert result.status == "ok" and result.not_scanned == () and result.files_scanned == 5
@@ -91,14 +99,17 @@ def test_findings_carry_severity_message_and_no_value(planted: SourceTree) -> No
 
     severities = {f.rule_id: f.severity for f in result.findings}
     assert severities == {
-        "AWS Access Key": Severity.CRITICAL,
-        "Private Key": Severity.CRITICAL,
-        "GitHub Token": Severity.HIGH,
+        "GATE-SECRET-AWS-ACCESS-KEY-ID": Severity.CRITICAL,
+        "GATE-SECRET-PRIVATE-KEY": Severity.LOW,  # the planted body is not DER: a look-alike
+        "GATE-SECRET-GITHUB-PAT": Severity.CRITICAL,  # its CRC32 holds
         "Base64 High Entropy String": Severity.MEDIUM,
     }
+    messages = {f.rule_id: f.message for f in result.findings}
+    assert messages["Base64 High Entropy String"] == "Base64 High Entropy String found"
+    assert messages["GATE-SECRET-GITHUB-PAT"] == (
+        "GitHub personal access token (classic) (checksum-valid)")
     for finding in result.findings:
         assert finding.check == "secrets"
-        assert finding.message == f"{finding.rule_id} found"
         assert finding.cwe == ("CWE-798",)
         assert finding.suppression is None
         assert len(finding.fingerprint) == 32
@@ -123,8 +134,10 @@ def test_one_finding_per_secret_when_several_detectors_agree(source_tree: Source
     result = scan_one(source_tree, "token.py", f'token = "{GITHUB_TOKEN}"\n')
 
     [token] = result.findings
-    assert token.rule_id == "GitHub Token"
-    assert dict(token.extra).get("also_detected_as")
+    assert token.rule_id == "GATE-SECRET-GITHUB-PAT"
+    assert token.aliases == ("GitHub Token", "Base64 High Entropy String")
+    assert dict(token.extra)["also_detected_as"] == "GitHub Token, Base64 High Entropy String"
+    assert dict(token.extra)["live_format"] == "true"
 
 
 def test_clean_file_has_no_findings(source_tree: SourceTree) -> None:
@@ -230,23 +243,23 @@ def test_nextline_pragma_after_code_does_not_count(source_tree: SourceTree) -> N
 # --- files detect-secrets cannot read ---------------------------------------------------------
 
 
-def test_undecodable_file_is_not_scanned(source_tree: SourceTree) -> None:
+def test_undecodable_file_is_streamed_not_skipped(source_tree: SourceTree) -> None:
     source_tree.write("ok.py", f'key = "{AWS_KEY}"\n')
     source_tree.write("latin1.cfg", b"name = caf\xe9\nline two\n")
 
     result = SecretsCheck().run(source_tree.target())
 
-    [skipped] = result.not_scanned
-    assert skipped.path == "latin1.cfg" and skipped.line == 1
-    assert "text" in skipped.reason
+    assert result.not_scanned == ()  # streamed byte for byte: tests/checks/secrets/test_stream.py
     assert [f.path for f in result.findings] == ["ok.py"]
-    assert result.files_scanned == 1
+    assert result.files_scanned == 2
 
 
-def test_binary_file_detect_secrets_skips_by_name_is_ignored(source_tree: SourceTree) -> None:
+def test_binary_file_detect_secrets_skips_by_name_is_read_for_keys(source_tree: SourceTree) -> None:
     result = scan_one(source_tree, "logo.png", b"\x89PNG\r\n\x1a\n\x00\xff\xfe" + AWS_KEY.encode())
 
-    assert result.findings == () and result.not_scanned == ()
+    assert [(f.rule_id, f.path) for f in result.findings] == [
+        ("GATE-SECRET-AWS-ACCESS-KEY-ID", "logo.png")]
+    assert result.not_scanned == ()
 
 
 def test_missing_file_is_not_scanned(source_tree: SourceTree) -> None:
@@ -313,9 +326,7 @@ def test_private_keys_are_fingerprinted_by_their_body(source_tree: SourceTree) -
 
 
 def test_scan_files_is_picklable_for_a_process_pool(planted: SourceTree) -> None:
-    planted.write("latin1.cfg", b"caf\xe9\n")
-
-    scan = scan_files(planted.root, planted.files)
+    scan = scan_files(planted.root, (*planted.files, "gone.cfg"))
 
     assert pickle.loads(pickle.dumps(scan)) == scan
     assert scan.findings and scan.not_scanned

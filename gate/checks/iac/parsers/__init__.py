@@ -1,6 +1,6 @@
 """One parser per framework; :func:`classify` decides which one a file needs.
 
-Names decide first (``*.tf``, ``Dockerfile``, ``.github/workflows/*.yml``,
+Names decide first (``*.tf``, ``*.tf.json``, ``Dockerfile``, ``.github/workflows/*.yml``,
 ``.gitlab-ci.yml``); other YAML/JSON files are sniffed for a CloudFormation
 template or a Kubernetes manifest, so an arbitrary config file is never
 parsed as either.
@@ -35,7 +35,7 @@ def classify(path: str) -> Framework | str | None:
     pure = PurePosixPath(path)
     name = pure.name
     lower = name.lower()
-    if lower.endswith(".tf"):
+    if lower.endswith((".tf", ".tf.json")):
         return Framework.TERRAFORM
     if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile") \
             or (lower.startswith(("dockerfile.", "containerfile."))

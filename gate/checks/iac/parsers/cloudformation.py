@@ -1,11 +1,13 @@
 """CloudFormation and SAM templates (YAML or JSON) -> resources.
 
-Intrinsics are resolved as far as a template alone allows: ``Ref`` to a
-parameter with a ``Default`` becomes that default; everything else (``Ref``
-to a resource, ``GetAtt``, ``Sub``, ``If``...) becomes an
+Intrinsics are resolved as far as a template alone allows
+(:mod:`.cfn_intrinsics`: parameter defaults, static ``Sub``/``Join``/``Select``/
+``If``/``FindInMap``, static ``Conditions``); everything else becomes an
 :class:`~gate.checks.iac.interface.Unknown` that remembers which resources it
 mentions, so rules can follow a WAF association to its stage or a bucket
-policy to its bucket.
+policy to its bucket. SAM ``Globals`` are merged into the resources they
+apply to; a resource whose ``Condition`` is statically false is left out.
+JSON and YAML templates go through the same reader, so they judge alike.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from gate.checks.iac.interface import (
     Resource,
     Unit,
     Unknown,
+    name_key,
 )
+from gate.checks.iac.parsers.cfn_intrinsics import Resolver
 from gate.checks.iac.parsers.ignores import comment_ignores, in_span
 from gate.checks.iac.parsers.yamlnodes import load_documents
 
 __all__ = ["looks_like_cloudformation", "parse_cloudformation"]
 
-_SUB_VAR = re.compile(r"\$\{([A-Za-z0-9_:]+)(?:\.[A-Za-z0-9_.]+)?\}")
 _SNIFF = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
 
 
@@ -37,64 +40,39 @@ def looks_like_cloudformation(text: str) -> bool:
     return bool(_SNIFF.search(text)) and "Resources" in text
 
 
-class _Resolver:
-    """Resolves intrinsics against the template's parameters and resources."""
+_GLOBALS = {"Function": "AWS::Serverless::Function", "Api": "AWS::Serverless::Api",
+            "HttpApi": "AWS::Serverless::HttpApi", "SimpleTable": "AWS::Serverless::SimpleTable",
+            "StateMachine": "AWS::Serverless::StateMachine",
+            "LayerVersion": "AWS::Serverless::LayerVersion"}
+"""SAM ``Globals`` sections and the resource type each applies to."""
 
-    def __init__(self, parameters: Mapping[str, Any], resources: frozenset[str]) -> None:
-        self.defaults = {
-            name: body["Default"]
-            for name, body in parameters.items()
-            if isinstance(body, Mapping) and "Default" in body
-            and not isinstance(body["Default"], Mapping | list)
-        }
-        self.resources = resources
 
-    def resolve(self, value: Any) -> Any:
-        if isinstance(value, list):
-            return [self.resolve(v) for v in value]
-        if not isinstance(value, Mapping):
-            return value
-        if len(value) == 1:
-            (key, arg), = value.items()
-            if key == "Ref" and isinstance(arg, str):
-                if arg in self.defaults:
-                    return self.defaults[arg]
-                refs = frozenset({arg}) & self.resources
-                return Unknown(f"Ref {arg}", refs)
-            if key.startswith("Fn::") or key == "Condition":
-                return Unknown(f"{key} {arg!r}"[:300], frozenset(self._refs(key, arg)))
-        return {k: self.resolve(v) for k, v in value.items()}
+def _merge(base: Any, override: Any) -> Any:
+    """SAM's rule: maps merge key by key (the resource wins), anything else is replaced."""
+    if isinstance(base, Mapping) and isinstance(override, Mapping):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _merge(base.get(key), value) if key in base else value
+        return merged
+    return override
 
-    def _refs(self, key: str, arg: Any) -> set[str]:
-        found: set[str] = set()
-        if key == "Fn::GetAtt":
-            target = arg[0] if isinstance(arg, list) and arg else arg
-            if isinstance(target, str):
-                found.add(target.split(".", 1)[0])
-        elif key == "Fn::Sub":
-            template = arg[0] if isinstance(arg, list) and arg else arg
-            if isinstance(template, str):
-                found.update(_SUB_VAR.findall(template))
-            if isinstance(arg, list) and len(arg) > 1:
-                found.update(self._walk_refs(arg[1]))
-            return found & self.resources
-        found.update(self._walk_refs(arg))
-        return found & self.resources
 
-    def _walk_refs(self, value: Any) -> set[str]:
-        found: set[str] = set()
-        if isinstance(value, list):
-            for item in value:
-                found |= self._walk_refs(item)
-        elif isinstance(value, Mapping):
-            for key, arg in value.items():
-                if key == "Ref" and isinstance(arg, str):
-                    found.add(arg)
-                elif key.startswith("Fn::"):
-                    found |= self._refs(key, arg)
-                else:
-                    found |= self._walk_refs(arg)
-        return found
+def _inherit_lines(own: dict[AttrPath, int], all_lines: Mapping[AttrPath, int], rtype: str,
+                   props: Mapping[str, Any]) -> None:
+    """A value the resource takes from ``Globals`` was written there: point at that line."""
+    section = next(name for name, kind in _GLOBALS.items() if kind == rtype)
+    prefix = ("Globals", section)
+    for path, line in all_lines.items():
+        if path[:2] == prefix and len(path) > 2 and path[2:] not in own:
+            own[path[2:]] = line
+
+
+def _globals(template: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    section = template.get("Globals")
+    if not isinstance(section, Mapping):
+        return {}
+    return {rtype: body for name, rtype in _GLOBALS.items()
+            if isinstance(body := section.get(name), Mapping)}
 
 
 def _refs_in(value: Any) -> frozenset[str]:
@@ -126,6 +104,15 @@ def _metadata_ignores(body: Mapping[str, Any]) -> tuple[InlineIgnore, ...]:
     return tuple(found)
 
 
+_NAME_PROPERTIES = {"AWS::S3::Bucket": "BucketName"}
+"""Properties whose literal value other resources may use instead of a ``Ref``."""
+
+
+def _names(rtype: str, props: Mapping[str, Any]) -> frozenset[str]:
+    key = name_key(props.get(_NAME_PROPERTIES.get(rtype, "")))
+    return frozenset({key}) if key is not None else frozenset()
+
+
 def parse_cloudformation(path: str, text: str) -> Unit:
     """Parse one template; raise :class:`ParseError` when it is not a readable template."""
     if path.endswith(".json"):
@@ -137,9 +124,11 @@ def parse_cloudformation(path: str, text: str) -> Unit:
     resources = doc.value.get("Resources")
     if not isinstance(resources, Mapping):
         raise ParseError("not a CloudFormation template (no Resources mapping)", 1)
-    parameters = doc.value.get("Parameters")
-    resolver = _Resolver(parameters if isinstance(parameters, Mapping) else {},
-                         frozenset(resources))
+    parameters, mappings, conditions = (
+        section if isinstance(section := doc.value.get(key), Mapping) else {}
+        for key in ("Parameters", "Mappings", "Conditions"))
+    resolver = Resolver(parameters, frozenset(resources), mappings, conditions)
+    inherited = _globals(doc.value)
     lines: dict[str, dict[AttrPath, int]] = {name: {} for name in resources}
     for attr_path, line in doc.lines.items():
         if len(attr_path) > 3 and attr_path[0] == "Resources" and attr_path[2] == "Properties":
@@ -153,14 +142,22 @@ def parse_cloudformation(path: str, text: str) -> Unit:
         start = doc.lines.get(("Resources", name), 1)
         if not isinstance(body, Mapping) or not isinstance(body.get("Type"), str):
             raise ParseError(f"resource {name!r} has no Type", start)
+        condition = body.get("Condition")
+        if isinstance(condition, str) and resolver.condition(condition) is False:
+            continue  # statically never created
         raw = body.get("Properties", {})
-        props = resolver.resolve(raw) if isinstance(raw, Mapping) else {}
+        raw = raw if isinstance(raw, Mapping) else {}
+        if body["Type"] in inherited:
+            _inherit_lines(lines[name], doc.lines, body["Type"], raw)
+            raw = _merge(inherited[body["Type"]], raw)
+        props = resolver.resolve(raw)
         end = doc.ends.get(("Resources", name), start)
         out.append(Resource(
             framework=Framework.CLOUDFORMATION, path=path, type=body["Type"], name=name,
             address=name, start_line=start, end_line=end, properties=props,
             lines=lines[name],
             ignores=_metadata_ignores(body) + in_span(comments, start, end),
+            names=_names(body["Type"], props),
         ))
         refs_of[name] = {attr: _refs_in(value) for attr, value in props.items()}
     return Unit(Framework.CLOUDFORMATION, tuple(out), refs_of)

@@ -56,6 +56,7 @@ def _body_lines(body: Tree[Any], prefix: AttrPath, out: dict[AttrPath, int]) -> 
         if child.data == "attribute":
             attr_path: AttrPath = (*prefix, _name(child.children[0]))
             out[attr_path] = child.meta.line
+            _object_lines(child, attr_path, out)
         elif child.data == "block":
             ident, labels, inner = _parts(child)
             index = counts.get(ident, 0)
@@ -67,6 +68,22 @@ def _body_lines(body: Tree[Any], prefix: AttrPath, out: dict[AttrPath, int]) -> 
                 out[path] = child.meta.line
             if inner is not None:
                 _body_lines(inner, path, out)
+
+
+def _object_lines(attribute: Tree[Any], path: AttrPath, out: dict[AttrPath, int]) -> None:
+    """Lines of the keys of an object literal assigned to an attribute (``variables = {...}``)."""
+    value = attribute.children[-1]
+    if isinstance(value, Tree) and value.data == "expr_term" and value.children:
+        value = value.children[0]
+    if not isinstance(value, Tree) or value.data != "object":
+        return
+    for elem in value.children:
+        if isinstance(elem, Tree) and elem.data == "object_elem" and elem.children \
+                and not elem.meta.empty:
+            key = elem.children[0]
+            name = _name(key).strip('"') if isinstance(key, Tree) else str(key)
+            key_path: AttrPath = (*path, name)
+            out[key_path] = elem.meta.line
 
 
 def block_spans(tree: Tree[Any]) -> dict[tuple[str, ...], BlockSpan]:

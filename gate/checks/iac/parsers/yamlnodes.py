@@ -22,6 +22,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from gate.checks.iac.interface import AttrPath, ParseError
+from gate.yamlsafe import compose_documents
 
 __all__ = ["MAX_NODES", "Document", "TemplateLoader", "load_documents"]
 
@@ -38,7 +39,8 @@ class TemplateLoader(_BaseLoader):  # type: ignore[misc]
 _INTRINSICS = frozenset({
     "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select",
     "Split", "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "ToJsonString",
-    "Length", "ForEach",
+    "Length", "ForEach", "ValueOf", "ValueOfAll", "RefAll", "Contains", "EachMemberEquals",
+    "EachMemberIn",
 })
 _YAML = "tag:yaml.org,2002:"
 _CORE_TAGS = frozenset(_YAML + t for t in (
@@ -171,13 +173,9 @@ def load_documents(text: str, *, intrinsics: bool = False,
     ``intrinsics`` enables CloudFormation short forms; ``lenient_tags`` are
     other tags kept as ``{"!tag": value}`` (GitLab's ``!reference``).
     """
-    loader = TemplateLoader(text)
     converter = _Converter(intrinsics, lenient_tags, max_nodes)
     try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
+        for node in compose_documents(text, loader=TemplateLoader):  # gate.yamlsafe: alias limit
             converter.lines, converter.ends = {}, {}
             try:
                 value, end = converter.convert(node, ())
@@ -191,5 +189,3 @@ def load_documents(text: str, *, intrinsics: bool = False,
         raise ParseError(f"invalid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()

@@ -16,13 +16,15 @@ from gate.checks.iac.interface import (
     Unknown,
     Violation,
 )
-from gate.checks.iac.parsers.kubernetes import POD_SPEC_PATHS, pod_spec
+from gate.checks.iac.parsers.kubernetes import WORKLOAD_TYPES, pod_spec
 from gate.checks.iac.rules.base import on, truth
 from gate.checks.iac.rules.images import floating_tag
 from gate.checks.iac.values import as_list, dig, to_int
 from gate.findings import Severity
 
 __all__ = [
+    "WORKLOADS",
+    "CpuLimits",
     "HostNamespaces",
     "HostPath",
     "ImageTag",
@@ -32,7 +34,9 @@ __all__ = [
     "RunAsNonRoot",
 ]
 
-_WORKLOADS = on(k8s=list(POD_SPEC_PATHS))
+WORKLOADS = on(k8s=WORKLOAD_TYPES["kubernetes"], tf=WORKLOAD_TYPES["terraform"])
+"""Every workload: manifests, and the Terraform kubernetes provider's resources."""
+_WORKLOADS = WORKLOADS
 
 
 def containers(resource: Resource) -> Iterator[tuple[Mapping[str, Any], AttrPath, str]]:
@@ -101,29 +105,52 @@ class HostNamespaces(Rule):
         shared = [k for k in ("hostPID", "hostIPC", "hostNetwork")
                   if truth(spec.get(k), False) is True]
         if shared:
-            yield Violation(f"shares host namespaces ({', '.join(shared)})", (*base, shared[0]))
+            ids = {"hostPID": "CKV_K8S_17", "hostIPC": "CKV_K8S_18", "hostNetwork": "CKV_K8S_19"}
+            yield Violation(f"shares host namespaces ({', '.join(shared)})", (*base, shared[0]),
+                            aliases=tuple(ids[k] for k in shared))
 
 
-class ResourceLimits(Rule):
-    """Every container needs CPU and memory limits."""
+class _Limit(Rule):
+    """Shared: every container states ``resources.limits.<kind>``."""
 
-    id = "GATE-K8S-004"
-    title = "Container without CPU or memory limits"
-    severity = Severity.MEDIUM
-    practice = Practice.PIPELINE_HYGIENE
-    rationale = "Unlimited containers can starve the node: one bug or attack becomes an outage."
-    fix = "Set resources.limits.cpu and resources.limits.memory."
-    aliases = ("CKV_K8S_11", "CKV_K8S_13")
+    kind = ""
     resource_types = _WORKLOADS
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         for c, path, name in containers(resource):
             limits = dig(c, "resources", "limits")
-            missing = [k for k in ("cpu", "memory") if not isinstance(limits, Mapping | Unknown)
-                       or (isinstance(limits, Mapping) and k not in limits)]
-            if missing:
-                yield Violation(f"has no {' or '.join(missing)} limit for container {name}",
-                                path, key=name)
+            if isinstance(limits, Unknown) or (isinstance(limits, Mapping)
+                                               and isinstance(limits.get(self.kind), Unknown)):
+                yield Undetermined(f"{self.kind} limit is not known statically", path)
+            elif not isinstance(limits, Mapping) or not limits.get(self.kind):
+                yield Violation(f"has no {self.kind} limit for container {name}", path, key=name)
+
+
+class ResourceLimits(_Limit):
+    """Every container needs a memory limit."""
+
+    id = "GATE-K8S-004"
+    title = "Container without a memory limit"
+    severity = Severity.MEDIUM
+    practice = Practice.PIPELINE_HYGIENE
+    rationale = "A container without a memory limit can exhaust the node: one leak becomes an outage."
+    fix = "Set resources.limits.memory (and a matching request)."
+    aliases = ("CKV_K8S_13",)
+    kind = "memory"
+
+
+class CpuLimits(_Limit):
+    """Containers should state a CPU limit (or the namespace a LimitRange)."""
+
+    id = "GATE-K8S-011"
+    title = "Container without a CPU limit"
+    severity = Severity.LOW
+    practice = Practice.PIPELINE_HYGIENE
+    rationale = ("Without a CPU limit a busy container takes CPU from its neighbours; low because "
+                 "CPU is compressible and many teams rely on requests alone.")
+    fix = "Set resources.limits.cpu (or a namespace LimitRange)."
+    aliases = ("CKV_K8S_11",)
+    kind = "cpu"
 
 
 def _non_root(context: Any) -> bool | None:

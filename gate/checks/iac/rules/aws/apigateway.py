@@ -80,8 +80,40 @@ class ApiStageWaf(Rule):
     resource_types = on(cfn=["AWS::ApiGateway::Stage"], tf=["aws_api_gateway_stage"])
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
-        if not waf_associations(resource, unit):
+        if waf_associations(resource, unit):
+            return
+        private = _private_api(resource, unit)
+        if private is None:
+            yield Undetermined("the stage's REST API is not in this template or module, so "
+                               "whether it is public is not known")
+        elif not private:
             yield Violation("is not associated with a WAF web ACL")
+
+
+def _private_api(stage: Resource, unit: Unit) -> bool | None:
+    """Whether the stage's REST API is PRIVATE (reachable only through a VPC endpoint).
+
+    None when the API is not in the unit or its endpoint types are not known.
+    """
+    cfn = stage.type == "AWS::ApiGateway::Stage"
+    api_ref = stage.properties.get("RestApiId" if cfn else "rest_api_id")
+    refs = api_ref.refs if isinstance(api_ref, Unknown) else frozenset()
+    apis = [r for r in unit.of_type("AWS::ApiGateway::RestApi" if cfn else
+                                    "aws_api_gateway_rest_api") if r.ref_key in refs]
+    if not apis:
+        return None
+    config = apis[0].properties.get("EndpointConfiguration" if cfn else "endpoint_configuration")
+    if isinstance(config, list):
+        config = config[0] if config else None
+    if config is None:
+        return False  # default: EDGE, public
+    types = config.get("Types" if cfn else "types") if isinstance(config, dict) else config
+    if isinstance(types, Unknown) or isinstance(config, Unknown):
+        return None
+    values = types if isinstance(types, list) else [types]
+    if any(isinstance(v, Unknown) for v in values):
+        return None
+    return "PRIVATE" in values
 
 
 def _method(resource: Resource) -> tuple[Any, Any, Any, str]:

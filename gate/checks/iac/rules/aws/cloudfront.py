@@ -83,16 +83,24 @@ class CloudFrontOriginHttps(Rule):
     title = "CloudFront uses plain HTTP to an origin"
     severity = Severity.MEDIUM
     practice = Practice.ENCRYPTION_IN_FLIGHT
-    rationale = "HTTPS to viewers is worthless if the origin leg crosses the internet in clear."
+    rationale = ("HTTPS to viewers is worthless if the origin leg crosses the internet in clear "
+                 "(match-viewer does so whenever a behaviour lets viewers use HTTP).")
     fix = "Set OriginProtocolPolicy to https-only for custom origins."
     aliases = ("CKV2_AWS_72",)
     resource_types = _DIST
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        p = resource.properties
+        enabled = dig(p, "DistributionConfig", "Enabled") \
+            if resource.framework is Framework.CLOUDFORMATION else p.get("enabled")
+        if enabled is False or (isinstance(enabled, str) and enabled.lower() == "false"):
+            return  # a disabled distribution serves nothing
+        viewers = [policy for policy, _at in _behaviours(resource)]
+        http_viewers = any(v == "allow-all" or isinstance(v, Unknown) for v in viewers)
         for policy, at, origin in _origins(resource):
             if isinstance(policy, Unknown):
                 yield Undetermined("origin protocol policy is not known statically", at)
-            elif policy in ("http-only", "match-viewer"):
+            elif policy == "http-only" or (policy == "match-viewer" and http_viewers):
                 yield Violation(f"reaches origin {origin} over plain HTTP ({policy})", at,
                                 key=origin)
 

@@ -112,21 +112,31 @@ class EfsEncryption(AttributeRule):
     detail = "is not encrypted"
 
 
+def _cmk(value: Any) -> bool | None:
+    """Compliant when a key is named (a key id, ARN, alias, or a reference to a key)."""
+    return is_set(value)
+
+
 class DynamoDbKms(AttributeRule):
-    """DynamoDB tables should use KMS keys the account controls."""
+    """DynamoDB tables should use a KMS key the account controls."""
 
     id = "GATE-AWS-DDB-001"
-    title = "DynamoDB table without KMS encryption"
+    title = "DynamoDB table not encrypted with a customer managed KMS key"
     severity = Severity.LOW
     practice = Practice.ENCRYPTION_AT_REST
-    rationale = "AWS-owned keys cannot be audited, rotated or revoked by the account."
-    fix = "Enable SSESpecification (SSEEnabled: true, ideally with KMSMasterKeyId)."
+    rationale = ("Tables are always encrypted, with a key AWS owns or manages unless one is "
+                 "named; only a customer managed key can be audited, restricted and revoked.")
+    fix = "Enable SSESpecification with KMSMasterKeyId (server_side_encryption with kms_key_arn)."
     aliases = ("CKV_AWS_119",)
     resource_types = on(cfn=["AWS::DynamoDB::Table"], tf=["aws_dynamodb_table"])
-    paths = {"AWS::DynamoDB::Table": ("SSESpecification", "SSEEnabled"),
-             "aws_dynamodb_table": ("server_side_encryption", "enabled")}
-    test = is_true
-    detail = "does not use KMS encryption"
+    paths = {"AWS::DynamoDB::Table": ("SSESpecification", "KMSMasterKeyId"),
+             "aws_dynamodb_table": ("server_side_encryption", "kms_key_arn")}
+    test = _cmk
+    detail = "is not encrypted with a customer managed KMS key"
+
+    def applies(self, resource: Resource) -> bool:
+        """An explicit ``SSEEnabled: false`` is the same finding, judged on the key."""
+        return True
 
 
 class SnsEncryption(AttributeRule):
@@ -150,9 +160,10 @@ class SqsEncryption(AttributeRule):
 
     id = "GATE-AWS-SQS-001"
     title = "SQS queue not explicitly encrypted"
-    severity = Severity.MEDIUM
+    severity = Severity.LOW
     practice = Practice.ENCRYPTION_AT_REST
-    rationale = "Stating the encryption makes it reviewable and survives account defaults."
+    rationale = ("New queues get SSE-SQS by default since October 2022; stating the encryption "
+                 "makes it reviewable and keeps older queues from staying unencrypted.")
     fix = "Set KmsMasterKeyId or SqsManagedSseEnabled: true."
     aliases = ("CKV_AWS_27",)
     resource_types = on(cfn=["AWS::SQS::Queue"], tf=["aws_sqs_queue"])

@@ -7,6 +7,7 @@ ingress resources, Terraform inline ``ingress`` blocks,
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -27,9 +28,22 @@ from gate.checks.iac.rules.base import on, truth
 from gate.checks.iac.values import as_list, to_int
 from gate.findings import Severity
 
-__all__ = ["AdminPortsOpen", "AllPortsOpen", "EbsEncryption", "RdpOpen", "SshOpen"]
+__all__ = ["AdminPortsOpen", "AllPortsOpen", "EbsEncryption", "RdpOpen", "SshOpen", "is_world"]
 
-_WORLD = frozenset({"0.0.0.0/0", "::/0"})
+def is_world(cidr: Any) -> bool:
+    """Whether ``cidr`` is the whole IPv4 or IPv6 internet, in any spelling.
+
+    ``0.0.0.0/0``, ``::/0``, ``0:0:0:0:0:0:0:0/0``, ``0000:...:0000/0`` and any
+    host bits with a ``/0`` prefix all mean everyone.
+    """
+    if not isinstance(cidr, str):
+        return False
+    try:
+        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
 _ALL_PROTOCOLS = frozenset({"-1", "all"})
 
 
@@ -76,7 +90,7 @@ def _ingress(resource: Resource) -> Iterator[Ingress]:
                               ("SecurityGroupIngress", i))
     elif rtype == "AWS::EC2::SecurityGroupIngress":
         yield Ingress((p.get("CidrIp"), p.get("CidrIpv6")), p.get("FromPort"), p.get("ToPort"),
-                      p.get("IpProtocol"), ())
+                      p.get("IpProtocol"), _source_attr(p, "CidrIp", "CidrIpv6"))
     elif rtype == "aws_security_group":
         for i, rule in enumerate(as_list(p.get("ingress"))):
             if isinstance(rule, Mapping):
@@ -87,10 +101,20 @@ def _ingress(resource: Resource) -> Iterator[Ingress]:
     elif rtype == "aws_security_group_rule":
         if p.get("type") == "ingress":
             yield Ingress((*as_list(p.get("cidr_blocks")), *as_list(p.get("ipv6_cidr_blocks"))),
-                          p.get("from_port"), p.get("to_port"), p.get("protocol"), ())
+                          p.get("from_port"), p.get("to_port"), p.get("protocol"),
+                          _source_attr(p, "cidr_blocks", "ipv6_cidr_blocks"))
     elif rtype == "aws_vpc_security_group_ingress_rule":
         yield Ingress((p.get("cidr_ipv4"), p.get("cidr_ipv6")), p.get("from_port"),
-                      p.get("to_port"), p.get("ip_protocol"), ())
+                      p.get("to_port"), p.get("ip_protocol"),
+                      _source_attr(p, "cidr_ipv4", "cidr_ipv6"))
+
+
+def _source_attr(props: Mapping[str, Any], v4: str, v6: str) -> AttrPath:
+    """The source attribute to point at: the one open to the world, else the first set."""
+    for key in (v4, v6):
+        if any(is_world(c) for c in as_list(props.get(key))):
+            return (key,)
+    return (v4,) if v4 in props else ((v6,) if v6 in props else ())
 
 
 _SG_TYPES = on(
@@ -103,6 +127,14 @@ def _all_protocols(protocol: Any) -> bool:
     return str(protocol).lower() in _ALL_PROTOCOLS
 
 
+def _ports(rule: Ingress) -> tuple[int | Unknown | None, int | Unknown | None]:
+    """The port range; ``-1`` to ``-1`` (any port, as EC2 reads it) becomes 0 to 65535."""
+    low, high = to_int(rule.from_port), to_int(rule.to_port)
+    if low == -1 and high == -1:
+        return 0, 65535
+    return low, high
+
+
 class _OpenPorts(Rule):
     """Shared logic: ingress from 0.0.0.0/0 or ::/0 reaching any of ``ports``."""
 
@@ -113,7 +145,7 @@ class _OpenPorts(Rule):
     def _reaches(self, rule: Ingress) -> bool | None:
         if _all_protocols(rule.protocol):
             return True
-        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        low, high = _ports(rule)
         if isinstance(low, Unknown) or isinstance(high, Unknown):
             return None
         if low is None and high is None:
@@ -126,7 +158,7 @@ class _OpenPorts(Rule):
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         for rule in _ingress(resource):
-            world = [c for c in rule.cidrs if c in _WORLD]
+            world = [c for c in rule.cidrs if is_world(c)]
             unknown = any(isinstance(c, Unknown) for c in rule.cidrs)
             if not world and not unknown:
                 continue
@@ -185,7 +217,7 @@ class AllPortsOpen(_OpenPorts):
     def _reaches(self, rule: Ingress) -> bool | None:
         if _all_protocols(rule.protocol):
             return True
-        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        low, high = _ports(rule)
         if isinstance(low, Unknown) or isinstance(high, Unknown):
             return None
         if low is None and high is None:
@@ -209,7 +241,7 @@ class AdminPortsOpen(_OpenPorts):
     def _reaches(self, rule: Ingress) -> bool | None:
         if _all_protocols(rule.protocol):
             return False  # reported by GATE-AWS-EC2-004
-        low, high = to_int(rule.from_port), to_int(rule.to_port)
+        low, high = _ports(rule)
         if isinstance(low, Unknown) or isinstance(high, Unknown):
             return None
         if low is None or high is None or (low <= 0 and high >= 65535):

@@ -40,6 +40,16 @@ def _listener(resource: Resource) -> tuple[Any, Any, list[Any]]:
         as_list(p.get("default_action"))
 
 
+def _on_gateway(listener: Resource, unit: Unit) -> bool:
+    """A Terraform listener without protocol on a load balancer of type ``gateway``."""
+    if listener.framework is not Framework.TERRAFORM or "protocol" in listener.properties:
+        return False
+    arn = listener.properties.get("load_balancer_arn")
+    refs = arn.refs if isinstance(arn, Unknown) else frozenset()
+    return any(lb.properties.get("load_balancer_type") == "gateway"
+               for lb in unit.of_type("aws_lb", "aws_alb") if lb.ref_key in refs)
+
+
 def _redirects_to_https(actions: list[Any]) -> bool:
     for action in actions:
         if not isinstance(action, Mapping):
@@ -62,13 +72,17 @@ class ListenerHttps(Rule):
     practice = Practice.ENCRYPTION_IN_FLIGHT
     rationale = "Plain HTTP exposes sessions and credentials to anyone on the network path."
     fix = "Use an HTTPS listener, or make the HTTP listener's default action a redirect to HTTPS."
-    aliases = ("CKV_AWS_2",)
+    aliases = ("CKV_AWS_2", "CKV_AWS_103")
     resource_types = _LISTENER
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         protocol, _policy, actions = _listener(resource)
+        if _on_gateway(resource, unit):
+            return  # Gateway Load Balancer listeners carry GENEVE, not HTTP
         if isinstance(protocol, Unknown):
             yield Undetermined("listener protocol is not known statically")
+        elif protocol == "HTTP" and any(isinstance(a, Unknown) for a in actions):
+            yield Undetermined("listener default actions are not known statically")
         elif protocol == "HTTP" and not _redirects_to_https(actions):
             key = "Protocol" if resource.framework is Framework.CLOUDFORMATION else "protocol"
             yield Violation("serves plain HTTP without redirecting to HTTPS",

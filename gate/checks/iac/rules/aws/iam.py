@@ -36,7 +36,7 @@ __all__ = ["AdminAccessAttached", "AdminPolicy", "PassRoleWildcard", "ServiceWil
 _CFN_DOC = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
 _CFN_INLINE = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
 _TF_POLICY = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy",
-              "aws_iam_group_policy")
+              "aws_iam_group_policy", "aws_ssoadmin_permission_set_inline_policy")
 _POLICY_TYPES = on(cfn=[*_CFN_DOC, *_CFN_INLINE],
                    tf=[*_TF_POLICY, "aws_iam_policy_document", "aws_iam_role"])
 
@@ -55,11 +55,12 @@ def statements(resource: Resource) -> Iterator[Statement | Unknown]:
     elif rtype == "aws_iam_policy_document":
         yield from tf_data_statements(resource)
     elif rtype in _TF_POLICY:
-        value = p.get("policy", MISSING)
+        attr = "inline_policy" if rtype == "aws_ssoadmin_permission_set_inline_policy" else "policy"
+        value = p.get(attr, MISSING)
         if isinstance(value, Unknown) and any(r.startswith("data.aws_iam_policy_document.")
                                               for r in value.refs):
             return  # judged on the data source itself
-        yield from document_statements(json_document(value), ("policy",))
+        yield from document_statements(json_document(value), (attr,))
     elif rtype == "aws_iam_role":
         for i, inline in enumerate(as_list(p.get("inline_policy"))):
             if isinstance(inline, Mapping) and "policy" in inline:
@@ -108,7 +109,7 @@ class AdminPolicy(_StatementRule):
     practice = Practice.LEAST_PRIVILEGE
     rationale = "Action * on Resource * turns any compromise of the principal into account takeover."
     fix = "List the actions and resources the workload needs; use access analyzer to generate them."
-    aliases = ("CKV_AWS_1", "CKV_AWS_62")
+    aliases = ("CKV_AWS_1", "CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_49")
 
     def judge(self, st: Statement) -> Outcome | None:
         """Action ``*`` with Resource ``*``."""
@@ -145,9 +146,9 @@ class ServiceWildcard(_StatementRule):
             return None
         if star is None:
             return Undetermined(f"{services[0]} with a resource not known statically", st.at)
-        if star:
+        if star:  # CKV_AWS_63/49 judge only a bare "*": no Checkov check covers svc:*
             return Violation(f"grants {', '.join(services)} on Resource *", st.at,
-                             key=",".join(services))
+                             key=",".join(services), aliases=())
         return None
 
 
@@ -184,11 +185,13 @@ class AdminAccessAttached(Rule):
     resource_types = on(
         cfn=list(_CFN_INLINE),
         tf=["aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment",
-            "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"])
+            "aws_iam_group_policy_attachment", "aws_iam_policy_attachment",
+            "aws_ssoadmin_managed_policy_attachment"])
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         p = resource.properties
-        for attr in ("ManagedPolicyArns", "managed_policy_arns", "policy_arn"):
+        for attr in ("ManagedPolicyArns", "managed_policy_arns", "policy_arn",
+                     "managed_policy_arn"):
             for i, arn in enumerate(as_list(p.get(attr))):
                 text = arn.expr if isinstance(arn, Unknown) else str(arn)
                 if text.endswith(":policy/AdministratorAccess") \

@@ -76,7 +76,7 @@ def policy_of(res: Resource, attr: str, unit: Unit) -> Iterator[Statement | Unkn
     """Statements of a policy attribute; follows ``data.aws_iam_policy_document.x.json``."""
     value = res.properties.get(attr, MISSING)
     if isinstance(value, Unknown):
-        docs = [r for r in unit.of_type("aws_iam_policy_document") if r.address in value.refs]
+        docs = [r for r in unit.of_type("aws_iam_policy_document") if r.ref_key in value.refs]
         if docs:
             for doc in docs:
                 yield from tf_data_statements(doc)

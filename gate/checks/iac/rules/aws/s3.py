@@ -1,4 +1,5 @@
-"""S3 buckets: encryption, public access, versioning, access logs, TLS-only policies.
+"""S3 buckets: encryption, versioning, access logs, TLS-only policies (public access:
+:mod:`.s3_public`).
 
 Terraform AWS provider v4+ moved most bucket settings into separate resources
 (``aws_s3_bucket_server_side_encryption_configuration`` and friends) that name
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from gate.checks.iac.interface import (
+    AttrPath,
     Framework,
     Outcome,
     Practice,
@@ -28,164 +30,82 @@ from gate.checks.iac.values import MISSING, as_list, dig, first_block
 from gate.findings import Severity
 
 __all__ = [
+    "BUCKET",
     "S3AccessLogging",
     "S3DefaultEncryption",
-    "S3PublicAccessBlock",
-    "S3PublicAcl",
     "S3TlsOnlyPolicy",
     "S3Versioning",
+    "split_resources",
 ]
 
-_BUCKET = on(cfn=["AWS::S3::Bucket"], tf=["aws_s3_bucket"])
+BUCKET = on(cfn=["AWS::S3::Bucket"], tf=["aws_s3_bucket"])
 _ALGORITHMS = frozenset({"AES256", "aws:kms", "aws:kms:dsse"})
 
 
-def _split(res: Resource, unit: Unit, suffix: str) -> list[Resource]:
+def split_resources(res: Resource, unit: Unit, suffix: str) -> list[Resource]:
     """Terraform split-out resources (``aws_s3_bucket_<suffix>``) that point at ``res``."""
     return unit.referrers(res, [f"aws_s3_bucket_{suffix}"], "bucket")
 
 
-def _algorithm_outcome(algorithms: Iterable[Any]) -> Outcome | None:
-    """None when one rule sets a known algorithm; Undetermined when one is unknown."""
-    seen_unknown = False
-    for algorithm in algorithms:
-        if algorithm in _ALGORITHMS:
-            return None
-        seen_unknown = seen_unknown or isinstance(algorithm, Unknown)
-    if seen_unknown:
-        return Undetermined("encryption algorithm is not known statically")
-    return Violation("has no default encryption")
+
+def _algorithm_outcome(algorithms: Iterable[tuple[Any, Resource | None, AttrPath]]
+                       ) -> Outcome | None:
+    """None when every stated algorithm is valid; a violation where an invalid one is written."""
+    for algorithm, written, at in algorithms:
+        if isinstance(algorithm, Unknown):
+            return Undetermined("encryption algorithm is not known statically", at)
+        if algorithm not in _ALGORITHMS:
+            shown = algorithm if isinstance(algorithm, str) else "no algorithm"
+            return Violation(f"sets default encryption to {shown!s:.40}, which is not SSE-S3 "
+                             "or SSE-KMS", at, written=written)
+    return None
 
 
 class S3DefaultEncryption(Rule):
-    """Buckets must encrypt objects at rest by default (SSE-S3 or SSE-KMS)."""
+    """A stated default encryption must name SSE-S3 or SSE-KMS.
+
+    Premise (checked 2026-11-30): since 2023-01-05 S3 encrypts every new object
+    with SSE-S3 when a bucket states nothing, so a bucket without an encryption
+    configuration is encrypted at rest and passes. What remains wrong is a
+    configuration that names something else.
+    """
 
     id = "GATE-AWS-S3-001"
-    title = "S3 bucket without default encryption"
-    severity = Severity.HIGH
+    title = "S3 bucket default encryption not SSE-S3 or SSE-KMS"
+    severity = Severity.MEDIUM
     practice = Practice.ENCRYPTION_AT_REST
-    rationale = "Unencrypted objects are readable by anyone who obtains the underlying storage."
-    fix = "Add a server-side encryption configuration with AES256 or aws:kms."
+    rationale = ("S3 applies SSE-S3 by default since January 2023; a configuration that "
+                 "names another algorithm is a mistake the apply or a reader trips on.")
+    fix = "Set sse_algorithm / SSEAlgorithm to AES256 or aws:kms (or remove the configuration)."
     aliases = ("CKV_AWS_19",)
-    resource_types = _BUCKET
+    resource_types = BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         p = resource.properties
+        found: list[tuple[Any, Resource | None, AttrPath]] = []
         if resource.framework is Framework.CLOUDFORMATION:
             config = dig(p, "BucketEncryption", "ServerSideEncryptionConfiguration")
             if isinstance(config, Unknown):
                 yield Undetermined("BucketEncryption is not known statically", ("BucketEncryption",))
                 return
-            algorithms = [dig(r, "ServerSideEncryptionByDefault", "SSEAlgorithm")
-                          for r in as_list(config)]
+            for i, rule in enumerate(as_list(config)):
+                found.append((dig(rule, "ServerSideEncryptionByDefault", "SSEAlgorithm"), None,
+                              ("BucketEncryption", "ServerSideEncryptionConfiguration", i)))
         else:
-            blocks = [first_block(p.get("server_side_encryption_configuration", MISSING))]
-            blocks += [s.properties for s in _split(resource, unit,
-                                                    "server_side_encryption_configuration")]
-            algorithms = [dig(first_block(dig(rule, "apply_server_side_encryption_by_default")),
-                              "sse_algorithm")
-                          for block in blocks for rule in as_list(dig(block, "rule"))]
-        outcome = _algorithm_outcome(algorithms)
+            sources: list[tuple[Any, Resource | None, AttrPath]] = [
+                (first_block(p.get("server_side_encryption_configuration", MISSING)), None,
+                 ("server_side_encryption_configuration", 0, "rule", 0))]
+            sources += [(s.properties, s, ("rule", 0)) for s in
+                        split_resources(resource, unit, "server_side_encryption_configuration")]
+            for block, written, at in sources:
+                for i, rule in enumerate(as_list(dig(block, "rule"))):
+                    found.append((dig(first_block(dig(rule, "apply_server_side_encryption_by_default")),
+                                      "sse_algorithm"), written,
+                                  (*at[:-2], "rule", i, "apply_server_side_encryption_by_default",
+                                   0, "sse_algorithm")))
+        outcome = _algorithm_outcome(a for a in found if a[0] is not MISSING or a[1] is not None)
         if outcome is not None:
             yield outcome
-
-
-class S3PublicAccessBlock(Rule):
-    """All four public access block settings must be on for every bucket."""
-
-    id = "GATE-AWS-S3-002"
-    title = "S3 bucket without a full public access block"
-    severity = Severity.HIGH
-    practice = Practice.BLAST_RADIUS
-    rationale = "Without a public access block one ACL or policy mistake makes the bucket public."
-    fix = ("Set BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls and RestrictPublicBuckets "
-           "(aws_s3_bucket_public_access_block in Terraform).")
-    aliases = ("CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6")
-    resource_types = _BUCKET
-
-    _CFN = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
-    _TF = ("block_public_acls", "block_public_policy", "ignore_public_acls",
-           "restrict_public_buckets")
-
-    def _judge(self, config: Mapping[str, Any], keys: tuple[str, ...],
-               where: str) -> Outcome | None:
-        off = []
-        for key in keys:
-            value = truth(config.get(key), default=False)
-            if isinstance(value, Unknown):
-                return Undetermined(f"{key} is not known statically")
-            if not value:
-                off.append(key)
-        if off:
-            return Violation(f"has a public access block{where} that does not set "
-                             f"{', '.join(off)}")
-        return None
-
-    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
-        if resource.framework is Framework.CLOUDFORMATION:
-            config = resource.properties.get("PublicAccessBlockConfiguration", MISSING)
-            if isinstance(config, Unknown):
-                yield Undetermined("PublicAccessBlockConfiguration is not known statically")
-            elif not isinstance(config, Mapping):
-                yield Violation("has no public access block")
-            else:
-                outcome = self._judge(config, self._CFN, "")
-                if outcome is not None:
-                    yield Violation(outcome.detail, ("PublicAccessBlockConfiguration",)) \
-                        if isinstance(outcome, Violation) else outcome
-            return
-        account = [r for r in unit.of_type("aws_s3_account_public_access_block")
-                   if self._judge(r.properties, self._TF, "") is None]
-        if account:
-            return
-        blocks = _split(resource, unit, "public_access_block")
-        if not blocks:
-            yield Violation("has no aws_s3_bucket_public_access_block")
-        for block in blocks:
-            outcome = self._judge(block.properties, self._TF, f" ({block.address})")
-            if outcome is not None:
-                yield outcome
-
-
-_PUBLIC_ACLS = {"PublicRead": "public read", "PublicReadWrite": "public read and write",
-                "AuthenticatedRead": "read by any AWS account",
-                "public-read": "public read", "public-read-write": "public read and write",
-                "authenticated-read": "read by any AWS account"}
-_PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
-                    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
-
-
-class S3PublicAcl(Rule):
-    """Canned ACLs and grants must not open a bucket to everyone."""
-
-    id = "GATE-AWS-S3-003"
-    title = "S3 bucket with a public ACL"
-    severity = Severity.HIGH
-    practice = Practice.BLAST_RADIUS
-    rationale = "A public-read or public-read-write ACL exposes (or lets anyone replace) objects."
-    fix = "Use the private ACL (or none, with BucketOwnerEnforced ownership) and serve via CloudFront."
-    aliases = ("CKV_AWS_20", "CKV_AWS_57")
-    resource_types = _BUCKET
-
-    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
-        p = resource.properties
-        if resource.framework is Framework.CLOUDFORMATION:
-            acl = p.get("AccessControl")
-            if isinstance(acl, str) and acl in _PUBLIC_ACLS:
-                yield Violation(f"has ACL {acl} ({_PUBLIC_ACLS[acl]})", ("AccessControl",))
-            return
-        acl = p.get("acl")
-        if isinstance(acl, str) and acl in _PUBLIC_ACLS:
-            yield Violation(f"has ACL {acl} ({_PUBLIC_ACLS[acl]})", ("acl",))
-        for split in _split(resource, unit, "acl"):
-            split_acl = split.properties.get("acl")
-            if isinstance(split_acl, str) and split_acl in _PUBLIC_ACLS:
-                yield Violation(f"has ACL {split_acl} ({_PUBLIC_ACLS[split_acl]}) "
-                                f"set by {split.address}", key=split.address)
-            elif any(g in repr(split.properties.get("access_control_policy"))
-                     for g in _PUBLIC_GRANTEES):
-                yield Violation(f"grants access to all users through {split.address}",
-                                key=split.address)
 
 
 class S3Versioning(Rule):
@@ -198,7 +118,7 @@ class S3Versioning(Rule):
     rationale = "Without versioning an overwrite, a delete or ransomware loses data for good."
     fix = "Enable versioning (VersioningConfiguration Status Enabled / aws_s3_bucket_versioning)."
     aliases = ("CKV_AWS_21",)
-    resource_types = _BUCKET
+    resource_types = BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         p = resource.properties
@@ -208,7 +128,7 @@ class S3Versioning(Rule):
             inline = truth(dig(first_block(p.get("versioning", MISSING)), "enabled"), False)
             statuses = ["Enabled" if inline is True else inline]
             statuses += [dig(first_block(s.properties.get("versioning_configuration", MISSING)),
-                             "status") for s in _split(resource, unit, "versioning")]
+                             "status") for s in split_resources(resource, unit, "versioning")]
         if "Enabled" in statuses:
             return
         if any(isinstance(s, Unknown) for s in statuses):
@@ -225,15 +145,15 @@ def _is_log_target(resource: Resource, unit: Unit) -> bool:
         for other in unit.of_type("AWS::S3::Bucket"):
             target = dig(other.properties, "LoggingConfiguration", "DestinationBucketName")
             if other is not resource and isinstance(target, Unknown) \
-                    and resource.address in target.refs:
+                    and resource.ref_key in target.refs:
                 return True
         return False
     for log in unit.of_type("aws_s3_bucket_logging"):
-        if resource.address in unit.refs_of.get(log.address, {}).get("target_bucket", set()):
+        if resource.ref_key in unit.refs_of.get(log.address, {}).get("target_bucket", set()):
             return True
     for other in unit.of_type("aws_s3_bucket"):
         target = dig(first_block(other.properties.get("logging", MISSING)), "target_bucket")
-        if isinstance(target, Unknown) and resource.address in target.refs:
+        if isinstance(target, Unknown) and resource.ref_key in target.refs:
             return True
     return False
 
@@ -248,7 +168,7 @@ class S3AccessLogging(Rule):
     rationale = "Without access logs a data leak cannot be investigated."
     fix = "Add LoggingConfiguration (aws_s3_bucket_logging) pointing at a log bucket."
     aliases = ("CKV_AWS_18",)
-    resource_types = _BUCKET
+    resource_types = BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         p = resource.properties
@@ -256,7 +176,7 @@ class S3AccessLogging(Rule):
             configured = p.get("LoggingConfiguration", MISSING) is not MISSING
         else:
             configured = p.get("logging", MISSING) is not MISSING \
-                or bool(_split(resource, unit, "logging"))
+                or bool(split_resources(resource, unit, "logging"))
         if not configured and not _is_log_target(resource, unit):
             yield Violation("has no access logging")
 
@@ -290,14 +210,14 @@ class S3TlsOnlyPolicy(Rule):
     practice = Practice.ENCRYPTION_IN_FLIGHT
     rationale = "S3 accepts plain HTTP requests unless a policy denies aws:SecureTransport=false."
     fix = "Add a Deny statement for all principals with Condition Bool aws:SecureTransport false."
-    resource_types = _BUCKET
+    resource_types = BUCKET
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         if resource.framework is Framework.CLOUDFORMATION:
             policies = unit.referrers(resource, ["AWS::S3::BucketPolicy"], "Bucket")
             attr = "PolicyDocument"
         else:
-            policies = _split(resource, unit, "policy")
+            policies = split_resources(resource, unit, "policy")
             attr = "policy"
         verdicts = [_denies_plain_http(policy_of(p, attr, unit)) for p in policies]
         if True in verdicts:

@@ -1,0 +1,116 @@
+"""Content identities for cache keys, without reading files git already knows.
+
+A warm re-run must not read and hash every file of the tree to learn that
+nothing changed. For a file that git tracks and that the work tree has not
+modified since it was checked out, git's index already holds its object id
+(the hash of its content), and ``git diff-files`` tells from the index's stat
+data (without reading the files) which work-tree files differ from it. Those
+ids come from the runner's own checkout: the index lives in ``.git/``, which a
+commit cannot carry, so a pull request cannot choose them.
+
+The work-tree bytes of a tracked file also depend on its attributes (``eol``,
+``working-tree-encoding``, ``ident``), and ``.gitattributes`` files are part of
+the commit, so their content goes into every git-derived identity: a change to
+them changes every key.
+
+Everything else (untracked files, modified files, trees outside git) is hashed
+from its bytes, as before. Identities are prefixed (``git:`` / ``sha256:``), so
+the two kinds can never be confused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["content_ids", "file_sha256"]
+
+_READ_CHUNK = 1 << 20
+_TIMEOUT = 120
+
+
+def file_sha256(path: Path) -> str:
+    """``sha256:`` + the hash of the file's bytes, read in chunks; raises ``OSError``."""
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_READ_CHUNK):
+            h.update(chunk)
+    return "sha256:" + h.hexdigest()
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
+                              timeout=_TIMEOUT, stdin=subprocess.DEVNULL, env=env, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _split(out: bytes) -> list[str]:
+    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def _git_ids(root: Path) -> dict[str, str]:
+    """Root-relative path -> ``git:<object id>`` for tracked files the work tree has not changed."""
+    staged = _git(root, "ls-files", "-s", "-z", "--full-name")
+    prefix = _git(root, "rev-parse", "--show-prefix")
+    # diff-files compares the work tree with the index using the index's stat data, so only
+    # files whose stat changed are read; it refreshes nothing (GIT_OPTIONAL_LOCKS=0).
+    changed = _git(root, "diff-files", "--name-only", "-z", "--no-ext-diff")
+    if staged is None or prefix is None or changed is None:
+        return {}
+    # Files staged with content other than HEAD's are fine: the index id is their content.
+    head = prefix.decode("utf-8", "surrogateescape").strip()
+    dirty = {p for p in _split(changed)}
+    ids: dict[str, str] = {}
+    for record in _split(staged):
+        meta, _, path = record.partition("\t")
+        parts = meta.split()
+        # Regular files only, stage 0 only (a conflicted path has several stages).
+        if len(parts) != 3 or parts[0] not in ("100644", "100755") or parts[2] != "0":
+            continue
+        full = path
+        if not full.startswith(head) or full in dirty:
+            continue
+        ids[full[len(head):]] = "git:" + parts[1]
+    return ids
+
+
+def _attributes(root: Path, files: Sequence[str]) -> str:
+    """A short digest of every ``.gitattributes`` that shapes the checkout (they are tiny)."""
+    h = hashlib.sha256()
+    paths = [root / rel for rel in sorted(files)
+             if rel == ".gitattributes" or rel.endswith("/.gitattributes")]
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is not None:  # attributes above the scan root, and the clone's own info/attributes
+        base = Path(top.decode("utf-8", "surrogateescape").strip())
+        paths += [base / ".gitattributes", base / ".git" / "info" / "attributes"]
+    for path in paths:
+        try:
+            h.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes())
+        except OSError:
+            continue
+    return h.hexdigest()[:16]
+
+
+def content_ids(root: Path, files: Sequence[str]) -> dict[str, str]:
+    """An identity of each readable file's content: git's object id where it can be trusted,
+    else the SHA-256 of its bytes. Unreadable files are left out (the scan says why)."""
+    known = _git_ids(root)
+    attributes = _attributes(root, files) if known else ""
+    ids: dict[str, str] = {}
+    for rel in files:
+        found = known.get(rel)
+        if found is not None and not (root / rel).is_symlink():
+            ids[rel] = f"{found}:{attributes}"
+            continue
+        try:
+            ids[rel] = file_sha256(root / rel)
+        except OSError:
+            continue
+    return ids

@@ -1,0 +1,136 @@
+"""Run every detector over one file's lines: a pre-filter pass, then the candidate lines.
+
+The pre-filter is one regular expression, built as a trie of every
+detector's lower-case anchors, run once over the lower-cased file. A file
+where no anchor occurs (most files) costs that one pass. On a line where an
+anchor occurs, only the detectors with that anchor run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+
+from gate.checks.secrets.detectors.interface import (
+    Classification,
+    Detector,
+    DetectorSecret,
+    Note,
+    Validation,
+)
+from gate.checks.secrets.detectors.lookalikes import placeholder_reason
+from gate.checks.secrets.detectors.registry import DETECTORS
+from gate.findings import Severity
+
+__all__ = ["classify", "find_secrets"]
+
+_MAX_LINE = 100_000
+"""Longer lines (minified bundles) are scanned in their first this-many characters."""
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, factored by common prefixes."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(c) + render(sub) for c, sub in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return "(?:" + body + ")?"
+        return body
+
+    return render(root)
+
+
+_ANCHORS: dict[str, tuple[Detector, ...]] = {}
+for _detector in DETECTORS:
+    for _anchor in _detector.anchors:
+        _ANCHORS[_anchor] = (*_ANCHORS.get(_anchor, ()), _detector)
+_PREFILTER = re.compile(_trie(_ANCHORS))
+
+
+def classify(detector: Detector, value: str, checked: str) -> Note:
+    """Rate one matched value: example, placeholder, checksum, structure, in that order."""
+    if value in detector.examples:
+        return Note(detector.rule_id, Severity.LOW, Classification.EXAMPLE,
+                    "documented example value", detector)
+    stand_in = placeholder_reason(value)
+    if stand_in is not None:
+        return Note(detector.rule_id, Severity.LOW, stand_in, "placeholder or example", detector)
+    verdict = detector.validator(checked) if detector.validator else Validation(True)
+    if not verdict.ok:
+        kind = verdict.classification or Classification.CHECKSUM_INVALID
+        return Note(detector.rule_id, Severity.LOW, kind, verdict.reason, detector)
+    kind = verdict.classification or (Classification.CHECKSUM_VALID if detector.checksum
+                                      else Classification.LIVE_FORMAT)
+    severity = verdict.severity or (Severity.CRITICAL if kind is Classification.CHECKSUM_VALID
+                                    else detector.severity)
+    return Note(detector.rule_id, severity, kind, verdict.reason, detector)
+
+
+def _candidate_lines(lines: Sequence[str]) -> dict[int, set[str]]:
+    """0-based line index -> anchors found on it."""
+    text = "\n".join(line[:_MAX_LINE] for line in lines).lower()
+    found: dict[int, set[str]] = {}
+    starts: list[int] | None = None
+    for match in _PREFILTER.finditer(text):
+        if starts is None:
+            starts, offset = [], 0
+            for line in lines:
+                starts.append(offset)
+                offset += min(len(line), _MAX_LINE) + 1
+        index = bisect.bisect_right(starts, match.start()) - 1
+        found.setdefault(index, set()).add(match.group(0))
+    return found
+
+
+def _on_line(lines: Sequence[str], index: int, anchors: set[str],
+             filename: str) -> list[DetectorSecret]:
+    line = lines[index][:_MAX_LINE]
+    detectors = {d.rule_id: d for a in anchors for d in _ANCHORS.get(a, ())}
+    hits: list[tuple[int, int, DetectorSecret]] = []
+    for detector in detectors.values():
+        if detector.line_must_contain and detector.line_must_contain not in line:
+            continue
+        for match in detector.pattern.finditer(line):
+            group = "secret" if "secret" in detector.pattern.groupindex else 0
+            value = match.group(group)
+            if detector.extend is not None:
+                value = detector.extend(lines, index + 1, value) or value
+            checked = match.group(0) if detector.validate_match else value
+            note = classify(detector, value, checked)
+            hits.append((match.start(group), match.end(group),
+                         DetectorSecret(detector.rule_id, filename, index + 1, value, note)))
+    return _resolve(hits)
+
+
+def _strength(secret: DetectorSecret) -> tuple[int, int, int]:
+    note = secret.gate_note
+    assert note is not None and note.detector is not None
+    return (0 if note.classification.quiet else 1, note.detector.priority,
+            len(secret.secret_value or ""))
+
+
+def _resolve(hits: list[tuple[int, int, DetectorSecret]]) -> list[DetectorSecret]:
+    """One detector per stretch of text: a live format beats a look-alike, then priority."""
+    kept: list[tuple[int, int, DetectorSecret]] = []
+    for start, end, secret in sorted(hits, key=lambda h: _strength(h[2]), reverse=True):
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, secret))
+    return [secret for _, _, secret in sorted(kept, key=lambda h: h[0])]
+
+
+def find_secrets(lines: Sequence[str], filename: str) -> list[DetectorSecret]:
+    """Every detector hit in ``lines`` (live formats and look-alikes), in line order."""
+    found: list[DetectorSecret] = []
+    for index, anchors in sorted(_candidate_lines(lines).items()):
+        found.extend(_on_line(lines, index, anchors, filename))
+    return found

@@ -1,0 +1,92 @@
+"""Bounds on every process the gate starts: memory, time per file, and life after the parent.
+
+The files a gate scans are written by the change it judges, so any of them
+may be built to exhaust a tool (a YAML alias bomb, a pathological regex
+input, a parser's worst case). Each check worker (:mod:`gate.runner`) and
+each pool worker (:mod:`gate.checks.engine.pool`) therefore:
+
+* runs under an address-space limit (``RLIMIT_AS``, default 2048 MB): an
+  allocation past it raises ``MemoryError`` in that process instead of
+  swapping or OOM-killing the runner;
+* is given a time budget per file (pool workers; default 60 s), after which
+  it is killed and replaced and the file is reported as not scanned;
+* dies with its parent: ``PR_SET_PDEATHSIG`` (Linux) sends it ``SIGKILL``
+  when the process that started it dies, even by ``SIGKILL``, and a
+  watchdog thread that polls ``getppid()`` covers other systems and the
+  race before ``prctl`` took effect.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_FILE_SECONDS", "DEFAULT_MEMORY_MB", "WorkerLimits", "harden_worker"]
+
+DEFAULT_MEMORY_MB = 2048
+DEFAULT_FILE_SECONDS = 60.0
+_PR_SET_PDEATHSIG = 1
+_WATCHDOG_INTERVAL = 0.5
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What every worker process may use (policy ``limits:``, CLI ``--memory-limit``...)."""
+
+    memory_mb: int = DEFAULT_MEMORY_MB
+    """Address-space limit of each worker process, in MiB."""
+    file_seconds: float = DEFAULT_FILE_SECONDS
+    """Time budget of one file (and of one batch of files) in a pool worker."""
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel for ``SIGKILL`` when the parent dies; exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before prctl: nobody would notice
+        os._exit(1)
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap the address space (soft and hard, never above an existing hard limit)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    limit = memory_mb * 1024 * 1024
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _watchdog(parent_pid: int, group_leader: bool) -> None:
+    """A daemon thread that ends this process (and its group, if it leads one) when orphaned."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCHDOG_INTERVAL)
+            if os.getppid() != parent_pid:
+                if group_leader and hasattr(os, "killpg"):
+                    with contextlib.suppress(OSError):
+                        os.killpg(os.getpid(), signal.SIGKILL)  # takes this process too
+                os._exit(1)
+
+    threading.Thread(target=watch, name="gate-watchdog", daemon=True).start()
+
+
+def harden_worker(parent_pid: int, limits: WorkerLimits, *, group_leader: bool = False) -> None:
+    """Apply the memory limit and die-with-parent guards to the calling worker process."""
+    _die_with_parent(parent_pid)
+    _limit_memory(limits.memory_mb)
+    _watchdog(parent_pid, group_leader)

@@ -1,0 +1,65 @@
+"""Content identities: git's object ids for clean tracked files, bytes hashed for the rest."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+from gate.checks.engine.digests import content_ids, file_sha256
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c",
+                           "user.email=t@example.com", *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _repo(tmp_path: Path) -> Path:
+    root = tmp_path / "r"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.py").write_text("a = 1\n")
+    (root / "sub" / "b.py").write_text("b = 1\n")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "x")
+    return root
+
+
+def test_clean_tracked_files_use_git_ids_the_rest_their_bytes(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "new.py").write_text("n = 1\n")
+    ids = content_ids(root, ["a.py", "sub/b.py", "new.py", "missing.py"])
+    blob = _git(root, "rev-parse", "HEAD:a.py")
+    assert ids["a.py"].startswith(f"git:{blob}:")
+    assert ids["sub/b.py"].startswith("git:")
+    assert ids["new.py"] == "sha256:" + hashlib.sha256(b"n = 1\n").hexdigest()
+    assert "missing.py" not in ids
+
+
+def test_an_edited_file_is_hashed_not_trusted_from_the_index(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    before = content_ids(root, ["a.py"])["a.py"]
+    (root / "a.py").write_text("a = 2  # edited, same length? no\n")
+    after = content_ids(root, ["a.py"])["a.py"]
+    assert after == file_sha256(root / "a.py") and after != before
+
+
+def test_a_scan_root_below_the_top_gets_root_relative_paths(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    ids = content_ids(root / "sub", ["b.py"])
+    assert ids["b.py"].startswith("git:" + _git(root, "rev-parse", "HEAD:sub/b.py"))
+
+
+def test_gitattributes_change_every_git_identity(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    before = content_ids(root, ["a.py"])["a.py"]
+    (root / ".gitattributes").write_text("*.py working-tree-encoding=UTF-16\n")
+    after = content_ids(root, ["a.py", ".gitattributes"])["a.py"]
+    assert after.split(":")[:2] == before.split(":")[:2] and after != before
+
+
+def test_outside_git_everything_is_hashed(tmp_path: Path) -> None:
+    (tmp_path / "x.py").write_text("x = 1\n")
+    assert content_ids(tmp_path, ["x.py"]) == {
+        "x.py": "sha256:" + hashlib.sha256(b"x = 1\n").hexdigest()}
