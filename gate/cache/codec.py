@@ -13,7 +13,15 @@ from datetime import date
 from typing import Any
 
 from gate.checks.interface import NotScanned
-from gate.findings import Confidence, Finding, Location, Severity, Suppression
+from gate.findings import (
+    Confidence,
+    Finding,
+    FlowStep,
+    Location,
+    RelatedLocation,
+    Severity,
+    Suppression,
+)
 
 __all__ = ["CodecError", "decode_file_result", "encode_file_result"]
 
@@ -39,7 +47,25 @@ def _finding(f: Finding) -> dict[str, Any]:
         "package": f.package, "version": f.version, "fixed_versions": list(f.fixed_versions),
         "suppression": _suppression(f.suppression), "new": f.new,
         "extra": [list(pair) for pair in f.extra],
+        "related": [_located(r.location, r.message) for r in f.related],
+        "flow": [_located(s.location, s.message) for s in f.flow],
     }
+
+
+def _located(location: Location, message: str) -> list[Any]:
+    return [location.path, location.start_line, location.end_line, message]
+
+
+def _decode_located(value: Any) -> list[tuple[Location, str]]:
+    if not isinstance(value, list):
+        raise CodecError("expected a list of locations")
+    out = []
+    for item in value:
+        path, start, end, message = item
+        if not isinstance(path, str) or not isinstance(message, str):
+            raise CodecError("bad location")
+        out.append((Location(path, start, end), message))
+    return out
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -72,6 +98,8 @@ def _decode_finding(d: dict[str, Any]) -> Finding:
         fixed_versions=_strings(d["fixed_versions"]),
         suppression=_decode_suppression(d["suppression"]), new=d["new"],
         extra=tuple((k, v) for k, v in extra),
+        related=tuple(RelatedLocation(loc, m) for loc, m in _decode_located(d.get("related", []))),
+        flow=tuple(FlowStep(loc, m) for loc, m in _decode_located(d.get("flow", []))),
     )
 
 

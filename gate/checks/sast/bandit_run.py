@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gate.checks.sast.syntax import parse_failure
+
 __all__ = ["BanditRun", "run_bandit", "skip_reason"]
 
 _TESTER_ERROR = re.compile(r"running: (?P<test>\S+) on file (?P<file>.+?) at line (?P<line>\d+)")
@@ -120,6 +122,9 @@ def skip_reason(path: Path, reason: str) -> tuple[str, int | None]:
         except OSError as exc:
             return f"bandit could not parse the file: {exc.strerror}", None
         except SyntaxError as exc:  # the message only, never the offending source text
+            why, line = parse_failure(data, exc)
+            if why.startswith("needs Python"):
+                return f"bandit could not parse the file: it {why}", line
             return f"bandit could not parse the file: {exc.msg}", exc.lineno or _nul_line(data)
         except ValueError:  # null bytes, on Pythons that raise ValueError for them
             return "bandit could not parse the file: it contains null bytes", _nul_line(data)

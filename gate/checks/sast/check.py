@@ -1,4 +1,4 @@
-"""The ``sast`` check: bandit over the repository's Python files.
+"""The ``sast`` check: bandit over the repository's Python files, and the dataflow layer.
 
 bandit runs as a library with ``# nosec`` *not* honoured: the markers are read
 back by :mod:`gate.checks.sast.source` and attached to the findings as
@@ -8,7 +8,10 @@ a file nobody looked at is not a pass.
 
 The core is :func:`scan_files`, a plain function over a list of files that
 returns picklable data, so that the pipeline can spread chunks of files over
-a process pool without knowing anything about bandit.
+a process pool without knowing anything about bandit. The dataflow pass
+(:func:`gate.checks.sast.taint_scan.scan_taint_files`) has the same shape and
+runs on the same pool; :func:`gate.checks.sast.downgrade.apply_dataflow` then
+downgrades the bandit findings it disproves.
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ from gate.findings import (
 __all__ = ["SastCheck", "SastScan", "python_files", "scan_files"]
 
 CHECK = "sast"
+TAINT_VERSION = "1"
+TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
+    "taint_scan", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
+    "taint.control", "taint.expressions",
+    "taint.folding", "taint.interface", "taint.project", "taint.propagate", "taint.resolve",
+    "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special", "taint.summaries",
+    "taint.values")), "gate.findings")
 PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
 """Hardcoded-password rules: bandit quotes the password in its message; we never do."""
 _REDACTED_MESSAGE = "Possible hardcoded password: '[REDACTED]'"
@@ -196,9 +206,52 @@ def _scan_cached(target: ScanTarget, files: Sequence[str], version: str) -> Sast
 
     spec = FileScanSpec(check=CHECK, tool_version=version, scan=scan_files, rules=_rules(),
                         modules=("gate.checks.sast.check", "gate.checks.sast.bandit_run",
-                                 "gate.checks.sast.source", "gate.findings"))
+                                 "gate.checks.sast.source", "gate.checks.sast.syntax",
+                                 "gate.findings"))
     scan = scan_with_cache(spec, target, files)
     return SastScan(scan.findings, scan.not_scanned, scan.warnings)
+
+
+def _repository_digest(root: Path, files: Sequence[str]) -> str:
+    """One digest of every Python file's path and content: what a summary may depend on."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        h.update(rel.encode("utf-8", "surrogatepass") + b"\x00")
+        try:
+            h.update(hashlib.sha256((root / rel).read_bytes()).digest())
+        except OSError:
+            h.update(b"unreadable")
+    return h.hexdigest()
+
+
+def _taint_cached(target: ScanTarget, files: Sequence[str]) -> SastScan:
+    """The dataflow pass over the pool, cached per file *and* per state of the repository.
+
+    A file's taint findings can depend on the summaries of the modules it
+    imports, so the cache key holds the digest of all the repository's Python
+    sources: editing any ``.py`` file re-runs this (cheap) pass for every
+    file, never bandit.
+    """
+    from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
+    from gate.checks.sast.taint_scan import scan_taint_files
+
+    spec = FileScanSpec(check=CHECK, tool_version=f"dataflow-{TAINT_VERSION}",
+                        scan=scan_taint_files,
+                        rules={"repository": _repository_digest(target.root, files)},
+                        modules=TAINT_MODULES)
+    scan = scan_with_cache(spec, target, files)
+    return SastScan(scan.findings, scan.not_scanned, scan.warnings)
+
+
+def astuple_scan(scan: Any) -> tuple[Any, Any, Any]:
+    """The three fields of a scan-shaped result."""
+    return scan.findings, scan.not_scanned, scan.warnings
+
+
+def _order(f: Finding) -> tuple[str, int, str, str]:
+    return (f.location.path, f.location.start_line or 0, f.rule_id, f.fingerprint)
 
 
 class SastCheck(Check):
@@ -206,7 +259,8 @@ class SastCheck(Check):
 
     name: ClassVar[str] = CHECK
     tool: ClassVar[str] = "bandit"
-    description: ClassVar[str] = "Python static analysis (bandit); # nosec is reported, not obeyed"
+    description: ClassVar[str] = ("Python static analysis (bandit, plus the gate's dataflow "
+                                  "taint tracking); # nosec is reported, not obeyed")
 
     def tool_version(self) -> str:
         """bandit's version; raises :class:`CheckError` when bandit is not importable."""
@@ -222,17 +276,24 @@ class SastCheck(Check):
         version = self.tool_version()
         files = python_files(target.files)
         if target.jobs > 1 or target.cache_dir is not None:
+            taint = _taint_cached(target, files)
             scan = _scan_cached(target, files, version)
         else:
+            from gate.checks.sast.taint_scan import scan_taint_files
+
+            taint = SastScan(*astuple_scan(scan_taint_files(target.root, files)))
             scan = scan_files(target.root, files)
+        from gate.checks.sast.downgrade import apply_dataflow
+
+        findings = apply_dataflow((*scan.findings, *taint.findings))
         skipped = {n.path for n in scan.not_scanned}
         return CheckResult(
             check=self.name,
             tool=self.tool,
             tool_version=version,
-            findings=scan.findings,
+            findings=tuple(sorted(findings, key=_order)),
             not_scanned=scan.not_scanned,
-            warnings=scan.warnings,
+            warnings=(*scan.warnings, *taint.warnings),
             duration=time.monotonic() - started,
             files_scanned=sum(1 for f in files if f not in skipped),
         )

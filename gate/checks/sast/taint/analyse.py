@@ -1,0 +1,73 @@
+"""Entry point: analyse one file of the repository, with the rest of it for summaries."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from gate.checks.sast.syntax import parse_failure
+from gate.checks.sast.taint.expressions import BudgetExceeded
+from gate.checks.sast.taint.interface import FileAnalysis
+from gate.checks.sast.taint.project import ModuleScope, Project
+from gate.checks.sast.taint.resolve import parse_module
+
+__all__ = ["BUDGET", "analyse_file", "analyse_source"]
+
+BUDGET = 400_000
+"""Evaluation steps per module: a generated or hostile file cannot hold a worker for long."""
+
+_PROJECTS: dict[str, Project] = {}
+
+_RELEVANT = re.compile(
+    rb"request|argv|environ|getenv|\binput\(|\.route\(|set_cookie|session|"
+    rb"\.(?:get|post|put|delete|patch|api_route|websocket)\(\s*[\"']/|"
+    rb"\.execute|subprocess|os\.system|popen|\beval\(|\bexec\(|compile\(|pickle|marshal|shelve|"
+    rb"yaml|xml|mark_safe|Markup|HttpResponse|make_response|urlopen|\bopen\(|redirect|send_file|"
+    rb"send_from_directory|requests|httpx|urllib|ldap|xpath|elementpath|render_template_string|"
+    rb"Template\(|from_string|shutil|os\.(?:remove|unlink|rmdir|mkdir|makedirs|rename|replace|"
+    rb"listdir|path\.exists)|\.raw\(|\.extra\(|RawSQL|text\(|Path\(|\.search")
+"""A file mentioning none of these has no source and no sink: nothing to find or to prove."""
+
+
+def _project(root: Path | None) -> Project:
+    key = str(root)
+    if key not in _PROJECTS:
+        _PROJECTS.clear()  # one repository per worker; a new root starts afresh
+        _PROJECTS[key] = Project(root, BUDGET)
+    return _PROJECTS[key]
+
+
+def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> FileAnalysis:
+    """Analyse a module's text; ``root`` (when given) is where its imports are looked up."""
+    data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    if not _RELEVANT.search(data):
+        return FileAnalysis()
+    try:
+        info = parse_module(rel, source)
+    except (SyntaxError, ValueError) as exc:
+        reason, line = parse_failure(source if isinstance(source, bytes) else source.encode(), exc)
+        return FileAnalysis(error=reason, error_line=line)
+    except (RecursionError, MemoryError):
+        return FileAnalysis(error="the file is nested too deeply to analyse")
+    project = _project(root)
+    scope = ModuleScope(project, info, primary=True, budget=BUDGET)
+    lines = data.split(b"\n")
+    scope.relevant = lambda first, last: bool(_RELEVANT.search(b"\n".join(lines[first - 1:last])))
+    try:
+        scope.run_module()
+        scope.analyse_all()
+    except BudgetExceeded:
+        return FileAnalysis(error="dataflow analysis stopped: the file exceeds the analysis budget")
+    except RecursionError:
+        return FileAnalysis(error="dataflow analysis stopped: expressions nested too deeply")
+    findings = tuple(sorted(scope.findings.values(), key=lambda f: (f.line, f.rule_id)))
+    return FileAnalysis(findings, tuple(scope.marks))
+
+
+def analyse_file(root: Path, rel: str) -> FileAnalysis:
+    """Analyse ``root/rel``; an unreadable file is an error, never an exception."""
+    try:
+        data = (root / rel).read_bytes()
+    except OSError as exc:
+        return FileAnalysis(error=f"could not read the file: {exc.strerror}")
+    return analyse_source(rel, data, root)

@@ -1,0 +1,277 @@
+"""The repository as the analysis sees it: modules, their top-level bindings, function summaries.
+
+A :class:`Project` lives for one worker's lifetime: modules imported by many
+files are parsed and summarised once. The module being scanned is "primary":
+its findings and sink marks are kept; an imported module only contributes
+summaries.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+from gate.checks.sast.taint.expressions import BudgetExceeded
+from gate.checks.sast.taint.interface import SinkMark, SinkSpec, TaintFinding
+from gate.checks.sast.taint.propagate import Frame, FunctionNode, Unit
+from gate.checks.sast.taint.resolve import ModuleInfo, find_module, parse_module
+from gate.checks.sast.taint.sources import route_parameters
+from gate.checks.sast.taint.summaries import FuncSummary
+from gate.checks.sast.taint.values import Flow, Val
+
+__all__ = ["ModuleScope", "Project"]
+
+MAX_MODULES = 96
+"""Parsed imported modules a worker keeps (least recently used evicted first)."""
+SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(|ldap|Session\(|"
+                         rb"Client\(|make_parser|XMLParser|Path\(|Environment\(")
+"""What a module's text must mention for its functions to return user input (or a client
+the sinks recognise) when called with clean arguments."""
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+class ModuleScope:
+    """One module: its bindings, its functions' summaries and, when primary, its results."""
+
+    def __init__(self, project: Project, info: ModuleInfo, primary: bool, budget: int) -> None:
+        self.project = project
+        self.info = info
+        self.primary = primary
+        self.budget = budget
+        self.globals: dict[str, Val] = {}
+        self.summaries: dict[str, FuncSummary | None] = {}
+        self.locals: dict[str, tuple[FunctionNode, dict[str, Val]]] = {}
+        self.findings: dict[tuple[str, int], TaintFinding] = {}
+        self.marks: list[SinkMark] = []
+        self.flask = False
+        self.relevant: Callable[[int, int], bool] = lambda first, last: True
+        """Whether lines first..last mention a source or a sink (set for the scanned module)."""
+        self.views = "views" in info.rel.rsplit("/", 1)[-1] or "/views/" in f"/{info.rel}"
+
+    def tick(self) -> None:
+        """Count one evaluation step; raise when the file's budget is spent."""
+        self.budget -= 1
+        if self.budget < 0:
+            raise BudgetExceeded
+
+    def absolute(self, module: str | None, level: int) -> str:
+        """The absolute name of a (possibly relative) ``from`` import's module."""
+        if level == 0:
+            return module or ""
+        parts = self.info.name.split(".")
+        package = parts if self.info.is_package else parts[:-1]
+        package = package[: len(package) - (level - 1)] if level > 1 else package
+        return ".".join([*package, *([module] if module else [])])
+
+    # -- running ------------------------------------------------------------------
+    def run_module(self) -> None:
+        """Run the top level; its final environment becomes the module's globals."""
+        self.flask = self.info.flask
+        for name in self.info.functions:
+            if "." not in name:
+                self.globals[name] = Val(qual=f"{self.info.name}.{name}")
+        for name in self.info.classes:
+            self.globals[name] = Val(qual=f"{self.info.name}.{name}")
+        lines = (1, max(self.info.lines, 1))
+        frame = Frame(self, Unit(f"{self.info.name}.<module>", "<module>", self.info.tree.body,
+                                 lines), {})
+        frame.env = self.globals
+        frame.block(self.info.tree.body)
+        self.globals = frame.env
+
+    def _worth(self, node: FunctionNode) -> bool:
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        return self.relevant(first, node.end_lineno or node.lineno)
+
+    def analyse_all(self) -> None:
+        """Summarise every function that mentions a source or a sink (findings come along).
+
+        A function mentioning neither can produce no finding and no sink
+        verdict of its own; it is still summarised when a caller needs it.
+        Nested functions are registered as their parent runs.
+        """
+        for name, node in list(self.info.functions.items()):
+            if self._worth(node):
+                self.summary(name)
+        done: set[str] = set()
+        while True:
+            pending = [q for q in self.locals if q not in done]
+            if not pending:
+                break
+            for qual in pending:
+                done.add(qual)
+                if self._worth(self.locals[qual][0]):
+                    self.summary(qual)
+
+    def function_node(self, local: str) -> FunctionNode | None:
+        """The node of a top-level function, method (``C.m``) or nested function."""
+        if local in self.locals:
+            return self.locals[local][0]
+        return self.info.functions.get(local)
+
+    def add_local(self, qual: str, node: FunctionNode, closure: dict[str, Val]) -> None:
+        """Register a function defined inside another (analysed later, or when called)."""
+        if qual not in self.locals:
+            self.locals[qual] = (node, closure)
+
+    def summary(self, local: str) -> FuncSummary | None:
+        """The summary of a function of this module (``None`` while it is being computed)."""
+        if local in self.summaries:
+            return self.summaries[local]
+        node = self.function_node(local)
+        if node is None:
+            return None
+        self.summaries[local] = None
+        closure = self.locals[local][1] if local in self.locals else {}
+        sources = route_parameters(node, self.views)
+        unit = Unit(f"{self.info.name}.{local}" if local not in self.locals else local,
+                    node.name, node.body, (node.lineno, node.end_lineno or node.lineno), node,
+                    {k: (v.label, v.confidence) for k, v in sources.items()},
+                    html_route=self.flask and any(_is_route(d) for d in node.decorator_list))
+        if self.primary:
+            result = Frame(self, unit, closure).run()
+        else:  # each summary of an imported module gets its own budget: order cannot matter
+            self.budget = self.project.budget
+            try:
+                result = Frame(self, unit, closure).run()
+            except (BudgetExceeded, RecursionError):
+                return None
+        self.summaries[local] = result
+        return result
+
+    # -- results ------------------------------------------------------------------
+    def report(self, spec: SinkSpec, sink: str, line: int, flow: Flow) -> None:
+        """A source reaching a sink (kept only for the primary module, once per rule and line)."""
+        if not self.primary or (spec.rule_id, line) in self.findings:
+            return
+        severity = "low" if flow.confidence == "low" else spec.severity
+        first = flow.steps[0] if flow.steps else None
+        origin = f"{flow.label} (line {first.line})" if first and first.path == self.info.rel \
+            else flow.label
+        message = (f"{spec.title}: {origin} reaches {sink} (line {line})"
+                   if spec.kind != "cookie" else f"{spec.title}: {sink}")
+        self.findings[(spec.rule_id, line)] = TaintFinding(
+            spec.rule_id, spec.cwe, spec.kind, spec.title, severity, flow.confidence, line,
+            message, flow.steps)
+
+    def mark(self, kind: str, line: int, status: str, scope: tuple[int, int]) -> None:
+        """Record the verdict on one sink call (primary module only)."""
+        if self.primary:
+            self.marks.append(SinkMark(kind, line, status, scope))
+
+
+def _is_route(decorator: ast.expr) -> bool:
+    if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute):
+        return decorator.func.attr in {"route", "get", "post", "put", "delete", "patch"}
+    return False
+
+
+class Project:
+    """The modules of one repository (root) that the analysis has looked at."""
+
+    def __init__(self, root: Path | None, budget: int) -> None:
+        self.root = root
+        self.budget = budget
+        self.located: dict[tuple[str, str], str | None] = {}
+        self.modules: OrderedDict[str, ModuleScope | None] = OrderedDict()
+        self.sourceful: dict[str, bool] = {}
+
+    def _locate(self, importer: ModuleScope, dotted: str) -> str | None:
+        """Where module ``dotted`` is for ``importer`` (its directory matters: siblings)."""
+        key = (dotted, importer.info.rel.rpartition("/")[0])
+        if key not in self.located:
+            self.located[key] = None
+            if self.root is not None and dotted.split(".")[0] not in _STDLIB:
+                self.located[key] = find_module(self.root, importer.info.rel, dotted)
+        return self.located[key]
+
+    def module(self, importer: ModuleScope, dotted: str,
+               needs_source: bool = False) -> ModuleScope | None:
+        """The repository module ``dotted`` (parsed and run once), or ``None``.
+
+        With ``needs_source``, a module whose text mentions no source of user
+        input (nor a typed client the sinks recognise) is not even parsed:
+        its functions cannot return any, for a call whose arguments carry
+        none. Parsed modules are kept least-recently-used first; an evicted
+        one is parsed again when needed, so results never depend on the
+        order files are analysed in.
+        """
+        if dotted == importer.info.name:
+            return importer
+        rel = self._locate(importer, dotted)
+        if rel is None or self.root is None:
+            return None
+        if needs_source and not self._sourceful(rel):
+            return None
+        if rel in self.modules:
+            self.modules.move_to_end(rel)
+            return self.modules[rel]
+        scope = self._load(rel)
+        self.modules[rel] = scope
+        while len(self.modules) > MAX_MODULES:
+            self.modules.popitem(last=False)
+        return scope
+
+    def _sourceful(self, rel: str) -> bool:
+        if rel not in self.sourceful:
+            try:
+                self.sourceful[rel] = bool(SOURCE_TEXT.search((self.root or Path()).joinpath(rel)
+                                                              .read_bytes()))
+            except OSError:
+                self.sourceful[rel] = False
+        return self.sourceful[rel]
+
+    def _load(self, rel: str) -> ModuleScope | None:
+        try:
+            info = parse_module(rel, (self.root or Path()).joinpath(rel).read_bytes())
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        scope = ModuleScope(self, info, primary=False, budget=self.budget)
+        try:
+            scope.run_module()
+        except (BudgetExceeded, RecursionError):
+            return None
+        return scope
+
+    def resolve(self, scope: ModuleScope, fq: str, depth: int = 0,
+                needs_source: bool = False) -> tuple[ModuleScope, str, str] | None:
+        """What a qualified callee is: (module, local name, ``function|method|class``)."""
+        if fq in scope.locals:
+            return scope, fq, "function"
+        if depth > 4:
+            return None
+        if "()." in fq:
+            owner, method = fq.rsplit("().", 1)
+            found = self.resolve(scope, owner, depth + 1, needs_source)
+            if found and found[2] == "class" and "." not in method:
+                local = f"{found[1]}.{method}"
+                if local in found[0].info.functions:
+                    return found[0], local, "method"
+            return None
+        parts = fq.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            dotted = ".".join(parts[:cut])
+            if not scope.primary and dotted != scope.info.name:
+                continue  # an imported module's summaries use its own functions only
+            module = self.module(scope, dotted, needs_source)
+            if module is None:
+                continue
+            rest = parts[cut:]
+            if len(rest) == 1:
+                name = rest[0]
+                if name in module.info.functions:
+                    return module, name, "function"
+                if name in module.info.classes:
+                    return module, name, "class"
+                alias = module.globals.get(name)
+                if alias is not None and alias.qual and alias.qual != fq:
+                    return self.resolve(module, alias.qual, depth + 1, needs_source)
+            elif len(rest) == 2 and f"{rest[0]}.{rest[1]}" in module.info.functions:
+                return module, f"{rest[0]}.{rest[1]}", "function"
+            return None
+        return None

@@ -1,0 +1,298 @@
+"""Intra-procedural propagation: one function (or a module's top level) statement by statement.
+
+:class:`Frame` binds the parameters, runs the body (control flow in
+:mod:`gate.checks.sast.taint.control`, expressions in
+:mod:`gate.checks.sast.taint.expressions`), records what reaches a sink and
+summarises the function for its callers; calls into the repository go
+through the callee's summary.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from gate.checks.sast.taint import folding, sinks
+from gate.checks.sast.taint.control import ControlFlow, names_in
+from gate.checks.sast.taint.expressions import REQUEST
+from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
+from gate.checks.sast.taint.special import SESSIONS
+from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
+from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, union_flows
+
+if TYPE_CHECKING:
+    from gate.checks.sast.taint.project import ModuleScope
+
+__all__ = ["Frame", "Unit"]
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass
+class Unit:
+    """What is being analysed: a function (or the module body) and how it is called."""
+
+    qual: str
+    name: str
+    body: list[ast.stmt]
+    span: tuple[int, int]
+    node: FunctionNode | None = None
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Parameters that are user input: name -> (label, confidence)."""
+    html_route: bool = False
+    """A Flask view: the text it returns is the HTML response body."""
+
+
+class Frame(ControlFlow):
+    """One run over one unit; collects returns, parameter sinks and (via the scope) findings."""
+
+    def __init__(self, scope: ModuleScope, unit: Unit, closure: dict[str, Val]) -> None:
+        self.scope = scope
+        self.unit = unit
+        self.closure = closure
+        self.env: dict[str, Val] = {}
+        self.derived: dict[str, set[str]] = {}
+        self.returns: list[Val] = []
+        self.param_sinks: list[ParamSink] = []
+
+    # -- running ----------------------------------------------------------------
+    def run(self) -> FuncSummary:
+        """Bind the parameters, run the body, summarise."""
+        params = self._bind_parameters()
+        self.block(self.unit.body)
+        ret = Val()
+        for value in self.returns:
+            ret = join(ret, value) if ret != Val() else value
+        return FuncSummary(self.unit.name, ret, tuple(self.param_sinks), params)
+
+    def _bind_parameters(self) -> int:
+        node = self.unit.node
+        if node is None:
+            return 0
+        args = node.args
+        params = [*args.posonlyargs, *args.args]
+        for index, param in enumerate(params):
+            if param.arg in self.unit.sources:
+                label, confidence = self.unit.sources[param.arg]
+                self.env[param.arg] = self.source(label, confidence, node.lineno)
+            elif param.arg == "request" and self.scope.info.web:
+                self.env[param.arg] = Val(qual=REQUEST)
+            else:
+                self.env[param.arg] = Val((Flow(f"parameter '{param.arg}'", "high", (), param=index),))
+        for param in [*args.kwonlyargs, *([args.vararg] if args.vararg else []),
+                      *([args.kwarg] if args.kwarg else [])]:
+            if param.arg in self.unit.sources:
+                label, confidence = self.unit.sources[param.arg]
+                self.env[param.arg] = self.source(label, confidence, node.lineno)
+            else:
+                self.env[param.arg] = Val()
+        return len(params)
+
+    def sink(self, spec: SinkSpec, name: str, line: int, values: list[Val]) -> None:
+        """A sink call: report sources reaching it, record parameters reaching it, mark it."""
+        status = SAFE
+        arrive = self.step(line, f"reaches {name}")
+        for value in values:
+            for flow in value.every_flow():
+                if not flow.reaches(spec.kind):
+                    continue
+                if flow.param >= 0:
+                    status = TAINTED if status == TAINTED else UNPROVEN
+                    self.param_sinks.append(ParamSink(flow.param, spec, name,
+                                                      (*flow.steps, arrive), flow.cleared))
+                else:
+                    status = TAINTED
+                    self.scope.report(spec, name, line, flow.step(arrive))
+        self.scope.mark(spec.kind, line, status, self.unit.span)
+
+    def setting(self, spec: SinkSpec, line: int, message: str) -> None:
+        """A finding about a call's settings rather than its data (cookie flags)."""
+        self.scope.report(spec, message, line, Flow(message, "high", (self.step(line, message),)))
+
+    def through(self, inner: ParamSink, arg: Val, name: str, line: int) -> None:
+        """An argument passed to a function whose parameter reaches a sink inside."""
+        status = SAFE
+        call = self.step(line, f"passed to {name}()")
+        for flow in arg.every_flow():
+            if not flow.reaches(inner.spec.kind) or not (flow.cleared | inner.cleared).isdisjoint(
+                    {inner.spec.kind, "*"}):
+                continue
+            path = flow.step(call)
+            for item in inner.steps:
+                path = path.step(item)
+            if flow.param >= 0:
+                status = TAINTED if status == TAINTED else UNPROVEN
+                self.param_sinks.append(ParamSink(flow.param, inner.spec, inner.sink, path.steps,
+                                                  flow.cleared))
+            else:
+                status = TAINTED
+                self.scope.report(inner.spec, f"{inner.sink} in {name}()", line, path)
+        self.scope.mark(inner.spec.kind, line, status, self.unit.span)
+
+    def call_repo(self, fq: str | None, name: str, recv: Val | None, args: list[Val],
+                  kwargs: dict[str, Val], line: int) -> Val | None:
+        """A call to a function or class of the repository, through its summary."""
+        if not fq:
+            return None
+        tainted = any(v.every_flow() for v in [*([recv] if recv else []), *args,
+                                               *kwargs.values()])
+        found = self.scope.project.resolve(self.scope, fq, needs_source=not tainted)
+        if found is None:
+            return None
+        module, local, kind = found
+        if kind == "class":
+            return Val(flows=union_flows([*args, *kwargs.values()]).flows,
+                       qual=f"{module.info.name}.{local}()")
+        node = module.function_node(local)
+        summary = module.summary(local)
+        if summary is None or node is None:
+            return None
+        full = ([recv] if kind == "method" and recv is not None else []) + list(args)
+        names = [p.arg for p in [*node.args.posonlyargs, *node.args.args]]
+        for key, value in kwargs.items():
+            if key in names:
+                index = names.index(key)
+                full += [Val()] * (index + 1 - len(full))
+                full[index] = value
+        step = self.step(line, f"through {name}()")
+        for inner in summary.sinks:
+            if inner.param < len(full):
+                self.through(inner, full[inner.param], name, line)
+        return apply_return(summary, full, step)
+
+    # -- binding ------------------------------------------------------------------
+    def bind_target(self, target: ast.expr, value: Val, line: int) -> None:
+        """Assign ``value`` to a target (name, unpacking, item, attribute)."""
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value.stepped(self.step(line, f"assigned to {target.id}"))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            elts = target.elts
+            if value.items is not None and len(value.items) == len(elts) \
+                    and not any(isinstance(e, ast.Starred) for e in elts):
+                for elt, (_, item) in zip(elts, value.items, strict=True):
+                    self.bind_target(elt, item, line)
+            else:
+                for elt in elts:
+                    self.bind_target(elt, value.flat(), line)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, value.flat(), line)
+        elif isinstance(target, ast.Subscript):
+            self._store_item(target, value, line)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            self.env[f"{target.value.id}.{target.attr}"] = value
+
+    def _store_item(self, target: ast.Subscript, value: Val, line: int) -> None:
+        base = self.ev(target.value)
+        key = self.ev(target.slice)
+        if base.qual in SESSIONS:
+            self.sink(sinks.TRUST, "session[...]", line, [key, value])
+            return
+        if not isinstance(target.value, (ast.Name, ast.Attribute)):
+            return
+        if base.items is not None and key.known and not isinstance(target.slice, ast.Slice):
+            kept = tuple((k, v) for k, v in base.items if not (k == key.const and type(k) is type(key.const)))
+            self.rebind(target.value, replace(base, items=(*kept, (key.const, value))))
+        else:
+            self.rebind(target.value, replace(base, flows=union_flows([base, key, value]).flows))
+
+    def rebind(self, target: ast.expr, value: Val) -> None:
+        """Replace what a name (or ``name.attr``) holds, after a method changed it."""
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            self.env[f"{target.value.id}.{target.attr}"] = value
+
+    # -- statements ---------------------------------------------------------------
+    def st_Expr(self, node: ast.Expr) -> bool:
+        self.ev(node.value)
+        return False
+
+    def st_Assign(self, node: ast.Assign) -> bool:
+        value = self.ev(node.value)
+        for target in node.targets:
+            self.bind_target(target, value, node.lineno)
+            if isinstance(target, ast.Name):
+                self.derived[target.id] = names_in(node.value)
+        return False
+
+    def st_AnnAssign(self, node: ast.AnnAssign) -> bool:
+        if node.value is not None:
+            self.bind_target(node.target, self.ev(node.value), node.lineno)
+        return False
+
+    def st_AugAssign(self, node: ast.AugAssign) -> bool:
+        current = self.ev(node.target) if isinstance(node.target, ast.Name) else Val()
+        value = self.ev(node.value)
+        if current.known and value.known:
+            folded = folding.fold_binop(node.op, current.const, value.const)
+            if folded is not NO_CONST:
+                self.bind_target(node.target, Val(const=folded), node.lineno)
+                return False
+        if current.items is not None and value.items is not None and isinstance(node.op, ast.Add):
+            merged = [v for _, v in current.items] + [v for _, v in value.items]
+            self.bind_target(node.target, Val(items=tuple(enumerate(merged))), node.lineno)
+            return False
+        self.bind_target(node.target, union_flows([current, value]), node.lineno)
+        return False
+
+    def st_Return(self, node: ast.Return) -> bool:
+        value = self.ev(node.value)
+        if self.unit.html_route and not isinstance(node.value, (ast.Dict, ast.List, ast.ListComp,
+                                                                ast.DictComp)):
+            body = value.items[0][1] if value.items and isinstance(node.value, ast.Tuple) \
+                else value
+            if body.qual is None and not (body.items and not isinstance(node.value, ast.Tuple)):
+                self.sink(sinks.XSS, "the response body", node.lineno, [body])
+        self.returns.append(value)
+        return True
+
+    def st_Raise(self, node: ast.Raise) -> bool:
+        self.ev(node.exc)
+        return True
+
+    def st_Delete(self, node: ast.Delete) -> bool:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.env[target.id] = Val()
+        return False
+
+    def st_FunctionDef(self, node: FunctionNode) -> bool:
+        for decorator in node.decorator_list:
+            self.ev(decorator)
+        if self.unit.node is None:
+            self.env[node.name] = Val(qual=f"{self.scope.info.name}.{node.name}")
+            return False
+        qual = f"{self.unit.qual}.<locals>.{node.name}"
+        self.scope.add_local(qual, node, {**self.closure, **self.env})
+        self.env[node.name] = Val(qual=qual)
+        return False
+
+    st_AsyncFunctionDef = st_FunctionDef
+
+    def st_ClassDef(self, node: ast.ClassDef) -> bool:
+        if self.unit.node is None:
+            self.env[node.name] = Val(qual=f"{self.scope.info.name}.{node.name}")
+        return False
+
+    def st_Import(self, node: ast.Import) -> bool:
+        for alias in node.names:
+            if alias.asname:
+                self.env[alias.asname] = Val(qual=alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                self.env[top] = Val(qual=top)
+        return False
+
+    def st_ImportFrom(self, node: ast.ImportFrom) -> bool:
+        base = self.scope.absolute(node.module, node.level)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            self.env[alias.asname or alias.name] = Val(qual=f"{base}.{alias.name}" if base
+                                                       else alias.name)
+        return False
+
+    def st_Assert(self, node: ast.Assert) -> bool:
+        self.ev(node.test)
+        return False

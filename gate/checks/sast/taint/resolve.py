@@ -1,0 +1,92 @@
+"""Finding the repository's modules behind an import, and what a qualified name refers to.
+
+Only files under the scanned root are ever read (the scanned code is never
+imported or run); a module is looked up as ``a/b.py`` or ``a/b/__init__.py``
+under the root, under ``src/``, and beside the importing file. Parsed modules
+are kept for the worker's lifetime, bounded in number and size.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "find_module", "module_name", "parse_module"]
+
+WEB_TEXT = re.compile(rb"flask|django|starlette|fastapi|quart|aiohttp|pyramid|bottle|sanic|"
+                      rb"falcon|tornado|werkzeug|litestar|rest_framework")
+"""A module mentioning none of these is not a web module: its ``request`` is just a name."""
+MAX_MODULE_BYTES = 300_000
+"""Imported modules bigger than this are not summarised (their calls propagate conservatively)."""
+
+
+def module_name(rel: str) -> str:
+    """``pkg/sub/mod.py`` -> ``pkg.sub.mod``; ``pkg/__init__.py`` -> ``pkg``; ``src/`` dropped."""
+    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    if parts[:1] == ["src"] and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+@dataclass
+class ModuleInfo:
+    """A parsed module: its tree and the definitions callers can reach by qualified name."""
+
+    rel: str
+    name: str
+    tree: ast.Module
+    is_package: bool
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    """Top-level functions and methods by local name (``f``, ``Class.method``)."""
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    lines: int = 0
+    flask: bool = False
+    """Whether the text mentions Flask or Quart (its views return HTML)."""
+    web: bool = False
+    """Whether the text mentions a web framework (only then is a ``request`` a request)."""
+
+    def index(self) -> None:
+        """Record the top-level functions, classes and their methods."""
+        for node in self.tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[node.name] = node
+            elif isinstance(node, ast.ClassDef):
+                self.classes[node.name] = node
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.functions[f"{node.name}.{item.name}"] = item
+
+
+def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
+    """Parse and index a module; raises ``SyntaxError``/``ValueError`` as :func:`ast.parse` does."""
+    tree = ast.parse(source, filename=rel)
+    text_lines = (source.count(b"\n") if isinstance(source, bytes) else source.count("\n")) + 1
+    raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+    info = ModuleInfo(rel, module_name(rel), tree, rel.endswith("__init__.py"), lines=text_lines,
+                      flask=b"flask" in raw or b"quart" in raw, web=bool(WEB_TEXT.search(raw)))
+    info.index()
+    return info
+
+
+def find_module(root: Path, importer: str, dotted: str) -> str | None:
+    """The repo-relative path of module ``dotted`` as seen from ``importer``, if it is in the repo."""
+    parts = dotted.split(".")
+    if not all(p.isidentifier() for p in parts):
+        return None
+    here = str(Path(importer).parent)
+    bases = ["", "src"] + ([here] if here not in {"", "."} else [])
+    for base in bases:
+        for candidate in ("/".join(parts) + ".py", "/".join(parts) + "/__init__.py"):
+            rel = f"{base}/{candidate}" if base else candidate
+            path = root / rel
+            try:
+                if path.is_file() and not path.is_symlink() \
+                        and path.stat().st_size <= MAX_MODULE_BYTES:
+                    return rel
+            except OSError:
+                continue
+    return None
