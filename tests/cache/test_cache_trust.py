@@ -88,7 +88,7 @@ def test_a_committed_forged_cache_never_flips_the_verdict(
         tmp_path: Path, warm_cache: tuple[Path, Path], signing: str) -> None:
     repo, cache = warm_cache
     mac_key = {"sha256": None, "attacker-key": b"a" * 32, "victim-key": cache_key()}[signing]
-    assert _forge(cache, mac_key) == 1
+    assert _forge(cache, mac_key) == 2  # app.py: bandit's entry and the dataflow pass's
     clone = _commit_cache_and_clone(repo, cache, tmp_path / "clone")
     assert (clone / ".gate-cache").is_dir()
 
@@ -108,7 +108,7 @@ def test_a_committed_forged_cache_never_flips_the_verdict(
 def test_a_forged_entry_outside_the_tree_fails_its_mac(
         tmp_path: Path, warm_cache: tuple[Path, Path]) -> None:
     repo, cache = warm_cache
-    assert _forge(cache, b"attacker" * 4) == 1
+    assert _forge(cache, b"attacker" * 4) == 2
     result = _gate(str(repo), "--checks", "sast", "--cache-dir", str(cache))
     assert result.returncode == 1, result.stdout
 
@@ -116,7 +116,7 @@ def test_a_forged_entry_outside_the_tree_fails_its_mac(
 def test_the_mac_is_what_stops_a_forgery(tmp_path: Path, warm_cache: tuple[Path, Path]) -> None:
     """Control: the same forgery signed with the real key would be served (so the test bites)."""
     repo, cache = warm_cache
-    assert _forge(cache, cache_key()) == 1
+    assert _forge(cache, cache_key()) == 2
     result = _gate(str(repo), "--checks", "sast", "--cache-dir", str(cache))
     assert result.returncode == 0
 

@@ -128,7 +128,8 @@ def test_gate_run_in_a_github_pull_request_posts_on_the_head(
     [check] = github.check_runs.values()
     assert (check["head_sha"], check["conclusion"]) == (HEAD, "failure")
     assert sorted((a["path"], a["annotation_level"]) for a in check["annotations"]) == [
-        ("app.py", "failure"), ("app.py", "notice")]  # B602, and B404 (import subprocess)
+        ("app.py", "failure"), ("app.py", "notice"), ("app.py", "notice")]
+    # B602; B404 (import subprocess); GATE-PY-CMDI from input(), low (console input)
     assert MERGE not in github.statuses
     summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("## ") and "B602" in summary
@@ -177,7 +178,7 @@ def test_upload_sarif_lands_the_runs_sarif_in_code_scanning(
         HEAD, "refs/pull/7/head", "gate")
     assert upload["sarif"] == json.loads(sarif.read_text(encoding="utf-8"))
     results = upload["sarif"]["runs"][0]["results"]
-    assert sorted(r["ruleId"] for r in results) == ["B404", "B602"]
+    assert sorted(r["ruleId"] for r in results) == ["B404", "B602", "GATE-PY-CMDI"]
     [request] = [r for r in github.requests if r.path.endswith("/code-scanning/sarifs")]
     assert request.headers["Authorization"] == f"Bearer {GH_TOKEN}"
     body = json.loads(request.body)
