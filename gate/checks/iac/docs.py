@@ -32,8 +32,14 @@ DIFFERENCES: dict[str, str] = {
     "the bucket as related location.",
     "GATE-AWS-S3-005": "Buckets that receive other buckets' access logs (a logging target, or "
     "`AccessControl: LogDeliveryWrite`) are exempt: logging a log bucket loops. Checkov flags them.",
-    "GATE-AWS-EC2-002": "Rules with protocol `-1` open every port, so they also count as SSH/RDP "
-    "open (as in Checkov) besides GATE-AWS-EC2-004.",
+    "GATE-AWS-EC2-002": "One flaw, one finding: a rule that opens every port (protocol `-1`, "
+    "0-65535, or no ports) is reported once, by GATE-AWS-EC2-004, which therefore also aliases "
+    "CKV_AWS_24 and CKV_AWS_25 (Checkov fails all three on it); GATE-AWS-EC2-002/003/005 report "
+    "their ports only inside a narrower range.",
+    "GATE-AWS-EC2-004": "A group attached to load balancers and nothing else passes: a load "
+    "balancer accepts traffic only on its listener ports (80/443 to the world is its purpose). "
+    "An SSH, RDP or admin port opened explicitly on such a group is still reported. Checkov "
+    "fails these groups.",
     "GATE-AWS-IAM-001": "Only `Action: *` on `Resource: *`; `*` on specific resources is "
     "GATE-AWS-IAM-002. Terraform policies built from `aws_iam_policy_document` are judged on the "
     "data source only.",
