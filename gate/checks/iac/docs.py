@@ -32,8 +32,14 @@ DIFFERENCES: dict[str, str] = {
     "the bucket as related location.",
     "GATE-AWS-S3-005": "Buckets that receive other buckets' access logs (a logging target, or "
     "`AccessControl: LogDeliveryWrite`) are exempt: logging a log bucket loops. Checkov flags them.",
-    "GATE-AWS-EC2-002": "Rules with protocol `-1` open every port, so they also count as SSH/RDP "
-    "open (as in Checkov) besides GATE-AWS-EC2-004.",
+    "GATE-AWS-EC2-002": "One flaw, one finding: a rule that opens every port (protocol `-1`, "
+    "0-65535, or no ports) is reported once, by GATE-AWS-EC2-004, which therefore also aliases "
+    "CKV_AWS_24 and CKV_AWS_25 (Checkov fails all three on it); GATE-AWS-EC2-002/003/005 report "
+    "their ports only inside a narrower range.",
+    "GATE-AWS-EC2-004": "A group attached to load balancers and nothing else passes: a load "
+    "balancer accepts traffic only on its listener ports (80/443 to the world is its purpose). "
+    "An SSH, RDP or admin port opened explicitly on such a group is still reported. Checkov "
+    "fails these groups.",
     "GATE-AWS-IAM-001": "Only `Action: *` on `Resource: *`; `*` on specific resources is "
     "GATE-AWS-IAM-002. Terraform policies built from `aws_iam_policy_document` are judged on the "
     "data source only.",
@@ -103,7 +109,10 @@ def rules_markdown(rules: Sequence[Rule] = RULES) -> str:
         f"{CHECKED}; rules whose premise changed say so (S3 default encryption since January "
         "2023, S3 Block Public Access and disabled ACLs since April 2023, SSE-SQS since "
         "October 2022). Date-based rules (GATE-AWS-DEPR-002, GATE-AWS-DEPR-004) judge against "
-        "the day of the scan: past the date high, within 90 days medium, within 180 days low.",
+        "the day of the scan: past the date medium, within 90 days low, within 180 days info. "
+        "Deprecation rules (GATE-AWS-DEPR-*) describe IaC that no longer deploys, not an "
+        "exposure: their severity is capped at medium, so they are reported but do not fail "
+        "the default `fail_on: high`.",
         "",
         "| id | severity | practice | title | Checkov |",
         "|---|---|---|---|---|",

@@ -86,7 +86,7 @@ def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
     return Finding(
         check=CHECK_NAME,
         rule_id=rule.id,
-        severity=violation.severity or rule.severity,
+        severity=rule.severity if violation.severity is None else violation.severity,
         message=f'{res.type} "{res.name}" {violation.detail}',
         location=Location(where.path, line, max(end, line)),
         fingerprint=content_fingerprint(CHECK_NAME, rule.id, where.path, content),

@@ -35,7 +35,9 @@ PREMISES: dict[str, str] = {
     "a default; a template cannot assume it.",
     "GATE-AWS-EC2-002": "Holds: nothing limits a security group rule's source by default.",
     "GATE-AWS-EC2-003": "Holds: nothing limits a security group rule's source by default.",
-    "GATE-AWS-EC2-004": "Holds: nothing limits a security group rule's source by default.",
+    "GATE-AWS-EC2-004": "Holds: nothing limits a security group rule's source by default. A "
+    "load balancer accepts traffic only on its listener ports, so a group attached to load "
+    "balancers alone is bounded by the listeners.",
     "GATE-AWS-EC2-005": "Holds: nothing limits a security group rule's source by default.",
     "GATE-AWS-ELB-001": "Holds: listeners serve the protocol they are given; nothing redirects.",
     "GATE-AWS-ELB-002": "Holds: the console now proposes ELBSecurityPolicy-TLS13-1-2-2021-06, but "

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import scan
 
+from gate.checks.iac.registry import RULES
 from gate.checks.iac.rules.aws.deprecations import (
     EolRdsEngine,
     LambdaRuntimeDeprecated,
@@ -26,13 +27,13 @@ def _lambda(tmp_path: Path, runtime: str, today: date) -> list[tuple[str, Severi
 
 @pytest.mark.parametrize(("today", "expected"), [
     (date(2027, 5, 1), ('aws_lambda_function "fn" uses runtime nodejs22.x, deprecated since '
-                        "2027-04-30 (1 days ago)", Severity.HIGH)),
+                        "2027-04-30 (1 days ago)", Severity.MEDIUM)),
     (date(2027, 4, 30), ('aws_lambda_function "fn" uses runtime nodejs22.x, deprecated since '
-                         "2027-04-30 (0 days ago)", Severity.HIGH)),
+                         "2027-04-30 (0 days ago)", Severity.MEDIUM)),
     (date(2027, 3, 1), ('aws_lambda_function "fn" uses runtime nodejs22.x, reaches deprecation '
-                        "on 2027-04-30 (in 60 days)", Severity.MEDIUM)),
+                        "on 2027-04-30 (in 60 days)", Severity.LOW)),
     (date(2026, 12, 1), ('aws_lambda_function "fn" uses runtime nodejs22.x, reaches '
-                         "deprecation on 2027-04-30 (in 150 days)", Severity.LOW)),
+                         "deprecation on 2027-04-30 (in 150 days)", Severity.INFO)),
 ])
 def test_runtime_severity_follows_the_date(tmp_path: Path, today: date,
                                            expected: tuple[str, Severity]) -> None:
@@ -47,10 +48,18 @@ def test_runtime_far_from_its_date_or_unknown_to_the_table_passes(tmp_path: Path
 
 def test_urgency_thresholds() -> None:
     deadline = date(2026, 6, 30)
-    assert urgency(deadline, date(2026, 7, 1)) is Severity.HIGH
-    assert urgency(deadline, date(2026, 4, 1)) is Severity.MEDIUM
-    assert urgency(deadline, date(2026, 1, 1)) is Severity.LOW
+    assert urgency(deadline, date(2026, 7, 1)) is Severity.MEDIUM
+    assert urgency(deadline, date(2026, 6, 30)) is Severity.MEDIUM
+    assert urgency(deadline, date(2026, 4, 1)) is Severity.LOW
+    assert urgency(deadline, date(2026, 1, 1)) is Severity.INFO
     assert urgency(deadline, date(2025, 12, 31)) is None
+
+
+def test_deprecations_are_capped_at_medium() -> None:
+    """IaC that no longer deploys is reported, not failed, under the default fail_on: high."""
+    depr = {r.id: r.severity for r in RULES if r.id.startswith("GATE-AWS-DEPR-")}
+    assert depr == {"GATE-AWS-DEPR-001": Severity.MEDIUM, "GATE-AWS-DEPR-002": Severity.MEDIUM,
+                    "GATE-AWS-DEPR-003": Severity.MEDIUM, "GATE-AWS-DEPR-004": Severity.MEDIUM}
 
 
 def test_rds_engine_dates(tmp_path: Path) -> None:
@@ -60,9 +69,9 @@ def test_rds_engine_dates(tmp_path: Path) -> None:
     _loaded, result = scan(tmp_path, [EolRdsEngine(today=date(2026, 11, 30))])
     assert [(f.message, f.severity, f.start_line) for f in result.findings] == [
         ('aws_db_instance "old" runs mysql 8.0.35, whose RDS standard support ended since '
-         "2026-07-31 (122 days ago)", Severity.HIGH, 3)]
+         "2026-07-31 (122 days ago)", Severity.MEDIUM, 3)]
     _loaded, early = scan(tmp_path, [EolRdsEngine(today=date(2026, 5, 15))])
-    assert [f.severity for f in early.findings] == [Severity.MEDIUM]
+    assert [f.severity for f in early.findings] == [Severity.LOW]
 
 
 def test_version_keys() -> None:
@@ -86,6 +95,7 @@ def test_fixes_and_dates_are_in_the_findings(tmp_path: Path) -> None:
     _loaded, result = scan(tmp_path)
     by_rule = {f.rule_id: f for f in result.findings}
     acl = by_rule["GATE-AWS-DEPR-001"]
+    assert acl.severity is Severity.MEDIUM
     assert "April 2023" in acl.message and acl.fix and "BucketOwnerPreferred" in acl.fix
     legacy = by_rule["GATE-AWS-DEPR-003"]
     assert legacy.message == ('aws_s3_bucket "b" uses acl, deprecated since AWS provider 4.0 '

@@ -3,6 +3,10 @@
 Each finding says what changed, when, and the fix. Date-based rules judge
 against the day of the scan (``today``, injectable for tests) and grade the
 severity by how close the date is (:func:`.lifecycles.urgency`).
+
+These rules describe IaC that no longer deploys (or soon will not), not a
+security exposure: their severity is capped at medium, so they are reported but
+do not fail the default ``fail_on: high``.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ class AclWithoutOwnershipControls(Rule):
 
     id = "GATE-AWS-DEPR-001"
     title = "S3 ACL on a bucket that does not allow ACLs (fails since April 2023)"
-    severity = Severity.HIGH
+    severity = Severity.MEDIUM
     practice = Practice.STILL_DEPLOYS
     rationale = ("Since April 2023 new buckets disable ACLs (BucketOwnerEnforced): an ACL, even "
                  "private, fails with AccessControlListNotSupported.")
@@ -112,7 +116,7 @@ class LambdaRuntimeDeprecated(_Dated):
 
     id = "GATE-AWS-DEPR-002"
     title = "Lambda runtime deprecated or about to be"
-    severity = Severity.HIGH
+    severity = Severity.MEDIUM
     practice = Practice.STILL_DEPLOYS
     rationale = ("After its deprecation date a runtime gets no security patches; weeks later "
                  "Lambda blocks creating, then updating, functions that use it.")
@@ -193,7 +197,7 @@ class EolRdsEngine(_Dated):
 
     id = "GATE-AWS-DEPR-004"
     title = "RDS engine version at end of standard support"
-    severity = Severity.HIGH
+    severity = Severity.MEDIUM
     practice = Practice.STILL_DEPLOYS
     rationale = ("After the end of standard support RDS bills Extended Support automatically and "
                  "later force-upgrades the database; new instances on old majors get refused.")

@@ -28,7 +28,8 @@ from gate.checks.iac.rules.base import on, truth
 from gate.checks.iac.values import as_list, to_int
 from gate.findings import Severity
 
-__all__ = ["AdminPortsOpen", "AllPortsOpen", "EbsEncryption", "RdpOpen", "SshOpen", "is_world"]
+__all__ = ["AdminPortsOpen", "AllPortsOpen", "EbsEncryption", "RdpOpen", "SshOpen",
+           "behind_load_balancer", "is_world"]
 
 def is_world(cidr: Any) -> bool:
     """Whether ``cidr`` is the whole IPv4 or IPv6 internet, in any spelling.
@@ -121,6 +122,53 @@ _SG_TYPES = on(
     cfn=["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
     tf=["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
 )
+_GROUPS = frozenset({"AWS::EC2::SecurityGroup", "aws_security_group"})
+_GROUP_OF = {"AWS::EC2::SecurityGroupIngress": "GroupId",
+             "aws_security_group_rule": "security_group_id",
+             "aws_vpc_security_group_ingress_rule": "security_group_id"}
+_RULE_TYPES = frozenset({*_GROUP_OF, "AWS::EC2::SecurityGroupEgress",
+                         "aws_vpc_security_group_egress_rule"})
+_LOAD_BALANCERS = {"AWS::ElasticLoadBalancingV2::LoadBalancer": "SecurityGroups",
+                   "AWS::ElasticLoadBalancing::LoadBalancer": "SecurityGroups",
+                   "aws_lb": "security_groups", "aws_alb": "security_groups",
+                   "aws_elb": "security_groups"}
+
+
+def _group(resource: Resource, unit: Unit) -> Resource | None:
+    """The security group an ingress resource belongs to (itself for a group), if in the unit."""
+    if resource.type in _GROUPS:
+        return resource
+    attr = _GROUP_OF.get(resource.type)
+    targets = unit.refs_of.get(resource.address, {}).get(attr or "", frozenset())
+    return next((r for r in unit.of_type(*_GROUPS) if r.ref_key in targets), None)
+
+
+def behind_load_balancer(resource: Resource, unit: Unit) -> bool:
+    """Whether the group of ``resource`` is attached to load balancers and to nothing else.
+
+    A load balancer accepts traffic only on its listener ports, whatever its
+    group allows: a group open on every port to the world, used by an ALB alone,
+    exposes the listeners (80/443, by design), not every port of a host. Any
+    other reference (an instance, a launch template, an ECS service, a Lambda
+    function) means hosts may sit behind the group, and the rules judge it as usual.
+    Rules of other groups that name it as a source, and its own rule resources, are
+    not attachments.
+    """
+    group = _group(resource, unit)
+    if group is None:
+        return False
+    types = {r.address: r.type for r in unit.resources}
+    balancers = 0
+    for address, attrs in unit.refs_of.items():
+        uses = {attr for attr, refs in attrs.items() if group.ref_key in refs}
+        rtype = types.get(address, "")
+        if not uses or address == group.address or rtype in _RULE_TYPES or rtype in _GROUPS:
+            continue
+        if rtype in _LOAD_BALANCERS and uses == {_LOAD_BALANCERS[rtype]}:
+            balancers += 1
+        else:
+            return False
+    return balancers > 0
 
 
 def _all_protocols(protocol: Any) -> bool:
@@ -135,26 +183,38 @@ def _ports(rule: Ingress) -> tuple[int | Unknown | None, int | Unknown | None]:
     return low, high
 
 
+def _wide(rule: Ingress) -> bool | None:
+    """Whether ``rule`` opens every port (all protocols, 0-65535, or no ports); None: unknown."""
+    if _all_protocols(rule.protocol):
+        return True
+    low, high = _ports(rule)
+    if isinstance(low, Unknown) or isinstance(high, Unknown):
+        return None
+    if low is None and high is None:
+        return True  # no ports given: CloudFormation opens the whole protocol
+    return (low is not None and low <= 0) and (high is not None and high >= 65535)
+
+
 class _OpenPorts(Rule):
-    """Shared logic: ingress from 0.0.0.0/0 or ::/0 reaching any of ``ports``."""
+    """Shared logic: ingress from 0.0.0.0/0 or ::/0 reaching any of ``ports``.
+
+    One flaw, one finding: a rule that opens every port is GATE-AWS-EC2-004's
+    alone; the port rules report only ports explicitly inside a narrower range.
+    """
 
     ports: ClassVar[tuple[int, ...]] = ()
     label: ClassVar[str] = ""
     resource_types = _SG_TYPES
 
     def _reaches(self, rule: Ingress) -> bool | None:
-        if _all_protocols(rule.protocol):
-            return True
+        wide = _wide(rule)
+        if wide is not False:
+            return None if wide is None else False  # every port: GATE-AWS-EC2-004
         low, high = _ports(rule)
-        if isinstance(low, Unknown) or isinstance(high, Unknown):
-            return None
-        if low is None and high is None:
-            return True  # no ports given: CloudFormation opens the whole protocol
         low = low if low is not None else high
         high = high if high is not None else low
-        assert low is not None and high is not None
-        return any(low <= port <= high for port in self.ports) or (low <= 0 and high >= 65535
-                                                                   and not self.ports)
+        assert isinstance(low, int) and isinstance(high, int)
+        return any(low <= port <= high for port in self.ports)
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         for rule in _ingress(resource):
@@ -202,7 +262,7 @@ class RdpOpen(_OpenPorts):
 
 
 class AllPortsOpen(_OpenPorts):
-    """Every port reachable from the internet."""
+    """Every port reachable from the internet (SSH and RDP included: reported here, once)."""
 
     id = "GATE-AWS-EC2-004"
     title = "Security group allows all ports from the internet"
@@ -210,19 +270,17 @@ class AllPortsOpen(_OpenPorts):
     practice = Practice.BLAST_RADIUS
     rationale = "All protocols and ports open to the world exposes every service on the host."
     fix = "Open only the ports the service needs, to the sources that need them."
-    aliases = ("CKV_AWS_277",)
+    aliases = ("CKV_AWS_277", "CKV_AWS_24", "CKV_AWS_25")
     ports = ()
     label = "all ports"
 
     def _reaches(self, rule: Ingress) -> bool | None:
-        if _all_protocols(rule.protocol):
-            return True
-        low, high = _ports(rule)
-        if isinstance(low, Unknown) or isinstance(high, Unknown):
-            return None
-        if low is None and high is None:
-            return True
-        return (low is not None and low <= 0) and (high is not None and high >= 65535)
+        return _wide(rule)
+
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        if behind_load_balancer(resource, unit):
+            return  # the load balancer's listeners bound what is reachable
+        yield from super().evaluate(resource, unit)
 
 
 class AdminPortsOpen(_OpenPorts):
@@ -237,16 +295,6 @@ class AdminPortsOpen(_OpenPorts):
     ports = (23, 1433, 1521, 2375, 2376, 3306, 5432, 5601, 5984, 6379, 6443, 9200, 9300,
              11211, 27017)
     label = "a database or admin port"
-
-    def _reaches(self, rule: Ingress) -> bool | None:
-        if _all_protocols(rule.protocol):
-            return False  # reported by GATE-AWS-EC2-004
-        low, high = _ports(rule)
-        if isinstance(low, Unknown) or isinstance(high, Unknown):
-            return None
-        if low is None or high is None or (low <= 0 and high >= 65535):
-            return False
-        return any(low <= port <= high for port in self.ports)
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
         for outcome in super().evaluate(resource, unit):

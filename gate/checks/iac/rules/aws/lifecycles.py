@@ -55,19 +55,24 @@ RDS_END_OF_STANDARD_SUPPORT: dict[tuple[str, str], date] = {
 }
 """(engine, major version) -> end of RDS standard support."""
 
-_MEDIUM_WITHIN = 90
-_LOW_WITHIN = 180
+_LOW_WITHIN = 90
+_INFO_WITHIN = 180
 
 
 def urgency(deadline: date, today: date) -> Severity | None:
-    """Severity by how close ``deadline`` is: past high, 90 days medium, 180 days low."""
+    """Severity by how close ``deadline`` is: past medium, 90 days low, 180 days info.
+
+    Capped at medium: a deprecation is IaC that stops deploying (or stops being
+    patched), not an exposure, so it is reported without failing the default
+    ``fail_on: high``.
+    """
     days = (deadline - today).days
     if days <= 0:
-        return Severity.HIGH
-    if days <= _MEDIUM_WITHIN:
         return Severity.MEDIUM
     if days <= _LOW_WITHIN:
         return Severity.LOW
+    if days <= _INFO_WITHIN:
+        return Severity.INFO
     return None
 
 
