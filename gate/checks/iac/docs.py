@@ -109,10 +109,11 @@ def rules_markdown(rules: Sequence[Rule] = RULES) -> str:
         f"{CHECKED}; rules whose premise changed say so (S3 default encryption since January "
         "2023, S3 Block Public Access and disabled ACLs since April 2023, SSE-SQS since "
         "October 2022). Date-based rules (GATE-AWS-DEPR-002, GATE-AWS-DEPR-004) judge against "
-        "the day of the scan: past the date medium, within 90 days low, within 180 days info. "
-        "Deprecation rules (GATE-AWS-DEPR-*) describe IaC that no longer deploys, not an "
-        "exposure: their severity is capped at medium, so they are reported but do not fail "
-        "the default `fail_on: high`.",
+        "the day of the scan: a runtime or engine version past its date gets no security "
+        "patches, so it is high; within 90 days medium, within 180 days low. The other "
+        "deprecation rules (GATE-AWS-DEPR-001, -003) describe IaC that no longer deploys, not "
+        "an exposure: they are capped at medium, reported without failing the default "
+        "`fail_on: high`.",
         "",
         "| id | severity | practice | title | Checkov |",
         "|---|---|---|---|---|",

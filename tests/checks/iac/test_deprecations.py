@@ -27,13 +27,13 @@ def _lambda(tmp_path: Path, runtime: str, today: date) -> list[tuple[str, Severi
 
 @pytest.mark.parametrize(("today", "expected"), [
     (date(2027, 5, 1), ('aws_lambda_function "fn" uses runtime nodejs22.x, deprecated since '
-                        "2027-04-30 (1 days ago)", Severity.MEDIUM)),
+                        "2027-04-30 (1 days ago)", Severity.HIGH)),
     (date(2027, 4, 30), ('aws_lambda_function "fn" uses runtime nodejs22.x, deprecated since '
-                         "2027-04-30 (0 days ago)", Severity.MEDIUM)),
+                         "2027-04-30 (0 days ago)", Severity.HIGH)),
     (date(2027, 3, 1), ('aws_lambda_function "fn" uses runtime nodejs22.x, reaches deprecation '
-                        "on 2027-04-30 (in 60 days)", Severity.LOW)),
+                        "on 2027-04-30 (in 60 days)", Severity.MEDIUM)),
     (date(2026, 12, 1), ('aws_lambda_function "fn" uses runtime nodejs22.x, reaches '
-                         "deprecation on 2027-04-30 (in 150 days)", Severity.INFO)),
+                         "deprecation on 2027-04-30 (in 150 days)", Severity.LOW)),
 ])
 def test_runtime_severity_follows_the_date(tmp_path: Path, today: date,
                                            expected: tuple[str, Severity]) -> None:
@@ -53,13 +53,18 @@ def test_urgency_thresholds() -> None:
     assert urgency(deadline, date(2026, 4, 1)) is Severity.LOW
     assert urgency(deadline, date(2026, 1, 1)) is Severity.INFO
     assert urgency(deadline, date(2025, 12, 31)) is None
+    assert urgency(deadline, date(2026, 7, 1), unpatched_after=True) is Severity.HIGH
+    assert urgency(deadline, date(2026, 4, 1), unpatched_after=True) is Severity.MEDIUM
+    assert urgency(deadline, date(2026, 1, 1), unpatched_after=True) is Severity.LOW
+    assert urgency(deadline, date(2025, 12, 31), unpatched_after=True) is None
 
 
-def test_deprecations_are_capped_at_medium() -> None:
-    """IaC that no longer deploys is reported, not failed, under the default fail_on: high."""
+def test_only_unpatched_software_fails_by_default() -> None:
+    """IaC that no longer deploys is reported, not failed, under the default fail_on: high;
+    a runtime or engine past its date gets no security patches and is high."""
     depr = {r.id: r.severity for r in RULES if r.id.startswith("GATE-AWS-DEPR-")}
-    assert depr == {"GATE-AWS-DEPR-001": Severity.MEDIUM, "GATE-AWS-DEPR-002": Severity.MEDIUM,
-                    "GATE-AWS-DEPR-003": Severity.MEDIUM, "GATE-AWS-DEPR-004": Severity.MEDIUM}
+    assert depr == {"GATE-AWS-DEPR-001": Severity.MEDIUM, "GATE-AWS-DEPR-002": Severity.HIGH,
+                    "GATE-AWS-DEPR-003": Severity.MEDIUM, "GATE-AWS-DEPR-004": Severity.HIGH}
 
 
 def test_rds_engine_dates(tmp_path: Path) -> None:
@@ -69,9 +74,9 @@ def test_rds_engine_dates(tmp_path: Path) -> None:
     _loaded, result = scan(tmp_path, [EolRdsEngine(today=date(2026, 11, 30))])
     assert [(f.message, f.severity, f.start_line) for f in result.findings] == [
         ('aws_db_instance "old" runs mysql 8.0.35, whose RDS standard support ended since '
-         "2026-07-31 (122 days ago)", Severity.MEDIUM, 3)]
+         "2026-07-31 (122 days ago)", Severity.HIGH, 3)]
     _loaded, early = scan(tmp_path, [EolRdsEngine(today=date(2026, 5, 15))])
-    assert [f.severity for f in early.findings] == [Severity.LOW]
+    assert [f.severity for f in early.findings] == [Severity.MEDIUM]
 
 
 def test_version_keys() -> None:

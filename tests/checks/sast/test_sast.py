@@ -339,3 +339,11 @@ def test_scan_files_with_a_relative_root(source_tree: SourceTree,
     scan = scan_files(Path(source_tree.root.name), ["a.py"])
 
     assert {f.path for f in scan.findings} == {"a.py"}
+
+
+def test_weak_hash_is_medium_with_bandits_level_kept(tmp_path: Path) -> None:
+    (tmp_path / "h.py").write_text("import hashlib\n\nkey = hashlib.md5(b'x').hexdigest()\n")
+    scan = scan_files(tmp_path, ["h.py"])
+    (weak,) = [f for f in scan.findings if f.rule_id == "B324"]
+    assert weak.severity is Severity.MEDIUM
+    assert dict(weak.extra)["bandit_severity"] == "high"

@@ -4,9 +4,11 @@ Each finding says what changed, when, and the fix. Date-based rules judge
 against the day of the scan (``today``, injectable for tests) and grade the
 severity by how close the date is (:func:`.lifecycles.urgency`).
 
-These rules describe IaC that no longer deploys (or soon will not), not a
-security exposure: their severity is capped at medium, so they are reported but
-do not fail the default ``fail_on: high``.
+A change that only stops IaC from deploying (an ACL on a bucket that disables
+ACLs, arguments moved out of ``aws_s3_bucket``) is not a security exposure: its
+severity is capped at medium, so it is reported without failing the default
+``fail_on: high``. A Lambda runtime or an RDS engine version past its date gets
+no more security patches: that is an exposure, and it is ``high`` once past.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ class LambdaRuntimeDeprecated(_Dated):
 
     id = "GATE-AWS-DEPR-002"
     title = "Lambda runtime deprecated or about to be"
-    severity = Severity.MEDIUM
+    severity = Severity.HIGH
     practice = Practice.STILL_DEPLOYS
     rationale = ("After its deprecation date a runtime gets no security patches; weeks later "
                  "Lambda blocks creating, then updating, functions that use it.")
@@ -134,7 +136,7 @@ class LambdaRuntimeDeprecated(_Dated):
         deadline = LAMBDA_DEPRECATION.get(runtime) if isinstance(runtime, str) else None
         if deadline is None:
             return
-        severity = urgency(deadline, self.today)
+        severity = urgency(deadline, self.today, unpatched_after=True)
         if severity is not None:
             verb = "deprecated" if deadline <= self.today else "reaches deprecation"
             yield Violation(f"uses runtime {runtime}, {verb} {_when(deadline, self.today)}",
@@ -197,7 +199,7 @@ class EolRdsEngine(_Dated):
 
     id = "GATE-AWS-DEPR-004"
     title = "RDS engine version at end of standard support"
-    severity = Severity.MEDIUM
+    severity = Severity.HIGH
     practice = Practice.STILL_DEPLOYS
     rationale = ("After the end of standard support RDS bills Extended Support automatically and "
                  "later force-upgrades the database; new instances on old majors get refused.")
@@ -219,7 +221,7 @@ class EolRdsEngine(_Dated):
         deadline = RDS_END_OF_STANDARD_SUPPORT.get(version_key(engine, str(version)))
         if deadline is None:
             return
-        severity = urgency(deadline, self.today)
+        severity = urgency(deadline, self.today, unpatched_after=True)
         if severity is not None:
             verb = "ended" if deadline <= self.today else "ends"
             yield Violation(f"runs {engine} {version}, whose RDS standard support {verb} "

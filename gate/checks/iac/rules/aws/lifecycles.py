@@ -59,20 +59,24 @@ _LOW_WITHIN = 90
 _INFO_WITHIN = 180
 
 
-def urgency(deadline: date, today: date) -> Severity | None:
+def urgency(deadline: date, today: date, *, unpatched_after: bool = False) -> Severity | None:
     """Severity by how close ``deadline`` is: past medium, 90 days low, 180 days info.
 
-    Capped at medium: a deprecation is IaC that stops deploying (or stops being
-    patched), not an exposure, so it is reported without failing the default
-    ``fail_on: high``.
+    A deprecation that only stops IaC from deploying is capped at medium: it is
+    reported without failing the default ``fail_on: high``. ``unpatched_after``
+    marks a deadline after which the software gets no security patches (a Lambda
+    runtime, an RDS engine version): one step higher, so past it is ``high``.
     """
     days = (deadline - today).days
+    steps = (Severity.MEDIUM, Severity.LOW, Severity.INFO)
+    if unpatched_after:
+        steps = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
     if days <= 0:
-        return Severity.MEDIUM
+        return steps[0]
     if days <= _LOW_WITHIN:
-        return Severity.LOW
+        return steps[1]
     if days <= _INFO_WITHIN:
-        return Severity.INFO
+        return steps[2]
     return None
 
 
