@@ -225,16 +225,18 @@ def _scan_cached(target: ScanTarget, files: Sequence[str], version: str) -> Sast
 
 
 def _repository_digest(root: Path, files: Sequence[str]) -> str:
-    """One digest of every Python file's path and content: what a summary may depend on."""
+    """One digest of every Python file's path and content identity: what a summary may depend
+    on. Identities come from git's index where it can be trusted, so unchanged files are not
+    read (:mod:`gate.checks.engine.digests`)."""
     import hashlib
 
+    from gate.checks.engine.digests import content_ids
+
+    ids = content_ids(root, files)
     h = hashlib.sha256()
     for rel in sorted(files):
         h.update(rel.encode("utf-8", "surrogatepass") + b"\x00")
-        try:
-            h.update(hashlib.sha256((root / rel).read_bytes()).digest())
-        except OSError:
-            h.update(b"unreadable")
+        h.update(ids.get(rel, "unreadable").encode() + b"\x00")
     return h.hexdigest()
 
 
