@@ -72,8 +72,8 @@ def test_wheel_installs_into_a_fresh_venv_and_scans(wheel: Path, tmp_path: Path)
                           text=True, timeout=600)
     result = json.loads(report.read_text(encoding="utf-8"))
     rules = sorted({f["rule_id"] for f in result["findings"]})
-    assert rules == ["B307", "GATE-DOCKER-001"], done.stderr
-    assert done.returncode == 0 and result["verdict"] == "pass"  # both below the default fail_on
+    assert rules == ["B307", "GATE-DOCKER-001", "GATE-PY-CODEI"], done.stderr
+    assert done.returncode == 0 and result["verdict"] == "pass"  # all below the default fail_on
     assert result["gate_version"] == gate.__version__
 
 
