@@ -60,7 +60,12 @@ def build_repo(root: Path, count: int) -> str:
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")
-    return copied[len(copied) // 2]
+    # the edited file must be in the `code` context (a vendored or test file's flaw is
+    # reported but does not fail the default policy)
+    from gate.triage.context import context_of
+
+    code = [rel for rel in copied if context_of(rel, "sast") == "code"]
+    return code[len(code) // 2]
 
 
 def timed(label: str, options: RunOptions) -> tuple[float, RunResult]:
@@ -102,7 +107,7 @@ def main() -> None:
         full, _ = timed("full scan", RunOptions(path=root, checks=checks, env={},
                                                mode=Mode.ALL, **extra))
         assert [f.path for f in result.failing_findings()] == [edited], "unexpected verdict"
-        print(f"ratio mode new / full scan: {new / full:.3f}x (target < 0.3x)")
+        print(f"ratio mode new / full scan: {new / full:.3f}x (target <= 0.15x)")
         if args.all_with_base:
             both, _ = timed("all+base", RunOptions(path=root, checks=checks, env={},
                                                    mode=Mode.ALL, base="main", **extra))
