@@ -22,8 +22,8 @@ from pathlib import Path
 
 import gate
 from gate.checks.interface import CheckError
+from gate.cli.args import check_list, positive_float, positive_int
 from gate.cli.progress import Progress
-from gate.cli.run import _checks, _positive_float, _positive_int
 from gate.errors import UsageError
 from gate.pipeline import RunOptions, find_policy
 from gate.pipeline import run as run_pipeline
@@ -48,12 +48,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="repository to scan (default: .)")
     parser.add_argument("--policy", type=Path, metavar="FILE",
                         help="policy file (default: PATH/.gate.yml, else the built-in default)")
-    parser.add_argument("--checks", type=_checks, metavar="LIST",
+    parser.add_argument("--checks", type=check_list, metavar="LIST",
                         help="only these checks (entries of the others are kept)")
     parser.add_argument("--vuln-db", type=Path, metavar="PATH",
                         help="offline OSV database (env GATE_VULN_DB)")
-    parser.add_argument("--jobs", type=_positive_int, metavar="N", help="worker processes")
-    parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+    parser.add_argument("--jobs", type=positive_int, metavar="N", help="worker processes")
+    parser.add_argument("--timeout", type=positive_float, metavar="SECONDS",
                         help="per-check timeout (overrides the policy)")
     parser.add_argument("--output", type=Path, metavar="FILE",
                         help="baseline file (default: the policy's `baseline`, else "

@@ -16,6 +16,7 @@ from pathlib import Path
 from gate.checks.dependencies.vulndb import database_dir, default_database, read_info
 from gate.checks.dependencies.vulndb.interface import ARCHIVE_NAME, OSV_PYPI_EXPORT
 from gate.checks.dependencies.vulndb.update import DEFAULT_MAX_BYTES, UpdateRequest, update_database
+from gate.cli.args import positive_float
 from gate.errors import UsageError
 from gate.policy.model import parse_size
 
@@ -28,15 +29,6 @@ def _size(value: str) -> int:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
-
-def _seconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return number
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         f"local path (default: {OSV_PYPI_EXPORT})")
     update.add_argument("--max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                         help="refuse a download larger than this (default: 512MiB)")
-    update.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
+    update.add_argument("--timeout", type=positive_float, default=120.0, metavar="SECONDS",
                         help="network timeout (default: 120)")
     update.set_defaults(func=run_update)
     status = commands.add_parser("status", help="where the local database is and how old")

@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from gate.checks.interface import CheckError
+from gate.cli.args import positive_float
 from gate.cli.progress import Progress
-from gate.cli.run import _positive_float
 from gate.errors import UsageError
 from gate.fix import FixPlan, plan_fixes
 from gate.pipeline import RunOptions
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="policy file (default: PATH/.gate.yml, else the built-in default)")
     parser.add_argument("--vuln-db", type=Path, metavar="PATH",
                         help="offline OSV database (env GATE_VULN_DB)")
-    parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+    parser.add_argument("--timeout", type=positive_float, metavar="SECONDS",
                         help="timeout of the dependencies check (overrides the policy)")
     parser.set_defaults(func=run)
 

@@ -47,9 +47,9 @@ def _rev(root: Path, *args: str) -> str | None:
 
 def _default_branch(root: Path) -> str | None:
     from gate.triage.git import git
+    from gate.triage.refs import preferred_remote
 
-    remotes = git(root, "remote", check=False).stdout.decode("utf-8", "replace").split()
-    remote = "origin" if "origin" in remotes else (remotes[0] if remotes else None)
+    remote = preferred_remote(root)
     if remote is not None:
         head = git(root, "symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD",
                    check=False)

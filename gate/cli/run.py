@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gate.cache.location import trusted_cache_dir
 from gate.cache.mac import cache_key
-from gate.cli.args import add_verbose, report_spec
+from gate.cli.args import add_verbose, check_list, positive_float, positive_int, report_spec
 from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
@@ -26,21 +26,6 @@ __all__ = ["register", "run"]
 STDOUT_FORMATS = ("text", "json", "markdown")
 
 
-def _checks(value: str) -> tuple[str, ...]:
-    names = tuple(n.strip() for n in value.split(",") if n.strip())
-    if not names:
-        raise argparse.ArgumentTypeError("--checks needs at least one check name")
-    return names
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def _shard(value: str) -> Shard:
@@ -59,15 +44,6 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
     return chosen
 
 
-def _positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if number <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return number
-
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``gate run`` (shared with subcommands that run the gate)."""
@@ -75,7 +51,7 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="repository to scan (default: .)")
     parser.add_argument("--policy", type=Path, metavar="FILE",
                         help="policy file (default: PATH/.gate.yml, else the built-in default)")
-    parser.add_argument("--checks", type=_checks, metavar="LIST",
+    parser.add_argument("--checks", type=check_list, metavar="LIST",
                         help="comma-separated subset to run: sast,dependencies,secrets,iac")
     parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
                         help="what goes to stdout (default: text)")
@@ -93,22 +69,22 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--upload-sarif", action="store_true",
                         help="in a GitHub context, also upload the SARIF report to code scanning "
                         "(needs security-events: write)")
-    parser.add_argument("--jobs", type=_positive_int, metavar="N",
+    parser.add_argument("--jobs", type=positive_int, metavar="N",
                         help="worker processes (default: number of CPUs)")
     parser.add_argument("--cache-dir", type=Path, metavar="DIR",
                         help="result cache: unchanged files are not rescanned (default: env "
                         "GATE_CACHE_DIR, else the user cache dir; never a directory git tracks)")
     parser.add_argument("--no-cache", action="store_true",
                         help="scan every file; neither read nor write the result cache")
-    parser.add_argument("--cache-ttl", type=_positive_float, metavar="HOURS", default=24.0,
+    parser.add_argument("--cache-ttl", type=positive_float, metavar="HOURS", default=24.0,
                         help="reuse cached online vulnerability answers (PyPI) for this long "
                         "(default: 24)")
-    parser.add_argument("--timeout", type=_positive_float, metavar="SECONDS",
+    parser.add_argument("--timeout", type=positive_float, metavar="SECONDS",
                         help="per-check timeout (overrides the policy)")
-    parser.add_argument("--memory-limit", type=_positive_int, metavar="MB",
+    parser.add_argument("--memory-limit", type=positive_int, metavar="MB",
                         help="address-space limit of each worker process (overrides the "
                         "policy's limits.memory_mb; default 2048)")
-    parser.add_argument("--file-timeout", type=_positive_float, metavar="SECONDS",
+    parser.add_argument("--file-timeout", type=positive_float, metavar="SECONDS",
                         help="time budget of one file; over it the file is not scanned "
                         "(overrides the policy's limits.file_seconds; default 60)")
     parser.add_argument("--mode", type=Mode, choices=list(Mode), metavar="{all,new}",

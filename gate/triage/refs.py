@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gate.triage.git import ChangeSet, GitError, changes_since, git
 
-__all__ = ["BaseRef", "open_base"]
+__all__ = ["BaseRef", "open_base", "preferred_remote"]
 
 _DEEPEN_STEPS = (64, 512)
 _FETCH_DEPTH_HINT = ("set `fetch-depth: 0` on actions/checkout (GitLab: `GIT_DEPTH: 0`), "
@@ -49,7 +49,8 @@ def _commit(root: Path, name: str) -> str | None:
     return _out(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
 
 
-def _remote(root: Path) -> str | None:
+def preferred_remote(root: Path) -> str | None:
+    """``origin`` when configured, else the first remote, else ``None``."""
     remotes = (_out(root, "remote") or "").split()
     return "origin" if "origin" in remotes else (remotes[0] if remotes else None)
 
@@ -140,7 +141,7 @@ def open_base(root: Path, ref: str, *, prefer_remote: bool = False) -> BaseRef:
     if head is None:
         raise GitError("the repository has no commit yet, so there is nothing to compare "
                        f"with base {ref!r}")
-    remote = _remote(root)
+    remote = preferred_remote(root)
     branch = _branch_name(ref, remote)
     commit, spec = _resolve(root, ref, remote, branch, prefer_remote)
     merge_base = _deepen_until_merge_base(root, head, commit, spec, remote)

@@ -20,10 +20,9 @@ from gate.checks.secrets.lines import inline_suppression, materials
 from gate.checks.secrets.rules import finding_fields, rank
 from gate.findings import Finding, Location, Suppression, secret_fingerprint
 
-__all__ = ["CHECK", "FIX", "Hits", "scanner_for"]
+__all__ = ["CHECK", "Hits", "scanner_for"]
 
 CHECK = "secrets"
-FIX = "Remove it from the repository and its history, rotate it, and load it at run time."
 
 _scanners: dict[tuple[int, frozenset[str]], Any] = {}
 
