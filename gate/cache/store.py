@@ -40,6 +40,9 @@ _PRUNE_TO = 0.8
 _TOUCH_AFTER = 3600.0
 """Refresh an entry's mtime on a hit at most this often: "recently used" within the hour."""
 _STALE_TEMP = 3600.0
+_WALK_EVERY = 3600.0
+"""Between full walks of the store, its size is estimated from a ledger (see ``prune``)."""
+_LEDGER = ".usage"
 _DIGEST = re.compile(r"\A[0-9a-f]{16,128}\Z")
 _NAMESPACE = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
 _IGNORE = "# Created by gate: a result cache, not source.\n*\n"
@@ -69,6 +72,8 @@ class FileStore(ResultCache):
         self._key = key if key is not None else cache_key()
         self._root = directory / f"v{FORMAT}"
         self._prepared = False
+        self._written = 0
+        """Bytes this store wrote since it last walked or updated the ledger."""
 
     def _path(self, key: CacheKey) -> Path:
         if not _DIGEST.match(key.digest) or not _NAMESPACE.match(key.namespace):
@@ -137,8 +142,9 @@ class FileStore(ResultCache):
             fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             tmp = Path(name)
             try:
+                data = _canonical(entry)
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(_canonical(entry))
+                    handle.write(data)
                 tmp.replace(path)  # atomic: readers see the old entry or the new one
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -149,6 +155,7 @@ class FileStore(ResultCache):
             self.stats.last_write_error = f"{exc.strerror or type(exc).__name__}: {self.directory}"
             return
         self.stats.writes += 1
+        self._written += len(data)
 
     def _prepare(self) -> None:
         """Create the directory with a ``.gitignore`` (so git, and the inventory, skip it)."""
@@ -181,16 +188,48 @@ class FileStore(ResultCache):
                 found.append(_Entry(path, st.st_size, st.st_mtime))
         return found
 
+    def _ledger(self) -> tuple[int, float] | None:
+        """(bytes, time) of the last full walk plus writes since; ``None`` if unreadable."""
+        try:
+            value = json.loads((self.directory / _LEDGER).read_bytes())
+            size, at = int(value["bytes"]), float(value["walked"])
+        except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError):
+            return None
+        return (size, at) if size >= 0 else None
+
+    def _record(self, size: int, walked: float) -> None:
+        with contextlib.suppress(OSError):
+            fd, name = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".usage")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_canonical({"bytes": size, "walked": walked}))
+            Path(name).replace(self.directory / _LEDGER)
+        self._written = 0
+
     def prune(self) -> None:
-        """Delete the least recently used entries until the store is well under its bound."""
+        """Delete the least recently used entries until the store is well under its bound.
+
+        Walking a large store costs a ``stat`` per entry, every run. So a walk
+        records the store's size in a ledger, and for an hour after it each
+        prune only adds what was written to the ledger, walking again as soon as
+        that estimate passes the bound (rewrites count twice: the estimate only
+        errs high). The ledger is advisory: lost, damaged or forged, it can delay
+        a walk by an hour at most, never serve or delete an entry.
+        """
+        ledger = self._ledger()
+        now = time.time()
+        if ledger is not None and 0 <= now - ledger[1] < _WALK_EVERY:
+            estimate = ledger[0] + self._written
+            if estimate <= self.max_bytes:
+                self._record(estimate, ledger[1])
+                return
         entries = self._entries()
         total = sum(e.size for e in entries)
-        if total <= self.max_bytes:
-            return
-        target = self.max_bytes * _PRUNE_TO
-        for entry in sorted(entries, key=lambda e: e.mtime):
-            if total <= target:
-                break
-            with contextlib.suppress(OSError):
-                entry.path.unlink()
-            total -= entry.size
+        if total > self.max_bytes:
+            target = self.max_bytes * _PRUNE_TO
+            for entry in sorted(entries, key=lambda e: e.mtime):
+                if total <= target:
+                    break
+                with contextlib.suppress(OSError):
+                    entry.path.unlink()
+                total -= entry.size
+        self._record(total, now)

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,3 +150,58 @@ def test_null_cache_and_factory(tmp_path: Path) -> None:
     null.put(_key(1), {"v": 1})
     assert null.get(_key(1)) is None
     assert isinstance(open_cache(tmp_path), FileStore)
+
+
+def _walks(store: FileStore, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = store._entries
+
+    def counted() -> list[Any]:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(store, "_entries", counted)
+    return calls
+
+
+def test_prune_walks_the_store_once_then_keeps_a_ledger(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = FileStore(tmp_path / "c", max_bytes=10_000)
+    walks = _walks(store, monkeypatch)
+    store.put(_key(1), {"blob": "x" * 900})
+    store.prune()
+    store.put(_key(2), {"blob": "x" * 900})
+    store.prune()
+    assert len(walks) == 1  # the second prune only added its write to the ledger
+    ledger = json.loads((tmp_path / "c" / ".usage").read_text())
+    sizes = sum(p.stat().st_size for p in (tmp_path / "c" / "v2").rglob("*.json"))
+    assert ledger["bytes"] == sizes
+    for n in range(3, 20):  # past the bound by the ledger's estimate: walk and prune
+        store.put(_key(n), {"blob": "x" * 900})
+    store.prune()
+    assert len(walks) == 2
+    left = sum(p.stat().st_size for p in (tmp_path / "c" / "v2").rglob("*.json"))
+    assert left <= 10_000 * 0.8
+    assert json.loads((tmp_path / "c" / ".usage").read_text())["bytes"] == left
+
+
+@pytest.mark.parametrize("ledger", ["{", '{"bytes": -5, "walked": 0}', '{"bytes": 1}', "[]"])
+def test_a_damaged_or_old_ledger_means_a_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              ledger: str) -> None:
+    store = FileStore(tmp_path / "c", max_bytes=10_000)
+    store.put(_key(1), {"blob": "x"})
+    (tmp_path / "c" / ".usage").write_text(ledger)
+    walks = _walks(store, monkeypatch)
+    store.prune()
+    assert len(walks) == 1
+
+
+def test_a_ledger_older_than_an_hour_means_a_walk(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    store = FileStore(tmp_path / "c", max_bytes=10_000)
+    store.put(_key(1), {"blob": "x"})
+    (tmp_path / "c" / ".usage").write_text(json.dumps({"bytes": 0,
+                                                       "walked": time.time() - 7200}))
+    walks = _walks(store, monkeypatch)
+    store.prune()
+    assert len(walks) == 1
