@@ -1,8 +1,11 @@
 """The file-system result cache: one small JSON file per entry, written atomically.
 
-Layout: ``<dir>/v2/<namespace>/<digest[:2]>/<digest>.json``. Each entry
-carries its own key and an HMAC-SHA256 of everything in it under a key kept
-outside the scanned tree (:mod:`gate.cache.mac`), so a truncated write, a bit
+Layout: ``<dir>/v3/<namespace>/<digest[:2]>/<digest>.json``. Each entry is
+one line ``gate-cache 3 <mac>`` and then its JSON body (its own key, times and
+payload), the MAC being an HMAC-SHA256 of the body's bytes under a key kept
+outside the scanned tree (:mod:`gate.cache.mac`): checked on the bytes as
+read, before they are parsed, and never by re-encoding them. So a truncated
+write, a bit
 flip, a file copied to the wrong name, and an entry written by anyone without
 the key (a forged "no findings" committed by a pull request) are detected on
 read and treated as a miss (the next ``put`` rewrites it): a bad entry is
@@ -33,7 +36,8 @@ from gate.cache.mac import cache_key, sign, verify
 
 __all__ = ["DEFAULT_MAX_BYTES", "FileStore"]
 
-FORMAT = 2
+FORMAT = 3
+_HEADER = b"gate-cache 3 "
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _PRUNE_TO = 0.8
 """Prune down to this fraction of the bound, so that the next run does not prune again."""
@@ -99,15 +103,21 @@ class FileStore(ResultCache):
 
     def _verified(self, raw: bytes, key: CacheKey, max_age: float | None) -> Any | None:
         """The entry's payload, or ``None`` if anything about it is off."""
+        head, newline, body = raw.partition(b"\n")
+        if not newline or not head.startswith(_HEADER):
+            return None
         try:
-            entry = json.loads(raw)
+            mac = head[len(_HEADER):].decode("ascii")
+        except UnicodeDecodeError:
+            return None
+        if not verify(self._key, body, mac):
+            return None  # not written with our key: forged, copied from elsewhere, or damaged
+        try:
+            entry = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT:
             return None
-        mac = entry.pop("mac", None)
-        if not verify(self._key, _canonical(entry), mac):
-            return None  # not written with our key: forged, copied from elsewhere, or damaged
         if entry.get("namespace") != key.namespace or entry.get("key") != key.digest:
             return None
         expires = entry.get("expires")
@@ -135,14 +145,14 @@ class FileStore(ResultCache):
             "created": time.time(), "expires": time.time() + ttl if ttl is not None else None,
             "payload": value,
         }
-        entry["mac"] = sign(self._key, _canonical(entry))
+        body = _canonical(entry)
+        data = _HEADER + sign(self._key, body).encode("ascii") + b"\n" + body
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             tmp = Path(name)
             try:
-                data = _canonical(entry)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
                 tmp.replace(path)  # atomic: readers see the old entry or the new one
