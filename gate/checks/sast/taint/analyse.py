@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gate.checks.sast.syntax import parse_failure
 from gate.checks.sast.taint.expressions import BudgetExceeded
-from gate.checks.sast.taint.interface import FileAnalysis
+from gate.checks.sast.taint.interface import FileAnalysis, Lookup
 from gate.checks.sast.taint.project import ModuleScope, Project
 from gate.checks.sast.taint.resolve import parse_module
 
@@ -50,6 +50,7 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
     except (RecursionError, MemoryError):
         return FileAnalysis(error="the file is nested too deeply to analyse")
     project = _project(root)
+    project.begin()
     scope = ModuleScope(project, info, primary=True, budget=BUDGET)
     lines = data.split(b"\n")
     scope.relevant = lambda first, last: bool(_RELEVANT.search(b"\n".join(lines[first - 1:last])))
@@ -61,7 +62,9 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
     except RecursionError:
         return FileAnalysis(error="dataflow analysis stopped: expressions nested too deeply")
     findings = tuple(sorted(scope.findings.values(), key=lambda f: (f.line, f.rule_id)))
-    return FileAnalysis(findings, tuple(scope.marks))
+    lookups = tuple(Lookup(dotted, directory, found)
+                    for (dotted, directory), found in sorted(project.lookups.items()))
+    return FileAnalysis(findings, tuple(scope.marks), lookups=lookups)
 
 
 def analyse_file(root: Path, rel: str) -> FileAnalysis:
