@@ -38,12 +38,13 @@ def run_gate(python: str, tree: Path, cache: Path, checks: str, jobs: list[str])
     """One ``gate run`` as a fresh process; its wall time."""
     db = ["--vuln-db", str(VULN_DB)] if VULN_DB.exists() else []
     cmd = [python, "-m", "gate", "run", str(tree), "--no-post", "--format", "json",
-           "--cache-dir", str(cache), "--checks", checks, *jobs, *db]
+           "--cache-dir", str(cache), "--checks", checks, "--timeout", "3600", *jobs, *db]
     started = time.monotonic()
     done = subprocess.run(cmd, capture_output=True, check=False)
     elapsed = time.monotonic() - started
     if done.returncode not in (0, 1):
-        sys.exit(f"gate exited {done.returncode}: {done.stderr.decode()[-400:]}")
+        sys.exit(f"gate exited {done.returncode}: {done.stderr.decode()[-400:]}"
+                 f"{done.stdout.decode()[-2000:]}")
     return elapsed
 
 

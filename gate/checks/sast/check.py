@@ -40,9 +40,10 @@ from gate.findings import (
 )
 
 if TYPE_CHECKING:
+    from gate.checks.engine.cached_scan import FileScanSpec
     from gate.checks.engine.digests import Snapshot
 
-__all__ = ["SastCheck", "SastScan", "python_files", "scan_files"]
+__all__ = ["SastCheck", "SastScan", "python_files", "scan_files", "taint_spec"]
 
 CHECK = "sast"
 TAINT_VERSION = "2"
@@ -229,8 +230,8 @@ def _scan_cached(target: ScanTarget, files: Sequence[str], version: str,
     return SastScan(scan.findings, scan.not_scanned, scan.warnings)
 
 
-def _taint_cached(target: ScanTarget, files: Sequence[str], tree: Snapshot) -> SastScan:
-    """The dataflow pass over the pool, cached per file and checked against its imports.
+def taint_spec(target: ScanTarget, tree: Snapshot) -> FileScanSpec:
+    """How the dataflow pass is cached: per file, and checked against its imports.
 
     A file's taint findings depend on the modules its analysis looked up
     (which file each import resolves to, and that file's content): each entry
@@ -240,15 +241,21 @@ def _taint_cached(target: ScanTarget, files: Sequence[str], tree: Snapshot) -> S
     The interpreter's version is in the key: it decides what parses and which
     names are the standard library's.
     """
-    from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
+    from gate.checks.engine.cached_scan import FileScanSpec
     from gate.checks.sast.taint_deps import TaintDependencies
     from gate.checks.sast.taint_scan import scan_taint_files
 
-    spec = FileScanSpec(check=CHECK, tool_version=f"dataflow-{TAINT_VERSION}",
+    return FileScanSpec(check=CHECK, tool_version=f"dataflow-{TAINT_VERSION}",
                         scan=scan_taint_files, rules={"python": list(sys.version_info[:2])},
                         modules=TAINT_MODULES,
                         dependencies=TaintDependencies(target.root, tree.ids))
-    scan = scan_with_cache(spec, target, files, tree)
+
+
+def _taint_cached(target: ScanTarget, files: Sequence[str], tree: Snapshot) -> SastScan:
+    """The dataflow pass over the pool, with still-valid results served from the cache."""
+    from gate.checks.engine.cached_scan import scan_with_cache
+
+    scan = scan_with_cache(taint_spec(target, tree), target, files, tree)
     return SastScan(scan.findings, scan.not_scanned, scan.warnings)
 
 
@@ -282,6 +289,9 @@ class SastCheck(Check):
         started = time.monotonic()
         version = self.tool_version()
         files = python_files(target.files)
+        from gate.checks.sast.taint.analyse import forget_projects
+
+        forget_projects()  # what an earlier run in this process parsed may be stale
         if target.jobs > 1 or target.cache_dir is not None:
             from gate.checks.engine.digests import snapshot
 

@@ -11,7 +11,7 @@ from gate.checks.sast.taint.interface import FileAnalysis, Lookup
 from gate.checks.sast.taint.project import ModuleScope, Project
 from gate.checks.sast.taint.resolve import parse_module
 
-__all__ = ["BUDGET", "analyse_file", "analyse_source"]
+__all__ = ["BUDGET", "analyse_file", "analyse_source", "forget_projects"]
 
 BUDGET = 400_000
 """Evaluation steps per module: a generated or hostile file cannot hold a worker for long."""
@@ -27,6 +27,16 @@ _RELEVANT = re.compile(
     rb"Template\(|from_string|shutil|os\.(?:remove|unlink|rmdir|mkdir|makedirs|rename|replace|"
     rb"listdir|path\.exists)|\.raw\(|\.extra\(|RawSQL|text\(|Path\(|\.search")
 """A file mentioning none of these has no source and no sink: nothing to find or to prove."""
+
+
+def forget_projects() -> None:
+    """Drop what this process learnt about any repository (its modules, their summaries).
+
+    A :class:`Project` describes the tree as one run found it: a pool worker
+    lives for one run, but a run scanning in this process (one job, no cache)
+    must not reuse what an earlier run of the same process parsed.
+    """
+    _PROJECTS.clear()
 
 
 def _project(root: Path | None) -> Project:
