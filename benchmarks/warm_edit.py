@@ -75,7 +75,7 @@ def main() -> None:
         for index, python in enumerate(pythons):
             cache = work / f"cache-{index}"
             cold = run_gate(python, tree, cache, args.checks, jobs)
-            print(f"{python}\n  cold: {cold:7.1f} s")
+            print(f"{python}\n  cold: {cold:7.1f} s", flush=True)
             for rel in edits:
                 with (tree / rel).open("a", encoding="utf-8") as handle:
                     handle.write("\n# benchmark edit\n")
@@ -85,7 +85,7 @@ def main() -> None:
                 git(tree, "checkout", "--", rel)
                 git(tree, "update-index", "-q", "--refresh")
                 print(f"  warm after editing {rel}: {warm:6.1f} s = {warm / cold:.3f}x cold "
-                      f"({entries} sast entries written)")
+                      f"({entries} sast entries written)", flush=True)
                 # back to the committed state, warm, before the next edit
                 run_gate(python, tree, cache, args.checks, jobs)
     finally:
