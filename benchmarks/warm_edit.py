@@ -2,14 +2,14 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/warm_edit.py TREE [--python PY ...] [--edit REL ...]
+    .venv/bin/python benchmarks/warm_edit.py TREE [--base DIR] [--edit REL ...]
                                              [--checks all] [--jobs N]
 
 ``TREE`` is a git work tree (commit it first, so that unmodified files get
-their identity from git's index, as in CI). For each ``--python`` (an
-interpreter with the gate installed; default: this one, so two installs of
-the gate, say ``main`` and a branch, are measured on the same tree in the
-same run), with its own empty cache:
+their identity from git's index, as in CI). ``--base DIR`` is another
+checkout of the gate's source (``git archive <commit> | tar -x -C DIR``): it
+is measured first, with ``DIR`` first on ``PYTHONPATH``, then the installed
+gate, on the same tree in the same run. For each, with its own empty cache:
 
 (a) a cold ``gate run`` (every check, empty cache);
 (b) for each ``--edit`` file: append a comment line to it, run again warm,
@@ -24,6 +24,7 @@ asserts nothing: timings belong to the machine; compare the ratios.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -34,13 +35,14 @@ from pathlib import Path
 VULN_DB = Path("/work/shared/data/pypa-advisory-db")
 
 
-def run_gate(python: str, tree: Path, cache: Path, checks: str, jobs: list[str]) -> float:
-    """One ``gate run`` as a fresh process; its wall time."""
+def run_gate(code: str, tree: Path, cache: Path, checks: str, jobs: list[str]) -> float:
+    """One ``gate run`` as a fresh process (``code``: a source checkout, or ``""``)."""
     db = ["--vuln-db", str(VULN_DB)] if VULN_DB.exists() else []
-    cmd = [python, "-m", "gate", "run", str(tree), "--no-post", "--format", "json",
+    cmd = [sys.executable, "-m", "gate", "run", str(tree), "--no-post", "--format", "json",
            "--cache-dir", str(cache), "--checks", checks, "--timeout", "3600", *jobs, *db]
     started = time.monotonic()
-    done = subprocess.run(cmd, capture_output=True, check=False)
+    env = {**os.environ, "PYTHONPATH": code} if code else None
+    done = subprocess.run(cmd, capture_output=True, check=False, env=env)
     elapsed = time.monotonic() - started
     if done.returncode not in (0, 1):
         sys.exit(f"gate exited {done.returncode}: {done.stderr.decode()[-400:]}"
@@ -61,33 +63,33 @@ def git(tree: Path, *args: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("tree", type=Path)
-    parser.add_argument("--python", action="append", default=[])
+    parser.add_argument("--base", type=Path)
     parser.add_argument("--edit", action="append", default=[])
     parser.add_argument("--checks", default="sast,dependencies,secrets,iac")
     parser.add_argument("--jobs", type=int)
     args = parser.parse_args()
     tree: Path = args.tree.resolve()
-    pythons = args.python or [sys.executable]
+    codes = ([str(args.base.resolve())] if args.base else []) + [""]
     edits = args.edit or [sorted(str(p.relative_to(tree)) for p in tree.rglob("views.py"))[0]]
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     work = Path(tempfile.mkdtemp(prefix="gate-warm-"))
     try:
-        for index, python in enumerate(pythons):
+        for index, code in enumerate(codes):
             cache = work / f"cache-{index}"
-            cold = run_gate(python, tree, cache, args.checks, jobs)
-            print(f"{python}\n  cold: {cold:7.1f} s", flush=True)
+            cold = run_gate(code, tree, cache, args.checks, jobs)
+            print(f"{code or 'installed gate'}\n  cold: {cold:7.1f} s", flush=True)
             for rel in edits:
                 with (tree / rel).open("a", encoding="utf-8") as handle:
                     handle.write("\n# benchmark edit\n")
                 since = time.time()
-                warm = run_gate(python, tree, cache, args.checks, jobs)
+                warm = run_gate(code, tree, cache, args.checks, jobs)
                 entries = written_since(cache, since)
                 git(tree, "checkout", "--", rel)
                 git(tree, "update-index", "-q", "--refresh")
                 print(f"  warm after editing {rel}: {warm:6.1f} s = {warm / cold:.3f}x cold "
                       f"({entries} sast entries written)", flush=True)
                 # back to the committed state, warm, before the next edit
-                run_gate(python, tree, cache, args.checks, jobs)
+                run_gate(code, tree, cache, args.checks, jobs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
