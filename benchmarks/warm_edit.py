@@ -42,7 +42,8 @@ def run_gate(code: str, tree: Path, cache: Path, checks: str, jobs: list[str]) -
            "--cache-dir", str(cache), "--checks", checks, "--timeout", "3600", *jobs, *db]
     started = time.monotonic()
     env = {**os.environ, "PYTHONPATH": code} if code else None
-    done = subprocess.run(cmd, capture_output=True, check=False, env=env)
+    # outside any checkout: ``-m`` puts the working directory before PYTHONPATH
+    done = subprocess.run(cmd, capture_output=True, check=False, env=env, cwd=cache.parent)
     elapsed = time.monotonic() - started
     if done.returncode not in (0, 1):
         sys.exit(f"gate exited {done.returncode}: {done.stderr.decode()[-400:]}"

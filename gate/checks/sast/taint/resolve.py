@@ -9,7 +9,9 @@ are kept for the worker's lifetime, bounded in number and size.
 from __future__ import annotations
 
 import ast
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,14 +101,14 @@ def _find(root: Path, here: str, dotted: str) -> str | None:
     if not all(p.isidentifier() for p in parts):
         return None
     bases = ["", "src"] + ([here] if here not in {"", "."} else [])
+    top = str(root) + "/"
     for base in bases:
         for candidate in ("/".join(parts) + ".py", "/".join(parts) + "/__init__.py"):
             rel = f"{base}/{candidate}" if base else candidate
-            path = root / rel
-            try:
-                if path.is_file() and not path.is_symlink() \
-                        and path.stat().st_size <= MAX_MODULE_BYTES:
-                    return rel
+            try:  # one lstat: a regular file, not a symlink, small enough
+                st = os.lstat(top + rel)
             except OSError:
                 continue
+            if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_MODULE_BYTES:
+                return rel
     return None
