@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -109,10 +110,8 @@ def test_editing_an_imported_module_reanalyses_its_importers(repo: Path, tmp_pat
     passing = _scan(repo, cache, FILES)
     assert (passing.cached, passing.scanned) == (2, 2)  # helpers.py itself and views.py
     assert _cmdi(passing) == [("app/other.py", 6), ("app/views.py", 7)]
-    (repo / "app/helpers.py").write_text(SANITISING, encoding="utf-8")
+    (repo / "app/helpers.py").write_text(SANITISING + "# sanitising again\n", encoding="utf-8")
     back = _scan(repo, cache, FILES)
-    # views.py's one entry was re-sealed against the passing helper; helpers.py now has a
-    # sha256 identity (edited since the commit), not the git id its first entry was filed under
     assert (back.cached, back.scanned) == (2, 2)
     assert _cmdi(back) == [("app/other.py", 6)]
 
@@ -175,8 +174,10 @@ def test_a_module_outside_the_scanned_files_is_tracked_too(tmp_path: Path) -> No
 def test_an_outside_module_written_during_the_run_is_not_trusted(tmp_path: Path) -> None:
     root, cache = tmp_path / "repo", tmp_path / "cache"
     _repo(root, {"app/views.py": SIBLING, "src/utils.py": SANITISING})
+    st = (root / "src/utils.py").stat()  # dated after the run's start, as if edited during it
+    os.utime(root / "src/utils.py", ns=(st.st_atime_ns, time.time_ns() + 10_000_000_000))
     files = ("app/views.py",)
-    _scan(root, cache, files)  # src/utils.py is younger than the run: the stamp cannot match
+    _scan(root, cache, files)  # the stamp records that src/utils.py cannot be trusted
     again = _scan(root, cache, files)
     assert (again.cached, again.scanned) == (0, 1)
 
