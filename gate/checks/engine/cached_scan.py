@@ -12,6 +12,11 @@ A file the pool could not scan within the worker limits (memory, time per
 file: :mod:`gate.limits`) is reported as not scanned with the reason; every
 other file's outcome is kept.
 
+A check whose per-file result also depends on *other* files (the dataflow
+pass reads the modules a file imports) gives its spec a :class:`Dependencies`:
+each entry is sealed with the state of its file's dependencies when it is
+written, and a hit whose dependencies changed since is a miss.
+
 What is not cached: a chunk that produced warnings (a bandit test crashed,
 say; the warning is re-earned by scanning again rather than replayed), and a
 file whose bytes changed while it was being scanned (the result belongs to
@@ -30,13 +35,13 @@ import gate
 from gate.cache import ResultCache, open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
 from gate.cache.keys import code_identity, digest_of, fingerprint_key_id, key_for
-from gate.checks.engine.digests import content_ids
+from gate.checks.engine.digests import Snapshot, Stat, snapshot
 from gate.checks.engine.pool import ChunkFailed, balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import NotScanned, ScanTarget
 from gate.findings import Finding
 from gate.redact import redact, redact_finding
 
-__all__ = ["FileScan", "FileScanSpec", "scan_with_cache"]
+__all__ = ["Dependencies", "FileScan", "FileScanSpec", "scan_with_cache"]
 
 ENTRY_VERSION = 1
 
@@ -51,6 +56,21 @@ class _ToolScan(Protocol):
     def not_scanned(self) -> tuple[NotScanned, ...]: ...
 
 
+class Dependencies(Protocol):
+    """What a file's result depends on besides its own content, checked on every hit.
+
+    Both methods see one file's findings as the scan produced them (they may
+    carry what the file's result depended on, as an internal finding).
+    """
+
+    def seal(self, rel: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...] | None:
+        """The findings to store for ``rel``, stamped with the state of its dependencies as
+        of before the scan (``None``: do not store this file's result)."""
+
+    def fresh(self, rel: str, findings: tuple[Finding, ...]) -> bool:
+        """Whether a stored result's dependencies are still in the state it was sealed in."""
+
+
 @dataclass(frozen=True)
 class FileScanSpec:
     """How to scan one check's files, and what its per-file results depend on."""
@@ -63,6 +83,8 @@ class FileScanSpec:
     """The gate modules whose code shapes the findings (their source goes into the key)."""
     rules: Any = None
     """The tool's effective rule configuration (plugins, filters...), JSON-serialisable."""
+    dependencies: Dependencies | None = None
+    """For a result that depends on other files too (``None``: on the file's content only)."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +133,10 @@ def _material(spec: FileScanSpec, config: str, rel: str, content: str) -> dict[s
             "content": content}
 
 
-def _stat(root: Path, rel: str) -> tuple[int, int, int] | None:
+_Digests = dict[str, tuple[str, Stat | None]]
+
+
+def _stat(root: Path, rel: str) -> Stat | None:
     """What tells a file changed while it was being scanned: size, mtime and inode."""
     try:
         st = (root / rel).lstat()
@@ -121,8 +146,7 @@ def _stat(root: Path, rel: str) -> tuple[int, int, int] | None:
 
 
 def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
-           chunk: tuple[str, ...], digests: dict[str, tuple[str, tuple[int, int, int] | None]],
-           result: _Redacted) -> None:
+           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> None:
     """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file."""
     if result.warnings:
         return
@@ -138,21 +162,21 @@ def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
         known = digests.get(rel)
         if known is None or known[1] is None or _stat(root, rel) != known[1]:
             continue  # unreadable, or changed while it was scanned: the result is neither's
-        payload = encode_file_result(tuple(findings[rel]), tuple(skipped[rel]))
+        sealed = tuple(findings[rel]) if spec.dependencies is None \
+            else spec.dependencies.seal(rel, tuple(findings[rel]))
+        if sealed is None:
+            continue  # its dependencies' state is unknown: a later run scans it again
+        payload = encode_file_result(sealed, tuple(skipped[rel]))
         cache.put(key_for(spec.check, _material(spec, config, rel, known[0])), payload)
 
 
-_Digests = dict[str, tuple[str, tuple[int, int, int] | None]]
-
-
-def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, target: ScanTarget,
-            files: Sequence[str], out: _Collected) -> tuple[list[tuple[str, int]], _Digests]:
+def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence[str],
+            tree: Snapshot, out: _Collected) -> tuple[list[tuple[str, int]], _Digests]:
     """Serve what the cache has; return the misses (with sizes) and their identities."""
     misses: list[tuple[str, int]] = []
     digests: _Digests = {}
-    ids = content_ids(target.root, files)
     for rel in files:
-        digest = ids.get(rel)
+        digest = tree.ids.get(rel)
         if digest is not None:
             payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
             if payload is not None:
@@ -161,10 +185,11 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, target: ScanTar
                 except CodecError:
                     cache.stats.rejected += 1
                 else:
-                    out.findings.extend(found)
-                    out.not_scanned.extend(skipped)
-                    continue
-        stat = _stat(target.root, rel)
+                    if spec.dependencies is None or spec.dependencies.fresh(rel, found):
+                        out.findings.extend(found)
+                        out.not_scanned.extend(skipped)
+                        continue
+        stat = tree.stats.get(rel)
         if digest is not None:
             digests[rel] = (digest, stat)
         misses.append((rel, stat[0] if stat else 0))
@@ -175,16 +200,21 @@ def _finding_order(f: Finding) -> tuple[str, int, str, str]:
     return (f.location.path, f.location.start_line or 0, f.rule_id, f.fingerprint)
 
 
-def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]) -> FileScan:
+def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str],
+                    tree: Snapshot | None = None) -> FileScan:
     """Scan ``files`` under ``target.root``: cached results for unchanged files, the rest fresh.
 
-    Raises whatever ``spec.scan`` raises (a :class:`CheckError` when the
-    tool cannot run); a cache that cannot be read or written only costs time.
+    ``tree`` is the files' :func:`~gate.checks.engine.digests.snapshot` when
+    the caller already took it (several scans of one run share one); else it
+    is taken here. Raises whatever ``spec.scan`` raises (a :class:`CheckError`
+    when the tool cannot run); a cache that cannot be read or written only
+    costs time.
     """
     cache = open_cache(target.cache_dir)
     config = _config(spec, target)
     out = _Collected()
-    misses, digests = _lookup(cache, spec, config, target, files, out)
+    tree = tree if tree is not None else snapshot(target.root, files)
+    misses, digests = _lookup(cache, spec, config, files, tree, out)
     total = sum(size for _, size in misses)
     chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs, total))
     # Everything served from the cache: no pool (no worker process) is started at all.

@@ -16,17 +16,28 @@ them changes every key.
 Everything else (untracked files, modified files, trees outside git) is hashed
 from its bytes, as before. Identities are prefixed (``git:`` / ``sha256:``), so
 the two kinds can never be confused.
+
+:func:`snapshot` also keeps each file's ``lstat`` (size, mtime, inode), taken
+*before* its identity: a scan that finds the same stat after reading the file
+knows it read the content the identity names. One snapshot can serve several
+scans of a run (bandit's and the dataflow pass's, say): the tree is listed and
+hashed once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["content_ids", "file_sha256"]
+__all__ = ["Snapshot", "Stat", "content_ids", "file_sha256", "snapshot"]
+
+Stat = tuple[int, int, int]
+"""What tells a file changed: size, mtime (ns) and inode."""
 
 _READ_CHUNK = 1 << 20
 _TIMEOUT = 120
@@ -98,19 +109,51 @@ def _attributes(root: Path, files: Sequence[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def content_ids(root: Path, files: Sequence[str]) -> dict[str, str]:
-    """An identity of each readable file's content: git's object id where it can be trusted,
-    else the SHA-256 of its bytes. Unreadable files are left out (the scan says why)."""
+@dataclass(frozen=True)
+class Snapshot:
+    """The tree's files as a run found them: content identities, and the stats taken first."""
+
+    ids: Mapping[str, str]
+    """Readable file -> content identity (unreadable files are left out)."""
+    stats: Mapping[str, Stat]
+    """File -> its ``lstat`` taken before its identity (files that could not be stat'ed are
+    left out)."""
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except OSError:
+        return None
+
+
+def snapshot(root: Path, files: Sequence[str]) -> Snapshot:
+    """Stat every file, then identify each readable one's content: git's object id where it
+    can be trusted, else the SHA-256 of its bytes."""
+    stats: dict[str, Stat] = {}
+    links: set[str] = set()
+    for rel in files:
+        st = _lstat(root / rel)
+        if st is not None:
+            stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            if stat.S_ISLNK(st.st_mode):
+                links.add(rel)
     known = _git_ids(root)
     attributes = _attributes(root, files) if known else ""
     ids: dict[str, str] = {}
     for rel in files:
         found = known.get(rel)
-        if found is not None and not (root / rel).is_symlink():
+        if found is not None and rel in stats and rel not in links:
             ids[rel] = f"{found}:{attributes}"
             continue
         try:
             ids[rel] = file_sha256(root / rel)
         except OSError:
             continue
-    return ids
+    return Snapshot(ids, stats)
+
+
+def content_ids(root: Path, files: Sequence[str]) -> dict[str, str]:
+    """An identity of each readable file's content: git's object id where it can be trusted,
+    else the SHA-256 of its bytes. Unreadable files are left out (the scan says why)."""
+    return dict(snapshot(root, files).ids)

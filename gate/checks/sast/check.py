@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.checks.sast.bandit_run import BanditRun, run_bandit, skip_reason
@@ -38,12 +39,16 @@ from gate.findings import (
     secret_fingerprint,
 )
 
-__all__ = ["SastCheck", "SastScan", "python_files", "scan_files"]
+if TYPE_CHECKING:
+    from gate.checks.engine.cached_scan import FileScanSpec
+    from gate.checks.engine.digests import Snapshot
+
+__all__ = ["SastCheck", "SastScan", "python_files", "scan_files", "taint_spec"]
 
 CHECK = "sast"
-TAINT_VERSION = "1"
+TAINT_VERSION = "2"
 TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
-    "taint_scan", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
+    "taint_scan", "taint_deps", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
     "taint.control", "taint.expressions",
     "taint.folding", "taint.interface", "taint.project", "taint.propagate", "taint.resolve",
     "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special", "taint.summaries",
@@ -212,7 +217,8 @@ def _rules() -> list[tuple[str, str, str]]:
                   for ep in entry_points(group="bandit.plugins"))
 
 
-def _scan_cached(target: ScanTarget, files: Sequence[str], version: str) -> SastScan:
+def _scan_cached(target: ScanTarget, files: Sequence[str], version: str,
+                 tree: Snapshot) -> SastScan:
     """:func:`scan_files` over the process pool, with unchanged files served from the cache."""
     from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 
@@ -220,42 +226,36 @@ def _scan_cached(target: ScanTarget, files: Sequence[str], version: str) -> Sast
                         modules=("gate.checks.sast.check", "gate.checks.sast.bandit_run",
                                  "gate.checks.sast.source", "gate.checks.sast.syntax",
                                  "gate.findings"))
-    scan = scan_with_cache(spec, target, files)
+    scan = scan_with_cache(spec, target, files, tree)
     return SastScan(scan.findings, scan.not_scanned, scan.warnings)
 
 
-def _repository_digest(root: Path, files: Sequence[str]) -> str:
-    """One digest of every Python file's path and content identity: what a summary may depend
-    on. Identities come from git's index where it can be trusted, so unchanged files are not
-    read (:mod:`gate.checks.engine.digests`)."""
-    import hashlib
+def taint_spec(target: ScanTarget, tree: Snapshot) -> FileScanSpec:
+    """How the dataflow pass is cached: per file, and checked against its imports.
 
-    from gate.checks.engine.digests import content_ids
-
-    ids = content_ids(root, files)
-    h = hashlib.sha256()
-    for rel in sorted(files):
-        h.update(rel.encode("utf-8", "surrogatepass") + b"\x00")
-        h.update(ids.get(rel, "unreadable").encode() + b"\x00")
-    return h.hexdigest()
-
-
-def _taint_cached(target: ScanTarget, files: Sequence[str]) -> SastScan:
-    """The dataflow pass over the pool, cached per file *and* per state of the repository.
-
-    A file's taint findings can depend on the summaries of the modules it
-    imports, so the cache key holds the digest of all the repository's Python
-    sources: editing any ``.py`` file re-runs this (cheap) pass for every
-    file, never bandit.
+    A file's taint findings depend on the modules its analysis looked up
+    (which file each import resolves to, and that file's content): each entry
+    is stamped with them and served only while they are unchanged
+    (:mod:`gate.checks.sast.taint_deps`), so editing a module re-runs this
+    pass for that module and the files whose analysis used it, never bandit.
+    The interpreter's version is in the key: it decides what parses and which
+    names are the standard library's.
     """
-    from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
+    from gate.checks.engine.cached_scan import FileScanSpec
+    from gate.checks.sast.taint_deps import TaintDependencies
     from gate.checks.sast.taint_scan import scan_taint_files
 
-    spec = FileScanSpec(check=CHECK, tool_version=f"dataflow-{TAINT_VERSION}",
-                        scan=scan_taint_files,
-                        rules={"repository": _repository_digest(target.root, files)},
-                        modules=TAINT_MODULES)
-    scan = scan_with_cache(spec, target, files)
+    return FileScanSpec(check=CHECK, tool_version=f"dataflow-{TAINT_VERSION}",
+                        scan=scan_taint_files, rules={"python": list(sys.version_info[:2])},
+                        modules=TAINT_MODULES,
+                        dependencies=TaintDependencies(target.root, tree.ids))
+
+
+def _taint_cached(target: ScanTarget, files: Sequence[str], tree: Snapshot) -> SastScan:
+    """The dataflow pass over the pool, with still-valid results served from the cache."""
+    from gate.checks.engine.cached_scan import scan_with_cache
+
+    scan = scan_with_cache(taint_spec(target, tree), target, files, tree)
     return SastScan(scan.findings, scan.not_scanned, scan.warnings)
 
 
@@ -289,9 +289,15 @@ class SastCheck(Check):
         started = time.monotonic()
         version = self.tool_version()
         files = python_files(target.files)
+        from gate.checks.sast.taint.analyse import forget_projects
+
+        forget_projects()  # what an earlier run in this process parsed may be stale
         if target.jobs > 1 or target.cache_dir is not None:
-            taint = _taint_cached(target, files)
-            scan = _scan_cached(target, files, version)
+            from gate.checks.engine.digests import snapshot
+
+            tree = snapshot(target.root, files)  # one listing and hashing for both scans
+            taint = _taint_cached(target, files, tree)
+            scan = _scan_cached(target, files, version, tree)
         else:
             from gate.checks.sast.taint_scan import scan_taint_files
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from gate.checks.sast.taint.interface import SAFE
-from gate.checks.sast.taint_scan import MARK_RULE
+from gate.checks.sast.taint_scan import INTERNAL_RULES, MARK_RULE
 from gate.findings import Finding, Severity
 
 __all__ = ["CALL_RULES", "IMPORT_RULES", "apply_dataflow"]
@@ -75,11 +75,11 @@ def _import_verdict(marks: list[_Mark], kind: str) -> str | None:
 
 
 def apply_dataflow(findings: Sequence[Finding]) -> tuple[Finding, ...]:
-    """Downgrade what the marks disprove, then drop the marks themselves."""
+    """Downgrade what the marks disprove, then drop the marks (and every internal finding)."""
     marks = _marks(findings)
     out: list[Finding] = []
     for f in findings:
-        if f.rule_id == MARK_RULE:
+        if f.rule_id in INTERNAL_RULES:
             continue
         reason = None
         if f.rule_id in CALL_RULES and f.start_line is not None:

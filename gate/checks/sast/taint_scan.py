@@ -7,10 +7,14 @@ findings it returns one *mark* per sink call it judged (``safe``,
 ``unproven`` or ``tainted``), encoded as ``info`` findings of the internal rule
 :data:`MARK_RULE`; :mod:`gate.checks.sast.downgrade` consumes them (to
 downgrade the bandit findings a proven-safe sink overlaps) and drops them.
+A file whose analysis looked modules up also gets one :data:`DEPS_RULE`
+finding listing the lookups: the result cache stamps and checks them
+(:mod:`gate.checks.sast.taint_deps`); it is dropped with the marks.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,11 +32,18 @@ from gate.findings import (
     content_fingerprint,
 )
 
-__all__ = ["MARK_RULE", "TaintScan", "scan_taint_files"]
+__all__ = ["DEPS_RULE", "INTERNAL_RULES", "MARK_RULE", "TaintScan", "lookups_finding",
+           "scan_taint_files"]
 
 CHECK = "sast"
 MARK_RULE = "GATE-PY-SINK-MARK"
 """Internal: a sink's verdict, carried through the cache and removed before reporting."""
+DEPS_RULE = "GATE-PY-DEPS"
+"""Internal: the module lookups a file's analysis made (``extra["lookups"]``, JSON), carried
+through the cache (where they decide whether the entry is still valid) and removed before
+reporting."""
+INTERNAL_RULES = frozenset({MARK_RULE, DEPS_RULE})
+"""Rules that never reach a report."""
 _HELP = "https://cwe.mitre.org/data/definitions/{}.html"
 
 
@@ -75,6 +86,16 @@ def _marks(path: str, analysis: FileAnalysis) -> list[Finding]:
     return out
 
 
+def lookups_finding(path: str, analysis: FileAnalysis) -> list[Finding]:
+    """The :data:`DEPS_RULE` finding for a file whose analysis looked modules up (else none)."""
+    if not analysis.lookups:
+        return []
+    lookups = [[k.dotted, k.directory, k.found] for k in analysis.lookups]
+    return [Finding(check=CHECK, rule_id=DEPS_RULE, severity=Severity.INFO,
+                    message="module lookups", location=Location(path),
+                    fingerprint="lookups", extra=(("lookups", json.dumps(lookups)),))]
+
+
 def scan_taint_files(root: Path, files: Sequence[str]) -> TaintScan:
     """Analyse ``files`` (repo-relative ``.py`` paths under ``root``).
 
@@ -100,4 +121,5 @@ def scan_taint_files(root: Path, files: Sequence[str]) -> TaintScan:
                 findings.append(_finding(rel, source, found, ordinals[key]))
                 ordinals[key] += 1
         findings.extend(_marks(rel, analysis))
+        findings.extend(lookups_finding(rel, analysis))
     return TaintScan(tuple(findings), (), tuple(warnings))

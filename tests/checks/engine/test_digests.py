@@ -6,7 +6,7 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-from gate.checks.engine.digests import content_ids, file_sha256
+from gate.checks.engine.digests import content_ids, file_sha256, snapshot
 
 
 def _git(root: Path, *args: str) -> str:
@@ -63,3 +63,15 @@ def test_outside_git_everything_is_hashed(tmp_path: Path) -> None:
     (tmp_path / "x.py").write_text("x = 1\n")
     assert content_ids(tmp_path, ["x.py"]) == {
         "x.py": "sha256:" + hashlib.sha256(b"x = 1\n").hexdigest()}
+
+
+def test_a_snapshot_stats_every_file_and_identifies_the_readable(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "link.py").symlink_to(root / "a.py")
+    tree = snapshot(root, ["a.py", "link.py", "missing.py"])
+    st = (root / "a.py").lstat()
+    assert tree.stats["a.py"] == (st.st_size, st.st_mtime_ns, st.st_ino)
+    assert set(tree.stats) == {"a.py", "link.py"}
+    assert tree.ids["a.py"].startswith("git:")
+    assert tree.ids["link.py"] == file_sha256(root / "a.py")  # untracked: its target's bytes
+    assert dict(tree.ids) == content_ids(root, ["a.py", "link.py", "missing.py"])

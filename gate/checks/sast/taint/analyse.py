@@ -7,11 +7,11 @@ from pathlib import Path
 
 from gate.checks.sast.syntax import parse_failure
 from gate.checks.sast.taint.expressions import BudgetExceeded
-from gate.checks.sast.taint.interface import FileAnalysis
+from gate.checks.sast.taint.interface import FileAnalysis, Lookup
 from gate.checks.sast.taint.project import ModuleScope, Project
 from gate.checks.sast.taint.resolve import parse_module
 
-__all__ = ["BUDGET", "analyse_file", "analyse_source"]
+__all__ = ["BUDGET", "analyse_file", "analyse_source", "forget_projects"]
 
 BUDGET = 400_000
 """Evaluation steps per module: a generated or hostile file cannot hold a worker for long."""
@@ -27,6 +27,16 @@ _RELEVANT = re.compile(
     rb"Template\(|from_string|shutil|os\.(?:remove|unlink|rmdir|mkdir|makedirs|rename|replace|"
     rb"listdir|path\.exists)|\.raw\(|\.extra\(|RawSQL|text\(|Path\(|\.search")
 """A file mentioning none of these has no source and no sink: nothing to find or to prove."""
+
+
+def forget_projects() -> None:
+    """Drop what this process learnt about any repository (its modules, their summaries).
+
+    A :class:`Project` describes the tree as one run found it: a pool worker
+    lives for one run, but a run scanning in this process (one job, no cache)
+    must not reuse what an earlier run of the same process parsed.
+    """
+    _PROJECTS.clear()
 
 
 def _project(root: Path | None) -> Project:
@@ -50,6 +60,7 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
     except (RecursionError, MemoryError):
         return FileAnalysis(error="the file is nested too deeply to analyse")
     project = _project(root)
+    project.begin()
     scope = ModuleScope(project, info, primary=True, budget=BUDGET)
     lines = data.split(b"\n")
     scope.relevant = lambda first, last: bool(_RELEVANT.search(b"\n".join(lines[first - 1:last])))
@@ -61,7 +72,9 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
     except RecursionError:
         return FileAnalysis(error="dataflow analysis stopped: expressions nested too deeply")
     findings = tuple(sorted(scope.findings.values(), key=lambda f: (f.line, f.rule_id)))
-    return FileAnalysis(findings, tuple(scope.marks))
+    lookups = tuple(Lookup(dotted, directory, found)
+                    for (dotted, directory), found in sorted(project.lookups.items()))
+    return FileAnalysis(findings, tuple(scope.marks), lookups=lookups)
 
 
 def analyse_file(root: Path, rel: str) -> FileAnalysis:

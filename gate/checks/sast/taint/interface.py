@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "FileAnalysis",
+    "Lookup",
     "SanitiserSpec",
     "SinkMark",
     "SinkSpec",
@@ -102,6 +103,17 @@ class SinkMark:
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """One import the analysis resolved: module ``dotted`` seen from ``directory``."""
+
+    dotted: str
+    directory: str
+    """The importing file's directory, repo-relative (``""``: the root)."""
+    found: str | None
+    """The repo-relative file it resolved to, or ``None`` (not in the repository)."""
+
+
+@dataclass(frozen=True)
 class FileAnalysis:
     """The outcome for one file: findings, sink marks, or why it could not be analysed."""
 
@@ -109,3 +121,6 @@ class FileAnalysis:
     marks: tuple[SinkMark, ...] = ()
     error: str | None = None
     error_line: int | None = None
+    lookups: tuple[Lookup, ...] = ()
+    """Every module lookup the analysis made, sorted: with the found modules' contents, what
+    the outcome depends on besides the file's own text."""

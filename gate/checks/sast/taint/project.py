@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 from gate.checks.sast.taint.expressions import BudgetExceeded
 from gate.checks.sast.taint.interface import SinkMark, SinkSpec, TaintFinding
 from gate.checks.sast.taint.propagate import Frame, FunctionNode, Unit
-from gate.checks.sast.taint.resolve import ModuleInfo, find_module, parse_module
+from gate.checks.sast.taint.resolve import ModuleInfo, locate, parse_module
 from gate.checks.sast.taint.sources import route_parameters
 from gate.checks.sast.taint.summaries import FuncSummary
 from gate.checks.sast.taint.values import Flow, Val
@@ -31,8 +30,6 @@ SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(|ldap|S
                          rb"Client\(|make_parser|XMLParser|Path\(|Environment\(")
 """What a module's text must mention for its functions to return user input (or a client
 the sinks recognise) when called with clean arguments."""
-
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class ModuleScope:
@@ -178,16 +175,28 @@ class Project:
         self.root = root
         self.budget = budget
         self.located: dict[tuple[str, str], str | None] = {}
+        self.lookups: dict[tuple[str, str], str | None] = {}
+        """Every module lookup made for the primary file being analysed, memo hits included:
+        what its results depend on besides its own text (reset by :meth:`begin`)."""
         self.modules: OrderedDict[str, ModuleScope | None] = OrderedDict()
         self.sourceful: dict[str, bool] = {}
 
+    def begin(self) -> None:
+        """Start analysing a new primary file: forget the previous one's lookups."""
+        self.lookups = {}
+
     def _locate(self, importer: ModuleScope, dotted: str) -> str | None:
-        """Where module ``dotted`` is for ``importer`` (its directory matters: siblings)."""
+        """Where module ``dotted`` is for ``importer`` (its directory matters: siblings).
+
+        Recorded in :attr:`lookups` whether or not the answer was memoised:
+        with the located modules' contents, the lookups are everything a
+        primary file's results depend on (one hop: an imported module's
+        summaries use its own functions only).
+        """
         key = (dotted, importer.info.rel.rpartition("/")[0])
         if key not in self.located:
-            self.located[key] = None
-            if self.root is not None and dotted.split(".")[0] not in _STDLIB:
-                self.located[key] = find_module(self.root, importer.info.rel, dotted)
+            self.located[key] = None if self.root is None else locate(self.root, key[1], dotted)
+        self.lookups[key] = self.located[key]
         return self.located[key]
 
     def module(self, importer: ModuleScope, dotted: str,

@@ -9,17 +9,22 @@ are kept for the worker's lifetime, bounded in number and size.
 from __future__ import annotations
 
 import ast
+import os
 import re
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "find_module", "module_name", "parse_module"]
+__all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "find_module", "locate", "module_name",
+           "parse_module"]
 
 WEB_TEXT = re.compile(rb"flask|django|starlette|fastapi|quart|aiohttp|pyramid|bottle|sanic|"
                       rb"falcon|tornado|werkzeug|litestar|rest_framework")
 """A module mentioning none of these is not a web module: its ``request`` is just a name."""
 MAX_MODULE_BYTES = 300_000
 """Imported modules bigger than this are not summarised (their calls propagate conservatively)."""
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 def module_name(rel: str) -> str:
@@ -74,19 +79,36 @@ def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
 
 def find_module(root: Path, importer: str, dotted: str) -> str | None:
     """The repo-relative path of module ``dotted`` as seen from ``importer``, if it is in the repo."""
+    return _find(root, str(Path(importer).parent), dotted)
+
+
+def locate(root: Path, directory: str, dotted: str) -> str | None:
+    """Where the analysis finds module ``dotted`` for a file in ``directory`` (``""``: the root).
+
+    The whole answer: standard-library names are never looked up in the
+    repository, anything else as :func:`find_module` does. A function of the
+    file system only (which candidate paths exist, are regular files, not
+    symlinks, and small enough), so the result cache can re-ask it to tell
+    whether an import still resolves where it did.
+    """
+    if dotted.split(".")[0] in _STDLIB:
+        return None
+    return _find(root, directory, dotted)
+
+
+def _find(root: Path, here: str, dotted: str) -> str | None:
     parts = dotted.split(".")
     if not all(p.isidentifier() for p in parts):
         return None
-    here = str(Path(importer).parent)
     bases = ["", "src"] + ([here] if here not in {"", "."} else [])
+    top = str(root) + "/"
     for base in bases:
         for candidate in ("/".join(parts) + ".py", "/".join(parts) + "/__init__.py"):
             rel = f"{base}/{candidate}" if base else candidate
-            path = root / rel
-            try:
-                if path.is_file() and not path.is_symlink() \
-                        and path.stat().st_size <= MAX_MODULE_BYTES:
-                    return rel
+            try:  # one lstat: a regular file, not a symlink, small enough
+                st = os.lstat(top + rel)
             except OSError:
                 continue
+            if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_MODULE_BYTES:
+                return rel
     return None
