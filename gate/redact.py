@@ -53,18 +53,34 @@ def _opt(text: str | None) -> str | None:
 def _suppression(s: Suppression | None) -> Suppression | None:
     if s is None:
         return None
-    return replace(s, reason=_opt(s.reason), source=_opt(s.source))
+    reason, source = _opt(s.reason), _opt(s.source)
+    if reason is s.reason and source is s.source:
+        return s
+    return replace(s, reason=reason, source=source)
 
 
 def redact_finding(f: Finding) -> Finding:
-    """The finding with every free-text field redacted; re-fingerprinted (keyed) if any changed."""
-    clean = replace(
-        f, message=redact(f.message), title=_opt(f.title), fix=_opt(f.fix),
-        help_url=_opt(f.help_url), suppression=_suppression(f.suppression),
-        extra=tuple((k, redact(v)) for k, v in f.extra),
-        related=tuple(RelatedLocation(r.location, redact(r.message)) for r in f.related),
-        flow=tuple(FlowStep(s.location, redact(s.message)) for s in f.flow),
-    )
+    """The finding with every free-text field redacted; re-fingerprinted (keyed) if any changed.
+
+    :func:`redact` returns its argument itself when there is nothing to remove,
+    so an untouched finding (nearly all of them) is returned as it is, without
+    building a copy.
+    """
+    message, title, fix, help_url = redact(f.message), _opt(f.title), _opt(f.fix), \
+        _opt(f.help_url)
+    suppression = _suppression(f.suppression)
+    extra = tuple((k, redact(v)) for k, v in f.extra)
+    related = tuple(RelatedLocation(r.location, redact(r.message)) for r in f.related)
+    flow = tuple(FlowStep(s.location, redact(s.message)) for s in f.flow)
+    if (message is f.message and title is f.title and fix is f.fix and help_url is f.help_url
+            and suppression is f.suppression
+            and all(new[1] is old[1] for new, old in zip(extra, f.extra, strict=True))
+            and all(new.message is old.message for new, old in zip(related, f.related,
+                                                                    strict=True))
+            and all(new.message is old.message for new, old in zip(flow, f.flow, strict=True))):
+        return f
+    clean = replace(f, message=message, title=title, fix=fix, help_url=help_url,
+                    suppression=suppression, extra=extra, related=related, flow=flow)
     if clean == f:
         return f
     keyed = secret_fingerprint(f.check, f.rule_id, f.location.path,
