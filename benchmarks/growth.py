@@ -135,11 +135,15 @@ def measure(work: Path, size: int, sources: list[Path], checks: str, shards: int
     cache = work / f"cache-{size}"
     shutil.rmtree(cache, ignore_errors=True)
     cold = run_gate(tree, cache, checks, out / f"cold-{size}.json")
+    print(f"        cold: {cold.seconds:.1f} s, {cold.mib:.0f} MiB, exit {cold.code}; "
+          f"{_checks(cold)}", flush=True)
     touched = sorted(p for p in tree.rglob("*.py") if ".git" not in p.parts)
     edited = touched[len(touched) // 2]
     with edited.open("a", encoding="utf-8") as handle:
         handle.write(EDIT)
     warm = run_gate(tree, cache, checks, out / f"warm-{size}.json")
+    print(f"        warm: {warm.seconds:.1f} s, {warm.mib:.0f} MiB, exit {warm.code}; "
+          f"{_checks(warm)}", flush=True)
     parts = []
     for i in range(1, shards + 1):
         shard_cache = work / f"cache-{size}-s{i}"
@@ -147,17 +151,15 @@ def measure(work: Path, size: int, sources: list[Path], checks: str, shards: int
         parts.append(run_gate(tree, shard_cache, checks, out / f"shard-{size}-{i}.json",
                               "--shard", f"{i}/{shards}"))
         shutil.rmtree(shard_cache, ignore_errors=True)
+        part = parts[-1]
+        print(f"        shard {i}/{shards}: {part.seconds:.1f} s, {part.files} files, "
+              f"{part.mib:.0f} MiB, exit {part.code}; {_checks(part)}", flush=True)
     worst = max(parts, key=lambda r: r.seconds)
     peak = max(r.mib for r in (cold, warm, *parts))
     print(f"{count:>7} {total / 1e6:>6.0f} {cold.seconds:>8.1f} {warm.seconds:>7.1f} "
           f"{warm.seconds / cold.seconds:>6.3f} {worst.seconds:>8.1f} "
           f"{worst.seconds / cold.seconds:>6.2f} {cold.mib:>6.0f} {warm.mib:>6.0f} "
           f"{max(r.mib for r in parts):>6.0f} {peak:>6.0f}", flush=True)
-    print(f"        cold: exit {cold.code}; {_checks(cold)}", flush=True)
-    print(f"        warm: exit {warm.code}; {_checks(warm)}", flush=True)
-    for i, part in enumerate(parts, 1):
-        print(f"        shard {i}/{shards}: {part.seconds:.1f} s, {part.files} files, "
-              f"{part.mib:.0f} MiB, exit {part.code}; {_checks(part)}", flush=True)
     log.append({"files": count, "bytes": total, "cold": asdict(cold), "warm": asdict(warm),
                 "shards": [asdict(p) for p in parts],
                 "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
