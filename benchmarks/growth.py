@@ -4,7 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/growth.py [--sizes 2500,10000,25000,50000] [--shards 4]
                                           [--checks sast,secrets,iac,dependencies]
-                                          [--keep DIR] [--json FILE] [--runs warm,shards]
+                                          [--keep DIR] [--json FILE] [--runs cold,warm,shards]
 
 The monorepo is generated from real code: every file of this interpreter's
 site-packages (compiled artefacts, ``.dist-info`` and files over 1 MB left out)
@@ -28,7 +28,7 @@ For each size it runs, as a fresh process tree each:
 
 Each run is given ``--timeout 7200``: the policy's default per-check timeout
 (600 s) stops a cold scan of 50,000 files on two shared cores (exit 3).
-``--runs`` leaves out the warm or the sharded runs. Each run's per-check
+``--runs`` picks the runs (the ratios need the cold one). Each run's per-check
 durations come from its JSON report. It asserts nothing:
 timings belong to the machine. The figures in docs/performance.md ("Growth")
 come from here.
@@ -140,17 +140,20 @@ def _line(label: str, run: Run) -> str:
             f"{_checks(run)}")
 
 
-def _row(count: int, total: int, cold: Run, warm: Run | None, parts: list[Run]) -> str:
+def _row(count: int, total: int, cold: Run | None, warm: Run | None, parts: list[Run]) -> str:
     na = "-"
     worst = max(parts, key=lambda r: r.seconds) if parts else None
-    cells = [f"{count:>7}", f"{total / 1e6:>6.0f}", f"{cold.seconds:>8.1f}",
+    every = [r for r in (cold, warm, *parts) if r is not None]
+    cells = [f"{count:>7}", f"{total / 1e6:>6.0f}",
+             f"{cold.seconds:>8.1f}" if cold else f"{na:>8}",
              f"{warm.seconds:>7.1f}" if warm else f"{na:>7}",
-             f"{warm.seconds / cold.seconds:>6.3f}" if warm else f"{na:>6}",
+             f"{warm.seconds / cold.seconds:>6.3f}" if warm and cold else f"{na:>6}",
              f"{worst.seconds:>8.1f}" if worst else f"{na:>8}",
-             f"{worst.seconds / cold.seconds:>6.2f}" if worst else f"{na:>6}",
-             f"{cold.mib:>6.0f}", f"{warm.mib:>6.0f}" if warm else f"{na:>6}",
+             f"{worst.seconds / cold.seconds:>6.2f}" if worst and cold else f"{na:>6}",
+             f"{cold.mib:>6.0f}" if cold else f"{na:>6}",
+             f"{warm.mib:>6.0f}" if warm else f"{na:>6}",
              f"{max(r.mib for r in parts):>6.0f}" if parts else f"{na:>6}",
-             f"{max(r.mib for r in (cold, *([warm] if warm else []), *parts)):>6.0f}"]
+             f"{max(r.mib for r in every):>6.0f}"]
     return " ".join(cells)
 
 
@@ -163,10 +166,11 @@ def measure(work: Path, size: int, sources: list[Path], args: argparse.Namespace
     runs = set(args.runs.split(","))
     cache = work / f"cache-{size}"
     shutil.rmtree(cache, ignore_errors=True)
-    cold = run_gate(tree, cache, args.checks, out / f"cold-{size}.json")
-    print(_line("cold", cold), flush=True)
-    warm = None
-    if "warm" in runs:
+    cold = warm = None
+    if "cold" in runs:
+        cold = run_gate(tree, cache, args.checks, out / f"cold-{size}.json")
+        print(_line("cold", cold), flush=True)
+    if "warm" in runs and cold is not None:
         touched = sorted(p for p in tree.rglob("*.py") if ".git" not in p.parts)
         with touched[len(touched) // 2].open("a", encoding="utf-8") as handle:
             handle.write(EDIT)
@@ -181,7 +185,7 @@ def measure(work: Path, size: int, sources: list[Path], args: argparse.Namespace
         shutil.rmtree(shard_cache, ignore_errors=True)
         print(_line(f"shard {i}/{args.shards}", parts[-1]), flush=True)
     print(_row(count, total, cold, warm, parts), flush=True)
-    log.append({"files": count, "bytes": total, "cold": asdict(cold),
+    log.append({"files": count, "bytes": total, "cold": asdict(cold) if cold else None,
                 "warm": asdict(warm) if warm else None, "shards": [asdict(p) for p in parts],
                 "load": os.getloadavg()[0],
                 "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())})
@@ -195,7 +199,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the trees here, keep and reuse them")
     parser.add_argument("--json", type=Path, help="also write every figure here")
     parser.add_argument("--runs", default="cold,warm,shards",
-                        help="which runs besides cold: warm, shards (comma-separated)")
+                        help="which runs: cold, warm (needs cold), shards (comma-separated)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="gate-growth-"))
     work.mkdir(parents=True, exist_ok=True)

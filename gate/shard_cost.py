@@ -38,7 +38,11 @@ NS_PER_BYTE: Mapping[tuple[str, str], int] = {
 }
 """CPU ns per byte of a file of each kind, per check (0: the check does not read it)."""
 DEFAULT_NS_PER_BYTE = 1300
-"""A check not in the table (a plugin): as fast as the secrets scan."""
+"""A per-file check not in the table (a plugin's): as fast as the secrets scan."""
+WHOLE_TREE_NS_PER_BYTE = 0
+"""A whole-tree check not in the table (dependencies, a plugin): its ``reads`` says what it
+*could* read (dependencies: every text file a ``-r`` include might name), far more than it
+does, so only its fixed cost (:data:`CHECK_NS`) counts."""
 FILE_NS = 1_000_000
 """Per file and check that reads it: opening, hashing, the cache lookup (1 ms)."""
 CHECK_NS: Mapping[str, int] = {"dependencies": 5_000_000_000}
@@ -58,8 +62,8 @@ def file_kind(path: str) -> str:
     return "other"
 
 
-def _rate(check: str, path: str) -> int:
-    return NS_PER_BYTE.get((check, file_kind(path)), DEFAULT_NS_PER_BYTE)
+def _rate(check: str, path: str, default: int = DEFAULT_NS_PER_BYTE) -> int:
+    return NS_PER_BYTE.get((check, file_kind(path)), default)
 
 
 def sizes(root: Path, files: Sequence[str]) -> dict[str, int]:
@@ -104,6 +108,7 @@ def whole_tree_cost(check: str, target: str, files: Sequence[str],
     if reads is None:
         return cost
     for rel in files:
-        if reads(rel, options):
-            cost += size.get(rel, 0) * _rate(check, rel) + FILE_NS
+        rate = _rate(check, rel, WHOLE_TREE_NS_PER_BYTE)
+        if rate and reads(rel, options):
+            cost += size.get(rel, 0) * rate + FILE_NS
     return cost
