@@ -52,6 +52,14 @@ def test_whole_tree_cost_counts_the_files_the_check_reads_by_name() -> None:
     assert cost == DEFAULT_CHECK_NS + 100 * 11900 + 200 * 400 + 2 * FILE_NS
 
 
+def test_unmeasured_whole_tree_checks_count_their_fixed_cost_only() -> None:
+    # dependencies "reads" every text file a -r include could name: not what it costs
+    size = {"requirements.txt": 100, "notes.txt": 9000, "pyproject.toml": 300}
+    target = "gate.checks.dependencies.check:DependenciesCheck"
+    assert whole_tree_cost("dependencies", target, list(size), {}, size) \
+        == CHECK_NS["dependencies"]
+
+
 def test_whole_tree_cost_of_an_unloadable_check_is_its_fixed_cost() -> None:
     size = {"requirements.txt": 100}
     assert whole_tree_cost("mystery", "no.such.module:Check", list(size), {}, size) \
