@@ -40,6 +40,7 @@ import argparse
 import hashlib
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -105,6 +106,9 @@ class Run:
     seconds: float
     code: int
     mib: float
+    cpu: float = 0.0
+    """CPU seconds (user + system) of the whole process tree: what load on a shared machine
+    does not change much, unlike the wall time."""
     checks: dict[str, float] = field(default_factory=dict)
     files: int = 0
 
@@ -119,8 +123,11 @@ def run_gate(tree: Path, cache: Path, checks: str, report: Path, *extra: str) ->
     cmd = [sys.executable, "-m", "gate", "run", str(tree), "--no-post", "--format", "json",
            "--checks", checks, "--cache-dir", str(cache), "--report", f"json={report}",
            "--timeout", TIMEOUT, *db, *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds, code, peak = timed(cmd, tree)
-    run = Run(seconds, code, peak / 2**20)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    run = Run(seconds, code, peak / 2**20, cpu)
     try:
         data = json.loads(report.read_text())
     except (OSError, ValueError):
@@ -136,7 +143,8 @@ def _checks(run: Run) -> str:
 
 def _line(label: str, run: Run) -> str:
     files = f", {run.files} files" if run.files else ""
-    return (f"        {label}: {run.seconds:.1f} s{files}, {run.mib:.0f} MiB, exit {run.code}; "
+    return (f"        {label}: {run.seconds:.1f} s, CPU {run.cpu:.1f} s{files}, {run.mib:.0f} MiB, "
+            f"exit {run.code}; "
             f"{_checks(run)}")
 
 
