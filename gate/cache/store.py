@@ -1,8 +1,11 @@
 """The file-system result cache: one small JSON file per entry, written atomically.
 
-Layout: ``<dir>/v2/<namespace>/<digest[:2]>/<digest>.json``. Each entry
-carries its own key and an HMAC-SHA256 of everything in it under a key kept
-outside the scanned tree (:mod:`gate.cache.mac`), so a truncated write, a bit
+Layout: ``<dir>/v3/<namespace>/<digest[:2]>/<digest>.json``. Each entry is
+one line ``gate-cache 3 <mac>`` and then its JSON body (its own key, times and
+payload), the MAC being an HMAC-SHA256 of the body's bytes under a key kept
+outside the scanned tree (:mod:`gate.cache.mac`): checked on the bytes as
+read, before they are parsed, and never by re-encoding them. So a truncated
+write, a bit
 flip, a file copied to the wrong name, and an entry written by anyone without
 the key (a forged "no findings" committed by a pull request) are detected on
 read and treated as a miss (the next ``put`` rewrites it): a bad entry is
@@ -33,13 +36,17 @@ from gate.cache.mac import cache_key, sign, verify
 
 __all__ = ["DEFAULT_MAX_BYTES", "FileStore"]
 
-FORMAT = 2
+FORMAT = 3
+_HEADER = b"gate-cache 3 "
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _PRUNE_TO = 0.8
 """Prune down to this fraction of the bound, so that the next run does not prune again."""
 _TOUCH_AFTER = 3600.0
 """Refresh an entry's mtime on a hit at most this often: "recently used" within the hour."""
 _STALE_TEMP = 3600.0
+_WALK_EVERY = 3600.0
+"""Between full walks of the store, its size is estimated from a ledger (see ``prune``)."""
+_LEDGER = ".usage"
 _DIGEST = re.compile(r"\A[0-9a-f]{16,128}\Z")
 _NAMESPACE = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
 _IGNORE = "# Created by gate: a result cache, not source.\n*\n"
@@ -69,6 +76,8 @@ class FileStore(ResultCache):
         self._key = key if key is not None else cache_key()
         self._root = directory / f"v{FORMAT}"
         self._prepared = False
+        self._written = 0
+        """Bytes this store wrote since it last walked or updated the ledger."""
 
     def _path(self, key: CacheKey) -> Path:
         if not _DIGEST.match(key.digest) or not _NAMESPACE.match(key.namespace):
@@ -94,15 +103,21 @@ class FileStore(ResultCache):
 
     def _verified(self, raw: bytes, key: CacheKey, max_age: float | None) -> Any | None:
         """The entry's payload, or ``None`` if anything about it is off."""
+        head, newline, body = raw.partition(b"\n")
+        if not newline or not head.startswith(_HEADER):
+            return None
         try:
-            entry = json.loads(raw)
+            mac = head[len(_HEADER):].decode("ascii")
+        except UnicodeDecodeError:
+            return None
+        if not verify(self._key, body, mac):
+            return None  # not written with our key: forged, copied from elsewhere, or damaged
+        try:
+            entry = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT:
             return None
-        mac = entry.pop("mac", None)
-        if not verify(self._key, _canonical(entry), mac):
-            return None  # not written with our key: forged, copied from elsewhere, or damaged
         if entry.get("namespace") != key.namespace or entry.get("key") != key.digest:
             return None
         expires = entry.get("expires")
@@ -130,7 +145,8 @@ class FileStore(ResultCache):
             "created": time.time(), "expires": time.time() + ttl if ttl is not None else None,
             "payload": value,
         }
-        entry["mac"] = sign(self._key, _canonical(entry))
+        body = _canonical(entry)
+        data = _HEADER + sign(self._key, body).encode("ascii") + b"\n" + body
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +154,7 @@ class FileStore(ResultCache):
             tmp = Path(name)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(_canonical(entry))
+                    handle.write(data)
                 tmp.replace(path)  # atomic: readers see the old entry or the new one
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -149,6 +165,7 @@ class FileStore(ResultCache):
             self.stats.last_write_error = f"{exc.strerror or type(exc).__name__}: {self.directory}"
             return
         self.stats.writes += 1
+        self._written += len(data)
 
     def _prepare(self) -> None:
         """Create the directory with a ``.gitignore`` (so git, and the inventory, skip it)."""
@@ -181,16 +198,48 @@ class FileStore(ResultCache):
                 found.append(_Entry(path, st.st_size, st.st_mtime))
         return found
 
+    def _ledger(self) -> tuple[int, float] | None:
+        """(bytes, time) of the last full walk plus writes since; ``None`` if unreadable."""
+        try:
+            value = json.loads((self.directory / _LEDGER).read_bytes())
+            size, at = int(value["bytes"]), float(value["walked"])
+        except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError):
+            return None
+        return (size, at) if size >= 0 else None
+
+    def _record(self, size: int, walked: float) -> None:
+        with contextlib.suppress(OSError):
+            fd, name = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".usage")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_canonical({"bytes": size, "walked": walked}))
+            Path(name).replace(self.directory / _LEDGER)
+        self._written = 0
+
     def prune(self) -> None:
-        """Delete the least recently used entries until the store is well under its bound."""
+        """Delete the least recently used entries until the store is well under its bound.
+
+        Walking a large store costs a ``stat`` per entry, every run. So a walk
+        records the store's size in a ledger, and for an hour after it each
+        prune only adds what was written to the ledger, walking again as soon as
+        that estimate passes the bound (rewrites count twice: the estimate only
+        errs high). The ledger is advisory: lost, damaged or forged, it can delay
+        a walk by an hour at most, never serve or delete an entry.
+        """
+        ledger = self._ledger()
+        now = time.time()
+        if ledger is not None and 0 <= now - ledger[1] < _WALK_EVERY:
+            estimate = ledger[0] + self._written
+            if estimate <= self.max_bytes:
+                self._record(estimate, ledger[1])
+                return
         entries = self._entries()
         total = sum(e.size for e in entries)
-        if total <= self.max_bytes:
-            return
-        target = self.max_bytes * _PRUNE_TO
-        for entry in sorted(entries, key=lambda e: e.mtime):
-            if total <= target:
-                break
-            with contextlib.suppress(OSError):
-                entry.path.unlink()
-            total -= entry.size
+        if total > self.max_bytes:
+            target = self.max_bytes * _PRUNE_TO
+            for entry in sorted(entries, key=lambda e: e.mtime):
+                if total <= target:
+                    break
+                with contextlib.suppress(OSError):
+                    entry.path.unlink()
+                total -= entry.size
+        self._record(total, now)

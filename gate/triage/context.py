@@ -177,11 +177,16 @@ def assign_contexts(findings: Iterable[Finding], root: Path,
                     overrides: Mapping[str, Iterable[str]] | None = None) -> list[Finding]:
     """Every finding with its ``context`` set (each file's head is read at most once)."""
     heads: dict[str, str] = {}
+    known: dict[tuple[str, str, str | None], str] = {}  # a file's findings share a context
     out = []
     for f in findings:
-        if f.path not in heads:
-            heads[f.path] = read_head(root, f.path)
-        context = context_of(f.path, f.check, framework=dict(f.extra).get("framework"),
-                             head=heads[f.path], overrides=overrides)
+        framework = dict(f.extra).get("framework")
+        key = (f.path, f.check, framework)
+        context = known.get(key)
+        if context is None:
+            if f.path not in heads:
+                heads[f.path] = read_head(root, f.path)
+            context = known[key] = context_of(f.path, f.check, framework=framework,
+                                              head=heads[f.path], overrides=overrides)
         out.append(f if context == f.context else replace(f, context=context))
     return out

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gate.triage.interface import TriageError
 
-__all__ = ["ChangeSet", "GitError", "changes_since", "git", "read_at"]
+__all__ = ["ChangeSet", "GitError", "changes_since", "git", "git_env", "read_at"]
 
 _TIMEOUT = 600
 
@@ -29,7 +29,7 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
                               timeout=_TIMEOUT, stdin=subprocess.DEVNULL,
-                              env=_git_env(), check=False)
+                              env=git_env(), check=False)
     except FileNotFoundError:
         raise GitError("git is not installed, and comparing with a base ref needs it") from None
     except subprocess.TimeoutExpired:
@@ -40,7 +40,7 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     return done
 
 
-def _git_env() -> dict[str, str]:
+def git_env() -> dict[str, str]:
     """The caller's environment, with anything that could prompt or page switched off."""
     env = dict(os.environ)
     env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"})

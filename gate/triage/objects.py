@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gate.triage.git import GitError, _git_env, git
+from gate.triage.git import GitError, git, git_env
 
 __all__ = ["BaseTree", "TreeEntry", "list_tree", "materialise"]
 
@@ -86,7 +86,7 @@ def _write_blobs(root: Path, dest: Path, wanted: list[tuple[str, TreeEntry]]) ->
     try:
         proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, env=_git_env())
+                                stderr=subprocess.DEVNULL, env=git_env())
     except FileNotFoundError:
         raise GitError("git is not installed, and comparing with a base ref needs it") from None
     assert proc.stdin is not None and proc.stdout is not None

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ def _key(n: int, namespace: str = "sast") -> CacheKey:
 
 
 def _entry_path(store: FileStore, key: CacheKey) -> Path:
-    return store.directory / "v2" / key.namespace / key.digest[:2] / f"{key.digest}.json"
+    return store.directory / "v3" / key.namespace / key.digest[:2] / f"{key.digest}.json"
 
 
 def test_round_trip_and_miss(tmp_path: Path) -> None:
@@ -43,7 +44,7 @@ def test_directory_is_ignored_by_git_and_tagged(tmp_path: Path) -> None:
     lambda raw: b"\x00\xff" + raw,                             # garbage
     lambda raw: raw.replace(b'"ok"', b'"KO"'),                 # payload edited: checksum fails
     lambda raw: b"[]",                                         # valid JSON, not an entry
-    lambda raw: raw.replace(b'"format":2', b'"format":99'),    # another format
+    lambda raw: raw.replace(b'"format":3', b'"format":99'),    # another format
 ])
 def test_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path: Path, damage: object) -> None:
     store = FileStore(tmp_path / "c")
@@ -92,7 +93,7 @@ def test_prune_keeps_the_most_recently_used_under_the_bound(tmp_path: Path) -> N
     store.get(_key(0))  # used recently: survives although written first
     os.utime(_entry_path(store, _key(0)))
     store.prune()
-    sizes = [p.stat().st_size for p in (tmp_path / "c" / "v2").rglob("*.json")]
+    sizes = [p.stat().st_size for p in (tmp_path / "c" / "v3").rglob("*.json")]
     assert sum(sizes) <= 10_000 * 0.8
     assert store.get(_key(0)) == payload
     assert store.get(_key(29)) == payload
@@ -139,8 +140,8 @@ def test_concurrent_writers_and_pruners_never_serve_a_torn_entry(tmp_path: Path)
     assert bad == [0, 0, 0, 0]
     leftovers = [p for p in (tmp_path / "c").rglob(".tmp-*")]
     assert leftovers == []
-    for path in (tmp_path / "c" / "v2").rglob("*.json"):
-        assert json.loads(path.read_text())["format"] == 2
+    for path in (tmp_path / "c" / "v3").rglob("*.json"):
+        assert json.loads(path.read_bytes().partition(b"\n")[2])["format"] == 3
 
 
 def test_null_cache_and_factory(tmp_path: Path) -> None:
@@ -149,3 +150,58 @@ def test_null_cache_and_factory(tmp_path: Path) -> None:
     null.put(_key(1), {"v": 1})
     assert null.get(_key(1)) is None
     assert isinstance(open_cache(tmp_path), FileStore)
+
+
+def _walks(store: FileStore, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = store._entries
+
+    def counted() -> list[Any]:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(store, "_entries", counted)
+    return calls
+
+
+def test_prune_walks_the_store_once_then_keeps_a_ledger(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = FileStore(tmp_path / "c", max_bytes=10_000)
+    walks = _walks(store, monkeypatch)
+    store.put(_key(1), {"blob": "x" * 900})
+    store.prune()
+    store.put(_key(2), {"blob": "x" * 900})
+    store.prune()
+    assert len(walks) == 1  # the second prune only added its write to the ledger
+    ledger = json.loads((tmp_path / "c" / ".usage").read_text())
+    sizes = sum(p.stat().st_size for p in (tmp_path / "c" / "v3").rglob("*.json"))
+    assert ledger["bytes"] == sizes
+    for n in range(3, 20):  # past the bound by the ledger's estimate: walk and prune
+        store.put(_key(n), {"blob": "x" * 900})
+    store.prune()
+    assert len(walks) == 2
+    left = sum(p.stat().st_size for p in (tmp_path / "c" / "v3").rglob("*.json"))
+    assert left <= 10_000 * 0.8
+    assert json.loads((tmp_path / "c" / ".usage").read_text())["bytes"] == left
+
+
+@pytest.mark.parametrize("ledger", ["{", '{"bytes": -5, "walked": 0}', '{"bytes": 1}', "[]"])
+def test_a_damaged_or_old_ledger_means_a_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              ledger: str) -> None:
+    store = FileStore(tmp_path / "c", max_bytes=10_000)
+    store.put(_key(1), {"blob": "x"})
+    (tmp_path / "c" / ".usage").write_text(ledger)
+    walks = _walks(store, monkeypatch)
+    store.prune()
+    assert len(walks) == 1
+
+
+def test_a_ledger_older_than_an_hour_means_a_walk(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    store = FileStore(tmp_path / "c", max_bytes=10_000)
+    store.put(_key(1), {"blob": "x"})
+    (tmp_path / "c" / ".usage").write_text(json.dumps({"bytes": 0,
+                                                       "walked": time.time() - 7200}))
+    walks = _walks(store, monkeypatch)
+    store.prune()
+    assert len(walks) == 1

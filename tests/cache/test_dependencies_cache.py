@@ -105,7 +105,7 @@ def test_a_service_failure_is_not_cached(tmp_path: Path) -> None:
 def test_a_corrupt_entry_is_recomputed(tmp_path: Path, audits: list[int]) -> None:
     target = _target(tmp_path, vuln_db=OSV)
     first = DependenciesCheck().run(target)
-    for entry in (tmp_path / "cache" / "v2").rglob("*.json"):
+    for entry in (tmp_path / "cache" / "v3").rglob("*.json"):
         entry.write_text(entry.read_text().replace("PYSEC-2018-28", "PYSEC-0000-00"))
     again = DependenciesCheck().run(target)
     assert len(audits) == 2 and _same(first, again)

@@ -77,3 +77,16 @@ def test_published_schema_matches_the_model() -> None:
 def test_no_subcommand_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage: gate" in capsys.readouterr().out
+
+
+def test_python_m_gate_never_imports_the_scanned_checkout(tmp_path: Path) -> None:
+    marker = tmp_path / "hijacked"
+    for package in ("yaml", "pydantic", "rich", "bandit"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text(
+            f"open({str(marker)!r}, 'a').write({package!r})\n")
+    (tmp_path / "app.py").write_text("print('hello')\n")
+    done = subprocess.run([sys.executable, "-m", "gate", "run", ".", "--checks", "iac",
+                           "--no-cache", "--no-post"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert (done.returncode, marker.exists()) == (0, False), done.stderr

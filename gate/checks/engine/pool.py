@@ -21,24 +21,40 @@ yielded as :class:`ChunkFailed` with the reason (the caller reports it as not
 scanned) and every other file's result is kept. Chunks are kept small enough
 (:data:`CHUNK_MAX_BYTES`, :data:`CHUNK_MAX_FILES`) to finish well inside one
 file's budget.
+
+Small work runs inline: when every chunk together is a few small files (a
+one-file repository, a warm re-run after an edit, a pre-push of one commit),
+starting a worker costs more than the scan (a fresh interpreter importing
+bandit or detect-secrets: ~0.5 s each). The calling process then scans them
+itself, but only when it already runs under the same memory limit as a
+worker would (a check process does: :mod:`gate.runner`), holding a CPU token,
+and under a short alarm (:data:`INLINE_SECONDS`). A chunk that fails inline in
+any way but a :class:`CheckError` (out of time or memory, a crash) is handed
+to the worker pool, which judges it with the full limits as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import multiprocessing
+import signal
+import stat
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from types import FrameType
+from typing import Any, TypeVar
 
 from gate.checks.engine.tokens import CpuTokens, held
 from gate.checks.engine.workers import ChunkFailed, WorkerPool, call_chunk, collect, failure_reason
 from gate.checks.interface import CheckError
 from gate.limits import WorkerLimits
 
-__all__ = ["CHUNK_MAX_BYTES", "CHUNK_MAX_FILES", "ChunkFailed", "CpuTokens", "balanced_chunks",
-           "chunk_count", "map_chunks"]
+__all__ = ["CHUNK_MAX_BYTES", "CHUNK_MAX_FILES", "INLINE_MAX_BYTES", "INLINE_MAX_FILES",
+           "INLINE_SECONDS", "ChunkFailed", "CpuTokens", "balanced_chunks", "chunk_count",
+           "map_chunks"]
 
 R = TypeVar("R")
 ScanFn = Callable[[Path, Sequence[str]], R]
@@ -48,6 +64,11 @@ CHUNKS_PER_JOB = 4
 CHUNK_MAX_BYTES = 2 * 1024 * 1024
 """A chunk holds at most about this much text (bandit scans ~0.25 MB/s: ~8 s)."""
 CHUNK_MAX_FILES = 200
+INLINE_MAX_FILES = 16
+"""At most this many files (and :data:`INLINE_MAX_BYTES`) are scanned without a pool."""
+INLINE_MAX_BYTES = 256 * 1024
+INLINE_SECONDS = 5.0
+"""Inline budget of the whole small batch; past it, the batch goes to the pool."""
 
 
 def chunk_count(files: int, jobs: int, total_bytes: int = 0) -> int:
@@ -97,6 +118,58 @@ def _in_process(func: ScanFn[R], root: Path, chunks: Sequence[tuple[str, ...]],
             yield chunk, ChunkFailed(failure_reason(kind, value, limits))
 
 
+class _Overrun(BaseException):
+    """Raised by the inline alarm; a ``BaseException`` so that no tool's handler eats it."""
+
+
+def _inline_allowed(root: Path, chunks: Sequence[tuple[str, ...]], limits: WorkerLimits) -> bool:
+    """Few, small, regular files, in the main thread of a process already under the limit."""
+    files = [path for chunk in chunks for path in chunk]
+    if len(files) > INLINE_MAX_FILES or not hasattr(signal, "setitimer") \
+            or threading.current_thread() is not threading.main_thread():
+        return False
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        return False
+    if soft == resource.RLIM_INFINITY or soft > limits.memory_mb * 1024 * 1024:
+        return False
+    total = 0
+    for path in files:
+        try:
+            st = (root / path).lstat()
+        except OSError:
+            return False
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        total += st.st_size
+    return total <= INLINE_MAX_BYTES
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise _Overrun
+
+
+def _inline(func: ScanFn[R], root: Path, chunk: tuple[str, ...], tokens: CpuTokens | None,
+            seconds: float) -> tuple[str, Any]:
+    """``call_chunk`` in this process under an alarm; ``("time", "")`` when it rings."""
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        with held(tokens):
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)  # rings again if eaten
+            try:
+                return call_chunk(func, root, chunk)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Overrun:
+        return "time", ""
+    finally:
+        with contextlib.suppress(ValueError, TypeError):
+            signal.signal(signal.SIGALRM, previous)
+
+
 def map_chunks(func: ScanFn[R], root: Path, chunks: Sequence[tuple[str, ...]], jobs: int,
                tokens: Path | None = None, limits: WorkerLimits | None = None
                ) -> Iterator[tuple[tuple[str, ...], R | ChunkFailed]]:
@@ -117,8 +190,22 @@ def map_chunks(func: ScanFn[R], root: Path, chunks: Sequence[tuple[str, ...]], j
     if multiprocessing.current_process().daemon:
         yield from _in_process(func, root, chunks, cpu, limits)
         return
-    queue: deque[tuple[str, ...]] = deque(chunks)
-    pool = WorkerPool(min(jobs, len(chunks)), limits)
+    rest = list(chunks)
+    if _inline_allowed(root, chunks, limits):
+        rest = []
+        for chunk in chunks:
+            kind, value = _inline(func, root, chunk, cpu,
+                                  min(INLINE_SECONDS, limits.file_seconds))
+            if kind == "ok":
+                yield chunk, value
+            elif kind == "error":
+                raise CheckError(value)
+            else:  # out of time or memory, or a crash: the pool judges it with its limits
+                rest.append(chunk)
+        if not rest:
+            return
+    queue: deque[tuple[str, ...]] = deque(rest)
+    pool = WorkerPool(min(jobs, len(queue)), limits)
     try:
         while True:
             for worker in pool.workers:

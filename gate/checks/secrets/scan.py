@@ -30,6 +30,7 @@ give identical results; the benchmark checks it against the CLI on a large tree.
 from __future__ import annotations
 
 import inspect
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,7 @@ from typing import Any
 
 from gate.checks.secrets.detectors import DetectorSecret, Note, find_secrets
 from gate.checks.secrets.detectors.lookalikes import digest_reason, placeholder_reason
+from gate.checks.secrets.prefilter import LineIndex, TextHint, over_text
 from gate.findings import Severity
 
 __all__ = ["merge", "our_hits", "scan_file", "scan_with_detectors", "verifying"]
@@ -53,6 +55,8 @@ class _Plugin:
     wants: frozenset[str]
     patterns: tuple[re.Pattern[str], ...] | None
     """A plain regex detector's denylist: skipped on lines none of these finds anything in."""
+    hint: re.Pattern[str] | None = None
+    """For another plugin: an expression every line it can report on matches (else ``None``)."""
 
 
 def _wants(method: Callable[..., Any]) -> frozenset[str]:
@@ -62,14 +66,26 @@ def _wants(method: Callable[..., Any]) -> frozenset[str]:
     return frozenset(get_injectable_variables(method)) & frozenset(_ARGS)
 
 
+def _defined_by(method: Any, module: str, qualname: str) -> bool:
+    """Whether ``method`` is detect-secrets' own ``module.qualname`` (not a subclass's or a patch)."""
+    return (getattr(method, "__module__", None) == module
+            and getattr(method, "__qualname__", None) == qualname)
+
+
 def _denylist(plugin: Any) -> tuple[re.Pattern[str], ...] | None:
-    """A plain regex detector's expressions; ``None`` for any other plugin (always run)."""
+    """A plain regex detector's expressions; ``None`` for any other plugin (always run).
+
+    ``JwtTokenDetector`` counts as plain: its ``analyze_string`` only filters
+    what the base one finds with its denylist.
+    """
     from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
 
     cls = type(plugin)
+    jwt = _defined_by(cls.analyze_string, "detect_secrets.plugins.jwt",
+                      "JwtTokenDetector.analyze_string")
     if not (isinstance(plugin, RegexBasedDetector)
             and cls.analyze_line is BasePlugin.analyze_line
-            and cls.analyze_string is RegexBasedDetector.analyze_string):
+            and (cls.analyze_string is RegexBasedDetector.analyze_string or jwt)):
         return None
     denylist = inspect.getattr_static(plugin, "denylist", None)  # no property: may vary
     if not isinstance(denylist, (tuple, list)) or not denylist:
@@ -79,11 +95,134 @@ def _denylist(plugin: Any) -> tuple[re.Pattern[str], ...] | None:
     return tuple(denylist)
 
 
+def _hint(plugin: Any) -> re.Pattern[str] | None:
+    """An expression every line ``plugin`` can report on matches, for two unmodified plugins.
+
+    ``KeywordDetector``: each of its expressions requires one of its denylist
+    words (``password``, ``api_key``...), so a line without one (any case)
+    yields nothing. The high-entropy plugins report only ``findall`` matches
+    of their quoted-string expression (outside the ad-hoc "eager" search, which
+    a scan never asks for). Anything else, or a patched method: no hint.
+    """
+    from detect_secrets.plugins import keyword
+    from detect_secrets.plugins.high_entropy_strings import HighEntropyStringsPlugin
+
+    cls = type(plugin)
+    if (_defined_by(cls.analyze_line, keyword.__name__, "KeywordDetector.analyze_line")
+            and _defined_by(cls.analyze_string, keyword.__name__,
+                            "KeywordDetector.analyze_string")):
+        words = getattr(keyword, "DENYLIST", None)
+        if isinstance(words, tuple) and words and all(isinstance(w, str) for w in words):
+            return re.compile("|".join(words), re.IGNORECASE)
+        return None
+    if (isinstance(plugin, HighEntropyStringsPlugin)
+            and cls.analyze_line is HighEntropyStringsPlugin.analyze_line
+            and cls.analyze_string is HighEntropyStringsPlugin.analyze_string
+            and isinstance(getattr(plugin, "regex", None), re.Pattern)):
+        return _long_enough(plugin) or plugin.regex
+    return None
+
+
+_ENTROPY = frozenset({"HighEntropyStringsPlugin.calculate_shannon_entropy",
+                      "HexHighEntropyString.calculate_shannon_entropy"})
+
+
+def _long_enough(plugin: Any) -> re.Pattern[str] | None:
+    """The plugin's quoted-string expression, for strings long enough to pass its limit.
+
+    Shannon entropy of ``n`` characters is at most ``log2(n)`` (all different),
+    and detect-secrets' two entropy functions never add to it (the hex one
+    subtracts for numbers), so a string shorter than ``2 ** limit`` is never
+    reported; one character of margin absorbs rounding.
+    """
+    method = type(plugin).calculate_shannon_entropy
+    charset, limit = getattr(plugin, "charset", None), getattr(plugin, "entropy_limit", None)
+    if not (_defined_by(method, "detect_secrets.plugins.high_entropy_strings",
+                        getattr(method, "__qualname__", ""))
+            and getattr(method, "__qualname__", "") in _ENTROPY
+            and isinstance(charset, str) and isinstance(limit, (int, float))):
+        return None
+    if plugin.regex.pattern != rf'([\'"])([{re.escape(charset)}]+)(\1)':
+        return None
+    shortest = max(1, math.ceil(2 ** float(limit)) - 1)
+    return re.compile(rf'([\'"])([{re.escape(charset)}]{{{shortest},}})(\1)')
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P[<=]")
+
+
+def _combined(patterns: Sequence[re.Pattern[str]]) -> tuple[re.Pattern[str], ...] | None:
+    """One alternation per flag set that matches a line iff one of ``patterns`` does.
+
+    ``search`` finds ``A|B`` somewhere exactly when it finds ``A`` or ``B``
+    somewhere, so one call per line replaces one per expression. Groups and
+    back-references would be renumbered: such a set is not combined (``None``).
+    """
+    by_flags: dict[int, list[str]] = {}
+    for pattern in patterns:
+        if _BACKREFERENCE.search(pattern.pattern):
+            return None
+        by_flags.setdefault(pattern.flags, []).append(pattern.pattern)
+    combined = []
+    for flags, sources in by_flags.items():
+        end = "\n)" if flags & re.VERBOSE else ")"  # a verbose comment ends at a newline
+        try:
+            combined.append(re.compile("|".join(f"(?:{p}{end}" for p in sources), flags))
+        except re.error:
+            return None
+    return tuple(combined)
+
+
+_ASCII_WORDS = re.compile(r"[a-z0-9_?|]+")
+
+
+def _text_hint(hint: re.Pattern[str]) -> TextHint | None:
+    """How to search a hint over a file's text; ``None`` when only line by line is exact."""
+    pattern = over_text(hint)
+    if pattern is None:
+        return None
+    lowered = None
+    if hint.flags & re.IGNORECASE and _ASCII_WORDS.fullmatch(hint.pattern.replace("ñ", "n")):
+        # lower-case ASCII words, ``?`` and ``|`` only (``contraseña`` needs non-ASCII text)
+        lowered = re.compile(hint.pattern, re.MULTILINE)
+    return TextHint(pattern, lowered)
+
+
 class _Scanner:
-    """The plugins of the current detect-secrets settings, prepared for fast line scanning."""
+    """The plugins of the current detect-secrets settings, prepared for fast line scanning.
+
+    Which lines need a plugin at all is found per file, not per line
+    (:mod:`gate.checks.secrets.prefilter`): the plain regex detectors'
+    expressions, combined, and each hinted plugin's hint are searched over the
+    file's whole text once; expressions that cannot be searched that way
+    exactly are tried line by line, combined.
+    """
 
     def __init__(self, plugins: Sequence[Any]) -> None:
-        self.plugins = tuple(_Plugin(p, _wants(p.analyze_line), _denylist(p)) for p in plugins)
+        self.plugins = tuple(_Plugin(p, _wants(p.analyze_line), _denylist(p), _hint(p))
+                             for p in plugins)
+        patterns = [pattern for entry in self.plugins for pattern in entry.patterns or ()]
+        whole = [p for p in patterns if over_text(p) is not None]
+        per_line = [p for p in patterns if over_text(p) is None]
+        by_line = _combined(per_line)
+        self.regex_ok = by_line is not None
+        """Whether the regex detectors can be skipped on the lines no expression matches."""
+        # One by one, not combined: an alternation loses the regex engine's fast scan for a
+        # literal prefix (``AKIA``, ``ghp_``, ``-----BEGIN``), and is slower than all of them.
+        self.regex_text = tuple(dict.fromkeys(
+            re.compile(p.pattern, p.flags | re.MULTILINE) for p in whole))
+        self.regex_line = by_line or ()
+        self.hints = {id(e.plugin): _text_hint(e.hint) for e in self.plugins
+                      if e.hint is not None}
+
+    def _regex_lines(self, index: LineIndex) -> set[int] | None:
+        """Lines (0-based) where some plain regex detector may match; ``None``: every line."""
+        if not self.regex_ok:
+            return None
+        lines: set[int] = set()
+        for pattern in self.regex_text:
+            lines |= index.candidates(pattern)
+        return lines
 
     def process(self, lines: list[tuple[int, str]], filename: str) -> Iterator[Any]:
         """detect-secrets' ``_process_line_based_plugins``, same results, same order."""
@@ -91,13 +230,27 @@ class _Scanner:
         from detect_secrets.util.code_snippet import get_code_snippet
 
         line_content = [line for _, line in lines]
-        for line_number, raw in lines:
+        index = LineIndex([raw.rstrip() for _, raw in lines])
+        regex_lines = self._regex_lines(index)
+        hinted = {key: hint.lines(index) for key, hint in self.hints.items()
+                  if hint is not None}
+        for position, (line_number, raw) in enumerate(lines):
             line = raw.rstrip()
             context = None
             found: list[tuple[Any, Any]] = []
             failed: BaseException | None = None
+            regex_may_match = regex_lines is None or position in regex_lines or any(
+                pattern.search(line) for pattern in self.regex_line)
             for entry in self.plugins:
+                if entry.hint is not None:
+                    text_lines = hinted.get(id(entry.plugin))
+                    if text_lines is not None and position not in text_lines:
+                        continue  # a line it cannot report on
+                    if text_lines is None and not entry.hint.search(line):
+                        continue
                 if entry.patterns is not None:
+                    if not regex_may_match:
+                        continue
                     for pattern in entry.patterns:
                         if pattern.search(line):
                             break

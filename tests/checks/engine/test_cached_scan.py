@@ -72,7 +72,7 @@ def _both(target: ScanTarget) -> dict[str, tuple[object, ...]]:
 
 
 def _entries(cache: Path) -> list[Path]:
-    return sorted((cache / "v2").rglob("*.json"))
+    return sorted((cache / "v3").rglob("*.json"))
 
 
 def test_reference_tree_has_findings_of_every_kind(uncached: dict[str, tuple[object, ...]]

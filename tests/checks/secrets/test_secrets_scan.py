@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,6 +153,40 @@ def test_unknown_plugins_are_never_skipped() -> None:
         scanner = _secrets_scan._Scanner(get_plugins())
     gated = {type(p.plugin).__name__ for p in scanner.plugins if p.patterns is not None}
     always = {type(p.plugin).__name__ for p in scanner.plugins if p.patterns is None}
-    assert {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString",
-            "JwtTokenDetector"} <= always  # they override analyze_line/analyze_string
-    assert {"AWSKeyDetector", "GitHubTokenDetector", "PrivateKeyDetector"} <= gated
+    assert {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"} <= always
+    assert {"AWSKeyDetector", "GitHubTokenDetector", "PrivateKeyDetector",
+            "JwtTokenDetector"} <= gated  # the JWT detector only filters its denylist's matches
+    hinted = {type(p.plugin).__name__ for p in scanner.plugins if p.hint is not None}
+    assert hinted == {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"}
+
+
+def test_a_patched_plugin_loses_its_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    from detect_secrets.plugins.keyword import KeywordDetector
+
+    def analyze_line(self: Any, **kw: Any) -> Any:
+        return set()
+
+    monkeypatch.setattr(KeywordDetector, "analyze_line", analyze_line)
+    with _detect_secrets():
+        from detect_secrets.settings import get_plugins
+
+        scanner = _secrets_scan._Scanner(get_plugins())
+    keyword = [p for p in scanner.plugins if type(p.plugin).__name__ == "KeywordDetector"]
+    assert [(p.hint, p.patterns) for p in keyword] == [(None, None)]
+
+
+def test_the_combined_expression_matches_a_line_iff_one_of_its_parts_does() -> None:
+    parts = [re.compile(r"AKIA[0-9A-Z]{16}"), re.compile(r"xox[bp]-\d+", re.IGNORECASE),
+             re.compile(r"""
+                 (?<![\w.])  # not inside a word
+                 ghp_[0-9a-z]{4}
+             """, re.IGNORECASE | re.VERBOSE)]
+    combined = _secrets_scan._combined(parts)
+    assert combined is not None and len(combined) == 3
+    lines = ["key = AKIAABCDEFGHIJKLMNOP", "XOXB-12", "a.ghp_abcd", "(ghp_ABCD)", "nothing",
+             "akiaabcdefghijklmnop"]
+    assert [any(c.search(line) for c in combined) for line in lines] == [
+        any(p.search(line) for p in parts) for line in lines] == [
+        True, True, False, True, False, False]
+    assert _secrets_scan._combined([re.compile(r"(a)\1")]) is None
+    assert _secrets_scan._combined([re.compile(r"(?P<x>a)")]) is None
