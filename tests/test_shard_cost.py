@@ -101,16 +101,16 @@ def test_python_weighs_more_than_its_bytes(tmp_path: Path) -> None:
 
 
 def test_the_whole_tree_checks_shape_the_partition_and_its_digest(tmp_path: Path) -> None:
-    files = _tree(tmp_path, {f"m{n}.py": 400_000 for n in range(8)} | {"main.tf": 10})
+    files = _tree(tmp_path, {f"m{n}.py": 200_000 for n in range(8)} | {"main.tf": 10})
     sliced = [_job("sast", "x:sast", files, tmp_path)]
     with_iac = [*sliced, _job("iac", IAC, files, tmp_path)]
     _, costs, head = costs_of(tmp_path, files, with_iac)
     assert head == DEFAULT_CHECK_NS + 10 * 11900 + FILE_NS
-    assert dict(costs)["m0.py"] == 400_000 * 4100 + FILE_NS and dict(costs)["main.tf"] == 0
+    assert dict(costs)["m0.py"] == 200_000 * 4100 + FILE_NS and dict(costs)["main.tf"] == 0
     plain = [apply_shard(Shard(i, 2), tmp_path, files, sliced) for i in (1, 2)]
     heavy = [apply_shard(Shard(i, 2), tmp_path, files, with_iac) for i in (1, 2)]
     py = [f for f in files if f.endswith(".py")]
-    # each .py costs 1.64 s: the 2 s head start moves one file to shard 2
+    # each .py costs 0.82 s: the 1 s head start moves one file to shard 2
     assert [len(jobs[0].scan.files) for jobs, _ in plain] == [5, 4]  # main.tf (cost 0) too
     assert [sum(f in py for f in jobs[0].scan.files) for jobs, _ in plain] == [4, 4]
     assert [sum(f in py for f in jobs[0].scan.files) for jobs, _ in heavy] == [3, 5]
