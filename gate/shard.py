@@ -13,6 +13,11 @@ file depend on that file alone. The whole-tree checks (dependencies, iac,
 plugins) may relate files to each other (a Terraform module spans files, a
 lock file pairs with its manifest), so shard 1 runs them over every file and
 the other shards skip them.
+
+Slices are balanced by estimated cost, not bytes (:mod:`gate.shard_cost`):
+a ``.py`` file weighs what bandit, the dataflow pass and the secrets scan
+spend on it, any other file what the secrets scan spends, and shard 1 starts
+with the estimated cost of the whole-tree checks, so it gets a lighter slice.
 """
 
 from __future__ import annotations
@@ -27,9 +32,10 @@ from pathlib import Path
 from gate.errors import UsageError
 from gate.result import RunResult, ShardInfo, Verdict
 from gate.runner import CheckJob
+from gate.shard_cost import per_file_costs, sizes, whole_tree_cost
 
-__all__ = ["PER_FILE_CHECKS", "Shard", "ShardPlan", "apply_shard", "parse_shard", "plan_shard",
-           "settle_shard", "shard_from_env"]
+__all__ = ["PER_FILE_CHECKS", "Shard", "ShardPlan", "apply_shard", "costs_of", "inventory_digest",
+           "parse_shard", "partition", "plan_shard", "settle_shard", "shard_from_env"]
 
 PER_FILE_CHECKS = frozenset({"sast", "secrets"})
 """Checks whose findings for a file depend on that file only: safe to run on a slice."""
@@ -74,37 +80,36 @@ def shard_from_env(env: Mapping[str, str]) -> Shard | None:
     return shard if shard.total > 1 else None
 
 
-def _sizes(root: Path, files: Sequence[str]) -> list[tuple[str, int]]:
-    sized = []
-    for rel in files:
-        try:
-            size = (root / rel).stat().st_size
-        except OSError:
-            size = 0
-        sized.append((rel, size))
-    return sized
+def partition(costs: Sequence[tuple[str, int]], total: int,
+              head_start: int = 0) -> list[list[str]]:
+    """Split (path, cost) pairs into ``total`` slices of near-equal cost, deterministically.
 
-
-def partition(files: Sequence[tuple[str, int]], total: int) -> list[list[str]]:
-    """Split (path, size) pairs into ``total`` slices of near-equal size, deterministically.
-
-    Biggest file first, each into the lightest slice so far (ties: the lower
-    slice); the result depends only on the set of pairs, not their order.
+    Slice 1 starts with ``head_start`` already on it (the whole-tree checks it
+    also runs). Costliest file first, each into the lightest slice so far (ties:
+    the lower slice); the result depends only on the set of pairs, not their
+    order.
     """
-    heap = [(0, index) for index in range(total)]
+    heap = [(head_start if index == 0 else 0, index) for index in range(total)]
+    heapq.heapify(heap)
     slices: list[list[str]] = [[] for _ in range(total)]
-    for path, size in sorted(set(files), key=lambda item: (-item[1], item[0])):
+    for path, cost in sorted(set(costs), key=lambda item: (-item[1], item[0])):
         load, index = heapq.heappop(heap)
         slices[index].append(path)
-        heapq.heappush(heap, (load + max(size, 1), index))
+        heapq.heappush(heap, (load + max(cost, 1), index))
     return [sorted(s) for s in slices]
 
 
-def inventory_digest(files: Sequence[tuple[str, int]]) -> str:
-    """What every shard must agree on: the inventory's paths and sizes."""
+def inventory_digest(files: Sequence[tuple[str, int]], costs: Sequence[tuple[str, int]] = (),
+                     head_start: int = 0) -> str:
+    """What every shard must agree on: the inventory's paths and sizes, and the costs and head
+    start it partitioned by (a different policy or check selection gives other costs)."""
     h = hashlib.sha256()
     for path, size in sorted(files):
         h.update(f"{path}\0{size}\n".encode("utf-8", "surrogateescape"))
+    if costs or head_start:
+        h.update(f"head {head_start}\n".encode())
+        for path, cost in sorted(costs):
+            h.update(f"{path}\0{cost}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()[:32]
 
 
@@ -123,13 +128,32 @@ class ShardPlan:
         return tuple(f for f in files if f in self.files)
 
 
-def plan_shard(shard: Shard, root: Path, files: Sequence[str], checks: Sequence[str]) -> ShardPlan:
-    """The plan for ``shard`` over the inventory ``files`` and the selected ``checks``."""
-    sized = _sizes(root, files)
-    mine = partition(sized, shard.total)[shard.index - 1]
-    sliced = tuple(c for c in checks if c in PER_FILE_CHECKS)
-    runs = tuple(c for c in checks if c in PER_FILE_CHECKS or shard.index == 1)
-    info = ShardInfo(index=shard.index, total=shard.total, inventory=inventory_digest(sized),
+def costs_of(root: Path, files: Sequence[str], jobs: Sequence[CheckJob]
+             ) -> tuple[dict[str, int], list[tuple[str, int]], int]:
+    """Sizes, each file's estimated cost over the sliced checks, and the whole-tree head start."""
+    size = sizes(root, files)
+    cost = dict.fromkeys(files, 0)
+    head = 0
+    for job in jobs:
+        if job.name in PER_FILE_CHECKS:
+            for rel, spent in per_file_costs(job.name, job.scan.files, size).items():
+                if rel in cost:
+                    cost[rel] += spent
+        else:
+            head += whole_tree_cost(job.name, job.target, job.scan.files, job.scan.options, size)
+    return size, sorted(cost.items()), head
+
+
+def plan_shard(shard: Shard, root: Path, files: Sequence[str],
+               jobs: Sequence[CheckJob]) -> ShardPlan:
+    """The plan for ``shard`` over the inventory ``files`` and the selected check ``jobs``."""
+    size, costs, head = costs_of(root, files, jobs)
+    mine = partition(costs, shard.total, head)[shard.index - 1]
+    names = [job.name for job in jobs]
+    sliced = tuple(c for c in names if c in PER_FILE_CHECKS)
+    runs = tuple(c for c in names if c in PER_FILE_CHECKS or shard.index == 1)
+    info = ShardInfo(index=shard.index, total=shard.total,
+                     inventory=inventory_digest(sorted(size.items()), costs, head),
                      files=len(mine), sliced=sliced)
     return ShardPlan(frozenset(mine), runs, info)
 
@@ -142,7 +166,7 @@ def apply_shard(shard: Shard | None, root: Path, files: Sequence[str],
     """
     if shard is None or shard.total == 1:
         return list(jobs), None
-    plan = plan_shard(shard, root, files, [job.name for job in jobs])
+    plan = plan_shard(shard, root, files, jobs)
     return [replace(job, scan=replace(job.scan, files=plan.files_for(job.name, job.scan.files)))
             for job in jobs if job.name in plan.checks], plan.info
 
