@@ -58,6 +58,21 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place (atomic:
+    readers see the old file or the new one); raises ``OSError``, leaving no temporary."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
 @dataclass(frozen=True)
 class _Entry:
     path: Path
@@ -150,16 +165,7 @@ class FileStore(ResultCache):
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            tmp = Path(name)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                tmp.replace(path)  # atomic: readers see the old entry or the new one
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-                raise
+            _write_atomic(path, data)
         except OSError as exc:
             self.stats.write_errors += 1
             self.stats.last_write_error = f"{exc.strerror or type(exc).__name__}: {self.directory}"
@@ -209,10 +215,7 @@ class FileStore(ResultCache):
 
     def _record(self, size: int, walked: float) -> None:
         with contextlib.suppress(OSError):
-            fd, name = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".usage")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_canonical({"bytes": size, "walked": walked}))
-            Path(name).replace(self.directory / _LEDGER)
+            _write_atomic(self.directory / _LEDGER, _canonical({"bytes": size, "walked": walked}))
         self._written = 0
 
     def prune(self) -> None:

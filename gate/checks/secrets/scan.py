@@ -137,9 +137,8 @@ def _long_enough(plugin: Any) -> re.Pattern[str] | None:
     """
     method = type(plugin).calculate_shannon_entropy
     charset, limit = getattr(plugin, "charset", None), getattr(plugin, "entropy_limit", None)
-    if not (_defined_by(method, "detect_secrets.plugins.high_entropy_strings",
-                        getattr(method, "__qualname__", ""))
-            and getattr(method, "__qualname__", "") in _ENTROPY
+    if not (getattr(method, "__module__", None) == "detect_secrets.plugins.high_entropy_strings"
+            and getattr(method, "__qualname__", None) in _ENTROPY
             and isinstance(charset, str) and isinstance(limit, (int, float))):
         return None
     if plugin.regex.pattern != rf'([\'"])([{re.escape(charset)}]+)(\1)':
@@ -201,16 +200,13 @@ class _Scanner:
     def __init__(self, plugins: Sequence[Any]) -> None:
         self.plugins = tuple(_Plugin(p, _wants(p.analyze_line), _denylist(p), _hint(p))
                              for p in plugins)
-        patterns = [pattern for entry in self.plugins for pattern in entry.patterns or ()]
-        whole = [p for p in patterns if over_text(p) is not None]
-        per_line = [p for p in patterns if over_text(p) is None]
-        by_line = _combined(per_line)
+        patterns = [(p, over_text(p)) for entry in self.plugins for p in entry.patterns or ()]
+        by_line = _combined([p for p, text in patterns if text is None])
         self.regex_ok = by_line is not None
         """Whether the regex detectors can be skipped on the lines no expression matches."""
         # One by one, not combined: an alternation loses the regex engine's fast scan for a
         # literal prefix (``AKIA``, ``ghp_``, ``-----BEGIN``), and is slower than all of them.
-        self.regex_text = tuple(dict.fromkeys(
-            re.compile(p.pattern, p.flags | re.MULTILINE) for p in whole))
+        self.regex_text = tuple(dict.fromkeys(text for _, text in patterns if text is not None))
         self.regex_line = by_line or ()
         self.hints = {id(e.plugin): _text_hint(e.hint) for e in self.plugins
                       if e.hint is not None}
@@ -230,12 +226,13 @@ class _Scanner:
         from detect_secrets.util.code_snippet import get_code_snippet
 
         line_content = [line for _, line in lines]
-        index = LineIndex([raw.rstrip() for _, raw in lines])
+        stripped = [raw.rstrip() for _, raw in lines]
+        index = LineIndex(stripped)
         regex_lines = self._regex_lines(index)
         hinted = {key: hint.lines(index) for key, hint in self.hints.items()
                   if hint is not None}
-        for position, (line_number, raw) in enumerate(lines):
-            line = raw.rstrip()
+        for position, (line_number, _) in enumerate(lines):
+            line = stripped[position]
             context = None
             found: list[tuple[Any, Any]] = []
             failed: BaseException | None = None
