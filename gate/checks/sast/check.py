@@ -182,7 +182,7 @@ def _to_scan(base: Path, files: Sequence[str], run: BanditRun) -> SastScan:
         try:
             source = PySource.read(Path(abs_path))
         except OSError as exc:  # gone since bandit read it: keep the findings, lose the markers
-            source = PySource((), {})
+            source = PySource(())
             warnings.append(f"could not re-read {path} ({exc.strerror}): its findings have "
                             "no inline suppressions and weaker fingerprints")
         findings.extend(_file_findings(path, source, issues))

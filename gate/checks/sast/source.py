@@ -11,6 +11,7 @@ Comments are found with :mod:`tokenize`, not with a regex over the line, so a
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tokenize
@@ -106,10 +107,15 @@ def parse_marker(comment: str) -> Marker | None:
 
 @dataclass(frozen=True)
 class PySource:
-    """The decoded lines of a Python file and its comments (line -> (column, text))."""
+    """The decoded lines of a Python file; its comments are tokenized only when asked for.
+
+    Most flagged lines hold no ``#`` at all, and a line without one has no
+    comment: :meth:`code` and :meth:`marker` answer those without running
+    :mod:`tokenize` (pure Python before 3.12, and the costliest step of
+    mapping bandit's issues) over the whole file.
+    """
 
     lines: tuple[str, ...]
-    comments: dict[int, tuple[int, str]]
 
     @classmethod
     def read(cls, path: Path) -> PySource:
@@ -120,24 +126,34 @@ class PySource:
         except SyntaxError:
             encoding = "utf-8"
         text = data.decode(encoding, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        return cls(tuple(text.split("\n")))
+
+    @functools.cached_property
+    def comments(self) -> dict[int, tuple[int, str]]:
+        """Every comment of the file: line -> (column, text)."""
         comments: dict[int, tuple[int, str]] = {}
         try:
-            for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            for token in tokenize.generate_tokens(io.StringIO("\n".join(self.lines)).readline):
                 if token.type == tokenize.COMMENT:
                     comments[token.start[0]] = (token.start[1], token.string)
         except (tokenize.TokenError, SyntaxError):
             pass  # bandit parsed the file, so this is rare; the markers found so far stand
-        return cls(tuple(text.split("\n")), comments)
+        return comments
+
+    def _comment(self, lineno: int) -> tuple[int, str] | None:
+        if not 1 <= lineno <= len(self.lines) or "#" not in self.lines[lineno - 1]:
+            return None
+        return self.comments.get(lineno)
 
     def code(self, lineno: int) -> str:
         """Line ``lineno`` without its comment, so adding a ``# nosec`` keeps the fingerprint."""
         if not 1 <= lineno <= len(self.lines):
             return ""
         line = self.lines[lineno - 1]
-        comment = self.comments.get(lineno)
+        comment = self._comment(lineno)
         return line[: comment[0]] if comment else line
 
     def marker(self, lineno: int) -> Marker | None:
         """The suppression marker in the comment on line ``lineno``, if any."""
-        comment = self.comments.get(lineno)
+        comment = self._comment(lineno)
         return parse_marker(comment[1]) if comment else None

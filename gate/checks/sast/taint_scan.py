@@ -114,7 +114,7 @@ def scan_taint_files(root: Path, files: Sequence[str]) -> TaintScan:
             try:
                 source = PySource.read(root / rel)
             except OSError:
-                source = PySource((), {})
+                source = PySource(())
             ordinals: dict[tuple[str, str], int] = defaultdict(int)
             for found in analysis.findings:
                 key = (found.rule_id, " ".join(source.code(found.line).split()))
