@@ -8,14 +8,14 @@ appear, so odd file names cannot be misparsed.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from gate.gitenv import git_env
 from gate.triage.interface import TriageError
 
-__all__ = ["ChangeSet", "GitError", "changes_since", "git", "git_env", "read_at"]
+__all__ = ["ChangeSet", "GitError", "changes_since", "git", "read_at"]
 
 _TIMEOUT = 600
 
@@ -38,13 +38,6 @@ def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {' '.join(args[:2])} failed: {message[-1] if message else '?'}")
     return done
-
-
-def git_env() -> dict[str, str]:
-    """The caller's environment, with anything that could prompt or page switched off."""
-    env = dict(os.environ)
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"})
-    return env
 
 
 def read_at(root: Path, commit: str, rel: str) -> bytes | None:

@@ -25,7 +25,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gate.triage.git import GitError, git, git_env
+from gate.gitenv import git_env
+from gate.triage.git import GitError, git
 
 __all__ = ["BaseTree", "TreeEntry", "list_tree", "materialise"]
 

@@ -34,6 +34,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gate.gitenv import git_env
+
 __all__ = ["Snapshot", "Stat", "content_ids", "file_sha256", "snapshot"]
 
 Stat = tuple[int, int, int]
@@ -53,10 +55,9 @@ def file_sha256(path: Path) -> str:
 
 
 def _git(root: Path, *args: str) -> bytes | None:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
         done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
-                              timeout=_TIMEOUT, stdin=subprocess.DEVNULL, env=env, check=False)
+                              timeout=_TIMEOUT, stdin=subprocess.DEVNULL, env=git_env(), check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None

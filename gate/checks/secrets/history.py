@@ -25,7 +25,6 @@ the default ``not_scanned`` policy), never a silent pass.
 from __future__ import annotations
 
 import codecs
-import os
 import re
 import subprocess
 import threading
@@ -38,6 +37,7 @@ from gate.checks.interface import HistoryRange, NotScanned
 from gate.checks.secrets.hits import Hits, scanner_for
 from gate.checks.secrets.stream import CHUNK, GENERIC, OVERLAP, printable
 from gate.findings import Finding
+from gate.gitenv import git_env
 from gate.globs import matches_any
 
 __all__ = ["COMMIT_KEY", "MAX_BYTES", "MAX_COMMITS", "TIMEOUT", "HistoryScan", "from_history",
@@ -67,12 +67,6 @@ class HistoryScan:
     not_scanned: tuple[NotScanned, ...]
 
 
-def _git_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C"})
-    return env
-
-
 def _command(root: Path, base: str) -> list[str]:
     return ["git", "-C", str(root), "-c", "core.quotepath=off", "-c", "log.showSignature=false",
             "log", "--no-color", "--no-ext-diff", "--no-textconv", "--text", "-M", "--unified=0",
@@ -84,7 +78,7 @@ def _count(root: Path, base: str) -> int | None:
     try:
         done = subprocess.run(["git", "-C", str(root), "rev-list", "--count", f"{base}..HEAD"],
                               capture_output=True, timeout=60, stdin=subprocess.DEVNULL,
-                              env=_git_env(), check=False)
+                              env=git_env(), check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     text = done.stdout.decode("ascii", "replace").strip()
@@ -267,7 +261,7 @@ def _scan(root: Path, scope: HistoryRange, plugins: dict[str, Any]) -> HistorySc
     try:
         proc = subprocess.Popen(_command(root, scope.base), stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                env=_git_env())
+                                env=git_env())
     except OSError:
         return HistoryScan((), (NotScanned(gap, "history not scanned: git could not run"),))
     timer = threading.Timer(TIMEOUT, proc.kill)
