@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from gate.findings import Finding
+from gate.redact import redact
 
 __all__ = ["MAX_FILE_BYTES", "SourceLines", "mask_line", "scrub", "secret_lines"]
 
@@ -28,7 +29,6 @@ _MASK = "****"
 _KEY = re.compile(r"^(?P<key>[^=:]{0,60}?)(?P<op>\s*(?::=|=>|==|=|:)\s*)")
 _RUN = re.compile(r"[A-Za-z0-9]+")
 _PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
-_URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{20,}")
 
 
@@ -65,12 +65,14 @@ def secret_lines(findings: Iterable[Finding]) -> frozenset[tuple[str, int]]:
 
 
 def scrub(line: str) -> str:
-    """Defence in depth on every excerpt line: URL credentials and token-like strings masked.
+    """Defence in depth on every excerpt line: credentials and token-like strings masked.
 
-    A token is 20 or more characters from a key alphabet mixing letters and digits: what
-    API keys look like, and what identifiers and words do not.
+    URL credentials and token-like query values go as in every message
+    (:func:`gate.redact.redact`); then a token, 20 or more characters from a key
+    alphabet mixing letters and digits (what API keys look like, and what
+    identifiers and words do not), is masked too.
     """
-    line = _URL_CREDENTIALS.sub(f"{_MASK}@", line)
+    line = redact(line)
     def token(m: re.Match[str]) -> str:
         text = m.group(0)
         mixed = any(c.isdigit() for c in text) and any(c.isalpha() for c in text)

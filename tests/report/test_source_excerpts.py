@@ -34,7 +34,10 @@ def test_mask_line(line: str, masked: str) -> None:
 def test_scrub_masks_tokens_and_url_credentials_but_not_code() -> None:
     assert scrub(f"client = Client(key='{KEY}')") == "client = Client(key='****')"
     assert scrub("requests.get('https://user:hunter2@example.com/x')") == \
-        "requests.get('https://****@example.com/x')"
+        "requests.get('https://[REDACTED]@example.com/x')"
+    assert scrub("pull('user:hunter2@registry.example.com/app:1')") == \
+        "pull('[REDACTED]@registry.example.com/app:1')"
+    assert scrub("url = base + '?private_token=abc'") == "url = base + '?private_token=[REDACTED]'"
     code = "return subprocess_popen_with_shell_equals_true(cmd, shell=True)"
     assert scrub(code) == code
 
