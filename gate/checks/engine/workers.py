@@ -32,8 +32,8 @@ from gate.checks.engine.tokens import held
 from gate.checks.interface import CheckError
 from gate.limits import WorkerLimits, harden_worker
 
-__all__ = ["ChunkFailed", "WorkerPool", "call_chunk", "collect", "failure_reason",
-           "young_garbage_only"]
+__all__ = ["ChunkFailed", "WorkerPool", "between_files", "call_chunk", "collect",
+           "failure_reason", "young_garbage_only"]
 
 R = TypeVar("R")
 ScanFn = Callable[[Path, Sequence[str]], R]
@@ -55,21 +55,34 @@ def young_garbage_only() -> Iterator[None]:
     every object the process holds (its imports, the dataflow pass's parsed
     modules) while they pile up: 6 % of bandit's time and 40 % of the
     dataflow pass's on the benchmark tree. Objects made while the collector
-    is off stay in the youngest generation, so one ``gc.collect(0)`` at the
-    end frees the chunk's reference cycles (bandit links every node to its
-    parent) by walking only what the chunk made. What a chunk can pile up is
-    bounded by its size (:data:`gate.checks.engine.pool.CHUNK_MAX_BYTES`)
-    and, like everything else, by the worker's memory limit; a chunk that
-    hits it is retried file by file.
+    is off stay in the young generations, so one ``gc.collect(1)`` at the
+    end frees the chunk's reference cycles by walking only what the chunk
+    made. A scanner whose files leave cycles (bandit links every parse-tree
+    node to its parent) calls :func:`between_files`, so a chunk holds one
+    file's garbage at a time; otherwise what a chunk can pile up is bounded
+    by its size (:data:`gate.checks.engine.pool.CHUNK_MAX_BYTES`) and, like
+    everything else, by the worker's memory limit (a chunk that hits it is
+    retried file by file).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.collect(0)
+        gc.collect(1)  # and what outlived a between_files() inside the chunk
         if enabled:
             gc.enable()
+
+
+def between_files() -> None:
+    """Free what the file just scanned left in reference cycles, when the collector is off.
+
+    For a scanner that makes cyclic garbage per file: without it, a chunk
+    holds every one of its files' garbage until it ends. Collects only the
+    youngest generation, so it costs what the file made, not what the process holds.
+    """
+    if not gc.isenabled():
+        gc.collect(0)
 
 
 def call_chunk(func: ScanFn[R], root: Path, chunk: tuple[str, ...]) -> tuple[str, Any]:

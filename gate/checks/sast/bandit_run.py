@@ -8,6 +8,7 @@ channel, a progress bar tied to the log level) live in one place.
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gate.checks.engine.workers import between_files
 from gate.checks.sast.syntax import parse_failure
 
 __all__ = ["BanditRun", "run_bandit", "skip_reason"]
@@ -83,6 +85,40 @@ def _crashes(records: Sequence[logging.LogRecord]) -> tuple[tuple[str, str, int]
     return tuple(crashed)
 
 
+_ALL_OPERATORS = ("a = b; del c; a and b or c; +a; -a; ~a; not a\n"
+                  "a + b - c * d @ e / f % g ** h << i >> j | k ^ l & m // n\n"
+                  "a == b != c < d <= e > f >= g is h is not i in j not in k")
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_nodes() -> tuple[ast.AST, ...]:
+    """The node instances CPython shares between all parse trees: ``Load()``, ``Add()``...
+
+    bandit links every node it visits to its parent (``_bandit_parent``), these
+    shared ones too, so after a file each of them still points into that file's
+    tree and keeps the whole tree (a web of reference cycles) alive, until a
+    full collection, long after the file. Found by parsing every context and
+    operator twice: a shared node is the same object in both trees.
+    """
+    def kinds(tree: ast.AST) -> dict[type[ast.AST], ast.AST]:
+        found: dict[type[ast.AST], ast.AST] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.expr_context, ast.boolop, ast.operator, ast.unaryop,
+                                 ast.cmpop)):
+                found.setdefault(type(node), node)
+        return found
+
+    first, second = kinds(ast.parse(_ALL_OPERATORS)), kinds(ast.parse(_ALL_OPERATORS))
+    return tuple(node for kind, node in first.items() if second.get(kind) is node)
+
+
+def _unlink_shared_nodes() -> None:
+    """Drop the links bandit left on the shared nodes (it sets them afresh on every visit)."""
+    for node in _shared_nodes():
+        node.__dict__.pop("_bandit_parent", None)
+        node.__dict__.pop("_bandit_sibling", None)
+
+
 def run_bandit(paths: Sequence[str]) -> BanditRun:
     """Run every bandit test over ``paths`` (absolute), with ``# nosec`` not honoured.
 
@@ -98,8 +134,13 @@ def run_bandit(paths: Sequence[str]) -> BanditRun:
         )
         # Set the list directly: discover_files() would prefix "./" relative to
         # the process's working directory, which a worker must not depend on.
-        manager.files_list = sorted(set(paths))
-        manager.run_tests()
+        # One file at a time, so that each file's parse tree is freed before the next.
+        for path in sorted(set(paths)):
+            manager.files_list = [path]
+            manager.run_tests()
+            manager.metrics.data.pop("_totals", None)  # re-summed by every run_tests()
+            _unlink_shared_nodes()
+            between_files()
         # ``results`` rather than get_issue_list(): the latter drops issues
         # whose severity or confidence is UNDEFINED instead of reporting them.
         issues = list(manager.results)
