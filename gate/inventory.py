@@ -54,6 +54,10 @@ class Inventory:
     git: bool
     bytes_only: tuple[str, ...] = ()
     """Binary files and files over ``max_file_size``: only the :data:`BYTE_CHECKS` get them."""
+    set_aside: tuple[NotScanned, ...] = ()
+    """Each :attr:`bytes_only` file with why the other checks are not given it. A check
+    lists those it would have scanned as not scanned (a ``.py`` file padded past the
+    limit is never a silent pass of the sast check)."""
 
     @property
     def all_files(self) -> tuple[str, ...]:
@@ -63,6 +67,10 @@ class Inventory:
     def files_for(self, check: str) -> tuple[str, ...]:
         """The files check ``check`` is given (before its own include/exclude globs)."""
         return self.all_files if check in BYTE_CHECKS else self.files
+
+    def set_aside_for(self, check: str) -> tuple[NotScanned, ...]:
+        """The files check ``check`` is *not* given, with why (before its own globs)."""
+        return () if check in BYTE_CHECKS else self.set_aside
 
 
 def _git_files(root: Path) -> list[str] | None:
@@ -97,8 +105,19 @@ def _inside(root: Path, path: Path) -> bool:
     return target.is_file() and target.is_relative_to(root)
 
 
-def _classify(root: Path, rel: str, max_file_size: int) -> str | NotScanned | None:
-    """``"text"``, ``"bytes"`` (binary or over the size limit), a :class:`NotScanned`, or ``None``.
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+@dataclass(frozen=True)
+class _SetAside:
+    """Binary or over the size limit: for the :data:`BYTE_CHECKS` only, and why."""
+
+    reason: str
+
+
+def _classify(root: Path, rel: str, max_file_size: int) -> str | _SetAside | NotScanned | None:
+    """``"text"``, :class:`_SetAside`, a :class:`NotScanned` (no check reads it), or ``None``.
 
     ``None``: nothing to read here (a deleted file, a submodule, or a link to
     a file inside the tree, which is read under its own name).
@@ -112,7 +131,13 @@ def _classify(root: Path, rel: str, max_file_size: int) -> str | NotScanned | No
         size = path.stat().st_size
         if size > HARD_CAP:
             return NotScanned(rel, f"larger than the {HARD_CAP} byte hard cap: no check reads it")
-        return "bytes" if size > max_file_size or _is_binary(path) else "text"
+        if size > max_file_size:
+            return _SetAside(f"over max_file_size ({_size(size)} > {_size(max_file_size)}): "
+                             "read by the secrets check only")
+        if _is_binary(path):
+            return _SetAside("binary content (a null byte near the start): read by the "
+                             "secrets check only")
+        return "text"
     except OSError as exc:
         return NotScanned(rel, f"unreadable: {exc.strerror or type(exc).__name__}")
 
@@ -137,7 +162,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
     else:
         git, candidates = False, list(listed)
     files: list[str] = []
-    bytes_only: list[str] = []
+    set_aside: list[NotScanned] = []
     skipped: list[NotScanned] = []
     for rel in candidates:
         if exclude and matches_any(rel, exclude):
@@ -147,10 +172,12 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
         kind = _classify(root, rel, max_file_size)
         if isinstance(kind, NotScanned):
             skipped.append(kind)
+        elif isinstance(kind, _SetAside):
+            set_aside.append(NotScanned(rel, kind.reason))
         elif kind is not None:
-            (files if kind == "text" else bytes_only).append(rel)
+            files.append(rel)
     return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git,
-                     bytes_only=tuple(bytes_only))
+                     bytes_only=tuple(n.path for n in set_aside), set_aside=tuple(set_aside))
 
 
 def select(files: tuple[str, ...], include: tuple[str, ...],

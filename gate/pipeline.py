@@ -121,6 +121,8 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
         scan = ScanTarget(
             root=inventory.root,
             files=select(inventory.files_for(name), block.include, block.exclude),
+            set_aside=tuple(n for n in inventory.set_aside_for(name)
+                            if select((n.path,), block.include, block.exclude)),
             options={**block.options(), **({"verify_secrets": True}
                                            if options.verify_secrets and name == "secrets"
                                            else {})},

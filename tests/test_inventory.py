@@ -107,3 +107,19 @@ def test_unusable_root_is_an_inventory_error(tmp_path: Path, make_path: Callable
     (tmp_path / "file.txt").write_text("x", encoding="utf-8")
     with pytest.raises(InventoryError, match=message):
         build_inventory(make_path(tmp_path))
+
+
+def test_set_aside_files_carry_why_the_other_checks_do_not_get_them(
+        make_repo: MakeRepo) -> None:
+    root = make_repo({"a.py": "x = 1\n", "big.py": "x = 1\n" * 40_000})
+    (root / "blob.py").write_bytes(b"x = 1\n\x00\n")
+
+    inventory = build_inventory(root, max_file_size=1000)
+
+    assert [(n.path, n.reason, n.line) for n in inventory.set_aside] == [
+        ("big.py", "over max_file_size (0.2 MB > 1,000 bytes): read by the secrets check only",
+         None),
+        ("blob.py", "binary content (a null byte near the start): read by the secrets check "
+                    "only", None)]
+    assert inventory.set_aside_for("sast") == inventory.set_aside
+    assert inventory.set_aside_for("secrets") == ()

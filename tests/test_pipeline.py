@@ -164,3 +164,35 @@ def test_branch_override_from_context(fake_checks: dict[str, str], make_repo: Ma
     env = {"GITLAB_CI": "true", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "release/2.0"}
     assert run(RunOptions(path=root, checks=("flaw",), env=env)).verdict == Verdict.FAIL
     assert run(RunOptions(path=root, checks=("flaw",), env={})).verdict == Verdict.PASS
+
+
+def test_files_set_aside_by_size_or_content_are_listed_by_the_checks_that_would_read_them(
+        make_repo: MakeRepo) -> None:
+    """A .py, a template or a manifest padded past max_file_size is never a silent pass."""
+    padding = "# padding\n" * 200
+    cfn = ('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"B": '
+           '{"Type": "AWS::S3::Bucket"}}, "Pad": "' + "x" * 2000 + '"}')
+    files = {
+        "small.py": "import subprocess\nsubprocess.call(c, shell=True)\n",
+        "big.py": "import subprocess\nsubprocess.call(c, shell=True)\n" + padding,
+        "stack.json": cfn, "data.json": '{"rows": "' + "x" * 3000 + '"}',
+        "requirements.txt": "requests==2.0.0\n" + padding,
+        ".gate.yml": "max_file_size: 1KB\n"}
+    root = make_repo(files)
+    (root / "blob.py").write_bytes(b"import os\n\x00\n")
+    result = run(RunOptions(path=root, checks=("sast", "iac", "dependencies", "secrets"),
+                            env={}, jobs=1, vuln_db=Path(__file__).parent / "fixtures" / "osv"))
+    listed = {c.name: [(n.path, n.reason) for n in c.not_scanned] for c in result.checks}
+    def over(name: str) -> str:
+        return (f"over max_file_size ({len(files[name]):,} bytes > 1,000 bytes): read by the "
+                "secrets check only")
+
+    binary = "binary content (a null byte near the start): read by the secrets check only"
+    assert listed == {
+        "sast": [("big.py", over("big.py")), ("blob.py", binary)],
+        "iac": [("stack.json", over("stack.json"))],
+        "dependencies": [("requirements.txt", over("requirements.txt"))],
+        "secrets": [],
+    }
+    assert [(f.rule_id, f.path) for f in result.findings if f.check == "sast"] == [
+        ("B404", "small.py"), ("B602", "small.py")]

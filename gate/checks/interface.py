@@ -81,6 +81,9 @@ class ScanTarget:
     """Set by the runner: the CPU tokens all pools share (:mod:`gate.checks.engine.pool`)."""
     limits: WorkerLimits = field(default_factory=WorkerLimits)
     """Memory and per-file time limits of the check's worker processes (:mod:`gate.limits`)."""
+    set_aside: tuple[NotScanned, ...] = ()
+    """Files this check is not given (binary, or over the policy's ``max_file_size``), with
+    why. The check lists the ones it would have scanned as not scanned: never a silent pass."""
 
 
 class CheckStatus:

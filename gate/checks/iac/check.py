@@ -9,7 +9,7 @@ from typing import Any
 from gate import __version__
 from gate.checks.iac.engine import evaluate_units
 from gate.checks.iac.interface import Framework
-from gate.checks.iac.loader import DEFAULT_MAX_BYTES, is_iac_candidate, load_units
+from gate.checks.iac.loader import DEFAULT_MAX_BYTES, is_iac_candidate, load_units, would_load
 from gate.checks.iac.registry import RULES
 from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
 
@@ -57,9 +57,10 @@ class IacCheck(Check):
             raise CheckError("iac option 'max_file_bytes' must be a positive integer")
         loaded = load_units(target.root, target.files, frameworks, max_bytes)
         result = evaluate_units(loaded.units, RULES)
+        aside = tuple(n for n in target.set_aside if would_load(target.root, n.path, frameworks))
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
-            findings=result.findings, not_scanned=loaded.not_scanned,
+            findings=result.findings, not_scanned=(*loaded.not_scanned, *aside),
             errors=result.errors, warnings=result.warnings,
             duration=time.monotonic() - started, files_scanned=loaded.files_scanned,
         )

@@ -22,7 +22,7 @@ from gate.checks.iac.parsers.pipelines import parse_github_actions, parse_gitlab
 from gate.checks.iac.parsers.terraform import parse_project
 from gate.checks.interface import NotScanned
 
-__all__ = ["DEFAULT_MAX_BYTES", "Loaded", "load_units"]
+__all__ = ["DEFAULT_MAX_BYTES", "Loaded", "load_units", "would_load"]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 """Bigger files are reported as not scanned: templates that large are generated, not written."""
@@ -103,6 +103,29 @@ def load_units(root: Path, files: Sequence[str], frameworks: Collection[Framewor
 def is_iac_candidate(path: str) -> bool:
     """Whether :func:`load_units` could read ``path`` for some framework (judged by name)."""
     return classify(path) is not None or _is_tfvars(path)
+
+
+_PEEK_BYTES = 64 * 1024
+
+
+def would_load(root: Path, path: str, frameworks: Collection[Framework]) -> bool:
+    """Whether :func:`load_units` would parse ``path``, judging YAML/JSON by its first 64 KiB.
+
+    For the files the check is not given (binary, or over ``max_file_size``): they
+    are reported as not scanned only when they are IaC, so a 30 MB JSON fixture
+    is not listed but a padded CloudFormation template is.
+    """
+    kind = classify(path)
+    if kind is None:
+        return Framework.TERRAFORM in frameworks and _is_tfvars(path)
+    if kind != SNIFF:
+        return kind in frameworks
+    try:
+        with (root / path).open("rb") as handle:
+            head = handle.read(_PEEK_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return sniff(head) in frameworks
 
 
 def _is_tfvars(path: str) -> bool:
