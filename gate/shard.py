@@ -167,8 +167,15 @@ def apply_shard(shard: Shard | None, root: Path, files: Sequence[str],
     if shard is None or shard.total == 1:
         return list(jobs), None
     plan = plan_shard(shard, root, files, jobs)
-    return [replace(job, scan=replace(job.scan, files=plan.files_for(job.name, job.scan.files)))
-            for job in jobs if job.name in plan.checks], plan.info
+    out = []
+    for job in jobs:
+        if job.name not in plan.checks:
+            continue
+        aside = set(plan.files_for(job.name, [n.path for n in job.scan.set_aside]))
+        out.append(replace(job, scan=replace(
+            job.scan, files=plan.files_for(job.name, job.scan.files),
+            set_aside=tuple(n for n in job.scan.set_aside if n.path in aside))))
+    return out, plan.info
 
 
 def settle_shard(result: RunResult) -> RunResult:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.checks.interface import ScanTarget
+from gate.checks.interface import NotScanned, ScanTarget
 from gate.cli.main import main
 from gate.errors import UsageError
 from gate.pipeline import RunOptions, run
@@ -146,3 +146,24 @@ def test_cli_reads_gitlab_parallel_variables(make_repo: MakeRepo, tmp_path: Path
     code = main(["run", str(root), "--checks", "sast", "--no-post", "--no-cache",
                  "--shard", "1/1", "--report", f"json={out}", "--format", "json"])
     assert code == 0 and json.loads(out.read_text())["shard"] is None
+
+
+def test_set_aside_files_are_listed_by_the_shard_that_holds_them(tmp_path: Path) -> None:
+    files = tuple(f"f{n}.py" for n in range(6))
+    for rel in files:
+        (tmp_path / rel).write_text("x" * (len(rel) * 10))
+    aside = tuple(NotScanned(rel, "over max_file_size") for rel in ("f1.py", "f4.py"))
+    text = tuple(f for f in files if f not in ("f1.py", "f4.py"))
+    jobs = [CheckJob(name="sast", target="x:sast", timeout=60,
+                     scan=ScanTarget(root=tmp_path, files=text, set_aside=aside)),
+            CheckJob(name="iac", target="x:iac", timeout=60,
+                     scan=ScanTarget(root=tmp_path, files=text, set_aside=aside)),
+            _job("secrets", files, tmp_path)]
+
+    shards = [apply_shard(Shard(i, 2), tmp_path, files, jobs)[0] for i in (1, 2)]
+
+    listed = [[n.path for n in jobs_of[0].scan.set_aside] for jobs_of in shards]
+    held = [[p for p in ("f1.py", "f4.py") if p in jobs_of[-1].scan.files] for jobs_of in shards]
+    assert listed == held
+    assert sorted(listed[0] + listed[1]) == ["f1.py", "f4.py"]
+    assert shards[0][1].name == "iac" and shards[0][1].scan.set_aside == aside

@@ -68,7 +68,8 @@ def _base_job(plan: _Plan, root: Path, files: tuple[str, ...], policy: Policy) -
     if plan.rescan is not None:
         wanted = set(plan.rescan)
         selected = tuple(f for f in selected if f in wanted)
-    return replace(plan.job, scan=replace(plan.job.scan, root=root, files=selected, history=None))
+    return replace(plan.job, scan=replace(plan.job.scan, root=root, files=selected, history=None,
+                                          set_aside=()))
 
 
 def _reader(target: str) -> Callable[[str, Mapping[str, object]], bool]:

@@ -60,7 +60,8 @@ def narrow_to_changes(jobs: Sequence[CheckJob], changes: ChangeSet
     for job in jobs:
         if is_file_local(job.target):
             files = tuple(f for f in job.scan.files if f in touched)
-            job = replace(job, scan=replace(job.scan, files=files))
+            aside = tuple(n for n in job.scan.set_aside if n.path in touched)
+            job = replace(job, scan=replace(job.scan, files=files, set_aside=aside))
             narrowed.append(job.name)
         out.append(job)
     return out, tuple(narrowed)

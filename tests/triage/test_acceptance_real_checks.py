@@ -104,3 +104,18 @@ def test_nosec_under_require_reason_and_suppressed_never_failing(
     assert all(not f["failing"] for f in out["findings"] if f["suppressed"])
     assert out["summary"]["failing"] == 1
     assert out["checks"][0]["counts"]["suppressed"] == 2
+
+
+@pytest.mark.parametrize("mode", [Mode.NEW, Mode.ALL])
+def test_a_set_aside_file_is_listed_where_the_change_is_judged(repo: Repo, mode: Mode) -> None:
+    """Padded past max_file_size: listed by sast, once, and in mode new only if changed."""
+    padded = NEW_FLAW + "# padding\n" * 200
+    repo.write({"old_big.py": padded, ".gate.yml": "max_file_size: 1KB\n"}).commit("base")
+    repo.branch("feature").write({"new_big.py": padded, "ok.py": "x = 1\n"}).commit()
+    result = _sast(repo, mode)
+    [sast] = result.checks
+    reason = (f"over max_file_size ({len(padded):,} bytes > 1,000 bytes): read by the secrets "
+              "check only")
+    expected = ["new_big.py"] if mode == Mode.NEW else ["new_big.py", "old_big.py"]
+    assert [(n.path, n.reason) for n in sast.not_scanned] == [(p, reason) for p in expected]
+    assert result.findings == ()
