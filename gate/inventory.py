@@ -52,12 +52,15 @@ class Inventory:
     not_scanned: tuple[NotScanned, ...]
     """Files no check reads (over :data:`HARD_CAP`, unreadable, links out of the tree)."""
     git: bool
-    bytes_only: tuple[str, ...] = ()
-    """Binary files and files over ``max_file_size``: only the :data:`BYTE_CHECKS` get them."""
     set_aside: tuple[NotScanned, ...] = ()
-    """Each :attr:`bytes_only` file with why the other checks are not given it. A check
-    lists those it would have scanned as not scanned (a ``.py`` file padded past the
-    limit is never a silent pass of the sast check)."""
+    """Binary files and files over ``max_file_size``, with why only the :data:`BYTE_CHECKS`
+    get them. Every other check lists those it would have scanned as not scanned (a ``.py``
+    file padded past the limit is never a silent pass of the sast check)."""
+
+    @property
+    def bytes_only(self) -> tuple[str, ...]:
+        """The set-aside files' paths: only the :data:`BYTE_CHECKS` get them."""
+        return tuple(n.path for n in self.set_aside)
 
     @property
     def all_files(self) -> tuple[str, ...]:
@@ -177,7 +180,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
         elif kind is not None:
             files.append(rel)
     return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git,
-                     bytes_only=tuple(n.path for n in set_aside), set_aside=tuple(set_aside))
+                     set_aside=tuple(set_aside))
 
 
 def select(files: tuple[str, ...], include: tuple[str, ...],

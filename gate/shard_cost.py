@@ -17,10 +17,11 @@ Everything here is integer arithmetic.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from gate.checks.registry import check_class
 
 __all__ = ["CHECK_NS", "FILE_NS", "NS_PER_BYTE", "file_kind", "per_file_costs", "sizes",
            "whole_tree_cost"]
@@ -93,11 +94,7 @@ Reads = Callable[[str, Mapping[str, Any]], bool]
 
 def _reader(target: str) -> Reads | None:
     """The check's ``reads`` (which files it picks by name), or None if it cannot be imported."""
-    module, _, attr = target.partition(":")
-    try:
-        reads: Reads = getattr(importlib.import_module(module), attr).reads
-    except Exception:  # an unloadable check fails in its own worker, with its own message
-        return None
+    reads: Reads | None = getattr(check_class(target), "reads", None)
     return reads
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import entry_points
+from typing import Any
 
 from gate.checks.interface import Check, CheckError
 
-__all__ = ["BUILTIN_CHECKS", "available_checks", "load_check", "plugin_checks"]
+__all__ = ["BUILTIN_CHECKS", "available_checks", "check_class", "load_check", "plugin_checks"]
 
 BUILTIN_CHECKS: dict[str, str] = {
     "sast": "gate.checks.sast:SastCheck",
@@ -33,6 +34,17 @@ def available_checks() -> dict[str, str]:
     """Built-ins first, in their fixed order, then plugins sorted by name."""
     plugins = plugin_checks()
     return {**BUILTIN_CHECKS, **dict(sorted(plugins.items()))}
+
+
+def check_class(target: str) -> type[Any] | None:
+    """The class at ``target`` (``module:Class``) without instantiating it; ``None`` when it
+    cannot be imported (an unloadable plugin fails in its own worker, with its own message)."""
+    module, _, attr = target.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module), attr)
+    except Exception:
+        return None
+    return cls if isinstance(cls, type) else None
 
 
 def load_check(name: str, target: str | None = None) -> Check:

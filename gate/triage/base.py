@@ -19,12 +19,12 @@ leaves that check's findings with ``new = None`` (fail closed), and says so.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate.checks.interface import CheckResult
+from gate.checks.registry import check_class
 from gate.checks.secrets.history import from_history
 from gate.inventory import build_inventory, select
 from gate.policy.model import Policy
@@ -74,13 +74,9 @@ def _base_job(plan: _Plan, root: Path, files: tuple[str, ...], policy: Policy) -
 
 def _reader(target: str) -> Callable[[str, Mapping[str, object]], bool]:
     """The check's ``reads`` (every file when the check cannot be imported here)."""
-    module, _, attr = target.partition(":")
-    try:
-        reads: Callable[[str, Mapping[str, object]], bool] = getattr(
-            importlib.import_module(module), attr).reads
-    except Exception:  # an unloadable plugin fails in its worker, with its own message
-        return lambda _path, _options: True
-    return reads
+    cls = check_class(target)
+    reads: Callable[[str, Mapping[str, object]], bool] | None = getattr(cls, "reads", None)
+    return reads if reads is not None else lambda _path, _options: True
 
 
 def _wanted(plans: list[_Plan], policy: Policy) -> Callable[[str], bool]:

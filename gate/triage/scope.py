@@ -15,10 +15,10 @@ file in their scope. Plugins opt in with a ``file_local = True`` class attribute
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import replace
 
+from gate.checks.registry import check_class
 from gate.inventory import select
 from gate.policy.model import Policy
 from gate.runner import CheckJob
@@ -33,12 +33,7 @@ def is_file_local(target: str) -> bool:
     """Whether the check at ``target`` (``module:Class``) judges each file on its own."""
     if target in FILE_LOCAL_TARGETS:
         return True
-    module, _, attr = target.partition(":")
-    try:
-        cls = getattr(importlib.import_module(module), attr)
-    except Exception:  # an unloadable plugin fails in its worker, with its own message
-        return False
-    return getattr(cls, "file_local", False) is True
+    return getattr(check_class(target), "file_local", False) is True
 
 
 def in_scope(path: str, name: str, policy: Policy) -> bool:

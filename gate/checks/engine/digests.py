@@ -36,7 +36,7 @@ from pathlib import Path
 
 from gate.gitenv import git_env
 
-__all__ = ["Snapshot", "Stat", "content_ids", "file_sha256", "snapshot"]
+__all__ = ["Snapshot", "Stat", "file_sha256", "snapshot"]
 
 Stat = tuple[int, int, int]
 """What tells a file changed: size, mtime (ns) and inode."""
@@ -152,9 +152,3 @@ def snapshot(root: Path, files: Sequence[str]) -> Snapshot:
         except OSError:
             continue
     return Snapshot(ids, stats)
-
-
-def content_ids(root: Path, files: Sequence[str]) -> dict[str, str]:
-    """An identity of each readable file's content: git's object id where it can be trusted,
-    else the SHA-256 of its bytes. Unreadable files are left out (the scan says why)."""
-    return dict(snapshot(root, files).ids)

@@ -307,13 +307,13 @@ class SastCheck(Check):
 
         findings = apply_dataflow((*scan.findings, *taint.findings))
         skipped = {n.path for n in scan.not_scanned}
-        aside = python_files([n.path for n in target.set_aside])
         return CheckResult(
             check=self.name,
             tool=self.tool,
             tool_version=version,
             findings=tuple(sorted(findings, key=_order)),
-            not_scanned=(*scan.not_scanned, *(n for n in target.set_aside if n.path in aside)),
+            not_scanned=(*scan.not_scanned,
+                         *(n for n in target.set_aside if python_files((n.path,)))),
             warnings=(*scan.warnings, *taint.warnings),
             duration=time.monotonic() - started,
             files_scanned=sum(1 for f in files if f not in skipped),

@@ -32,8 +32,7 @@ from gate.findings import (
     content_fingerprint,
 )
 
-__all__ = ["DEPS_RULE", "INTERNAL_RULES", "MARK_RULE", "TaintScan", "lookups_finding",
-           "scan_taint_files"]
+__all__ = ["DEPS_RULE", "INTERNAL_RULES", "MARK_RULE", "TaintScan", "scan_taint_files"]
 
 CHECK = "sast"
 MARK_RULE = "GATE-PY-SINK-MARK"
@@ -86,7 +85,7 @@ def _marks(path: str, analysis: FileAnalysis) -> list[Finding]:
     return out
 
 
-def lookups_finding(path: str, analysis: FileAnalysis) -> list[Finding]:
+def _lookups_finding(path: str, analysis: FileAnalysis) -> list[Finding]:
     """The :data:`DEPS_RULE` finding for a file whose analysis looked modules up (else none)."""
     if not analysis.lookups:
         return []
@@ -121,5 +120,5 @@ def scan_taint_files(root: Path, files: Sequence[str]) -> TaintScan:
                 findings.append(_finding(rel, source, found, ordinals[key]))
                 ordinals[key] += 1
         findings.extend(_marks(rel, analysis))
-        findings.extend(lookups_finding(rel, analysis))
+        findings.extend(_lookups_finding(rel, analysis))
     return TaintScan(tuple(findings), (), tuple(warnings))

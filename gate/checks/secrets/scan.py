@@ -57,6 +57,8 @@ class _Plugin:
     """A plain regex detector's denylist: skipped on lines none of these finds anything in."""
     hint: re.Pattern[str] | None = None
     """For another plugin: an expression every line it can report on matches (else ``None``)."""
+    text_hint: TextHint | None = None
+    """How to search :attr:`hint` over a whole file, when that is exact (else line by line)."""
 
 
 def _wants(method: Callable[..., Any]) -> frozenset[str]:
@@ -137,8 +139,8 @@ def _long_enough(plugin: Any) -> re.Pattern[str] | None:
     """
     method = type(plugin).calculate_shannon_entropy
     charset, limit = getattr(plugin, "charset", None), getattr(plugin, "entropy_limit", None)
-    if not (getattr(method, "__module__", None) == "detect_secrets.plugins.high_entropy_strings"
-            and getattr(method, "__qualname__", None) in _ENTROPY
+    if not (any(_defined_by(method, "detect_secrets.plugins.high_entropy_strings", name)
+                for name in _ENTROPY)
             and isinstance(charset, str) and isinstance(limit, (int, float))):
         return None
     if plugin.regex.pattern != rf'([\'"])([{re.escape(charset)}]+)(\1)':
@@ -198,8 +200,10 @@ class _Scanner:
     """
 
     def __init__(self, plugins: Sequence[Any]) -> None:
-        self.plugins = tuple(_Plugin(p, _wants(p.analyze_line), _denylist(p), _hint(p))
-                             for p in plugins)
+        hints = [_hint(p) for p in plugins]
+        self.plugins = tuple(_Plugin(p, _wants(p.analyze_line), _denylist(p), hint,
+                                     _text_hint(hint) if hint is not None else None)
+                             for p, hint in zip(plugins, hints, strict=True))
         patterns = [(p, over_text(p)) for entry in self.plugins for p in entry.patterns or ()]
         by_line = _combined([p for p, text in patterns if text is None])
         self.regex_ok = by_line is not None
@@ -208,8 +212,6 @@ class _Scanner:
         # literal prefix (``AKIA``, ``ghp_``, ``-----BEGIN``), and is slower than all of them.
         self.regex_text = tuple(dict.fromkeys(text for _, text in patterns if text is not None))
         self.regex_line = by_line or ()
-        self.hints = {id(e.plugin): _text_hint(e.hint) for e in self.plugins
-                      if e.hint is not None}
 
     def _regex_lines(self, index: LineIndex) -> set[int] | None:
         """Lines (0-based) where some plain regex detector may match; ``None``: every line."""
@@ -229,8 +231,8 @@ class _Scanner:
         stripped = [raw.rstrip() for _, raw in lines]
         index = LineIndex(stripped)
         regex_lines = self._regex_lines(index)
-        hinted = {key: hint.lines(index) for key, hint in self.hints.items()
-                  if hint is not None}
+        hinted = [e.text_hint.lines(index) if e.text_hint is not None else None
+                  for e in self.plugins]
         for position, (line_number, _) in enumerate(lines):
             line = stripped[position]
             context = None
@@ -238,9 +240,8 @@ class _Scanner:
             failed: BaseException | None = None
             regex_may_match = regex_lines is None or position in regex_lines or any(
                 pattern.search(line) for pattern in self.regex_line)
-            for entry in self.plugins:
+            for entry, text_lines in zip(self.plugins, hinted, strict=True):
                 if entry.hint is not None:
-                    text_lines = hinted.get(id(entry.plugin))
                     if text_lines is not None and position not in text_lines:
                         continue  # a line it cannot report on
                     if text_lines is None and not entry.hint.search(line):

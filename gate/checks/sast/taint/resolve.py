@@ -16,8 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "find_module", "locate", "module_name",
-           "parse_module"]
+__all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "locate", "module_name", "parse_module"]
 
 WEB_TEXT = re.compile(rb"flask|django|starlette|fastapi|quart|aiohttp|pyramid|bottle|sanic|"
                       rb"falcon|tornado|werkzeug|litestar|rest_framework")
@@ -77,19 +76,14 @@ def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
     return info
 
 
-def find_module(root: Path, importer: str, dotted: str) -> str | None:
-    """The repo-relative path of module ``dotted`` as seen from ``importer``, if it is in the repo."""
-    return _find(root, str(Path(importer).parent), dotted)
-
-
 def locate(root: Path, directory: str, dotted: str) -> str | None:
     """Where the analysis finds module ``dotted`` for a file in ``directory`` (``""``: the root).
 
-    The whole answer: standard-library names are never looked up in the
-    repository, anything else as :func:`find_module` does. A function of the
-    file system only (which candidate paths exist, are regular files, not
-    symlinks, and small enough), so the result cache can re-ask it to tell
-    whether an import still resolves where it did.
+    Standard-library names are never looked up in the repository; anything
+    else is tried at the root, under ``src/`` and beside the importer. A
+    function of the file system only (which candidate paths exist, are regular
+    files, not symlinks, and small enough), so the result cache can re-ask it
+    to tell whether an import still resolves where it did.
     """
     if dotted.split(".")[0] in _STDLIB:
         return None
