@@ -101,6 +101,7 @@ def test_runs_as_pre_commit_runs_it(clone: Path) -> None:
     """The real pre-commit, pre-push stage, a local hook calling this gate."""
     gate_bin = Path(sys.executable).parent / "gate"
     pre_commit = Path(sys.executable).parent / "pre-commit"
+    assert pre_commit.exists(), "pre-commit is not installed: pip install -e '.[test]'"
     (clone / ".pre-commit-config.yaml").write_text(
         "repos:\n  - repo: local\n    hooks:\n      - id: gate\n        name: gate\n"
         f"        entry: {gate_bin} pre-push --checks sast,secrets,iac --no-cache\n"
