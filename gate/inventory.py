@@ -15,11 +15,11 @@ stream them. Only what no check can read is *not scanned*: a file over
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from gate.checks.interface import NotScanned
+from gate.git.files import listed_files
 from gate.globs import matches_any
 
 __all__ = ["BYTE_CHECKS", "HARD_CAP", "SYMLINK_OUTSIDE", "Inventory", "InventoryError",
@@ -74,18 +74,6 @@ class Inventory:
     def set_aside_for(self, check: str) -> tuple[NotScanned, ...]:
         """The files check ``check`` is *not* given, with why (before its own globs)."""
         return () if check in BYTE_CHECKS else self.set_aside
-
-
-def _git_files(root: Path) -> list[str] | None:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
-             "--exclude-standard", "--deduplicate"],
-            capture_output=True, check=True, timeout=120,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
 def _walk(root: Path) -> list[str]:
@@ -159,7 +147,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
         raise InventoryError(f"not a directory: {root}")
     root = root.resolve()
     if listed is None:
-        found = _git_files(root)
+        found = listed_files(root)
         git = found is not None
         candidates = found if found is not None else _walk(root)
     else:

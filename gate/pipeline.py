@@ -23,6 +23,7 @@ from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
 from gate.findings import Finding
+from gate.git.refs import BaseRef, open_base
 from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
@@ -36,7 +37,6 @@ from gate.triage.apply import TriageInputs, triage
 from gate.triage.base import scan_base
 from gate.triage.context import assign_contexts
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
-from gate.triage.refs import BaseRef, open_base
 from gate.triage.scope import narrow_to_changes
 from gate.verdict import evaluate
 

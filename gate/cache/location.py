@@ -15,14 +15,12 @@ pull request speaking, and is never read (one warning line, no cache).
 from __future__ import annotations
 
 import os
-import subprocess  # nosec B404 - git only, fixed arguments, no shell
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 __all__ = ["CACHE_DIR_ENV", "default_cache_dir", "trusted_cache_dir"]
 
 CACHE_DIR_ENV = "GATE_CACHE_DIR"
-_GIT_TIMEOUT = 30.0
 
 
 def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -41,16 +39,9 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _tracked(root: Path, directory: Path) -> bool | None:
     """Whether git tracks anything under ``directory``; ``None`` when git cannot say."""
-    rel = directory.relative_to(root).as_posix() if directory != root else "."
-    try:
-        done = subprocess.run(  # nosec B603 - fixed git command, no shell
-            ["git", "-C", str(root), "ls-files", "-z", "--", rel],
-            capture_output=True, timeout=_GIT_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
-        return False if b"not a git repository" in done.stderr else None
-    return bool(done.stdout)
+    from gate.git.files import tracks_under
+
+    return tracks_under(root, directory.relative_to(root).as_posix() if directory != root else ".")
 
 
 def trusted_cache_dir(root: Path, explicit: Path | None, env: Mapping[str, str],

@@ -38,7 +38,7 @@ class PushBase:
 
 
 def _rev(root: Path, *args: str) -> str | None:
-    from gate.triage.git import git
+    from gate.git.command import git
 
     done = git(root, "rev-parse", "--verify", "--quiet", *args, check=False)
     out = done.stdout.decode("utf-8", "replace").strip()
@@ -46,8 +46,8 @@ def _rev(root: Path, *args: str) -> str | None:
 
 
 def _default_branch(root: Path) -> str | None:
-    from gate.triage.git import git
-    from gate.triage.refs import preferred_remote
+    from gate.git.command import git
+    from gate.git.refs import preferred_remote
 
     remote = preferred_remote(root)
     if remote is not None:

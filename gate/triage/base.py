@@ -10,7 +10,7 @@ Per check, one of three plans:
 * **full**: any other check is rescanned whole on the base.
 
 Scans run over a temporary tree holding only the base files the scans need,
-written straight from git's object store (:mod:`gate.triage.objects`): the
+written straight from git's object store (:mod:`gate.git.objects`): the
 files to rescan, plus, for a check rescanned whole, the files it reads by name
 (``Check.reads``: IaC templates, dependency manifests). The scans go through
 the same runner (worker processes, deadlines) as the head scan. A base scan that fails
@@ -26,12 +26,12 @@ from pathlib import Path
 from gate.checks.interface import CheckResult
 from gate.checks.registry import check_class
 from gate.checks.secrets.history import from_history
+from gate.git.objects import materialise
+from gate.git.refs import BaseRef
 from gate.inventory import build_inventory, select
 from gate.policy.model import Policy
 from gate.runner import CheckJob, run_checks
 from gate.triage.newness import BaseFindings
-from gate.triage.objects import materialise
-from gate.triage.refs import BaseRef
 from gate.triage.scope import in_scope, is_file_local
 
 __all__ = ["scan_base"]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gate.git.objects import read_at
+from gate.git.refs import BaseRef
 from gate.policy import LoadedPolicy, Policy, default_policy, load_policy, load_policy_text
 from gate.policy.errors import PolicyError, PolicyProblem
 from gate.triage.baseline import BASELINE_FILE, Baseline, BaselineError, parse_baseline
-from gate.triage.git import read_at
-from gate.triage.refs import BaseRef
 
 __all__ = ["POLICY_FILE", "base_policy", "load_baseline", "policy_changes", "policy_notice"]
 

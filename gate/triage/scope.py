@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from gate.checks.registry import check_class
+from gate.git.interface import ChangeSet
 from gate.inventory import select
 from gate.policy.model import Policy
 from gate.runner import CheckJob
-from gate.triage.git import ChangeSet
 
 __all__ = ["FILE_LOCAL_TARGETS", "in_scope", "is_file_local", "narrow_to_changes"]
 

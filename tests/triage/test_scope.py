@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gate.checks.interface import NotScanned, ScanTarget
+from gate.git.interface import ChangeSet
 from gate.runner import CheckJob
-from gate.triage.git import ChangeSet
 from gate.triage.scope import narrow_to_changes
 
 

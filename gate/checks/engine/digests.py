@@ -29,12 +29,11 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gate.gitenv import git_env
+from gate.git.index import clean_index_ids, toplevel
 
 __all__ = ["Snapshot", "Stat", "file_sha256", "snapshot"]
 
@@ -42,7 +41,6 @@ Stat = tuple[int, int, int]
 """What tells a file changed: size, mtime (ns) and inode."""
 
 _READ_CHUNK = 1 << 20
-_TIMEOUT = 120
 
 
 def file_sha256(path: Path) -> str:
@@ -54,53 +52,13 @@ def file_sha256(path: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def _git(root: Path, *args: str) -> bytes | None:
-    try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
-                              timeout=_TIMEOUT, stdin=subprocess.DEVNULL, env=git_env(), check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
-def _split(out: bytes) -> list[str]:
-    return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
-
-
-def _git_ids(root: Path) -> dict[str, str]:
-    """Root-relative path -> ``git:<object id>`` for tracked files the work tree has not changed."""
-    staged = _git(root, "ls-files", "-s", "-z", "--full-name")
-    prefix = _git(root, "rev-parse", "--show-prefix")
-    # diff-files compares the work tree with the index using the index's stat data, so only
-    # files whose stat changed are read; it refreshes nothing (GIT_OPTIONAL_LOCKS=0).
-    changed = _git(root, "diff-files", "--name-only", "-z", "--no-ext-diff")
-    if staged is None or prefix is None or changed is None:
-        return {}
-    # Files staged with content other than HEAD's are fine: the index id is their content.
-    head = prefix.decode("utf-8", "surrogateescape").strip()
-    dirty = {p for p in _split(changed)}
-    ids: dict[str, str] = {}
-    for record in _split(staged):
-        meta, _, path = record.partition("\t")
-        parts = meta.split()
-        # Regular files only, stage 0 only (a conflicted path has several stages).
-        if len(parts) != 3 or parts[0] not in ("100644", "100755") or parts[2] != "0":
-            continue
-        full = path
-        if not full.startswith(head) or full in dirty:
-            continue
-        ids[full[len(head):]] = "git:" + parts[1]
-    return ids
-
-
 def _attributes(root: Path, files: Sequence[str]) -> str:
     """A short digest of every ``.gitattributes`` that shapes the checkout (they are tiny)."""
     h = hashlib.sha256()
     paths = [root / rel for rel in sorted(files)
              if rel == ".gitattributes" or rel.endswith("/.gitattributes")]
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is not None:  # attributes above the scan root, and the clone's own info/attributes
-        base = Path(top.decode("utf-8", "surrogateescape").strip())
+    base = toplevel(root)
+    if base is not None:  # attributes above the scan root, and the clone's own info/attributes
         paths += [base / ".gitattributes", base / ".git" / "info" / "attributes"]
     for path in paths:
         try:
@@ -139,7 +97,7 @@ def snapshot(root: Path, files: Sequence[str]) -> Snapshot:
             stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
             if stat.S_ISLNK(st.st_mode):
                 links.add(rel)
-    known = _git_ids(root)
+    known = {rel: f"git:{oid}" for rel, oid in clean_index_ids(root).items()}
     attributes = _attributes(root, files) if known else ""
     ids: dict[str, str] = {}
     for rel in files:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,7 +36,8 @@ from gate.checks.interface import HistoryRange, NotScanned
 from gate.checks.secrets.hits import Hits, scanner_for
 from gate.checks.secrets.stream import CHUNK, GENERIC, OVERLAP, printable
 from gate.findings import Finding
-from gate.gitenv import git_env
+from gate.git.interface import GitError
+from gate.git.logs import commit_count, start_patch_log
 from gate.globs import matches_any
 
 __all__ = ["COMMIT_KEY", "MAX_BYTES", "MAX_COMMITS", "TIMEOUT", "HistoryScan", "from_history",
@@ -65,24 +65,6 @@ class HistoryScan:
 
     findings: tuple[Finding, ...]
     not_scanned: tuple[NotScanned, ...]
-
-
-def _command(root: Path, base: str) -> list[str]:
-    return ["git", "-C", str(root), "-c", "core.quotepath=off", "-c", "log.showSignature=false",
-            "log", "--no-color", "--no-ext-diff", "--no-textconv", "--text", "-M", "--unified=0",
-            "--relative", "--src-prefix=a/", "--dst-prefix=b/", "--reverse", "--format=%x00%H",
-            "-p", f"{base}..HEAD", "--"]
-
-
-def _count(root: Path, base: str) -> int | None:
-    try:
-        done = subprocess.run(["git", "-C", str(root), "rev-list", "--count", f"{base}..HEAD"],
-                              capture_output=True, timeout=60, stdin=subprocess.DEVNULL,
-                              env=git_env(), check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    text = done.stdout.decode("ascii", "replace").strip()
-    return int(text) if done.returncode == 0 and text.isdigit() else None
 
 
 def _path(header: bytes) -> str | None:
@@ -250,7 +232,7 @@ def _scan(root: Path, scope: HistoryRange, plugins: dict[str, Any]) -> HistorySc
     gap = f"{scope.base[:12]}..HEAD"
     if not _SHA.match(scope.base):
         return HistoryScan((), (NotScanned(gap, "history not scanned: the base is not a commit id"),))
-    count = _count(root, scope.base)
+    count = commit_count(root, scope.base)
     if count is None:
         return HistoryScan((), (NotScanned(gap, "history not scanned: git could not list the "
                                                 "commits since the base"),))
@@ -259,10 +241,8 @@ def _scan(root: Path, scope: HistoryRange, plugins: dict[str, Any]) -> HistorySc
                                                 f"than the {MAX_COMMITS} the gate reads"),))
     reader = _Reader(root, plugins, scope)
     try:
-        proc = subprocess.Popen(_command(root, scope.base), stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                env=git_env())
-    except OSError:
+        proc = start_patch_log(root, scope.base)
+    except GitError:
         return HistoryScan((), (NotScanned(gap, "history not scanned: git could not run"),))
     timer = threading.Timer(TIMEOUT, proc.kill)
     timer.start()

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from gitrepo import Repo
 
-from gate.triage.git import GitError, changes_since, read_at
-from gate.triage.refs import open_base
+from gate.git.changes import changes_since
+from gate.git.interface import GitError
+from gate.git.objects import read_at
+from gate.git.refs import open_base
 
 
 def _history(repo: Repo) -> Repo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.gitenv import git_env
+from gate.git.command import git_env
 
 
 def test_prompts_pagers_and_optional_locks_are_off_and_the_rest_is_kept(

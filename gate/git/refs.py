@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gate.triage.git import ChangeSet, GitError, changes_since, git
+from gate.git.changes import changes_since
+from gate.git.command import git
+from gate.git.interface import ChangeSet, GitError
 
 __all__ = ["BaseRef", "open_base", "preferred_remote"]
 

@@ -17,7 +17,6 @@ whatever names the repository holds.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -25,10 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gate.gitenv import git_env
-from gate.triage.git import GitError, git
+from gate.git.command import git, start
+from gate.git.interface import GitError
 
-__all__ = ["BaseTree", "TreeEntry", "list_tree", "materialise"]
+__all__ = ["BaseTree", "TreeEntry", "list_tree", "materialise", "read_at"]
 
 _REGULAR_MODES = frozenset({"100644", "100755"})
 
@@ -49,6 +48,12 @@ class BaseTree:
     root: Path
     files: tuple[str, ...]
     """Head names (renames replayed) of the files written, sorted."""
+
+
+def read_at(root: Path, commit: str, rel: str) -> bytes | None:
+    """The content of ``rel`` (relative to ``root``) at ``commit``; ``None`` if it is not there."""
+    done = git(root, "cat-file", "blob", f"{commit}:./{rel}", check=False)
+    return done.stdout if done.returncode == 0 else None
 
 
 def _prefix(root: Path) -> str:
@@ -84,12 +89,7 @@ def _write_blobs(root: Path, dest: Path, wanted: list[tuple[str, TreeEntry]]) ->
     if not wanted:
         return []
     request = "".join(f"{entry.blob}\n" for _, entry in wanted).encode()
-    try:
-        proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, env=git_env())
-    except FileNotFoundError:
-        raise GitError("git is not installed, and comparing with a base ref needs it") from None
+    proc = start(root, "cat-file", "--batch", stdin=True)
     assert proc.stdin is not None and proc.stdout is not None
     written: list[str] = []
     def feed() -> None:  # a thread, so a full stdout pipe can never block our writes

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gitrepo import Repo
 
-from gate.triage.objects import list_tree, materialise
+from gate.git.objects import list_tree, materialise
 
 
 def _files(root: Path) -> set[str]:
