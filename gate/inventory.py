@@ -19,6 +19,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from gate.artefacts import NAMED, recognise
 from gate.checks.interface import NotScanned
 from gate.globs import matches_any
 
@@ -56,6 +57,9 @@ class Inventory:
     """Binary files and files over ``max_file_size``, with why only the :data:`BYTE_CHECKS`
     get them. Every other check lists those it would have scanned as not scanned (a ``.py``
     file padded past the limit is never a silent pass of the sast check)."""
+    own: tuple[NotScanned, ...] = ()
+    """The gate's own files (baseline, reports, cache entries; :mod:`gate.artefacts`): no
+    check reads them, and the run names them in its warnings."""
 
     @property
     def bytes_only(self) -> tuple[str, ...]:
@@ -119,8 +123,16 @@ class _SetAside:
     reason: str
 
 
-def _classify(root: Path, rel: str, max_file_size: int) -> str | _SetAside | NotScanned | None:
-    """``"text"``, :class:`_SetAside`, a :class:`NotScanned` (no check reads it), or ``None``.
+@dataclass(frozen=True)
+class _Own:
+    """One of the gate's own files: no check reads it."""
+
+    kind: str
+
+
+def _classify(root: Path, rel: str, max_file_size: int
+              ) -> str | _SetAside | _Own | NotScanned | None:
+    """``"text"``, :class:`_SetAside`, :class:`_Own`, a :class:`NotScanned`, or ``None``.
 
     ``None``: nothing to read here (a deleted file, a submodule, or a link to
     a file inside the tree, which is read under its own name).
@@ -134,6 +146,9 @@ def _classify(root: Path, rel: str, max_file_size: int) -> str | _SetAside | Not
         size = path.stat().st_size
         if size > HARD_CAP:
             return NotScanned(rel, f"larger than the {HARD_CAP} byte hard cap: no check reads it")
+        kind = recognise(path)
+        if kind is not None:
+            return _Own(kind)
         if size > max_file_size:
             return _SetAside(f"over max_file_size ({_size(size)} > {_size(max_file_size)}): "
                              "read by the secrets check only")
@@ -147,11 +162,15 @@ def _classify(root: Path, rel: str, max_file_size: int) -> str | _SetAside | Not
 
 def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
                     max_file_size: int = 2_000_000,
-                    listed: tuple[str, ...] | None = None) -> Inventory:
+                    listed: tuple[str, ...] | None = None,
+                    own: tuple[str, ...] = ()) -> Inventory:
     """List the files to scan under ``root``: text files, byte-only files, and what no check reads.
 
     ``listed`` gives the candidate files instead of asking git or walking the tree (a base
-    tree materialised from git's object store holds exactly the files it needs).
+    tree materialised from git's object store holds exactly the files it needs). ``own``:
+    root-relative paths (files, or directories ending in ``/``) the gate itself writes in
+    this run (its reports, a result cache the user put inside the tree): left out whatever
+    they hold now.
     """
     if not root.exists():
         raise InventoryError(f"path not found: {root}")
@@ -167,20 +186,26 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
     files: list[str] = []
     set_aside: list[NotScanned] = []
     skipped: list[NotScanned] = []
+    mine: list[NotScanned] = []
     for rel in candidates:
         if exclude and matches_any(rel, exclude):
             continue
         if include and not matches_any(rel, include):
             continue
+        if any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in own):
+            mine.append(NotScanned(rel, NAMED))
+            continue
         kind = _classify(root, rel, max_file_size)
         if isinstance(kind, NotScanned):
             skipped.append(kind)
+        elif isinstance(kind, _Own):
+            mine.append(NotScanned(rel, kind.kind))
         elif isinstance(kind, _SetAside):
             set_aside.append(NotScanned(rel, kind.reason))
         elif kind is not None:
             files.append(rel)
     return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git,
-                     set_aside=tuple(set_aside))
+                     set_aside=tuple(set_aside), own=tuple(mine))
 
 
 def select(files: tuple[str, ...], include: tuple[str, ...],

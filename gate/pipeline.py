@@ -161,6 +161,30 @@ def _base_and_policy(root: Path, options: RunOptions, context: Context
     return base, loaded, policy
 
 
+def _own_paths(root: Path, options: RunOptions) -> tuple[str, ...]:
+    """The files this run writes under ``root`` (reports; a cache directory ending in ``/``)."""
+    top = root.resolve()
+    named = [(path, "") for _, path in options.reports]
+    if options.cache_dir is not None:
+        named.append((options.cache_dir, "/"))
+    paths = []
+    for path, suffix in named:
+        full = path.resolve()
+        if full.is_relative_to(top) and full != top:
+            paths.append(full.relative_to(top).as_posix() + suffix)
+    return tuple(paths)
+
+
+def _own_warning(inventory: Inventory) -> tuple[str, ...]:
+    """One line naming the gate's own files that no check read."""
+    if not inventory.own:
+        return ()
+    shown = ", ".join(f"{n.path} ({n.reason})" for n in inventory.own[:3])
+    more = f" and {len(inventory.own) - 3} more" if len(inventory.own) > 3 else ""
+    return (f"{len(inventory.own)} file(s) are the gate's own output, left out of every check: "
+            f"{shown}{more}",)
+
+
 def _base_context(base: BaseRef | None) -> dict[str, str]:
     """What the report says about the base the run compared with."""
     if base is None:
@@ -181,7 +205,8 @@ def run(options: RunOptions) -> RunResult:
     baseline = None if options.record_baseline else load_baseline(root, policy, base)
 
     inventory = build_inventory(root, include=policy.include, exclude=policy.exclude,
-                                max_file_size=int(policy.max_file_size))
+                                max_file_size=int(policy.max_file_size),
+                                own=_own_paths(root, options))
     selected = _selected_checks(policy, options.checks)
     jobs = _jobs(options, policy, inventory, selected)
     jobs, shard = apply_shard(options.shard, inventory.root, inventory.all_files, jobs)
@@ -207,7 +232,8 @@ def run(options: RunOptions) -> RunResult:
 
     result = evaluate(
         policy, results, list(triaged.findings),
-        not_scanned=inventory.not_scanned, warnings=triaged.warnings,
+        not_scanned=inventory.not_scanned,
+        warnings=(*_own_warning(inventory), *triaged.warnings),
         gate_version=gate.__version__,
         policy_source=loaded.source or "built-in default",
         started_at=started_at,
