@@ -38,7 +38,7 @@ from gate.triage.context import assign_contexts
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.refs import BaseRef, open_base
 from gate.triage.scope import narrow_to_changes
-from gate.verdict import evaluate
+from gate.verdict import Emptiness, evaluate
 
 __all__ = ["RunOptions", "find_policy", "run"]
 
@@ -239,6 +239,9 @@ def run(options: RunOptions) -> RunResult:
         started_at=started_at,
         duration=time.monotonic() - started,
         context={**context.as_dict(), **_base_context(base)},
+        empty=Emptiness(tree_files=len(inventory.all_files),
+                        exempt=frozenset(results) if shard is not None else frozenset(partial),
+                        sharded=shard is not None),
     )
     result = settle_shard(replace(result, waivers=triaged.waivers, shard=shard))
     if base is not None:

@@ -19,6 +19,8 @@ exit codes:
   2  usage or configuration error: bad flag, missing path, invalid policy
   3  a check could not complete (crash, timeout, unreachable service) and the
      policy does not allow that (on_error: fail, the default)
+  4  judged nothing: no check read a file (empty directory, missing checkout),
+     or a check the policy requires judged nothing (on_empty)
   128+n  stopped by signal n before a verdict (130 SIGINT, 143 SIGTERM,
      129 SIGHUP): every worker stopped, no report written
 """
