@@ -83,11 +83,11 @@ def recognise_text(text: str) -> str | None:
 
 
 def _lines_kind(text: str) -> str | None:
-    lines = text.splitlines()[:10]
+    lines = text.splitlines()[:40]
     if len(lines) >= 3 and _MD_HEADLINE.match(lines[0]) and _MD_SUMMARY.match(lines[2]):
         return "gate markdown report"
     if len(lines) >= 3 and _TEXT_HEADLINE.match(lines[0]) and any(
-            _TEXT_TABLE.match(line) for line in lines[1:8]):
+            _TEXT_TABLE.match(line) for line in lines[1:]):
         return "gate text report"
     return None
 

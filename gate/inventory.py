@@ -163,14 +163,15 @@ def _classify(root: Path, rel: str, max_file_size: int
 def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
                     max_file_size: int = 2_000_000,
                     listed: tuple[str, ...] | None = None,
-                    own: tuple[str, ...] = ()) -> Inventory:
+                    own: tuple[str, ...] = (), scope: str | None = None) -> Inventory:
     """List the files to scan under ``root``: text files, byte-only files, and what no check reads.
 
     ``listed`` gives the candidate files instead of asking git or walking the tree (a base
     tree materialised from git's object store holds exactly the files it needs). ``own``:
     root-relative paths (files, or directories ending in ``/``) the gate itself writes in
     this run (its reports, a result cache the user put inside the tree): left out whatever
-    they hold now.
+    they hold now. ``scope``: a root-relative subdirectory or file; only it is listed, its
+    paths still relative to ``root`` (``gate run tests/`` from anywhere in the repository).
     """
     if not root.exists():
         raise InventoryError(f"path not found: {root}")
@@ -187,6 +188,8 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
     set_aside: list[NotScanned] = []
     skipped: list[NotScanned] = []
     mine: list[NotScanned] = []
+    if scope:
+        candidates = [r for r in candidates if r == scope or r.startswith(scope + "/")]
     for rel in candidates:
         if exclude and matches_any(rel, exclude):
             continue

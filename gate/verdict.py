@@ -19,8 +19,8 @@ from gate.findings import Finding, Severity
 from gate.policy.model import Mode, OnEmpty, OnError, Policy
 from gate.result import CheckOutcome, RunResult, Verdict
 
-__all__ = ["EXIT_CODES", "LIVE_FORMAT", "NOTHING_READ", "Emptiness", "evaluate", "exit_code", "failing_reason",
-           "is_failing_reason", "is_live_secret", "sort_findings", "threshold"]
+__all__ = ["EXIT_CODES", "LIVE_FORMAT", "NOTHING_READ", "Emptiness", "evaluate", "exit_code",
+           "failing_reason", "is_failing_reason", "is_live_secret", "sort_findings", "threshold"]
 
 EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.ERROR: 3, Verdict.EMPTY: 4}
 
