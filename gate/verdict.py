@@ -42,8 +42,7 @@ class Emptiness:
 
 
 _WHAT = {"sast": "no Python file", "dependencies": "no dependency manifest",
-         "secrets": "no file", "iac": "no IaC file (Terraform, CloudFormation, Kubernetes, "
-         "Dockerfile, CI workflow)"}
+         "secrets": "no file", "iac": "no IaC file"}
 
 
 def _empty_note(o: CheckOutcome) -> str:
