@@ -119,3 +119,16 @@ def test_a_check_narrowed_to_a_change_is_not_judged_empty() -> None:
     run = evaluate(Policy(on_empty=OnEmpty.FAIL), results, [],
                    empty=Emptiness(tree_files=5, exempt=frozenset({"sast"})))
     assert (run.verdict, [c.verdict for c in run.checks]) == (Verdict.PASS, ["pass", "pass"])
+
+
+def test_every_exit_code_is_in_the_readme_table_and_the_help() -> None:
+    from gate.cli.main import EPILOG
+    from gate.verdict import EXIT_CODES
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = {line.split("|")[1].strip() for line in readme.splitlines()
+             if line.startswith("| ") and line.split("|")[1].strip().isdigit()}
+    assert table == {"0", "1", "2", "3", "4"}
+    assert {str(c) for c in EXIT_CODES.values()} | {"2"} == table
+    assert [line.split()[0] for line in EPILOG.splitlines()[1:]
+            if line.split() and line.split()[0].isdigit()] == ["0", "1", "2", "3", "4"]
