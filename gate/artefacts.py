@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET  # nosec B405 - DTDs refused before parsing, 
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MAX_BYTES", "NAMED", "recognise", "recognise_text"]
+__all__ = ["HEAD_BYTES", "MAX_BYTES", "NAMED", "recognise", "recognise_text"]
 
 MAX_BYTES = 64 * 1024 * 1024
 """A larger file is never recognised (and is scanned like any other)."""
@@ -29,7 +29,8 @@ NAMED = "written by this run (--report)"
 """Why a report path of the current run is left out, whatever it holds now."""
 
 _CACHE_HEADER = b"gate-cache 3 "
-_HEAD = 4096
+HEAD_BYTES = 4096
+"""How much of a file decides whether it may be one of the gate's (see :func:`recognise`)."""
 _MARKERS = (b'"generated_by"', b'"schema_version"', b"sarif-schema", b"security-report-schemas",
             b'"check_name": "gate/', b'<testsuites name="gate"')
 _HEX = re.compile(r"^[0-9a-f]{16,128}$")
@@ -39,26 +40,29 @@ _TEXT_HEADLINE = re.compile(r"^gate: [A-Z][A-Z ]{2,30}  [\d,]+ failing · [\d,]+
 _TEXT_TABLE = re.compile(r"^check +status +findings +failing +suppressed +not scanned +fails on")
 
 
-def recognise(path: Path) -> str | None:
+def recognise(path: Path, head: bytes | None = None) -> str | None:
     """What gate artefact ``path`` is (``"gate baseline"``, ``"gate SARIF report"``...), or ``None``.
 
-    The first :data:`_HEAD` bytes decide whether the whole file is worth parsing: a
-    JSON or XML document must carry one of the gate's markers there, a text or
-    markdown report is recognised by its first lines alone.
+    The first :data:`HEAD_BYTES` bytes (``head``, when the caller has read them already)
+    decide whether the whole file is worth parsing: a JSON or XML document must carry one
+    of the gate's markers there, a text or markdown report is recognised by its first
+    lines alone.
     """
     try:
-        with path.open("rb") as handle:
-            head = handle.read(_HEAD)
-            if head.startswith(_CACHE_HEADER):
-                return "gate result-cache entry"
-            start = head.lstrip()[:1]
-            if start in (b"#", b"g"):
-                return _lines_kind(head.decode("utf-8", "replace"))
-            if start not in (b"{", b"[", b"<") or not any(m in head for m in _MARKERS):
-                return None
-            if path.stat().st_size > MAX_BYTES:
-                return None
-            data = head + handle.read(MAX_BYTES)
+        if head is None:
+            with path.open("rb") as handle:
+                head = handle.read(HEAD_BYTES)
+        head = head[:HEAD_BYTES]
+        if head.startswith(_CACHE_HEADER):
+            return "gate result-cache entry"
+        start = head.lstrip()[:1]
+        if start in (b"#", b"g"):
+            return _lines_kind(head.decode("utf-8", "replace"))
+        if start not in (b"{", b"[", b"<") or not any(m in head for m in _MARKERS):
+            return None
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        data = path.read_bytes()
     except OSError:
         return None
     try:

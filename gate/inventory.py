@@ -101,9 +101,9 @@ def _walk(root: Path) -> list[str]:
     return sorted(files)
 
 
-def _is_binary(path: Path) -> bool:
+def _head(path: Path) -> bytes:
     with path.open("rb") as handle:
-        return b"\0" in handle.read(_SNIFF_BYTES)
+        return handle.read(_SNIFF_BYTES)
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -146,13 +146,14 @@ def _classify(root: Path, rel: str, max_file_size: int
         size = path.stat().st_size
         if size > HARD_CAP:
             return NotScanned(rel, f"larger than the {HARD_CAP} byte hard cap: no check reads it")
-        kind = recognise(path)
+        head = _head(path)
+        kind = recognise(path, head)
         if kind is not None:
             return _Own(kind)
         if size > max_file_size:
             return _SetAside(f"over max_file_size ({_size(size)} > {_size(max_file_size)}): "
                              "read by the secrets check only")
-        if _is_binary(path):
+        if b"\0" in head:
             return _SetAside("binary content (a null byte near the start): read by the "
                              "secrets check only")
         return "text"

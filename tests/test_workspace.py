@@ -83,3 +83,13 @@ def test_the_text_report_names_the_policy(make_repo: Callable[..., Path],
     root = make_repo(FILES)
     assert main(["run", str(root / "pkg"), "--checks", "sast", "--no-post", "--no-cache"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "  policy: pkg/.gate.yml"
+
+
+def test_a_baseline_recorded_from_a_subdirectory_lands_at_the_root(
+        make_repo: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_repo(FILES)
+    monkeypatch.chdir(root / "tests")
+    assert main(["baseline", "--checks", "sast"]) == 0
+    assert (root / ".gate-baseline.json").is_file()
+    assert not (root / "tests" / ".gate-baseline.json").exists()
