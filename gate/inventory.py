@@ -58,8 +58,9 @@ class Inventory:
     get them. Every other check lists those it would have scanned as not scanned (a ``.py``
     file padded past the limit is never a silent pass of the sast check)."""
     own: tuple[NotScanned, ...] = ()
-    """The gate's own files (baseline, reports, cache entries; :mod:`gate.artefacts`): no
-    check reads them, and the run names them in its warnings."""
+    """The gate's own files (baseline, reports, cache entries; :mod:`gate.artefacts`): only
+    the :data:`BYTE_CHECKS` get them, and only a live-format provider token found in one
+    counts (the pipeline drops the rest); the run names them in its warnings."""
 
     @property
     def bytes_only(self) -> tuple[str, ...]:
@@ -73,7 +74,9 @@ class Inventory:
 
     def files_for(self, check: str) -> tuple[str, ...]:
         """The files check ``check`` is given (before its own include/exclude globs)."""
-        return self.all_files if check in BYTE_CHECKS else self.files
+        if check in BYTE_CHECKS:
+            return tuple(sorted((*self.all_files, *(n.path for n in self.own))))
+        return self.files
 
     def set_aside_for(self, check: str) -> tuple[NotScanned, ...]:
         """The files check ``check`` is *not* given, with why (before its own globs)."""

@@ -39,7 +39,7 @@ from gate.triage.git import read_at
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.refs import BaseRef, open_base
 from gate.triage.scope import narrow_to_changes
-from gate.verdict import Emptiness, evaluate
+from gate.verdict import Emptiness, evaluate, is_live_secret
 from gate.workspace import POLICY_FILE, policy_candidates
 
 __all__ = ["RunOptions", "find_policy", "run"]
@@ -202,8 +202,8 @@ def _own_warning(inventory: Inventory) -> tuple[str, ...]:
         return ()
     shown = ", ".join(f"{n.path} ({n.reason})" for n in inventory.own[:3])
     more = f" and {len(inventory.own) - 3} more" if len(inventory.own) > 3 else ""
-    return (f"{len(inventory.own)} file(s) are the gate's own output, left out of every check: "
-            f"{shown}{more}",)
+    return (f"{len(inventory.own)} file(s) are the gate's own output, not judged (searched only "
+            f"for live provider tokens): {shown}{more}",)
 
 
 def _nested_policies(inventory: Inventory, loaded: LoadedPolicy) -> tuple[str, ...]:
@@ -254,8 +254,10 @@ def run(options: RunOptions) -> RunResult:
             options.on_check_started(job.name)
     results = run_checks(jobs, on_done=options.on_check_done)
 
+    own = {n.path for n in inventory.own}
     findings: list[Finding] = assign_contexts(
-        (f for r in results.values() for f in r.findings), inventory.root,
+        (f for r in results.values() for f in r.findings
+         if f.location.path not in own or is_live_secret(f)), inventory.root,
         policy.context_globs())
     triaged = triage(findings, TriageInputs(
         policy=policy, results=results, today=datetime.now(timezone.utc).date(),

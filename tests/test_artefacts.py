@@ -103,5 +103,19 @@ def test_baseline_converges_and_reports_in_the_tree_add_nothing(
         counts.append(len(report["findings"]))
         assert {f["path"] for f in report["findings"]} == {"app.py"}
     assert counts == [1, 1, 1]
-    assert (".gate-baseline.json (gate baseline), gate.json (written by this run (--report)), "
-            "gate.md (written by this run (--report)) and 2 more") in report["warnings"][0]
+    assert report["warnings"][0] == (
+        "5 file(s) are the gate's own output, not judged (searched only for live provider "
+        "tokens): .gate-baseline.json (gate baseline), gate.json (written by this run "
+        "(--report)), gate.md (written by this run (--report)) and 2 more")
+
+
+def test_a_live_token_in_a_report_shaped_file_still_fails(make_repo: Callable[..., Path]) -> None:
+    """Shaped like a gate report to hide from the checks: a live-format token is still found."""
+    report = json.loads(get_reporter("json").render(_result()))
+    report["findings"][0]["message"] = "AWS_ACCESS_KEY_ID=" + "AKIA" + "Z7Q3X5V2L4N6P7RT"
+    root = make_repo({"app.py": "x = 1\n", "scan.json": json.dumps(report, indent=2)})
+    done = _gate("run", "--checks", "secrets", "--format", "json", cwd=root)
+    out = json.loads(done.stdout)
+    assert (done.returncode, out["verdict"]) == (1, "fail")
+    assert [(f["path"], f["failing"]) for f in out["findings"]] == [("scan.json", True)]
+    assert out["warnings"][0].startswith("1 file(s) are the gate's own output")
