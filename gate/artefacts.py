@@ -22,8 +22,9 @@ from typing import Any
 
 __all__ = ["HEAD_BYTES", "MAX_BYTES", "NAMED", "recognise", "recognise_text"]
 
-MAX_BYTES = 64 * 1024 * 1024
-"""A larger file is never recognised (and is scanned like any other)."""
+MAX_BYTES = 16 * 1024 * 1024
+"""A larger file is never recognised (and is scanned like any other): parsing a document
+that size happens in the main process, so this bounds what a hostile one can cost."""
 
 NAMED = "written by this run (--report)"
 """Why a report path of the current run is left out, whatever it holds now."""
