@@ -46,9 +46,8 @@ _WHAT = {"sast": "no Python file", "dependencies": "no dependency manifest",
 
 
 def _empty_note(o: CheckOutcome) -> str:
-    what = _WHAT.get(o.name, "no file it reads")
-    if o.not_scanned:
-        what += f"; {len(o.not_scanned)} not scanned"
+    what = (f"every file it was given is not scanned: {len(o.not_scanned)}" if o.not_scanned
+            else _WHAT.get(o.name, "no file it reads"))
     return f"judged nothing ({what})"
 
 
@@ -69,9 +68,8 @@ def _judge_empty(policy: Policy, outcomes: Sequence[CheckOutcome], empty: Emptin
     nothing = empty.tree_files == 0 or (
         not empty.sharded and not empty.exempt and bool(judged)
         and all(o.files_scanned == 0 and not o.errors for o in judged))
-    reasons: list[str] = []
-    if nothing and policy.on_empty != OnEmpty.WARN:
-        reasons.append(NOTHING_READ)
+    fails_run = nothing and policy.on_empty != OnEmpty.WARN
+    reasons: list[str] = [NOTHING_READ] if fails_run else []
     names = {o.name for o in judged}
     out: list[CheckOutcome] = []
     for o in outcomes:
@@ -80,11 +78,11 @@ def _judge_empty(policy: Policy, outcomes: Sequence[CheckOutcome], empty: Emptin
             continue
         setting = policy.on_empty_for(o.name)
         note = _empty_note(o)
-        if not nothing and setting == OnEmpty.FAIL:
+        if setting == OnEmpty.FAIL and not fails_run:
             line = f"{o.name}: {note}; on_empty: {setting.value}"
             reasons.append(line)
             out.append(replace(o, verdict=Verdict.EMPTY, reasons=(*o.reasons, line)))
-        elif nothing or _quiet(o, policy):
+        elif fails_run or _quiet(o, policy):
             out.append(replace(o, verdict=Verdict.EMPTY))
         else:
             out.append(replace(o, verdict=Verdict.EMPTY, warnings=(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.checks.interface import CheckResult
+from gate.checks.interface import CheckResult, NotScanned
 from gate.cli.main import main
 from gate.policy.model import OnEmpty, Policy
 from gate.result import Verdict
@@ -132,3 +132,20 @@ def test_every_exit_code_is_in_the_readme_table_and_the_help() -> None:
     assert {str(c) for c in EXIT_CODES.values()} | {"2"} == table
     assert [line.split()[0] for line in EPILOG.splitlines()[1:]
             if line.startswith("  ") and line.split()[0].isdigit()][:5] == ["0", "1", "2", "3", "4"]
+
+
+def test_a_check_set_to_fail_fails_even_when_the_run_may_be_empty() -> None:
+    policy = Policy.model_validate({"on_empty": "warn", "checks": {"sast": {"on_empty": "fail"}}})
+    run = evaluate(policy, {"sast": _result(0)}, [], empty=Emptiness(tree_files=0))
+    assert (run.verdict, run.reasons) == (
+        Verdict.EMPTY, ("sast: judged nothing (no Python file); on_empty: fail",))
+
+
+def test_a_check_whose_every_file_was_not_scanned_says_so() -> None:
+    result = CheckResult(check="sast", tool="bandit", tool_version="1", files_scanned=0,
+                         not_scanned=(NotScanned("a.py", "syntax error"),))
+    secrets = CheckResult(check="secrets", tool="ds", tool_version="1", files_scanned=1)
+    run = evaluate(Policy(on_empty=OnEmpty.FAIL), {"sast": result, "secrets": secrets}, [],
+                   empty=Emptiness(tree_files=1))
+    assert run.reasons == (
+        "sast: judged nothing (every file it was given is not scanned: 1); on_empty: fail",)
