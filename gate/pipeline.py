@@ -282,7 +282,8 @@ def run(options: RunOptions) -> RunResult:
     )
     result = settle_shard(replace(result, waivers=triaged.waivers, shard=shard))
     if base is not None:
-        changed = policy_changes(base, options.policy_path, policy)
+        changed = policy_changes(base, _base_policy_file(root, base, options.policy_path,
+                                                         options.policy_start), policy)
         result = replace(result, policy_changed=changed,
                          reasons=(*policy_notice(base, changed), *result.reasons))
     for fmt, path in options.reports:
