@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from gate.artefacts import NAMED, recognise
 from gate.checks.interface import NotScanned
 from gate.git.files import listed_files
 from gate.globs import matches_any
@@ -56,6 +57,10 @@ class Inventory:
     """Binary files and files over ``max_file_size``, with why only the :data:`BYTE_CHECKS`
     get them. Every other check lists those it would have scanned as not scanned (a ``.py``
     file padded past the limit is never a silent pass of the sast check)."""
+    own: tuple[NotScanned, ...] = ()
+    """The gate's own files (baseline, reports, cache entries; :mod:`gate.artefacts`): only
+    the :data:`BYTE_CHECKS` get them, and only a live-format provider token found in one
+    counts (the pipeline drops the rest); the run names them in its warnings."""
 
     @property
     def bytes_only(self) -> tuple[str, ...]:
@@ -69,7 +74,9 @@ class Inventory:
 
     def files_for(self, check: str) -> tuple[str, ...]:
         """The files check ``check`` is given (before its own include/exclude globs)."""
-        return self.all_files if check in BYTE_CHECKS else self.files
+        if check in BYTE_CHECKS:
+            return tuple(sorted((*self.all_files, *(n.path for n in self.own))))
+        return self.files
 
     def set_aside_for(self, check: str) -> tuple[NotScanned, ...]:
         """The files check ``check`` is *not* given, with why (before its own globs)."""
@@ -85,9 +92,9 @@ def _walk(root: Path) -> list[str]:
     return sorted(files)
 
 
-def _is_binary(path: Path) -> bool:
+def _head(path: Path) -> bytes:
     with path.open("rb") as handle:
-        return b"\0" in handle.read(_SNIFF_BYTES)
+        return handle.read(_SNIFF_BYTES)
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -107,8 +114,16 @@ class _SetAside:
     reason: str
 
 
-def _classify(root: Path, rel: str, max_file_size: int) -> str | _SetAside | NotScanned | None:
-    """``"text"``, :class:`_SetAside`, a :class:`NotScanned` (no check reads it), or ``None``.
+@dataclass(frozen=True)
+class _Own:
+    """One of the gate's own files: no check reads it."""
+
+    kind: str
+
+
+def _classify(root: Path, rel: str, max_file_size: int
+              ) -> str | _SetAside | _Own | NotScanned | None:
+    """``"text"``, :class:`_SetAside`, :class:`_Own`, a :class:`NotScanned`, or ``None``.
 
     ``None``: nothing to read here (a deleted file, a submodule, or a link to
     a file inside the tree, which is read under its own name).
@@ -122,10 +137,14 @@ def _classify(root: Path, rel: str, max_file_size: int) -> str | _SetAside | Not
         size = path.stat().st_size
         if size > HARD_CAP:
             return NotScanned(rel, f"larger than the {HARD_CAP} byte hard cap: no check reads it")
+        head = _head(path)
+        kind = recognise(path, head)
+        if kind is not None:
+            return _Own(kind)
         if size > max_file_size:
             return _SetAside(f"over max_file_size ({_size(size)} > {_size(max_file_size)}): "
                              "read by the secrets check only")
-        if _is_binary(path):
+        if b"\0" in head:
             return _SetAside("binary content (a null byte near the start): read by the "
                              "secrets check only")
         return "text"
@@ -135,11 +154,16 @@ def _classify(root: Path, rel: str, max_file_size: int) -> str | _SetAside | Not
 
 def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
                     max_file_size: int = 2_000_000,
-                    listed: tuple[str, ...] | None = None) -> Inventory:
+                    listed: tuple[str, ...] | None = None,
+                    own: tuple[str, ...] = (), scope: str | None = None) -> Inventory:
     """List the files to scan under ``root``: text files, byte-only files, and what no check reads.
 
     ``listed`` gives the candidate files instead of asking git or walking the tree (a base
-    tree materialised from git's object store holds exactly the files it needs).
+    tree materialised from git's object store holds exactly the files it needs). ``own``:
+    root-relative paths (files, or directories ending in ``/``) the gate itself writes in
+    this run (its reports, a result cache the user put inside the tree): left out whatever
+    they hold now. ``scope``: a root-relative subdirectory or file; only it is listed, its
+    paths still relative to ``root`` (``gate run tests/`` from anywhere in the repository).
     """
     if not root.exists():
         raise InventoryError(f"path not found: {root}")
@@ -155,20 +179,28 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
     files: list[str] = []
     set_aside: list[NotScanned] = []
     skipped: list[NotScanned] = []
+    mine: list[NotScanned] = []
+    if scope:
+        candidates = [r for r in candidates if r == scope or r.startswith(scope + "/")]
     for rel in candidates:
         if exclude and matches_any(rel, exclude):
             continue
         if include and not matches_any(rel, include):
             continue
+        if any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in own):
+            mine.append(NotScanned(rel, NAMED))
+            continue
         kind = _classify(root, rel, max_file_size)
         if isinstance(kind, NotScanned):
             skipped.append(kind)
+        elif isinstance(kind, _Own):
+            mine.append(NotScanned(rel, kind.kind))
         elif isinstance(kind, _SetAside):
             set_aside.append(NotScanned(rel, kind.reason))
         elif kind is not None:
             files.append(rel)
     return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git,
-                     set_aside=tuple(set_aside))
+                     set_aside=tuple(set_aside), own=tuple(mine))
 
 
 def select(files: tuple[str, ...], include: tuple[str, ...],

@@ -36,13 +36,14 @@ from gate.shard import Shard, apply_shard, settle_shard
 from gate.triage.apply import TriageInputs, triage
 from gate.triage.base import scan_base
 from gate.triage.context import assign_contexts
+from gate.triage.git import read_at
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.scope import narrow_to_changes
-from gate.verdict import evaluate
+from gate.verdict import Emptiness, evaluate, is_live_secret
+from gate.workspace import POLICY_FILE, policy_candidates
 
 __all__ = ["RunOptions", "find_policy", "run"]
 
-POLICY_FILE = ".gate.yml"
 
 
 @dataclass(frozen=True)
@@ -84,17 +85,33 @@ class RunOptions:
     """``--file-timeout``: overrides the policy's ``limits.file_seconds``."""
     verify_secrets: bool = False
     """``--verify-secrets``: the secrets check asks providers whether found tokens are live."""
+    scope: str | None = None
+    """Root-relative subdirectory or file to scan (``gate run PATH``); ``None``: all of ``path``."""
+    policy_start: str = ""
+    """Root-relative directory where the search for the nearest ``.gate.yml`` starts."""
 
 
-def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
-    """``--policy FILE``, else ``ROOT/.gate.yml``, else the built-in default."""
+def find_policy(root: Path, explicit: Path | None, start: str = "") -> LoadedPolicy:
+    """``--policy FILE``, else the nearest ``.gate.yml`` from ``start`` up to ``root``, else the
+    built-in default. A discovered policy's ``source`` is its root-relative path."""
     plugins = tuple(available_checks())
     if explicit is not None:
         return load_policy(explicit, plugins)
-    candidate = root / POLICY_FILE
-    if candidate.is_file():
-        return load_policy(candidate, plugins)
+    for rel in policy_candidates(start):
+        candidate = root / rel
+        if candidate.is_file():
+            return replace(load_policy(candidate, plugins), source=rel)
     return default_policy()
+
+
+def _base_policy_file(root: Path, base: BaseRef, explicit: Path | None, start: str) -> Path | None:
+    """The policy a base run reads: ``--policy``, else the nearest ``.gate.yml`` on the base."""
+    if explicit is not None:
+        return explicit
+    for rel in policy_candidates(start):
+        if rel != POLICY_FILE and read_at(base.root, base.commit, rel) is not None:
+            return root / rel
+    return None
 
 
 def _selected_checks(policy: Policy, requested: tuple[str, ...] | None) -> dict[str, str]:
@@ -125,7 +142,9 @@ def _jobs(options: RunOptions, policy: Policy, inventory: Inventory,
                             if select((n.path,), block.include, block.exclude)),
             options={**block.options(), **({"verify_secrets": True}
                                            if options.verify_secrets and name == "secrets"
-                                           else {})},
+                                           else {}),
+                     **({"not_scanned": policy.not_scanned.value}
+                        if name == "dependencies" else {})},
             jobs=max(1, options.jobs),
             cache_dir=options.cache_dir,
             cache_ttl=options.cache_ttl,
@@ -153,12 +172,51 @@ def _base_and_policy(root: Path, options: RunOptions, context: Context
     """
     name = None if options.record_baseline else options.base or context.base_ref
     base = open_base(root, name, prefer_remote=options.base is None) if name else None
-    loaded = (find_policy(root, options.policy_path) if base is None
-              else base_policy(base, options.policy_path, tuple(available_checks())))
+    loaded = (find_policy(root, options.policy_path, options.policy_start) if base is None
+              else base_policy(base, _base_policy_file(root, base, options.policy_path,
+                                                       options.policy_start),
+                               tuple(available_checks())))
     policy = loaded.for_branch(base.branch if base else context.base_ref)
     if options.mode is not None:
         policy = policy.model_copy(update={"mode": options.mode})
     return base, loaded, policy
+
+
+def _own_paths(root: Path, options: RunOptions) -> tuple[str, ...]:
+    """The files this run writes under ``root`` (reports; a cache directory ending in ``/``)."""
+    top = root.resolve()
+    named = [(path, "") for _, path in options.reports]
+    if options.cache_dir is not None:
+        named.append((options.cache_dir, "/"))
+    paths = []
+    for path, suffix in named:
+        full = path.resolve()
+        if full.is_relative_to(top) and full != top:
+            paths.append(full.relative_to(top).as_posix() + suffix)
+    return tuple(paths)
+
+
+def _own_warning(inventory: Inventory) -> tuple[str, ...]:
+    """One line naming the gate's own files that no check read."""
+    if not inventory.own:
+        return ()
+    shown = ", ".join(f"{n.path} ({n.reason})" for n in inventory.own[:3])
+    more = f" and {len(inventory.own) - 3} more" if len(inventory.own) > 3 else ""
+    return (f"{len(inventory.own)} file(s) are the gate's own output, not judged (searched only "
+            f"for live provider tokens): {shown}{more}",)
+
+
+def _nested_policies(inventory: Inventory, loaded: LoadedPolicy) -> tuple[str, ...]:
+    """One line naming the ``.gate.yml`` files in the scanned tree that do not apply."""
+    ignored = [p for p in inventory.all_files
+               if (p == POLICY_FILE or p.endswith("/" + POLICY_FILE)) and p != loaded.source
+               and not (loaded.source or "").endswith(":" + p)]
+    if not ignored:
+        return ()
+    shown = ", ".join(ignored[:3]) + (f" and {len(ignored) - 3} more" if len(ignored) > 3 else "")
+    return (f"{len(ignored)} .gate.yml file(s) in the scanned tree do not apply to this run "
+            f"(policy: {loaded.source or 'built-in default'}; a nested policy applies only when "
+            f"its directory is the path scanned): {shown}",)
 
 
 def _base_context(base: BaseRef | None) -> dict[str, str]:
@@ -181,7 +239,8 @@ def run(options: RunOptions) -> RunResult:
     baseline = None if options.record_baseline else load_baseline(root, policy, base)
 
     inventory = build_inventory(root, include=policy.include, exclude=policy.exclude,
-                                max_file_size=int(policy.max_file_size))
+                                max_file_size=int(policy.max_file_size),
+                                own=_own_paths(root, options), scope=options.scope)
     selected = _selected_checks(policy, options.checks)
     jobs = _jobs(options, policy, inventory, selected)
     jobs, shard = apply_shard(options.shard, inventory.root, inventory.all_files, jobs)
@@ -195,8 +254,10 @@ def run(options: RunOptions) -> RunResult:
             options.on_check_started(job.name)
     results = run_checks(jobs, on_done=options.on_check_done)
 
+    own = {n.path for n in inventory.own}
     findings: list[Finding] = assign_contexts(
-        (f for r in results.values() for f in r.findings), inventory.root,
+        (f for r in results.values() for f in r.findings
+         if f.location.path not in own or is_live_secret(f)), inventory.root,
         policy.context_globs())
     triaged = triage(findings, TriageInputs(
         policy=policy, results=results, today=datetime.now(timezone.utc).date(),
@@ -207,16 +268,22 @@ def run(options: RunOptions) -> RunResult:
 
     result = evaluate(
         policy, results, list(triaged.findings),
-        not_scanned=inventory.not_scanned, warnings=triaged.warnings,
+        not_scanned=inventory.not_scanned,
+        warnings=(*_own_warning(inventory), *_nested_policies(inventory, loaded),
+                  *triaged.warnings),
         gate_version=gate.__version__,
         policy_source=loaded.source or "built-in default",
         started_at=started_at,
         duration=time.monotonic() - started,
         context={**context.as_dict(), **_base_context(base)},
+        empty=Emptiness(tree_files=len(inventory.all_files),
+                        exempt=frozenset(results) if shard is not None else frozenset(partial),
+                        sharded=shard is not None),
     )
     result = settle_shard(replace(result, waivers=triaged.waivers, shard=shard))
     if base is not None:
-        changed = policy_changes(base, options.policy_path, policy)
+        changed = policy_changes(base, _base_policy_file(root, base, options.policy_path,
+                                                         options.policy_start), policy)
         result = replace(result, policy_changed=changed,
                          reasons=(*policy_notice(base, changed), *result.reasons))
     for fmt, path in options.reports:

@@ -27,6 +27,9 @@ class Verdict:
     FAIL = "fail"
     ERROR = "error"
     SKIPPED = "skipped"
+    EMPTY = "empty"
+    """Judged nothing: an enabled check read no file (per check), or the policy's
+    ``on_empty`` fails the run for it (overall, exit 4)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class CheckOutcome:
 
     name: str
     verdict: str
-    """pass | fail | error | skipped (not run: disabled or not selected)."""
+    """pass | fail | error | skipped (not run: disabled or not selected) | empty (read no file)."""
     tool: str
     tool_version: str
     duration: float

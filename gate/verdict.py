@@ -2,24 +2,92 @@
 
 Fail-closed by construction: a check that did not complete is ``error`` unless
 the policy explicitly says ``on_error: warn`` for it, and an empty selection of
-checks is an error, never a pass.
+checks is an error, never a pass. A pass means every enabled check judged what
+it was given: a check that read no file is ``empty``, and a run in which no
+check read anything is ``empty`` overall (exit 4) unless ``on_empty: warn``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from gate.checks.interface import CheckResult, NotScanned
 from gate.coverage import judge_coverage
 from gate.findings import Finding, Severity
-from gate.policy.model import Mode, OnError, Policy
+from gate.policy.model import Mode, OnEmpty, OnError, Policy
 from gate.result import CheckOutcome, RunResult, Verdict
 
-__all__ = ["EXIT_CODES", "LIVE_FORMAT", "evaluate", "exit_code", "failing_reason",
-           "is_failing_reason", "is_live_secret", "sort_findings", "threshold"]
+__all__ = ["EXIT_CODES", "LIVE_FORMAT", "NOTHING_READ", "Emptiness", "evaluate", "exit_code",
+           "failing_reason", "is_failing_reason", "is_live_secret", "sort_findings", "threshold"]
 
-EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.ERROR: 3}
+EXIT_CODES = {Verdict.PASS: 0, Verdict.FAIL: 1, Verdict.ERROR: 3, Verdict.EMPTY: 4}
+
+NOTHING_READ = "judged nothing: no check read a file (empty directory, or no checkout step?)"
+
+
+@dataclass(frozen=True)
+class Emptiness:
+    """What the verdict needs to judge a run that read nothing (``on_empty``).
+
+    ``tree_files``: files the inventory offered to any check. ``exempt``: checks whose
+    emptiness is not judged because they were given a slice on purpose (narrowed to a
+    change's files in ``mode: new``, a shard's slice).
+    """
+
+    tree_files: int
+    exempt: frozenset[str] = frozenset()
+    sharded: bool = False
+
+
+_WHAT = {"sast": "no Python file", "dependencies": "no dependency manifest",
+         "secrets": "no file", "iac": "no IaC file"}
+
+
+def _empty_note(o: CheckOutcome) -> str:
+    what = (f"every file it was given is not scanned: {len(o.not_scanned)}" if o.not_scanned
+            else _WHAT.get(o.name, "no file it reads"))
+    return f"judged nothing ({what})"
+
+
+_NORMALLY_EMPTY = frozenset({"iac"})
+"""Checks most repositories give nothing to: their emptiness is a status, not a warning,
+unless the policy sets their ``on_empty``."""
+
+
+def _quiet(o: CheckOutcome, policy: Policy) -> bool:
+    """No warning line: a check that already said why it read nothing, or one normally empty."""
+    return bool(o.warnings) or (o.name in _NORMALLY_EMPTY and policy.check(o.name).on_empty is None)
+
+
+def _judge_empty(policy: Policy, outcomes: Sequence[CheckOutcome], empty: Emptiness
+                 ) -> tuple[tuple[CheckOutcome, ...], tuple[str, ...]]:
+    """Mark checks that read no file ``empty``; the reasons the policy fails the run for."""
+    judged = [o for o in outcomes if o.verdict != Verdict.SKIPPED and o.name not in empty.exempt]
+    nothing = empty.tree_files == 0 or (
+        not empty.sharded and not empty.exempt and bool(judged)
+        and all(o.files_scanned == 0 and not o.errors for o in judged))
+    fails_run = nothing and policy.on_empty != OnEmpty.WARN
+    reasons: list[str] = [NOTHING_READ] if fails_run else []
+    names = {o.name for o in judged}
+    out: list[CheckOutcome] = []
+    for o in outcomes:
+        if o.name not in names or o.files_scanned or o.errors or o.verdict != Verdict.PASS:
+            out.append(o)
+            continue
+        setting = policy.on_empty_for(o.name)
+        note = _empty_note(o)
+        if setting == OnEmpty.FAIL and not fails_run:
+            line = f"{o.name}: {note}; on_empty: {setting.value}"
+            reasons.append(line)
+            out.append(replace(o, verdict=Verdict.EMPTY, reasons=(*o.reasons, line)))
+        elif fails_run or _quiet(o, policy):
+            out.append(replace(o, verdict=Verdict.EMPTY))
+        else:
+            out.append(replace(o, verdict=Verdict.EMPTY, warnings=(
+                *o.warnings, f"{note}; allowed by on_empty: {setting.value}")))
+    return tuple(out), tuple(reasons)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -95,8 +163,13 @@ def _outcome(name: str, result: CheckResult, policy: Policy, failing: int) -> Ch
 def evaluate(policy: Policy, results: dict[str, CheckResult], findings: list[Finding],
              *, not_scanned: tuple[NotScanned, ...] = (), warnings: tuple[str, ...] = (),
              gate_version: str = "", policy_source: str | None = None, started_at: str = "",
-             duration: float = 0.0, context: dict[str, str] | None = None) -> RunResult:
-    """Build the :class:`RunResult` from triaged findings and the raw check results."""
+             duration: float = 0.0, context: dict[str, str] | None = None,
+             empty: Emptiness | None = None) -> RunResult:
+    """Build the :class:`RunResult` from triaged findings and the raw check results.
+
+    ``empty``: judge checks that read no file (``on_empty``); ``None`` (a unit test's
+    hand-made results) leaves them as they are.
+    """
     ordered = sort_findings(findings)
     failing = frozenset(i for i, f in enumerate(ordered) if _fails(f, policy))
     outcomes = tuple(
@@ -106,13 +179,19 @@ def evaluate(policy: Policy, results: dict[str, CheckResult], findings: list[Fin
     )
     coverage = judge_coverage(policy.not_scanned, outcomes, not_scanned)
     outcomes, warnings = coverage.outcomes, (*warnings, *coverage.warnings)
+    empty_reasons: tuple[str, ...] = ()
+    if empty is not None:
+        outcomes, empty_reasons = _judge_empty(policy, outcomes, empty)
     verdicts = {o.verdict for o in outcomes}
-    reasons = [r for o in outcomes for r in o.reasons] + list(coverage.reasons)
+    reasons = [*(r for r in empty_reasons if r == NOTHING_READ),
+               *(r for o in outcomes for r in o.reasons), *coverage.reasons]
     if not outcomes:
         verdict = Verdict.ERROR
         reasons.append("no check ran: enable at least one check")
     elif Verdict.ERROR in verdicts:
         verdict = Verdict.ERROR
+    elif empty_reasons:
+        verdict = Verdict.EMPTY
     elif Verdict.FAIL in verdicts or coverage.reasons:
         verdict = Verdict.FAIL
     else:
@@ -126,5 +205,5 @@ def evaluate(policy: Policy, results: dict[str, CheckResult], findings: list[Fin
 
 
 def exit_code(verdict: str) -> int:
-    """0 pass, 1 the policy failed, 3 a check could not complete."""
+    """0 pass, 1 the policy failed, 3 a check could not complete, 4 judged nothing."""
     return EXIT_CODES[verdict]

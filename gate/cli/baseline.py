@@ -35,6 +35,7 @@ from gate.triage.baseline import (
     parse_baseline,
     render_baseline,
 )
+from gate.workspace import resolve_workspace
 
 __all__ = ["register", "run"]
 
@@ -103,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
     """Scan, then create, update or rewrite the baseline file."""
     if not args.path.is_dir():
         raise UsageError(f"path not found or not a directory: {args.path}")
+    # The baseline belongs to the repository: recorded at its root from any directory in it,
+    # where `gate run` reads it (gate/workspace.py).
+    args = argparse.Namespace(**{**vars(args), "path": resolve_workspace(args.path).root})
     target = _target(args)
     exists = target.is_file()
     if exists and not (args.update or args.force):

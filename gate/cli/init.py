@@ -1,4 +1,4 @@
-"""``gate init``: write a commented starter ``.gate.yml``."""
+"""``gate init``: write ``.gate.yml`` with the built-in defaults, stricter options commented."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def starter_policy() -> str:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``gate init``."""
-    parser = subparsers.add_parser("init", help="write a commented starter .gate.yml",
+    parser = subparsers.add_parser("init", help="write .gate.yml: the defaults, stricter options commented",
                                    description=__doc__)
     parser.add_argument("path", nargs="?", default=".", type=Path,
                         help="repository root (default: .)")
@@ -34,5 +34,6 @@ def run(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise UsageError(f"{target} already exists (use --force to overwrite)")
     target.write_text(starter_policy(), encoding="utf-8")
-    print(f"wrote {target}; check it with: gate policy validate {target}")
+    print(f"wrote {target}: the built-in default policy (no verdict changes); stricter options "
+          "are commented out in it; `gate policy show` prints the effective policy")
     return 0

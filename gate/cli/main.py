@@ -19,6 +19,8 @@ exit codes:
   2  usage or configuration error: bad flag, missing path, invalid policy
   3  a check could not complete (crash, timeout, unreachable service) and the
      policy does not allow that (on_error: fail, the default)
+  4  judged nothing: no check read a file (empty directory, missing checkout),
+     or a check the policy requires judged nothing (on_empty)
   128+n  stopped by signal n before a verdict (130 SIGINT, 143 SIGTERM,
      129 SIGHUP): every worker stopped, no report written
 """
@@ -30,8 +32,8 @@ exit codes:
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("gate.cli.run", "scan a repository and judge it"),
     "pre-push": ("gate.cli.prepush", "gate what a push adds (the pre-commit pre-push hook)"),
-    "init": ("gate.cli.init", "write a commented starter .gate.yml"),
-    "policy": ("gate.cli.policy", "validate a policy or print its schema"),
+    "init": ("gate.cli.init", "write .gate.yml: the defaults, stricter options commented"),
+    "policy": ("gate.cli.policy", "show, validate a policy or print its schema"),
     "baseline": ("gate.cli.baseline", "write .gate-baseline.json from the current findings"),
     "publish": ("gate.cli.publish", "post a saved JSON report to its pull/merge request"),
     "rules": ("gate.cli.rules", "list the built-in IaC rules"),

@@ -96,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
     from gate.cli.run import run as run_gate
     from gate.policy import Mode
 
-    if args.base is None and args.path.is_dir():
-        chosen = choose_base(args.path, os.environ)
+    if args.base is None and (args.path or Path()).is_dir():
+        chosen = choose_base(args.path or Path(), os.environ)
         print(f"gate pre-push: comparing with {chosen.why}", file=sys.stderr)
         args = argparse.Namespace(**{**vars(args), "base": chosen.ref})
     if args.base is not None and args.mode is None:

@@ -20,6 +20,7 @@ from gate.report.text import for_terminal
 from gate.shard import Shard, parse_shard, shard_from_env
 from gate.signals import stop_on_signals
 from gate.verdict import exit_code
+from gate.workspace import resolve_workspace
 
 __all__ = ["register", "run"]
 
@@ -35,10 +36,10 @@ def _shard(value: str) -> Shard:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _cache_dir(args: argparse.Namespace) -> Path | None:
+def _cache_dir(args: argparse.Namespace, root: Path) -> Path | None:
     if getattr(args, "no_cache", False):
         return None
-    chosen = trusted_cache_dir(args.path, getattr(args, "cache_dir", None), os.environ, _warn)
+    chosen = trusted_cache_dir(root, getattr(args, "cache_dir", None), os.environ, _warn)
     if chosen is not None:
         cache_key(os.environ)  # create the MAC key once, before the workers race to
     return chosen
@@ -47,10 +48,13 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``gate run`` (shared with subcommands that run the gate)."""
-    parser.add_argument("path", nargs="?", default=".", type=Path,
-                        help="repository to scan (default: .)")
+    parser.add_argument("path", nargs="?", default=None, type=Path,
+                        help="directory or file to scan (default: the whole repository around "
+                        "the current directory); paths are reported relative to the "
+                        "repository root")
     parser.add_argument("--policy", type=Path, metavar="FILE",
-                        help="policy file (default: PATH/.gate.yml, else the built-in default)")
+                        help="policy file (default: the nearest .gate.yml from PATH up to the "
+                        "repository root, else the built-in default)")
     parser.add_argument("--checks", type=check_list, metavar="LIST",
                         help="comma-separated subset to run: sast,dependencies,secrets,iac")
     parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
@@ -112,8 +116,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def options_from_args(args: argparse.Namespace, progress: Progress | None) -> RunOptions:
     """Translate parsed arguments into pipeline options."""
-    if not args.path.is_dir():
-        raise UsageError(f"path not found or not a directory: {args.path}")
+    workspace = resolve_workspace(args.path)
     extra = {"jobs": args.jobs} if args.jobs else {}
     shard = getattr(args, "shard", None)
     if shard is None and "shard" in args:
@@ -122,7 +125,9 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
             _warn(f"gate: CI_NODE_INDEX/CI_NODE_TOTAL: scanning shard {shard} and posting "
                   "nothing; `gate merge` the JSON reports (--shard 1/1 scans everything)")
     return RunOptions(
-        path=args.path,
+        path=workspace.root,
+        scope=workspace.scope,
+        policy_start=workspace.start,
         policy_path=args.policy,
         checks=args.checks,
         reports=tuple(args.report),
@@ -134,7 +139,7 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         github_token=args.github_token,
         upload_sarif=args.upload_sarif,
         on_warning=_warn,
-        cache_dir=_cache_dir(args),
+        cache_dir=_cache_dir(args, workspace.root),
         cache_ttl=args.cache_ttl * 3600.0,
         shard=shard,
         memory_mb=getattr(args, "memory_limit", None),
@@ -155,12 +160,13 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress.for_stderr()
     try:
         with stop_on_signals():  # SIGTERM/SIGINT/SIGHUP: workers killed, no report, 128+n
-            result = run_pipeline(options_from_args(args, progress))
+            options = options_from_args(args, progress)
+            result = run_pipeline(options)
     finally:
         if progress:
             progress.stop()
     if args.format == "text":
-        text = for_terminal(sys.stdout, args.verbose, args.path).render(result)
+        text = for_terminal(sys.stdout, args.verbose, options.path).render(result)
     else:
         text = get_reporter(args.format).render(result)
     sys.stdout.write(text)

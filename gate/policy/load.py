@@ -19,7 +19,7 @@ from gate.policy.errors import PolicyError, PolicyProblem
 from gate.policy.model import Policy, policy_model
 from gate.yamlsafe import compose_one, construct
 
-__all__ = ["LoadedPolicy", "default_policy", "load_policy", "load_policy_text"]
+__all__ = ["Key", "LoadedPolicy", "default_policy", "load_policy", "load_policy_text"]
 
 Key = tuple[str | int, ...]
 _MAX_POLICY_BYTES = 1_000_000
@@ -45,6 +45,8 @@ class LoadedPolicy:
     source: str | None
     raw: dict[str, Any] = field(default_factory=dict)
     plugin_checks: tuple[str, ...] = ()
+    lines: dict[Key, int] = field(default_factory=dict)
+    """The line of each key path in the file (``gate policy show`` says where a value is set)."""
 
     def for_branch(self, branch: str | None) -> Policy:
         """The effective policy for a target branch: every matching ``branches:`` glob applied."""
@@ -112,7 +114,8 @@ def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()
                 problems.extend(_problems(exc, model, lines, ("branches", pattern)))
     if problems or policy is None:
         raise PolicyError(source, sorted(problems, key=lambda p: (p.line or 0)))
-    return LoadedPolicy(policy=policy, source=source, raw=raw, plugin_checks=plugin_checks)
+    return LoadedPolicy(policy=policy, source=source, raw=raw, plugin_checks=plugin_checks,
+                        lines=lines)
 
 
 def _yaml_error(source: str, exc: yaml.YAMLError) -> PolicyError:

@@ -29,6 +29,7 @@ __all__ = [
     "InlineSuppressions",
     "Mode",
     "NotScannedPolicy",
+    "OnEmpty",
     "OnError",
     "PluginCheckPolicy",
     "Policy",
@@ -62,6 +63,15 @@ class NotScannedPolicy(str, Enum):
 
     AUTO = "auto"
     """Fail, except for files binary by name (images, archives...) and links out of the tree."""
+    FAIL = "fail"
+    WARN = "warn"
+
+
+class OnEmpty(str, Enum):
+    """What an enabled check that judged nothing (read no file) does to the verdict."""
+
+    AUTO = "auto"
+    """Fail when no check read anything (an empty tree, a missing checkout); else warn."""
     FAIL = "fail"
     WARN = "warn"
 
@@ -114,6 +124,9 @@ class CheckPolicy(_Strict):
     exclude: tuple[str, ...] = Field(default=(), description="Globs of paths this check skips.")
     include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
                                      "scanned by this check.")
+    on_empty: OnEmpty | None = Field(
+        default=None, description="This check judged nothing (read no file): fail, warn, or "
+        "auto (inherit the top-level on_empty).")
 
     def options(self) -> dict[str, Any]:
         """The check-specific options handed to the check (fields beyond the common ones)."""
@@ -236,6 +249,10 @@ class Policy(_Strict):
     include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
                                      "scanned.")
     inline_suppressions: InlineSuppressions = Field(default=InlineSuppressions.ALLOW)
+    on_empty: OnEmpty = Field(
+        default=OnEmpty.AUTO, description="An enabled check that judged nothing (read no file): "
+        "fail, warn, or auto (fail when no check read anything, else warn). A pass means every "
+        "enabled check judged what it was given.")
     contexts: dict[ContextName, ContextPolicy] = Field(
         default_factory=dict, description="Per context (code, test, docs, example, ci, "
         "generated, vendored, iac): extra path globs and a fail_on threshold.")
@@ -285,6 +302,11 @@ class Policy(_Strict):
     def on_error_for(self, name: str) -> OnError:
         """The effective on-error behaviour of a check."""
         return self.check(name).on_error or self.on_error
+
+    def on_empty_for(self, name: str) -> OnEmpty:
+        """The effective on-empty behaviour of a check (``auto`` at check level inherits)."""
+        chosen = self.check(name).on_empty
+        return self.on_empty if chosen in (None, OnEmpty.AUTO) else chosen
 
     def timeout_for(self, name: str) -> float:
         """The effective timeout of a check."""

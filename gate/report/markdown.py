@@ -89,6 +89,7 @@ def _header(run: RunResult, split: Split) -> list[str]:
     summary = (f"**{len(run.failing):,} failing** · {len(run.active_findings()):,} findings · "
                f"{len(split.suppressed):,} suppressed · {not_scanned:,} not scanned · "
                f"mode `{md_text(run.mode, 10)}`")
+    summary += f" · policy: {md_text(run.policy_source or 'built-in default', 200)}"
     lines = [f"## {icon} gate {headline}", "", summary, ""]
     if run.reasons:
         lines += [" · ".join(md_text(r, 400) for r in run.reasons), ""]

@@ -104,6 +104,8 @@ class TextReporter(Reporter):
             parts.append(f"{_n(not_scanned)} not scanned")
         head.append(f"  {' · '.join(parts)} ({run.duration:.1f}s)")
         _emit(console, head)
+        _emit(console, one_line(Text(f"  policy: {clean(run.policy_source or 'built-in default')}",
+                                     "dim")))
         for reason in run.reasons:
             _emit(console, one_line(Text(f"  {clean(reason)}")))
 

@@ -86,6 +86,7 @@ def test_python_m_gate_never_imports_the_scanned_checkout(tmp_path: Path) -> Non
         (tmp_path / package / "__init__.py").write_text(
             f"open({str(marker)!r}, 'a').write({package!r})\n")
     (tmp_path / "app.py").write_text("print('hello')\n")
+    (tmp_path / ".gate.yml").write_text("on_empty: warn\n")  # iac alone reads nothing here
     done = subprocess.run([sys.executable, "-m", "gate", "run", ".", "--checks", "iac",
                            "--no-cache", "--no-post"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=300, check=False)

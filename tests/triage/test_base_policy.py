@@ -119,3 +119,15 @@ def test_unknown_base_is_a_configuration_error(fakes: dict[str, str], repo: Repo
     repo.write({"a.py": "x\n"}).commit()
     assert main(["run", str(repo.root), "--checks", "lflaw", "--base", "nope"]) == 2
     assert "fetch-depth: 0" in capsys.readouterr().err  # type: ignore[attr-defined]
+
+
+def test_a_nested_policy_is_read_from_the_base_and_its_edit_reported(
+        fakes: dict[str, str], repo: Repo) -> None:
+    """``gate run pkg`` with a base: the nearest .gate.yml on the base governs (pkg's)."""
+    _pr(repo, {".gate.yml": "fail_on: critical\n", "pkg/.gate.yml": BASE_POLICY,
+               "pkg/a.py": "x = 1\n"},
+        {"pkg/.gate.yml": "fail_on: critical\n", "pkg/a.py": FLAW})
+    result = run(RunOptions(path=repo.root, env={}, base="main", checks=("lflaw",),
+                            scope="pkg", policy_start="pkg"))
+    assert (result.verdict, result.policy_source) == (Verdict.FAIL, "main:pkg/.gate.yml")
+    assert result.policy_changed == ("pkg/.gate.yml",)

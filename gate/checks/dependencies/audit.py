@@ -16,7 +16,7 @@ from typing import Any
 import requests
 from pip_audit._service import PyPIService, ResolvedDependency, ServiceError
 
-from gate.checks.dependencies.model import Pin, VulnerabilityServiceError, not_audited
+from gate.checks.dependencies.model import NO_ANSWER, Pin, VulnerabilityServiceError, not_audited
 from gate.checks.dependencies.results import advisory_from_result, merge_aliases, to_finding
 from gate.checks.interface import NotScanned
 from gate.findings import Finding
@@ -62,7 +62,8 @@ def audit(service: Any, pins: Sequence[Pin]) -> AuditOutcome:
         answer = answers.get((pin.canonical_name, str(pin.version)))
         if answer is None or isinstance(answer, str):
             why = answer or "the vulnerability service returned no answer for it"
-            skipped.append(not_audited(pin.path, f"{pin.name}=={pin.version}: {why}", pin.line))
+            skipped.append(not_audited(pin.path, f"{NO_ANSWER} {pin.name}=={pin.version}: {why}",
+                                       pin.line))
             continue
         for advisory in merge_aliases(advisory_from_result(r) for r in answer):
             finding = to_finding(pin, advisory)

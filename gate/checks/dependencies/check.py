@@ -21,6 +21,7 @@ from gate.cache.codec import CodecError, decode_file_result, encode_file_result
 from gate.cache.identity import path_identity
 from gate.cache.keys import code_identity, key_for
 from gate.checks.dependencies.audit import AuditOutcome, audit, pypi_service
+from gate.checks.dependencies.coverage import judge_unanswered
 from gate.checks.dependencies.manifests import (
     ManifestKind,
     discover_manifests,
@@ -36,8 +37,8 @@ from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, Sc
 __all__ = ["DependenciesCheck"]
 
 _MODULES = (*(f"gate.checks.dependencies.{m}" for m in (
-    "audit", "check", "lockfiles", "manifests", "model", "offline", "osv_record", "osv_source",
-    "requirements", "results", "severity")), "gate.findings")
+    "audit", "check", "coverage", "lockfiles", "manifests", "model", "offline", "osv_record",
+    "osv_source", "requirements", "results", "severity")), "gate.findings")
 """The code that shapes a dependencies finding: its source goes into the result cache's key."""
 
 ServiceFactory = Callable[[float | None], Any]
@@ -164,10 +165,15 @@ class DependenciesCheck(Check):
         manifests, unmatched = self._manifests(target)
         scan = read_manifests(target.root, manifests)
         warnings: list[str] = []
+        errors: tuple[str, ...] = ()
         outcome = AuditOutcome()
         if scan.pins:
             outcome, warnings = self._audit_cached(target, scan.pins)
-            warnings = [*db_warnings, *warnings]
+            errors, gaps = judge_unanswered(
+                outcome.not_scanned, len({(p.canonical_name, str(p.version), p.path, p.line)
+                                          for p in scan.pins}),
+                str(target.options.get("not_scanned", "auto")))
+            warnings = [*db_warnings, *warnings, *gaps]
         elif not manifests:
             warnings.append("no dependency manifest found (requirements*.txt, pyproject.toml, "
                             "pylock.toml, poetry.lock, uv.lock)")
@@ -179,6 +185,7 @@ class DependenciesCheck(Check):
             not_scanned=(*unmatched, *scan.not_scanned, *outcome.not_scanned,
                          *(n for n in target.set_aside if manifest_kind(n.path) is not None)),
             warnings=tuple(warnings),
+            errors=errors,
             duration=time.monotonic() - started,
             files_scanned=len(scan.files_read),
         )

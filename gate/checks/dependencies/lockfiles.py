@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from gate.checks.dependencies.model import ManifestScan, Pin, excerpt, not_audited
@@ -132,8 +134,17 @@ def _find_line(lines: list[str], needle: str, start: int) -> int | None:
     return None
 
 
-def _pyproject_entry(rel: str, text: str, line: int | None) -> _Entry:
-    """One ``[project].dependencies`` string: only a single ``==``/``===`` pin is auditable."""
+def _pyproject_entry(rel: str, text: str, line: int | None) -> tuple[_Entry, str | None]:
+    """One ``[project].dependencies`` string: only a single ``==``/``===`` pin is auditable.
+
+    With the entry, the canonical name when it is a range a lock file could cover."""
+    entry = _pyproject_requirement(rel, text, line)
+    if isinstance(entry, NotScanned) and "is not pinned to an exact version" in entry.reason:
+        return entry, canonicalize_name(Requirement(text).name)
+    return entry, None
+
+
+def _pyproject_requirement(rel: str, text: str, line: int | None) -> _Entry:
     try:
         req = Requirement(text)
     except InvalidRequirement as exc:
@@ -163,9 +174,14 @@ def read_pyproject(root: Path, rel: str) -> ManifestScan:
             rel, "[project].dependencies is dynamic: computing it would run the build backend"),))
     start = next((i for i, t in enumerate(lines) if re.match(r"^\s*\[project\]", t)), 0)
     entries: list[_Entry] = []
+    ranges: list[tuple[str, NotScanned]] = []
     for dep in project.get("dependencies") or ():
         if isinstance(dep, str):
-            entries.append(_pyproject_entry(rel, dep, _find_line(lines, dep, start)))
+            entry, name = _pyproject_entry(rel, dep, _find_line(lines, dep, start))
+            if name is not None and isinstance(entry, NotScanned):
+                ranges.append((name, entry))
+            else:
+                entries.append(entry)
         else:
             entries.append(not_audited(rel, f"dependency {dep!r} is not a string"))
-    return _scan(rel, entries)
+    return replace(_scan(rel, entries), ranges=tuple(ranges))

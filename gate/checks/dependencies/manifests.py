@@ -100,8 +100,26 @@ def read_manifests(root: Path, manifests: Sequence[tuple[str, ManifestKind]]) ->
     for scan in scans:
         for pin in scan.pins:
             pins.setdefault((pin.path, pin.line, pin.canonical_name, str(pin.version)), pin)
+    locked = {(_directory(p.path), p.canonical_name) for p in pins.values()
+              if manifest_kind(p.path) in _LOCKS}
+    uncovered = [entry for s in scans for name, entry in s.ranges
+                 if not any((d, name) in locked for d in _ancestors(entry.path))]
     return ManifestScan(
         pins=tuple(pins.values()),
-        not_scanned=tuple(dict.fromkeys(n for s in scans for n in s.not_scanned)),
+        not_scanned=tuple(dict.fromkeys([*(n for s in scans for n in s.not_scanned),
+                                         *uncovered])),
         files_read=tuple(dict.fromkeys(f for s in scans for f in s.files_read)),
     )
+
+
+_LOCKS = frozenset({ManifestKind.UV_LOCK, ManifestKind.POETRY_LOCK, ManifestKind.PYLOCK})
+
+
+def _directory(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def _ancestors(path: str) -> list[str]:
+    """The directory of ``path`` and every directory above it, up to the root (``""``)."""
+    parts = _directory(path).split("/") if "/" in path else []
+    return ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]

@@ -16,7 +16,7 @@ from packaging.version import Version
 
 from gate.checks.interface import CheckError, NotScanned
 
-__all__ = ["ManifestScan", "Pin", "VulnerabilityServiceError", "excerpt", "not_audited"]
+__all__ = ["NO_ANSWER", "ManifestScan", "Pin", "VulnerabilityServiceError", "excerpt", "not_audited"]
 
 _URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
 _MAX_EXCERPT = 120
@@ -58,6 +58,10 @@ class ManifestScan:
     not_scanned: tuple[NotScanned, ...] = ()
     files_read: tuple[str, ...] = ()
     """Repo-relative paths of the manifests actually read (includes followed)."""
+    ranges: tuple[tuple[str, NotScanned], ...] = ()
+    """``pyproject.toml`` requirements that are ranges, not pins: (canonical name, the
+    not-audited entry). A lock file read beside (or above) it that pins the package covers
+    it: the entry is dropped, the lock's pin is what gets audited."""
 
 
 def excerpt(text: str) -> str:
@@ -68,6 +72,10 @@ def excerpt(text: str) -> str:
     """
     one_line = _URL_CREDENTIALS.sub("***@", " ".join(text.split()))
     return one_line if len(one_line) <= _MAX_EXCERPT else one_line[: _MAX_EXCERPT - 1] + "…"
+
+
+NO_ANSWER = "no answer from the vulnerability service for"
+"""Marks a pin the service could not judge (``not_scanned`` counts these; ``docs/policy.md``)."""
 
 
 def not_audited(path: str, why: str, line: int | None = None) -> NotScanned:

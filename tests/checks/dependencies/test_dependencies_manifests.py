@@ -244,3 +244,26 @@ def test_credentials_in_quoted_lines_are_masked(tmp_path: Path) -> None:
     (entry,) = result.not_scanned
     assert "s3cr3t" not in entry.reason
     assert "https://***@private.example.com" in entry.reason
+
+
+UV_LOCK = ('version = 1\n\n[[package]]\nname = "Flask"\nversion = "2.0.1"\n'
+           'source = { registry = "https://pypi.org/simple" }\n')
+
+
+def test_pyproject_ranges_covered_by_a_lock_beside_or_above_are_not_not_scanned(
+        tmp_path: Path) -> None:
+    pyproject = '[project]\nname = "x"\ndependencies = ["flask>=2", "requests>=2.19"]\n'
+    result = scan(tmp_path, {"pyproject.toml": pyproject, "uv.lock": UV_LOCK,
+                             "svc/pyproject.toml": pyproject})
+    assert pins(result) == {("flask", "2.0.1", "uv.lock", 5)}
+    # flask is audited through the lock (beside, and for svc/ above); requests is not locked
+    assert sorted(reasons(result)) == [("pyproject.toml", 3), ("svc/pyproject.toml", 3)]
+    assert all("'requests>=2.19' is not pinned" in r for r in reasons(result).values())
+
+
+def test_a_lock_in_a_sibling_directory_covers_nothing(tmp_path: Path) -> None:
+    result = scan(tmp_path, {"app/pyproject.toml": '[project]\nname = "x"\n'
+                                                   'dependencies = ["flask>=2"]\n',
+                             "other/poetry.lock": '[[package]]\nname = "flask"\n'
+                                                  'version = "2.0.1"\n'})
+    assert list(reasons(result)) == [("app/pyproject.toml", 3)]
