@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from gate.checks.secrets.detectors import DetectorSecret, Note, find_secrets
+from gate.checks.secrets.detectors import Classification, DetectorSecret, Note, find_secrets
 from gate.checks.secrets.detectors.lookalikes import digest_reason, placeholder_reason
 from gate.checks.secrets.prefilter import LineIndex, TextHint, over_text
 from gate.findings import Severity
@@ -308,10 +308,13 @@ def _plain_note(secret: Any, line: str) -> Note | None:
     value = secret.secret_value or ""
     if secret.type == _PEM_TYPE or not value:
         return None
-    kind = placeholder_reason(value) or digest_reason(value, line)
-    if kind is None:
-        return None
-    return Note(str(secret.type), Severity.LOW, kind, "placeholder, example or digest")
+    stand_in = placeholder_reason(value, documented_example_suffix=secret.type == "AWS Access Key")
+    if stand_in is not None:
+        return Note(str(secret.type), Severity.LOW, stand_in.classification, stand_in.reason)
+    if digest_reason(value, line) is not None:
+        return Note(str(secret.type), Severity.LOW, Classification.DIGEST,
+                    "a digest or UUID, named as one")
+    return None
 
 
 def _covers(ours: DetectorSecret, secret: Any) -> bool:

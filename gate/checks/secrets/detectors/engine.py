@@ -57,15 +57,27 @@ for _detector in DETECTORS:
 _PREFILTER = re.compile(_trie(_ANCHORS))
 
 
+def _proven(detector: Detector, verdict: Validation) -> bool:
+    """Whether the validator proved the value's structure (a checksum, a key that parses)."""
+    return verdict.ok and (detector.checksum or verdict.proven)
+
+
 def classify(detector: Detector, value: str, checked: str) -> Note:
-    """Rate one matched value: example, placeholder, checksum, structure, in that order."""
+    """Rate one matched value: example, structure, placeholder, in that order.
+
+    A value whose structure is proven (a checksum that holds, a key that
+    parses) is never a placeholder: a placeholder word inside a random or
+    encoded body (``AAAAAAAA`` in every OpenSSH key) decides nothing.
+    """
     if value in detector.examples:
         return Note(detector.rule_id, Severity.LOW, Classification.EXAMPLE,
                     "documented example value", detector)
-    stand_in = placeholder_reason(value)
-    if stand_in is not None:
-        return Note(detector.rule_id, Severity.LOW, stand_in, "placeholder or example", detector)
     verdict = detector.validator(checked) if detector.validator else Validation(True)
+    if not _proven(detector, verdict):
+        stand_in = placeholder_reason(value, documented_example_suffix=detector.provider == "AWS")
+        if stand_in is not None:
+            return Note(detector.rule_id, Severity.LOW, stand_in.classification, stand_in.reason,
+                        detector)
     if not verdict.ok:
         kind = verdict.classification or Classification.CHECKSUM_INVALID
         return Note(detector.rule_id, Severity.LOW, kind, verdict.reason, detector)

@@ -11,6 +11,8 @@ JSON object with a private ``d`` member (RFC 7517/7518).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
 from collections.abc import Sequence
@@ -19,7 +21,7 @@ from gate.checks.secrets.detectors.checksums import b64decode_loose, bech32_vali
 from gate.checks.secrets.detectors.interface import Detector, Validation
 from gate.findings import Severity
 
-__all__ = ["DETECTORS", "pem_block", "validate_pem"]
+__all__ = ["DETECTORS", "pem_block", "putty_mac", "validate_pem"]
 
 _HEADER = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----")
 _KEY_END = re.compile(r"END [A-Z0-9 ]*PRIVATE KEY")
@@ -43,8 +45,14 @@ def pem_block(lines: Sequence[str], number: int, value: str) -> str | None:
     return None
 
 
-def _body(block: str) -> tuple[str, bytes | None, bool]:
-    """The key kind, its decoded body and whether it is encrypted (legacy PEM headers)."""
+_ARMOR_HEADER = re.compile(r"^\s*[A-Za-z][A-Za-z0-9-]*\s*:\s")
+_CRC24_LINE = re.compile(r"^\s*=([A-Za-z0-9+/]{4})\s*$")
+_DEK_INFO = re.compile(r"DEK-Info:\s*([A-Z0-9-]+),([0-9A-Fa-f]{16,32})")
+
+
+def _body(block: str) -> tuple[str, bytes | None, bool, str | None]:
+    """The key kind, its decoded body, whether it is encrypted (legacy PEM headers), and the
+    PGP armour's CRC-24 line (``None`` without one)."""
     header = _HEADER.search(block)
     kind = (header.group(1).strip() if header else "")
     start = header.end() if header else 0
@@ -52,33 +60,86 @@ def _body(block: str) -> tuple[str, bytes | None, bool]:
     text = block[start:end if end >= 0 else len(block)]
     encrypted = "ENCRYPTED" in kind or "Proc-Type: 4,ENCRYPTED" in text
     pieces: list[str] = []
+    crc: str | None = None
     for piece in _PIECES.split(text):
-        if ":" in piece and re.search(r"(?:Proc-Type|DEK-Info|Comment|Version|Hash)\s*:", piece):
+        if ":" in piece and _ARMOR_HEADER.match(piece):
+            continue  # Proc-Type, DEK-Info, Version, Comment, Hash (RFC 1421, RFC 4880)
+        checksum = _CRC24_LINE.match(piece)
+        if checksum and kind == "PGP":
+            crc = checksum.group(1)
             continue
         runs = _RUN.findall(piece)
         if runs:
             pieces.append(max(runs, key=len))
-    return kind, b64decode_loose("".join(pieces)), encrypted
+    return kind, b64decode_loose("".join(pieces)), encrypted, crc
+
+
+def _crc24(data: bytes) -> int:
+    """RFC 4880 section 6.1: the armour checksum."""
+    crc = 0xB704CE
+    for byte in data:
+        crc ^= byte << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    return crc & 0xFFFFFF
+
+
+def _openssh_cipher(raw: bytes) -> str | None:
+    """The cipher name of an ``openssh-key-v1`` body (``none`` when unencrypted)."""
+    magic = b"openssh-key-v1\x00"
+    if not raw.startswith(magic) or len(raw) < len(magic) + 4:
+        return None
+    size = int.from_bytes(raw[len(magic):len(magic) + 4], "big")
+    name = raw[len(magic) + 4:len(magic) + 4 + size]
+    if not 0 < size <= 64 or len(name) != size:
+        return None
+    try:
+        return name.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+
+
+def _pgp_secret_packet(raw: bytes) -> bool:
+    """Whether the first packet is a Secret-Key packet (tag 5), old or new format (RFC 4880 4.2)."""
+    if len(raw) < 32 or not raw[0] & 0x80:
+        return False
+    tag = raw[0] & 0x3F if raw[0] & 0x40 else (raw[0] >> 2) & 0x0F
+    return tag == 5
 
 
 def validate_pem(block: str) -> Validation:
-    """Whether a PEM (or OpenSSH / PGP armoured) private key's body really is a key."""
-    kind, raw, encrypted = _body(block)
+    """Whether a PEM (or OpenSSH / PGP armoured) private key's body really is a key.
+
+    Proven structures: a DER SEQUENCE that spans the body and starts with an
+    INTEGER (PKCS#1, SEC1, DSA, PKCS#8) or with an algorithm SEQUENCE
+    (encrypted PKCS#8); legacy encrypted PEM (``Proc-Type: 4,ENCRYPTED``) with
+    a ``DEK-Info`` IV and whole cipher blocks; ``openssh-key-v1`` with its
+    cipher name; a PGP Secret-Key packet (its CRC-24 checked when present).
+    """
+    kind, raw, encrypted, crc = _body(block)
     if raw is None:
         return Validation(False, "body is not base64: a placeholder or an excerpt")
     if kind == "OPENSSH":
-        ok = raw.startswith(b"openssh-key-v1\x00")
-        encrypted = ok and b"\x00\x00\x00\x04none" not in raw[:64]
+        cipher = _openssh_cipher(raw)
+        ok = cipher is not None
+        encrypted = cipher not in (None, "none")
     elif kind == "PGP":
-        ok = len(raw) > 32 and bool(raw[0] & 0x80)
+        ok = _pgp_secret_packet(raw) and (
+            crc is None or (b64decode_loose(crc) or b"") == _crc24(raw).to_bytes(3, "big"))
+        encrypted = False  # the packet's S2K usage: not decoded; a secret key block either way
+    elif "Proc-Type: 4,ENCRYPTED" in block:
+        ok = bool(_DEK_INFO.search(block)) and len(raw) >= 64 and len(raw) % 8 == 0
     else:
         elements = der_sequence(raw)
-        ok = bool(elements) and (encrypted or (elements is not None and elements[0][0] == 0x02))
+        ok = bool(elements) and elements is not None and (
+            elements[0][0] == 0x02 or ("ENCRYPTED" in kind and elements[0][0] == 0x30))
     if not ok:
         return Validation(False, f"{kind or 'PKCS#8'} body does not parse as a private key")
     if encrypted:
-        return Validation(True, "encrypted with a passphrase", severity=Severity.HIGH)
-    return Validation(True, f"{kind or 'PKCS#8'} private key parses")
+        return Validation(True, "encrypted with a passphrase", severity=Severity.HIGH, proven=True)
+    return Validation(True, f"{kind or 'PKCS#8'} private key parses", proven=True)
 
 
 def _putty_block(lines: Sequence[str], number: int, value: str) -> str | None:
@@ -89,16 +150,51 @@ def _putty_block(lines: Sequence[str], number: int, value: str) -> str | None:
     return None
 
 
+def _ssh_string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def putty_mac(version: str, fields: Sequence[bytes]) -> str:
+    """The ``Private-MAC`` of an unencrypted PuTTY key file (PuTTY manual, appendix C).
+
+    ``fields``: algorithm, encryption, comment, public blob, private blob.
+    Version 2 keys HMAC-SHA-1 under SHA-1 of a fixed string; version 3 keys
+    HMAC-SHA-256 under an empty key when unencrypted.
+    """
+    data = b"".join(_ssh_string(f) for f in fields)
+    if version == "2":
+        # PuTTY's own v2 format: SHA-1 is what the file uses, not a choice made here
+        key = hashlib.sha1(b"putty-private-key-file-mac-key", usedforsecurity=False).digest()
+        return hmac.new(key, data, hashlib.sha1).hexdigest()
+    return hmac.new(b"", data, hashlib.sha256).hexdigest()
+
+
+def _putty_lines(block: str, name: str) -> bytes | None:
+    count = re.search(name + r"-Lines:\s*(\d+)", block)
+    if count is None:
+        return None
+    rows = block[count.end():].split("\n")[1:1 + int(count.group(1))]
+    return b64decode_loose("".join("".join(rows).split()))
+
+
 def _putty(block: str) -> Validation:
-    private = re.search(r"Private-Lines:\s*(\d+)", block)
-    if not private or "Public-Lines:" not in block or "Private-MAC:" not in block:
+    version = re.search(r"PuTTY-User-Key-File-([23]):\s*(\S+)", block)
+    private = _putty_lines(block, "Private")
+    public = _putty_lines(block, "Public")
+    mac = re.search(r"Private-MAC:\s*([0-9a-fA-F]+)", block)
+    encryption = re.search(r"Encryption:\s*(\S+)", block)
+    if version is None or mac is None or encryption is None:
         return Validation(False, "not a complete PuTTY key file")
-    body = block[private.end():block.find("Private-MAC:")]
-    if b64decode_loose("".join(body.split())) is None:
-        return Validation(False, "private lines are not base64")
-    if re.search(r"Encryption:\s*none", block):
-        return Validation(True, "unencrypted PuTTY key")
-    return Validation(True, "encrypted with a passphrase", severity=Severity.HIGH)
+    if private is None or public is None:
+        return Validation(False, "private or public lines are not base64")
+    if encryption.group(1) != "none":
+        return Validation(True, "encrypted with a passphrase", severity=Severity.HIGH)
+    comment = re.search(r"Comment:[ \t]?([^\n]*)", block)
+    fields = [version.group(2).encode(), b"none",
+              (comment.group(1) if comment else "").encode(), public, private]
+    if hmac.compare_digest(putty_mac(version.group(1), fields), mac.group(1).lower()):
+        return Validation(True, "unencrypted PuTTY key, its MAC holds", proven=True)
+    return Validation(False, "unencrypted, but its MAC does not hold: an edited or made-up file")
 
 
 def _age(value: str) -> Validation:

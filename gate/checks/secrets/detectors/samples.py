@@ -21,6 +21,7 @@ from functools import partial
 from urllib.parse import quote
 
 from gate.checks.secrets.detectors.checksums import base62_crc32, bech32_checksum
+from gate.checks.secrets.detectors.keys import putty_mac
 
 __all__ = ["LOOKALIKES", "POSITIVES", "lookalike", "positive"]
 
@@ -83,10 +84,11 @@ def _age(rng: random.Random) -> str:
 
 
 def _putty(rng: random.Random) -> str:
+    public, private = rng.randbytes(51), rng.randbytes(36)
+    mac = putty_mac("3", [b"ssh-ed25519", b"none", b"deploy", public, private])
     return "\n".join(["PuTTY-User-Key-File-3: ssh-ed25519", "Encryption: none",
-                      "Comment: deploy", "Public-Lines: 1", _b64(rng.randbytes(51)),
-                      "Private-Lines: 1", _b64(rng.randbytes(36)),
-                      "Private-MAC: " + _r(rng, _HEX, 64)])
+                      "Comment: deploy", "Public-Lines: 1", _b64(public),
+                      "Private-Lines: 1", _b64(private), "Private-MAC: " + mac])
 
 
 def _macaroon(rng: random.Random, location: bytes) -> str:

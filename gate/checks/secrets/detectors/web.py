@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from gate.checks.secrets.detectors.checksums import jwt_parts
 from gate.checks.secrets.detectors.interface import Classification, Detector, Validation
+from gate.checks.secrets.detectors.lookalikes import looks_random
 from gate.findings import Severity
 
 __all__ = ["DETECTORS", "is_dev_host"]
@@ -57,6 +58,10 @@ def _jwt(value: str) -> Validation:
     if isinstance(expires, (int, float)) and expires < time.time():
         return Validation(True, "expired", severity=Severity.LOW,
                           classification=Classification.WEAK)
+    signature = value.rsplit(".", 1)[-1]
+    if not looks_random(signature):
+        return Validation(False, "the signature is not random: a placeholder",
+                          classification=Classification.PLACEHOLDER)
     return Validation(True, "signed, not expired")
 
 
