@@ -317,17 +317,29 @@ def _plain_note(secret: Any, line: str) -> Note | None:
     return None
 
 
+def _flat(value: str) -> str:
+    """A value without line breaks, escaped or not (a key in a JSON string is one line)."""
+    return re.sub(r"\\r|\\n|\s", "", value)
+
+
 def _covers(ours: DetectorSecret, secret: Any) -> bool:
     """Whether our hit names the same secret as a detect-secrets hit on its line."""
     note = ours.gate_note
     assert note is not None and note.detector is not None
     if secret.type == _PEM_TYPE:
         return note.detector.extend is not None
-    mine, theirs = ours.secret_value or "", secret.secret_value or ""
+    mine, theirs = _flat(ours.secret_value or ""), _flat(secret.secret_value or "")
     if not theirs:
         return False
     # a look-alike only re-rates what it spans entirely: never a longer value around it
     return theirs in mine or (mine in theirs and not note.classification.quiet)
+
+
+_ADJACENT = tuple(range(8))
+"""Where our hit may start relative to detect-secrets' line for the same value: the same line,
+or the next seven (an ``EC PARAMETERS`` block may come first) when detect-secrets' line opens
+a YAML block scalar (``key: |``)."""
+_BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
 
 
 def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
@@ -346,23 +358,41 @@ def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
     for hit in ours:
         by_line.setdefault(hit.line_number, []).append(hit)
     used: set[int] = set()
+    matched: dict[int, tuple[DetectorSecret, list[Any]]] = {}
+    spans = [(hit.line_number, hit.line_number + (hit.secret_value or "").count("\n"), hit)
+             for hit in ours if "\n" in (hit.secret_value or "")]
     for secret in found:
         number = int(secret.line_number)
-        match = next((h for h in by_line.get(number, ()) if _covers(h, secret)), None)
+        line = lines[number - 1] if 1 <= number <= len(lines) else ""
+        nearby = _ADJACENT if _BLOCK_SCALAR.search(line) else (0,)
+        match = next((h for near in nearby for h in by_line.get(number + near, ())
+                      if _covers(h, secret)), None)
+        if match is None:  # inside one of our multi-line values (a JWK's "d", a PuTTY line)
+            match = next((h for first, last, h in spans
+                          if first < number <= last and _covers(h, secret)), None)
+        if match is not None and match.line_number != number:
+            # detect-secrets' YAML view reports a block scalar at its key's line; the value
+            # (a key's BEGIN line) starts below: one finding, on the value's first line
+            secret.line_number = number = match.line_number
         if match is None:
-            line = lines[number - 1] if 1 <= number <= len(lines) else ""
             secret.gate_note = _plain_note(secret, line)
         else:
-            # same value, then the same fingerprint material (the check widens short captures
-            # and takes a PEM key's whole block): one finding for both
             used.add(id(match))
+            matched.setdefault(id(match), (match, []))[1].append(secret)
+    for match, secrets in matched.values():
+        # same value, then the same fingerprint material (the check widens short captures and
+        # takes a PEM key's whole block, whatever else named it): one finding for all of them
+        pem = [s for s in secrets if s.type == _PEM_TYPE]
+        chosen = pem[0] if pem else secrets[0]
+        value = chosen.secret_value if pem else match.secret_value
+        same = materials(chosen.type, value or "", lines, int(chosen.line_number),
+                         plugins.get(chosen.type))
+        material = same[0] if len(same) == 1 else match.secret_value
+        match.secret_value = material
+        for secret in secrets:
             if secret.type != _PEM_TYPE:
-                secret.secret_value = match.secret_value
-            same = materials(secret.type, secret.secret_value or "", lines, number,
-                             plugins.get(secret.type))
-            if len(same) == 1:
-                match.secret_value = same[0]
-        yield secret
+                secret.secret_value = material
+    yield from found
     for hit in ours:
         assert hit.gate_note is not None
         if id(hit) in used or not hit.gate_note.classification.quiet:

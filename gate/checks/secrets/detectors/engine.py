@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from gate.checks.secrets.detectors.decoding import LOWER_ANCHORS, MAX_DEPTH, decoded_runs
 from gate.checks.secrets.detectors.interface import (
     Classification,
     Detector,
@@ -54,7 +56,9 @@ _ANCHORS: dict[str, tuple[Detector, ...]] = {}
 for _detector in DETECTORS:
     for _anchor in _detector.anchors:
         _ANCHORS[_anchor] = (*_ANCHORS.get(_anchor, ()), _detector)
-_PREFILTER = re.compile(_trie(_ANCHORS))
+_DECODE = frozenset(LOWER_ANCHORS)
+"""Anchors of a base64-encoded key (:mod:`.decoding`): the line's runs are decoded and scanned."""
+_PREFILTER = re.compile(_trie({*_ANCHORS, *_DECODE}))
 
 
 def _proven(detector: Detector, verdict: Validation) -> bool:
@@ -105,7 +109,7 @@ def _candidate_lines(lines: Sequence[str]) -> dict[int, set[str]]:
 
 
 def _on_line(lines: Sequence[str], index: int, anchors: set[str],
-             filename: str) -> list[DetectorSecret]:
+             filename: str, depth: int = 0) -> list[DetectorSecret]:
     line = lines[index][:_MAX_LINE]
     detectors = {d.rule_id: d for a in anchors for d in _ANCHORS.get(a, ())}
     hits: list[tuple[int, int, DetectorSecret]] = []
@@ -121,7 +125,32 @@ def _on_line(lines: Sequence[str], index: int, anchors: set[str],
             note = classify(detector, value, checked)
             hits.append((match.start(group), match.end(group),
                          DetectorSecret(detector.rule_id, filename, index + 1, value, note)))
+    if depth < MAX_DEPTH and anchors & _DECODE:
+        hits.extend(_decoded(line, index, filename, depth))
     return _resolve(hits)
+
+
+def _decoded(line: str, index: int, filename: str,
+             depth: int) -> list[tuple[int, int, DetectorSecret]]:
+    """Hits inside the base64 runs of ``line``, reported at its line with the run as their value.
+
+    The run is what detect-secrets sees (a high-entropy string), so both name
+    one secret; the inner detector's rating and reason are kept.
+    """
+    hits: list[tuple[int, int, DetectorSecret]] = []
+    for start, end, text in decoded_runs(line):
+        inner = find_secrets(text.replace("\r\n", "\n").split("\n"), filename, depth + 1)
+        notes = [hit.gate_note for hit in inner if hit.gate_note is not None]
+        for hit in inner:
+            hit.secret_value = None
+        if not notes:
+            continue
+        # one finding per run (the run is the value): the most serious thing inside it
+        note = max(notes, key=lambda n: (not n.classification.quiet, int(n.severity)))
+        reason = "base64-encoded" + (f": {note.reason}" if note.reason else "")
+        hits.append((start, end, DetectorSecret(
+            note.rule_id, filename, index + 1, line[start:end], replace(note, reason=reason))))
+    return hits
 
 
 def _strength(secret: DetectorSecret) -> tuple[int, int, int]:
@@ -140,9 +169,13 @@ def _resolve(hits: list[tuple[int, int, DetectorSecret]]) -> list[DetectorSecret
     return [secret for _, _, secret in sorted(kept, key=lambda h: h[0])]
 
 
-def find_secrets(lines: Sequence[str], filename: str) -> list[DetectorSecret]:
-    """Every detector hit in ``lines`` (live formats and look-alikes), in line order."""
+def find_secrets(lines: Sequence[str], filename: str, depth: int = 0) -> list[DetectorSecret]:
+    """Every detector hit in ``lines`` (live formats and look-alikes), in line order.
+
+    ``depth``: how many base64 layers ``lines`` were decoded from (at most
+    :data:`~.decoding.MAX_DEPTH` are).
+    """
     found: list[DetectorSecret] = []
     for index, anchors in sorted(_candidate_lines(lines).items()):
-        found.extend(_on_line(lines, index, anchors, filename))
+        found.extend(_on_line(lines, index, anchors, filename, depth))
     return found

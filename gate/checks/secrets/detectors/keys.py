@@ -87,18 +87,53 @@ def _crc24(data: bytes) -> int:
 
 
 def _openssh_cipher(raw: bytes) -> str | None:
-    """The cipher name of an ``openssh-key-v1`` body (``none`` when unencrypted)."""
+    """The cipher name of a whole ``openssh-key-v1`` body (``none`` when unencrypted), else ``None``.
+
+    OpenSSH PROTOCOL.key: magic, cipher, KDF, KDF options, key count, the
+    public keys, then the private section, which must end the body; unencrypted,
+    the private section opens with two equal check integers. A truncated or
+    edited body does not parse.
+    """
     magic = b"openssh-key-v1\x00"
-    if not raw.startswith(magic) or len(raw) < len(magic) + 4:
+    if not raw.startswith(magic):
         return None
-    size = int.from_bytes(raw[len(magic):len(magic) + 4], "big")
-    name = raw[len(magic) + 4:len(magic) + 4 + size]
-    if not 0 < size <= 64 or len(name) != size:
+    fields: list[bytes] = []
+    index = len(magic)
+
+    def take() -> bytes | None:
+        nonlocal index
+        if index + 4 > len(raw):
+            return None
+        size = int.from_bytes(raw[index:index + 4], "big")
+        if index + 4 + size > len(raw):
+            return None
+        index += 4 + size
+        return raw[index - size:index]
+
+    for _ in range(3):  # cipher, kdf, kdf options
+        field = take()
+        if field is None:
+            return None
+        fields.append(field)
+    if index + 4 > len(raw):
+        return None
+    count = int.from_bytes(raw[index:index + 4], "big")
+    index += 4
+    if not 1 <= count <= 16:
+        return None
+    for _ in range(count):
+        if take() is None:
+            return None
+    private = take()
+    if private is None or index != len(raw) or not private:
         return None
     try:
-        return name.decode("ascii")
+        cipher = fields[0].decode("ascii")
     except UnicodeDecodeError:
         return None
+    if cipher == "none" and (len(private) < 8 or private[:4] != private[4:8]):
+        return None
+    return cipher
 
 
 def _pgp_secret_packet(raw: bytes) -> bool:
@@ -143,6 +178,12 @@ def validate_pem(block: str) -> Validation:
 
 
 def _putty_block(lines: Sequence[str], number: int, value: str) -> str | None:
+    line = lines[number - 1]
+    if "\\n" in line:  # on one line, in a JSON or .env string
+        text = line.replace("\\r\\n", "\n").replace("\\n", "\n")
+        mac = re.search(r"Private-MAC:\s*[0-9a-fA-F]+", text)
+        start = text.find("PuTTY-User-Key-File-")
+        return text[start:mac.end()] if mac and start >= 0 else None
     last = min(len(lines), number - 1 + _MAX_LINES)
     for index in range(number - 1, last):
         if lines[index].lstrip().startswith("Private-MAC:"):
@@ -203,6 +244,26 @@ def _age(value: str) -> Validation:
     return Validation(False, "bech32 checksum does not hold")
 
 
+_JWK_SPAN = 60
+"""Lines searched around a pretty-printed JWK's ``"kty"`` member for its braces."""
+
+
+def _jwk_object(lines: Sequence[str], number: int, value: str) -> str | None:
+    """A JWK printed over several lines: from the ``{`` above ``"kty"`` to the ``}`` below."""
+    if value.startswith("{"):
+        return None
+    first = next((i for i in range(number - 1, max(-1, number - 1 - _JWK_SPAN), -1)
+                  if "{" in lines[i]), None)
+    if first is None:
+        return None
+    last = next((i for i in range(number - 1, min(len(lines), number - 1 + _JWK_SPAN))
+                 if "}" in lines[i]), None)
+    if last is None:
+        return None
+    text = "\n".join(lines[first:last + 1])
+    return text[text.rfind("{", 0, len("\n".join(lines[first:number]))):text.find("}") + 1] or None
+
+
 def _jwk(value: str) -> Validation:
     try:
         data = json.loads(value)
@@ -214,7 +275,7 @@ def _jwk(value: str) -> Validation:
     if raw is None or len(raw) < 16:
         return Validation(False, "private member is not a base64url key")
     kty = data.get("kty") if data.get("kty") in ("RSA", "EC", "OKP") else "JWK"
-    return Validation(True, f"{kty} private key")  # never echo the file's own text
+    return Validation(True, f"{kty} private key", proven=True)  # never echo the file's own text
 
 
 DETECTORS: tuple[Detector, ...] = (
@@ -242,8 +303,9 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-JWK-PRIVATE-KEY", provider="JWK", title="JSON Web Key with private part",
         severity=Severity.CRITICAL,
-        pattern=re.compile(r"\{[^{}]{0,2000}\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"[^{}]{0,4000}\}"),
+        pattern=re.compile(r"\{[^{}]{0,2000}\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"[^{}]{0,4000}\}"
+                           r"|\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"(?![^{}]*\})"),
         anchors=("\"kty\"",),
         help_url="https://datatracker.ietf.org/doc/html/rfc7517", revoke=_REVOKE,
-        validator=_jwk, provider_token=False),
+        validator=_jwk, provider_token=False, extend=_jwk_object),
 )

@@ -83,6 +83,12 @@ def _age(rng: random.Random) -> str:
     return "AGE-SECRET-KEY-1" + "".join(_BECH32[w] for w in words).upper()
 
 
+def _bad_age(rng: random.Random) -> str:
+    """An age key with its last checksum character changed (to a different one)."""
+    key = _age(rng)
+    return key[:-1] + ("Q" if key[-1] != "Q" else "P")
+
+
 def _putty(rng: random.Random) -> str:
     public, private = rng.randbytes(51), rng.randbytes(36)
     mac = putty_mac("3", [b"ssh-ed25519", b"none", b"deploy", public, private])
@@ -310,7 +316,7 @@ LOOKALIKES: dict[str, _Build] = {
     "GATE-SECRET-PYPI-TOKEN": _plain(lambda rng: "pypi-AgEI" + _r(rng, _ALNUM, 120)),
     "GATE-SECRET-OPENAI-API-KEY": _plain(lambda rng: "sk-" + _r(rng, _ALNUM, 48),
                                          'OPENAI_KEY = "{}"'),
-    "GATE-SECRET-AGE-SECRET-KEY": _plain(lambda rng: _age(rng)[:-1] + "Q", "{}"),
+    "GATE-SECRET-AGE-SECRET-KEY": _plain(_bad_age, "{}"),
     "GATE-SECRET-PRIVATE-KEY": _plain(
         lambda rng: "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n"
                     "-----END RSA PRIVATE KEY-----", "{}"),
