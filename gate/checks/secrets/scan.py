@@ -38,8 +38,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from gate.checks.secrets.detectors import Classification, DetectorSecret, Note, find_secrets
-from gate.checks.secrets.detectors.lookalikes import digest_reason, placeholder_reason
+from gate.checks.secrets.detectors.lookalikes import digest_reason, hash_field, placeholder_reason
 from gate.checks.secrets.prefilter import LineIndex, TextHint, over_text
+from gate.checks.secrets.rules import GENERIC_TYPES
 from gate.findings import Severity
 
 __all__ = ["merge", "our_hits", "scan_file", "scan_with_detectors", "verifying"]
@@ -346,7 +347,10 @@ def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
           plugins: dict[str, Any]) -> Iterator[Any]:
     """detect-secrets' hits and ours, as one stream the check can group per secret.
 
-    Every detect-secrets hit is kept (fidelity). Where one of ours names the
+    Every detect-secrets hit is kept (fidelity), except a heuristic one
+    (high entropy, keyword) whose value is a hash by proof: a password-hash
+    encoding, or a digest its line names as an integrity/hash field (lock
+    files, ``--hash=`` pins). Where one of ours names the
     same secret, both carry the same value, so the check reports one finding
     with our rule and detect-secrets' type as an alias. Our look-alikes
     (placeholders, examples, bad checksums) are kept only to re-rate a
@@ -359,6 +363,7 @@ def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
         by_line.setdefault(hit.line_number, []).append(hit)
     used: set[int] = set()
     matched: dict[int, tuple[DetectorSecret, list[Any]]] = {}
+    dropped: set[int] = set()
     spans = [(hit.line_number, hit.line_number + (hit.secret_value or "").count("\n"), hit)
              for hit in ours if "\n" in (hit.secret_value or "")]
     for secret in found:
@@ -370,11 +375,21 @@ def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
         if match is None:  # inside one of our multi-line values (a JWK's "d", a PuTTY line)
             match = next((h for first, last, h in spans
                           if first < number <= last and _covers(h, secret)), None)
+        if match is None and secret.secret_value:  # the very same value on a neighbouring line
+            match = next((h for near in (-2, -1, 1, 2) for h in by_line.get(number + near, ())
+                          if h.secret_value == secret.secret_value
+                          and not h.gate_note.classification.quiet), None)  # type: ignore[union-attr]
+            if match is not None and match.line_number > number:
+                match.line_number = number  # one finding, on the first line
         if match is not None and match.line_number != number:
             # detect-secrets' YAML view reports a block scalar at its key's line; the value
             # (a key's BEGIN line) starts below: one finding, on the value's first line
             secret.line_number = number = match.line_number
         if match is None:
+            if secret.type in GENERIC_TYPES and hash_field(secret.secret_value or "", line,
+                                                         str(secret.filename)):
+                dropped.add(id(secret))  # a lock file's integrity hash, a password hash
+                continue
             secret.gate_note = _plain_note(secret, line)
         else:
             used.add(id(match))
@@ -392,7 +407,7 @@ def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
         for secret in secrets:
             if secret.type != _PEM_TYPE:
                 secret.secret_value = material
-    yield from found
+    yield from (secret for secret in found if id(secret) not in dropped)
     for hit in ours:
         assert hit.gate_note is not None
         if id(hit) in used or not hit.gate_note.classification.quiet:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from gate.checks.secrets.detectors.aws import EXAMPLES as AWS_EXAMPLES
-from gate.checks.secrets.detectors.checksums import shannon_entropy
+from gate.checks.secrets.detectors.checksums import b64decode_loose, shannon_entropy
 from gate.checks.secrets.detectors.interface import Classification
 
 __all__ = ["DOCUMENTED_EXAMPLES", "LookAlike", "digest_reason", "hash_field", "looks_random",
@@ -49,6 +49,7 @@ _TEMPLATES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("template syntax {{ }}", r"\{\{.{0,80}?\}\}"),
         ("template syntax %(name)s", r"%\([^)]{0,40}\)s"),
         ("template syntax %NAME%", r"%[A-Z_]{3,}%"),
+        ("a shell command substitution", r"^`[^`]{1,80}`?$"),
         ("an ellipsis", r"\.\.\.|…"),
         ("masking characters", r"\*{3,}|#{4,}"),
     ))
@@ -68,6 +69,7 @@ _AWS_EXAMPLE_SUFFIX = re.compile(r"EXAMPLE(?:KEY)?$")
 _RUNS = re.compile(r"[A-Za-z0-9]{12,}")
 _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"))
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_PREFIXED_DIGEST = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5)[:-][A-Za-z0-9+/=_-]{22,}")
 _HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}")
 _DIGEST_CONTEXT = re.compile(
     r"(?i)(?:sha(?:1|224|256|384|512)?|md5|integrity|checksum|digest|commit|rev(?:ision)?|hash"
@@ -139,7 +141,7 @@ def placeholder_reason(value: str, documented_example_suffix: bool = False) -> L
 
 def digest_reason(value: str, line: str) -> Classification | None:
     """``DIGEST`` for a UUID, an integrity/image digest, or a hex digest named as one on its line."""
-    if _UUID.fullmatch(value):
+    if _UUID.fullmatch(value) or _PREFIXED_DIGEST.fullmatch(value):
         return Classification.DIGEST
     if re.search(r"(?i)(?:sha(?:1|224|256|384|512)[:-]|md5[:-])" + re.escape(value), line):
         return Classification.DIGEST
@@ -154,21 +156,54 @@ _PASSWORD_HASH = re.compile(
     r"|\{(?:SSHA|SSHA256|SSHA512|SHA|SMD5|CRYPT|PBKDF2[-_A-Z0-9]*)\})")
 _HASH_FIELD = re.compile(
     r"(?i)(?:(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1)[:-]\s*|--hash[= ]\s*\w+:"
-    r"|[\"']?(?:integrity|checksum|hash|hashes|sha(?:1|256|384|512)?|shasum|digest|resolution)"
+    r"|(?<![\w.-])[\"']?(?:integrity|checksum|hash|hashes|sha(?:1|256|384|512)?|shasum|digest)"
     r"[\"']?\s*[:=]\s*[\[{]?\s*[\"']?(?:(?:sha\d+|md5|blake2b)[:-])?)$")
 """What precedes a digest on its line in a lock file or hash pin: ``integrity: sha512-``,
 ``--hash=sha256:``, ``"sha256": "``, ``checksum = "``, go.sum's ``h1:``."""
 
 
-def hash_field(value: str, line: str) -> str | None:
+_REVISION = re.compile(r"^\s*(?:down_)?revision\s*(?::\s*[\w\[\], |]+)?=\s*\(?\s*[\"'][0-9a-f]{12}[\"']")
+"""Alembic's ``revision = '1a2b3c4d5e6f'`` (12 hex digits of a UUID): an id, not a secret."""
+_DIGEST_BYTES = frozenset({16, 20, 28, 32, 48, 64})
+"""MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512 digest sizes."""
+
+
+def _digest_shaped(value: str) -> bool:
+    """Hex or base64 of exactly a digest's size."""
+    if re.fullmatch(r"[0-9a-fA-F]+", value):
+        return len(value) // 2 in _DIGEST_BYTES and len(value) % 2 == 0
+    raw = b64decode_loose(value)
+    return raw is not None and len(raw) in _DIGEST_BYTES
+
+
+_LOCK_FILES = re.compile(
+    r"(?:^|/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lock"
+    r"|poetry\.lock|uv\.lock|pdm\.lock|Pipfile\.lock|pylock(?:\.[\w.-]+)?\.toml|go\.sum"
+    r"|Cargo\.lock|composer\.lock|Gemfile\.lock|Package\.resolved|packages\.lock\.json"
+    r"|[\w.-]*requirements[\w.-]*\.(?:txt|in))$")
+"""Lock files and hash-pinned requirement files: their hashes are integrity data by format."""
+
+
+def hash_field(value: str, line: str, path: str = "") -> str | None:
     """Why ``value`` is a hash and not a credential (a password hash, a lock file's digest).
 
     ``None`` unless certain: the value is a password-hash encoding
-    (``pbkdf2_sha256$``, ``$2b$``, ``$argon2id$``, ``{SSHA}``), or the line
-    names it as an integrity/hash field right before it.
+    (``pbkdf2_sha256$``, ``$2b$``, ``$argon2id$``, ``{SSHA}``), an Alembic
+    revision id, or, in a lock file or on a ``--hash=`` pin (``path``, the
+    file's path), exactly a digest's size (hex or base64) with its
+    algorithm prefix or named as an integrity/hash field right before it.
     """
     if _PASSWORD_HASH.match(value):
         return "a password hash, not a password"
+    if _REVISION.match(line) and re.fullmatch(r"[0-9a-f]{12}", value):
+        return "an Alembic revision id"
+    if not _LOCK_FILES.search(path) and "--hash" not in line:
+        return None  # elsewhere (an HTML ``integrity=``) a digest stays reported, at ``low``
+    algorithm = re.fullmatch(r"(?i)(?:sha(?:1|224|256|384|512)|md5)[:-]([A-Za-z0-9+/=_-]+)", value)
+    if algorithm is not None and _digest_shaped(algorithm.group(1)):
+        return "an integrity value (algorithm-prefixed digest)"
+    if not _digest_shaped(value):
+        return None
     for start in (m.start() for m in re.finditer(re.escape(value), line)):
         if _HASH_FIELD.search(line[max(0, start - 80):start]):
             return "an integrity or hash field"
