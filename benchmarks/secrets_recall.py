@@ -32,7 +32,12 @@ from pathlib import Path
 
 from gate.checks.secrets import scan, scan_files
 from gate.checks.secrets.detectors import DETECTORS, find_secrets
-from gate.checks.secrets.detectors.samples import lookalike, positive
+from gate.checks.secrets.detectors.samples import (
+    FILE_LOOKALIKES,
+    FILE_POSITIVES,
+    lookalike,
+    positive,
+)
 from gate.checks.secrets.lines import split_lines
 from gate.findings import Severity
 
@@ -70,6 +75,30 @@ def recall(seeds: int) -> None:
               f"{loud[family]:20d}")
     print(f"{'all':18} {len(DETECTORS):9d} {sum(total.values()):8d} "
           f"{sum(found.values()) / sum(total.values()):8.1%} {sum(loud.values()):20d}")
+    credential_files(seeds)
+
+
+def credential_files(seeds: int) -> None:
+    """Recall and false positives of the credential-file rules (found by place, not format)."""
+    found = loud = total = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(seeds):
+            rng = random.Random(seed)
+            for rule in FILE_POSITIVES:
+                for kind, builders in (("pos", FILE_POSITIVES), ("neg", FILE_LOOKALIKES)):
+                    path, content = builders[rule](rng)
+                    root = Path(tmp) / f"{seed}-{kind}-{rule}"
+                    (root / path).parent.mkdir(parents=True, exist_ok=True)
+                    (root / path).write_text(content + "\n")
+                    findings = scan_files(root, [path]).findings
+                    if kind == "pos":
+                        total += 1
+                        found += any(f.rule_id == rule and f.severity >= Severity.HIGH
+                                     for f in findings)
+                    else:
+                        loud += any(f.severity >= Severity.HIGH for f in findings)
+    print(f"{'credential files':18} {len(FILE_POSITIVES):9d} {total:8d} {found / total:8.1%} "
+          f"{loud:20d}")
 
 
 def speed(files: int, keep: Path | None, rounds: int) -> None:

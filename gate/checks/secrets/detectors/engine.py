@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from gate.checks.secrets.detectors.credfiles import find_in_credential_files
 from gate.checks.secrets.detectors.decoding import LOWER_ANCHORS, MAX_DEPTH, decoded_runs
 from gate.checks.secrets.detectors.interface import (
     Classification,
@@ -178,4 +179,23 @@ def find_secrets(lines: Sequence[str], filename: str, depth: int = 0) -> list[De
     found: list[DetectorSecret] = []
     for index, anchors in sorted(_candidate_lines(lines).items()):
         found.extend(_on_line(lines, index, anchors, filename, depth))
+    if depth == 0:
+        extra = [hit for hit in find_in_credential_files(lines, filename)
+                 if not any(_overlap(hit, other) for other in found)]
+        if extra:
+            found = sorted([*found, *extra], key=lambda h: h.line_number)
     return found
+
+
+def _overlap(hit: DetectorSecret, other: DetectorSecret) -> bool:
+    """Whether a provider detector already names this credential file's value (a ``ghp_`` in
+    ``.env``, a URL password in ``.netrc``'s neighbour): the provider's rule wins."""
+    if other.line_number != hit.line_number:
+        return False
+    mine, theirs = _flat(hit.secret_value or ""), _flat(other.secret_value or "")
+    return bool(mine) and (mine in theirs or theirs in mine)
+
+
+def _flat(value: str) -> str:
+    """Without line breaks, escaped or not (a key in a ``.env`` string is one line)."""
+    return re.sub(r"\\r|\\n|\s", "", value)
