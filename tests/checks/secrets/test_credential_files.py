@@ -76,6 +76,11 @@ REAL: list[tuple[str, str, str, str]] = [
      "GATE-SECRET-TERRAFORM-VARIABLE", "live-format"),
     ("infra/variables.tf", f'variable "password" {{\n  type    = string\n  default = "{_random(16)}"\n}}\n',
      "GATE-SECRET-TERRAFORM-VARIABLE", "live-format"),
+    ("home/.git-credentials", f"https://ci:{_random(30)}@git.acme-corp.com\n",
+     "GATE-SECRET-URL-CREDENTIALS", "live-format"),
+    ("home/.aws/credentials", "[default]\naws_secret_access_key = "
+     + "".join(RNG.choice(string.ascii_letters + string.digits + "/+") for _ in range(40)) + "\n",
+     "GATE-SECRET-AWS-SECRET-ACCESS-KEY", "live-format"),
 ]
 
 DEV: list[tuple[str, str, str, str | tuple[str, ...]]] = [
@@ -84,6 +89,8 @@ DEV: list[tuple[str, str, str, str | tuple[str, ...]]] = [
     (".env.local", "POSTGRES_PASSWORD=postgres\n", "GATE-SECRET-DOTENV-CREDENTIAL",
      "dev-credential"),
     ("deploy/.env.ci", "API_TOKEN=${API_TOKEN}\n", "", ""),  # a reference: quiet
+    ("home/.git-credentials", f"http://ci:{_random(30)}@localhost:3000\n",
+     "GATE-SECRET-URL-CREDENTIALS", "dev-credential"),
     ("home/.netrc", "machine localhost login dev password " + _random() + "\n",
      "GATE-SECRET-NETRC-PASSWORD", "dev-credential"),
     ("home/.pypirc", "[pypi]\nusername = __token__\npassword = <your token>\n", "", ""),
