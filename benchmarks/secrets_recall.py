@@ -111,15 +111,15 @@ def speed(files: int, keep: Path | None, rounds: int) -> None:
         root.mkdir(parents=True, exist_ok=True)
         build_corpus(root, DEFAULT_PACKAGES, files)
     rels = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    original = scan._ours
+    original = scan.our_hits
     times: dict[str, list[float]] = {"with": [], "without": []}
     results = {}
     for turn in ("without", "with") * rounds:
-        scan._ours = original if turn == "with" else (lambda filename, lines: [])  # type: ignore[assignment]
+        scan.our_hits = original if turn == "with" else (lambda filename, lines: [])  # type: ignore[assignment]
         started = time.perf_counter()
         results[turn] = scan_files(root, rels)
         times[turn].append(time.perf_counter() - started)
-    scan._ours = original  # type: ignore[assignment]
+    scan.our_hits = original  # type: ignore[assignment]
     best = {k: min(v) for k, v in times.items()}
     texts = []
     for rel in rels:

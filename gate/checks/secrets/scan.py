@@ -318,6 +318,11 @@ def _plain_note(secret: Any, line: str) -> Note | None:
     return None
 
 
+def _loud(hit: DetectorSecret) -> bool:
+    """Our hit is a live format or a rated credential, not a look-alike."""
+    return hit.gate_note is not None and not hit.gate_note.classification.quiet
+
+
 def _flat(value: str) -> str:
     """A value without line breaks, escaped or not (a key in a JSON string is one line)."""
     return re.sub(r"\\r|\\n|\s", "", value)
@@ -377,8 +382,7 @@ def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
                           if first < number <= last and _covers(h, secret)), None)
         if match is None and secret.secret_value:  # the very same value on a neighbouring line
             match = next((h for near in (-2, -1, 1, 2) for h in by_line.get(number + near, ())
-                          if h.secret_value == secret.secret_value
-                          and not h.gate_note.classification.quiet), None)  # type: ignore[union-attr]
+                          if h.secret_value == secret.secret_value and _loud(h)), None)
             if match is not None and match.line_number > number:
                 match.line_number = number  # one finding, on the first line
         if match is not None and match.line_number != number:

@@ -231,10 +231,18 @@ def _line_of(lines: Sequence[str], value: str) -> int | None:
     return next((i for i, line in enumerate(lines) if value in line), None)
 
 
+_MAX_JSON = 1 << 20
+"""A docker config is a few KiB: a larger JSON file is not parsed (its lines are still scanned
+by every other detector)."""
+
+
 def _docker(lines: Sequence[str], path: str) -> Iterator[_Found]:
+    text = "\n".join(lines)
+    if len(text) > _MAX_JSON:
+        return
     try:
-        data = json.loads("\n".join(lines))
-    except ValueError:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
         return
     auths = data.get("auths") if isinstance(data, dict) else None
     if not isinstance(auths, dict):

@@ -7,8 +7,9 @@ and reports what it finds at the run's own line. Only runs that carry the
 encoding of a key's first bytes are decoded (``-----BEGIN ``,
 ``PuTTY-User-Key-File-``, a JWK's ``{"kty"``, at any of base64's three
 alignments, and once more base64-encoded): the pre-filter finds them, so a
-lock file full of base64 digests costs nothing. Bounded: two layers, runs
-of at most 256 KiB, decoded text only (UTF-8, no NUL byte).
+lock file full of base64 digests costs nothing. Bounded: two layers, 64 KiB
+of each run decoded (from the key's first bytes on, so padding around a key
+cannot push it out), decoded text only (UTF-8, no NUL byte).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ __all__ = ["ANCHORS", "MAX_DEPTH", "decoded_runs"]
 
 MAX_DEPTH = 2
 """Layers of base64 decoded (a value encoded twice, as a Helm chart may do, is found)."""
-_MAX_RUN = 256 * 1024
+_MAX_RUN = 64 * 1024
 _MARKERS = (b"-----BEGIN ", b"PuTTY-User-Key-File-", b'{"kty"')
 
 
@@ -60,8 +61,13 @@ def decoded_runs(line: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for match in _RUN.finditer(line):
         run = match.group(0)
-        if len(run) > _MAX_RUN or not any(anchor in run for anchor in ANCHORS):
+        at = min((run.find(anchor) for anchor in ANCHORS if anchor in run), default=-1)
+        if at < 0:
             continue
+        if len(run) > _MAX_RUN:  # a window from the key's start: padding cannot push it out
+            start = max(0, at - at % 4 - 4)
+            run = run[start:start + _MAX_RUN].rstrip("=")
+            run = run[:len(run) - len(run) % 4]
         raw = b64decode_loose(run)
         if raw is None:
             continue
