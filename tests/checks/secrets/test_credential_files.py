@@ -168,9 +168,36 @@ def test_terragoat_password_default_fails(tmp_path: Path) -> None:
 
     findings = scan_files(tmp_path, ["variables.tf", "ec2.tf"]).findings
 
-    assert [(f.path, f.start_line, f.rule_id) for f in findings
-            if f.severity >= Severity.MEDIUM] == [
-        ("variables.tf", 2, "GATE-SECRET-TERRAFORM-VARIABLE")]
+    assert [(f.path, f.start_line, f.rule_id, f.severity) for f in findings] == [
+        ("variables.tf", 2, "GATE-SECRET-TERRAFORM-VARIABLE", Severity.HIGH)]
+
+
+def test_terraform_arguments_and_flows_in_one_file(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "bootstrap" {\n  default = "Zr8' + 'kQ2mLp4W"\n}\n'
+        'variable "region" {\n  default = "eu-west-1"\n}\n'
+        'resource "aws_instance" "app" {\n  user_data = "x=${var.bootstrap}"\n}\n'
+        'resource "azurerm_sql_server" "db" {\n  administrator_login_password = "thisIs' + 'Kat11"\n'
+        '  ssh_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH8 ci@example"\n}\n')
+
+    findings = scan_files(tmp_path, ["main.tf"]).findings
+
+    assert [(f.start_line, f.rule_id, f.severity) for f in findings
+            if f.rule_id.startswith("GATE-")] == [
+        (2, "GATE-SECRET-TERRAFORM-VARIABLE", Severity.HIGH),
+        (11, "GATE-SECRET-TERRAFORM-VARIABLE", Severity.HIGH)]
+
+
+@pytest.mark.parametrize(("value", "rated"), [
+    ("Aa1234321Bb", "high"), ("Passw0rd123", "medium"), ("Welcome2024!", "medium"),
+    ("hunter2hunter", "medium"), ("k9" + "Xv" * 7, "high"), ("postgres", "low")])
+def test_password_like_values(tmp_path: Path, value: str, rated: str) -> None:
+    (tmp_path / "prod.tfvars").write_text(f'db_password = "{value}"\n')
+
+    findings = scan_files(tmp_path, ["prod.tfvars"]).findings
+
+    assert [(f.rule_id, f.severity.label) for f in findings] == [
+        ("GATE-SECRET-TERRAFORM-VARIABLE", rated)]
 
 
 @pytest.mark.parametrize(("name", "expected"), [

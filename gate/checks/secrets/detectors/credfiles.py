@@ -14,7 +14,9 @@ literal values in such places, by the file's own syntax, and rates them:
   CI (loopback, a single-label service name, ``*.local``...): ``low``,
   ``dev-credential``;
 - a random-looking literal (12 characters or more, two character classes,
-  3 bits of entropy per character) for any other host: ``high``;
+  3 bits of entropy per character, once dictionary stems like ``Passw0rd``
+  are taken out; or 8 or more mixing three classes, with no such stem) for
+  any other host: ``high``;
 - anything else (a short or dictionary-like literal): ``medium``, ``weak``.
 
 Example files (``.env.example``, ``.sample``, ``.template``, ``.dist``) are
@@ -59,7 +61,7 @@ KUBECONFIG = _detector("GATE-SECRET-KUBECONFIG-CREDENTIAL", "kubeconfig",
 SETTINGS = _detector("GATE-SECRET-PRODUCTION-SETTINGS", "settings",
                      "Secret key or database password in production settings")
 TERRAFORM = _detector("GATE-SECRET-TERRAFORM-VARIABLE", "terraform",
-                      "Secret in a Terraform variable value or default")
+                      "Secret in a Terraform argument, variable value or default")
 
 FILE_DETECTORS: tuple[Detector, ...] = (DOTENV, NETRC, PYPIRC, NPMRC, DOCKER, KUBECONFIG,
                                         SETTINGS, TERRAFORM)
@@ -112,11 +114,54 @@ def rate(detector: Detector, value: str, host: str | None = None,
     if host is not None and is_dev_host(host):
         return Note(rule, Severity.LOW, Classification.DEV_CREDENTIAL,
                     "host only exists in development or CI", detector)
-    if looks_random(value):
+    rest = _without_stems(value)
+    if looks_random(rest) or (rest == value and _password_like(value)):
         return Note(rule, Severity.HIGH, Classification.LIVE_FORMAT,
                     "a literal, random-looking credential", detector)
+    if rest != value:
+        return Note(rule, Severity.MEDIUM, Classification.WEAK,
+                    "a literal credential built on a dictionary word", detector)
     return Note(rule, Severity.MEDIUM, Classification.WEAK,
                 "a literal credential, not random-looking", detector)
+
+
+_WEAK_STEMS = frozenset({
+    "password", "passwd", "pass", "secret", "admin", "administrator", "welcome", "letmein",
+    "qwerty", "changeme", "default", "test", "testing", "root", "master", "login", "user",
+    "guest", "demo", "example", "sample", "dummy", "postgres", "mysql", "oracle", "abc", "abcd"})
+"""Dictionary stems of the passwords every cracking list starts with (``Passw0rd1!``)."""
+_LEET = str.maketrans("0134$5@7", "oieassat")
+
+
+_STEMS = re.compile("|".join(sorted((w for w in _WEAK_STEMS if len(w) >= 4), key=len, reverse=True)))
+
+
+def _without_stems(value: str) -> str:
+    """``value`` with its dictionary stems taken out (read through leetspeak: ``Passw0rd``).
+
+    Like the placeholder markers, a stem decides nothing on its own: a random
+    value with ``test`` inside keeps its random rest.
+    """
+    read = value.lower().translate(_LEET)  # one character for one: positions agree
+    parts, last = [], 0
+    for match in _STEMS.finditer(read):
+        parts.append(value[last:match.start()])
+        last = match.end()
+    return "".join(parts) + value[last:]
+
+
+def _password_like(value: str) -> bool:
+    """Eight or more characters mixing three of lower case, upper case, digits and symbols:
+    what a password policy makes people type (``Aa1234321Bb``)."""
+    if len(value) < 8 or " " in value:
+        return False
+    classes = sum(1 for c in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]") if re.search(c, value))
+    return classes >= 3
+
+
+_PUBLIC_MATERIAL = re.compile(r"^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-|sk-(?:ssh|ecdsa)-)|"
+                              r"-----BEGIN (?:PUBLIC KEY|CERTIFICATE|SSH2 PUBLIC KEY)")
+"""Public keys and certificates under a ``*_key`` name: not secrets."""
 
 
 @dataclass(frozen=True)
@@ -320,8 +365,16 @@ def _tfvars(lines: Sequence[str], path: str) -> Iterator[_Found]:
             yield _Found(index, match.group(2), rate(TERRAFORM, match.group(2)))
 
 
+_ARGUMENT = re.compile(r"""^\s*([A-Za-z_][\w-]*)\s*=\s*"((?:[^"\\$]|\\.)*)"\s*(?:#.*)?$""")
+_FLOWS = re.compile(r"""^\s*([A-Za-z_][\w-]*)\s*=.*\bvar\.([A-Za-z_][\w-]*)""")
+
+
 def _terraform(lines: Sequence[str], path: str) -> Iterator[_Found]:
-    """A secret-named variable's literal ``default`` (it flows wherever the variable does)."""
+    """A literal in a secret-named resource argument (``administrator_login_password``), and a
+    variable's literal ``default`` when the variable is secret-named or, in this file, flows
+    into a secret-named or ``user_data`` argument."""
+    flowing = {m.group(2) for line in lines if (m := _FLOWS.match(line))
+               and (secret_name(m.group(1)) or m.group(1) in ("user_data", "custom_data"))}
     name: str | None = None
     for index, line in enumerate(lines):
         variable = _VARIABLE.match(line)
@@ -329,12 +382,15 @@ def _terraform(lines: Sequence[str], path: str) -> Iterator[_Found]:
             name = variable.group(1)
             continue
         if name is None:
+            argument = _ARGUMENT.match(line)
+            if argument and argument.group(2) and secret_name(argument.group(1)):
+                yield _Found(index, argument.group(2), rate(TERRAFORM, argument.group(2)))
             continue
         if re.match(r"^\}", line):
             name = None
             continue
         default = _DEFAULT.match(line)
-        if default and default.group(1) and secret_name(name):
+        if default and default.group(1) and (secret_name(name) or name in flowing):
             yield _Found(index, default.group(1), rate(TERRAFORM, default.group(1)))
 
 
@@ -386,4 +442,4 @@ def find_in_credential_files(lines: Sequence[str], filename: str) -> list[Detect
     if rule is None:
         return []
     return [DetectorSecret(found.note.rule_id, filename, found.index + 1, found.value, found.note)
-            for found in rule(lines, filename)]
+            for found in rule(lines, filename) if not _PUBLIC_MATERIAL.search(found.value)]
