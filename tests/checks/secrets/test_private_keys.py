@@ -95,6 +95,19 @@ def _ppk(version: str, key: ed25519.Ed25519PrivateKey) -> str:
                       f"Private-Lines: {len(priv)}", *priv, f"Private-MAC: {mac}"]) + "\n"
 
 
+def _ppk_encrypted(version: str, key: ed25519.Ed25519PrivateKey) -> str:
+    """A passphrase-protected PuTTY key file: the private lines are ciphertext (random here)."""
+    public = key.public_key().public_bytes(serialization.Encoding.Raw,
+                                           serialization.PublicFormat.Raw)
+    public_blob = base64.b64encode(_string(b"ssh-ed25519") + _string(public)).decode()
+    cipher = base64.b64encode(bytes(range(48))[::-1] + public[:16]).decode()
+    kdf = (["Key-Derivation: Argon2id", "Argon2-Memory: 8192", "Argon2-Passes: 13",
+            "Argon2-Parallelism: 1", "Argon2-Salt: " + public[:16].hex()] if version == "3" else [])
+    return "\n".join([f"PuTTY-User-Key-File-{version}: ssh-ed25519", "Encryption: aes256-cbc",
+                      "Comment: ci", "Public-Lines: 1", public_blob, *kdf, "Private-Lines: 1",
+                      cipher, "Private-MAC: " + hashlib.sha256(public).hexdigest()]) + "\n"
+
+
 def _crc24(data: bytes) -> int:
     crc = 0xB704CE
     for byte in data:
@@ -143,7 +156,7 @@ def _jwk() -> dict[str, str]:
 TEXT_FORMATS = ("pkcs1", "pkcs1-encrypted", "pkcs8", "pkcs8-encrypted", "sec1-with-params",
                 "sec1", "ed25519-pkcs8", "x25519-pkcs8", "dsa-pkcs8", "dsa",
                 *(f"openssh-{k}{s}" for k in ("rsa", "ecdsa", "ed25519") for s in ("", "-encrypted")),
-                "ppk-v2", "ppk-v3", "pgp")
+                "ppk-v2", "ppk-v3", "ppk-v2-encrypted", "ppk-v3-encrypted", "pgp")
 
 
 def _yaml_block(key: str) -> str:
@@ -178,6 +191,8 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     made = {**_openssl(work), **_ssh_keygen(work)}
     made["ppk-v2"] = _ppk("2", ed25519.Ed25519PrivateKey.generate())
     made["ppk-v3"] = _ppk("3", ed25519.Ed25519PrivateKey.generate())
+    made["ppk-v2-encrypted"] = _ppk_encrypted("2", ed25519.Ed25519PrivateKey.generate())
+    made["ppk-v3-encrypted"] = _ppk_encrypted("3", ed25519.Ed25519PrivateKey.generate())
     made["pgp"] = _pgp(ed25519.Ed25519PrivateKey.generate())
     for path in work.iterdir():
         path.unlink()
