@@ -348,6 +348,28 @@ a YAML block scalar (``key: |``)."""
 _BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
 
 
+def _same_secret(secret: Any, number: int, line: str, by_line: dict[int, list[DetectorSecret]],
+                 spans: list[tuple[int, int, DetectorSecret]]) -> DetectorSecret | None:
+    """Our hit naming the same secret as detect-secrets' ``secret`` (at line ``number``), if any.
+
+    On its line (or the lines below a YAML block scalar's key); inside one of
+    our multi-line values (a JWK's ``"d"``, a PuTTY line); or the very same
+    value on a neighbouring line, which then moves up to the first line.
+    """
+    nearby = _ADJACENT if _BLOCK_SCALAR.search(line) else (0,)
+    match = next((h for near in nearby for h in by_line.get(number + near, ())
+                  if _covers(h, secret)), None)
+    if match is None:
+        match = next((h for first, last, h in spans
+                      if first < number <= last and _covers(h, secret)), None)
+    if match is None and secret.secret_value:
+        match = next((h for near in (-2, -1, 1, 2) for h in by_line.get(number + near, ())
+                      if h.secret_value == secret.secret_value and _loud(h)), None)
+        if match is not None and match.line_number > number:
+            match.line_number = number  # one finding, on the first line
+    return match
+
+
 def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
           plugins: dict[str, Any]) -> Iterator[Any]:
     """detect-secrets' hits and ours, as one stream the check can group per secret.
@@ -374,17 +396,7 @@ def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
     for secret in found:
         number = int(secret.line_number)
         line = lines[number - 1] if 1 <= number <= len(lines) else ""
-        nearby = _ADJACENT if _BLOCK_SCALAR.search(line) else (0,)
-        match = next((h for near in nearby for h in by_line.get(number + near, ())
-                      if _covers(h, secret)), None)
-        if match is None:  # inside one of our multi-line values (a JWK's "d", a PuTTY line)
-            match = next((h for first, last, h in spans
-                          if first < number <= last and _covers(h, secret)), None)
-        if match is None and secret.secret_value:  # the very same value on a neighbouring line
-            match = next((h for near in (-2, -1, 1, 2) for h in by_line.get(number + near, ())
-                          if h.secret_value == secret.secret_value and _loud(h)), None)
-            if match is not None and match.line_number > number:
-                match.line_number = number  # one finding, on the first line
+        match = _same_secret(secret, number, line, by_line, spans)
         if match is not None and match.line_number != number:
             # detect-secrets' YAML view reports a block scalar at its key's line; the value
             # (a key's BEGIN line) starts below: one finding, on the value's first line

@@ -19,11 +19,16 @@ import re
 
 from gate.checks.secrets.detectors.checksums import b64decode_loose
 
-__all__ = ["ANCHORS", "MAX_DEPTH", "decoded_runs"]
+__all__ = ["ANCHORS", "LOWER_ANCHORS", "MAX_DECODED_RUNS", "MAX_DEPTH", "decoded_runs"]
 
 MAX_DEPTH = 2
 """Layers of base64 decoded (a value encoded twice, as a Helm chart may do, is found)."""
+MAX_DECODED_RUNS = 2048
+"""Distinct runs decoded per file (a run repeated is decoded once): a file built to make the
+gate decode is bounded; beyond it, runs stay what detect-secrets makes of them."""
 _MAX_RUN = 64 * 1024
+_MAX_PER_LINE = 32
+"""Encoded keys decoded per line (a Secret's ``data:`` holds one per line)."""
 _MARKERS = (b"-----BEGIN ", b"PuTTY-User-Key-File-", b'{"kty"')
 
 
@@ -77,4 +82,6 @@ def decoded_runs(line: str) -> list[tuple[int, int, str]]:
             continue
         if "\x00" not in text:
             found.append((match.start(), match.end(), text))
+            if len(found) == _MAX_PER_LINE:
+                break
     return found

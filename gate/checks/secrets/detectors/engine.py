@@ -11,10 +11,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from gate.checks.secrets.detectors.credfiles import find_in_credential_files
-from gate.checks.secrets.detectors.decoding import LOWER_ANCHORS, MAX_DEPTH, decoded_runs
+from gate.checks.secrets.detectors.decoding import (
+    LOWER_ANCHORS,
+    MAX_DECODED_RUNS,
+    MAX_DEPTH,
+    decoded_runs,
+)
 from gate.checks.secrets.detectors.interface import (
     Classification,
     Detector,
@@ -109,8 +114,18 @@ def _candidate_lines(lines: Sequence[str]) -> dict[int, set[str]]:
     return found
 
 
+@dataclass
+class _Decoding:
+    """One file's base64 decoding: what each run gave (a run repeated is decoded once) and how
+    many distinct runs may still be decoded."""
+
+    seen: dict[str, Note | None] = field(default_factory=dict)
+    left: int = MAX_DECODED_RUNS
+
+
 def _on_line(lines: Sequence[str], index: int, anchors: set[str],
-             filename: str, depth: int = 0) -> list[DetectorSecret]:
+             filename: str, depth: int = 0,
+             decoding: _Decoding | None = None) -> list[DetectorSecret]:
     line = lines[index][:_MAX_LINE]
     detectors = {d.rule_id: d for a in anchors for d in _ANCHORS.get(a, ())}
     hits: list[tuple[int, int, DetectorSecret]] = []
@@ -127,12 +142,12 @@ def _on_line(lines: Sequence[str], index: int, anchors: set[str],
             hits.append((match.start(group), match.end(group),
                          DetectorSecret(detector.rule_id, filename, index + 1, value, note)))
     if depth < MAX_DEPTH and anchors & _DECODE:
-        hits.extend(_decoded(line, index, filename, depth))
+        hits.extend(_decoded(line, index, filename, depth, decoding or _Decoding()))
     return _resolve(hits)
 
 
-def _decoded(line: str, index: int, filename: str,
-             depth: int) -> list[tuple[int, int, DetectorSecret]]:
+def _decoded(line: str, index: int, filename: str, depth: int,
+             decoding: _Decoding) -> list[tuple[int, int, DetectorSecret]]:
     """Hits inside the base64 runs of ``line``, reported at its line with the run as their value.
 
     The run is what detect-secrets sees (a high-entropy string), so both name
@@ -140,18 +155,28 @@ def _decoded(line: str, index: int, filename: str,
     """
     hits: list[tuple[int, int, DetectorSecret]] = []
     for start, end, text in decoded_runs(line):
-        inner = find_secrets(text.replace("\r\n", "\n").split("\n"), filename, depth + 1)
-        notes = [hit.gate_note for hit in inner if hit.gate_note is not None]
-        for hit in inner:
-            hit.secret_value = None
-        if not notes:
-            continue
-        # one finding per run (the run is the value): the most serious thing inside it
-        note = max(notes, key=lambda n: (not n.classification.quiet, int(n.severity)))
-        reason = "base64-encoded" + (f": {note.reason}" if note.reason else "")
-        hits.append((start, end, DetectorSecret(
-            note.rule_id, filename, index + 1, line[start:end], replace(note, reason=reason))))
+        run = line[start:end]
+        if run not in decoding.seen:
+            if decoding.left <= 0:
+                break
+            decoding.left -= 1
+            decoding.seen[run] = _inner_note(text, filename, depth, decoding)
+        note = decoding.seen[run]
+        if note is not None:
+            hits.append((start, end, DetectorSecret(note.rule_id, filename, index + 1, run, note)))
     return hits
+
+
+def _inner_note(text: str, filename: str, depth: int, decoding: _Decoding) -> Note | None:
+    """The most serious thing our detectors find in a decoded run (one finding per run)."""
+    inner = find_secrets(text.replace("\r\n", "\n").split("\n"), filename, depth + 1, decoding)
+    notes = [hit.gate_note for hit in inner if hit.gate_note is not None]
+    for hit in inner:
+        hit.secret_value = None
+    if not notes:
+        return None
+    note = max(notes, key=lambda n: (not n.classification.quiet, int(n.severity)))
+    return replace(note, reason="base64-encoded" + (f": {note.reason}" if note.reason else ""))
 
 
 def _strength(secret: DetectorSecret) -> tuple[int, int, int]:
@@ -170,15 +195,18 @@ def _resolve(hits: list[tuple[int, int, DetectorSecret]]) -> list[DetectorSecret
     return [secret for _, _, secret in sorted(kept, key=lambda h: h[0])]
 
 
-def find_secrets(lines: Sequence[str], filename: str, depth: int = 0) -> list[DetectorSecret]:
+def find_secrets(lines: Sequence[str], filename: str, depth: int = 0,
+                 decoding: _Decoding | None = None) -> list[DetectorSecret]:
     """Every detector hit in ``lines`` (live formats and look-alikes), in line order.
 
     ``depth``: how many base64 layers ``lines`` were decoded from (at most
-    :data:`~.decoding.MAX_DEPTH` are).
+    :data:`~.decoding.MAX_DEPTH` are); ``decoding``: the file's decoding state
+    (at most :data:`~.decoding.MAX_DECODED_RUNS` distinct runs per file).
     """
+    decoding = decoding or _Decoding()
     found: list[DetectorSecret] = []
     for index, anchors in sorted(_candidate_lines(lines).items()):
-        found.extend(_on_line(lines, index, anchors, filename, depth))
+        found.extend(_on_line(lines, index, anchors, filename, depth, decoding))
     if depth == 0:
         extra = [hit for hit in find_in_credential_files(lines, filename)
                  if not any(_overlap(hit, other) for other in found)]
