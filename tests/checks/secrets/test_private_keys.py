@@ -124,8 +124,10 @@ def _mpi(data: bytes) -> bytes:
     return struct.pack(">H", number.bit_length()) + data.lstrip(b"\x00")
 
 
-def _pgp(key: ed25519.Ed25519PrivateKey) -> str:
-    """An armoured OpenPGP Secret-Key packet (RFC 4880 5.5.3, EdDSA per RFC 9580), unprotected."""
+def _pgp(key: ed25519.Ed25519PrivateKey, protected: bool = False) -> str:
+    """An armoured OpenPGP Secret-Key packet (RFC 4880 5.5.3, EdDSA per RFC 9580): unprotected,
+    or passphrase-protected (S2K usage 254, iterated and salted S2K, AES-256; the encrypted
+    part is random bytes here)."""
     raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                             serialization.NoEncryption())
     public = key.public_key().public_bytes(serialization.Encoding.Raw,
@@ -134,7 +136,10 @@ def _pgp(key: ed25519.Ed25519PrivateKey) -> str:
     body = (b"\x04" + struct.pack(">I", int(time.time())) + b"\x16" + bytes([len(oid)]) + oid
             + _mpi(b"\x40" + public))
     secret = _mpi(raw)
-    body += b"\x00" + secret + struct.pack(">H", sum(secret) % 65536)
+    if protected:
+        body += b"\xfe\x09\x03\x08" + raw[:8] + b"\x60" + raw[8:24] + hashlib.sha512(raw).digest()
+    else:
+        body += b"\x00" + secret + struct.pack(">H", sum(secret) % 65536)
     packet = b"\xc5" + bytes([len(body)]) + body
     text = base64.b64encode(packet).decode()
     crc = base64.b64encode(_crc24(packet).to_bytes(3, "big")).decode()
@@ -156,7 +161,7 @@ def _jwk() -> dict[str, str]:
 TEXT_FORMATS = ("pkcs1", "pkcs1-encrypted", "pkcs8", "pkcs8-encrypted", "sec1-with-params",
                 "sec1", "ed25519-pkcs8", "x25519-pkcs8", "dsa-pkcs8", "dsa",
                 *(f"openssh-{k}{s}" for k in ("rsa", "ecdsa", "ed25519") for s in ("", "-encrypted")),
-                "ppk-v2", "ppk-v3", "ppk-v2-encrypted", "ppk-v3-encrypted", "pgp")
+                "ppk-v2", "ppk-v3", "ppk-v2-encrypted", "ppk-v3-encrypted", "pgp", "pgp-encrypted")
 
 
 def _yaml_block(key: str) -> str:
@@ -194,6 +199,7 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     made["ppk-v2-encrypted"] = _ppk_encrypted("2", ed25519.Ed25519PrivateKey.generate())
     made["ppk-v3-encrypted"] = _ppk_encrypted("3", ed25519.Ed25519PrivateKey.generate())
     made["pgp"] = _pgp(ed25519.Ed25519PrivateKey.generate())
+    made["pgp-encrypted"] = _pgp(ed25519.Ed25519PrivateKey.generate(), protected=True)
     for path in work.iterdir():
         path.unlink()
     return made

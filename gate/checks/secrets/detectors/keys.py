@@ -144,6 +144,53 @@ def _pgp_secret_packet(raw: bytes) -> bool:
     return tag == 5
 
 
+_PGP_MPIS = {1: 2, 2: 2, 3: 2, 16: 3, 17: 4}
+"""Public MPIs of a v4 key by algorithm (RSA n, e; Elgamal p, g, y; DSA p, q, g, y)."""
+
+
+def _pgp_protected(raw: bytes) -> bool | None:
+    """Whether the first Secret-Key packet is passphrase-protected (its S2K usage octet is
+    not 0, RFC 4880 5.5.3); ``None`` when the v4 layout cannot be walked to it."""
+    first = raw[0]
+    if first & 0x40:  # new format: one-, two- or five-octet length
+        if raw[1] < 192:
+            start = 2
+        elif raw[1] < 224:
+            start = 3
+        elif raw[1] == 255:
+            start = 6
+        else:
+            return None
+    else:
+        start = 1 + (1, 2, 4, 0)[first & 0x03]
+    body = raw[start:]
+    if len(body) < 7 or body[0] != 4:
+        return None
+    algorithm, index = body[5], 6
+
+    def mpi(at: int) -> int | None:
+        if at + 2 > len(body):
+            return None
+        return at + 2 + (int.from_bytes(body[at:at + 2], "big") + 7) // 8
+
+    if algorithm in _PGP_MPIS:
+        for _ in range(_PGP_MPIS[algorithm]):
+            after = mpi(index)
+            if after is None:
+                return None
+            index = after
+    elif algorithm in (18, 19, 22):  # ECDH, ECDSA, EdDSA: OID, point (ECDH: KDF parameters)
+        if index >= len(body):
+            return None
+        after = mpi(index + 1 + body[index])
+        if after is None:
+            return None
+        index = after + (1 + body[after] if algorithm == 18 and after < len(body) else 0)
+    else:
+        return None
+    return body[index] != 0 if index < len(body) else None
+
+
 def validate_pem(block: str) -> Validation:
     """Whether a PEM (or OpenSSH / PGP armoured) private key's body really is a key.
 
@@ -163,7 +210,7 @@ def validate_pem(block: str) -> Validation:
     elif kind == "PGP":
         ok = _pgp_secret_packet(raw) and (
             crc is None or (b64decode_loose(crc) or b"") == _crc24(raw).to_bytes(3, "big"))
-        encrypted = False  # the packet's S2K usage: not decoded; a secret key block either way
+        encrypted = ok and bool(_pgp_protected(raw))  # unknown layouts rate as unprotected
     elif "Proc-Type: 4,ENCRYPTED" in block:
         ok = bool(_DEK_INFO.search(block)) and len(raw) >= 64 and len(raw) % 8 == 0
     else:
