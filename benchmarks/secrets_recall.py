@@ -11,7 +11,9 @@ the real check (detect-secrets included); found means a finding of that
 rule at ``high`` or ``critical``. False positives: the same with each
 detector's look-alikes (placeholder, documented example, test-mode key, bad
 checksum, public key, expired token, development host); a false positive is
-any finding at ``high`` or above. Prints one row per family.
+any finding at ``high`` or above. Prints one row per family, and one for the
+credential-file rules (``.env``, ``.netrc``, docker config...: a realistic
+credential in the file's own place, then a development or template value).
 
 ``--speed`` times the check over a real tree (packages copied from
 site-packages, as ``scan_speed.py`` builds it), alternating runs with and
