@@ -176,7 +176,8 @@ def _unquote(raw: str) -> str:
     raw = raw.strip()
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'`":
         return raw[1:-1]
-    return re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+    comment = re.search(r"[ \t]#", raw)  # one character before: linear, whatever the spaces
+    return (raw[:comment.start()] if comment else raw).strip()
 
 
 def _host(url: str) -> str:
@@ -188,7 +189,9 @@ def _host(url: str) -> str:
         return ""
 
 
-_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*?)\s*$")
+_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*)$")
+"""``NAME=value``; the value is stripped by :func:`_unquote` (a lazy match before trailing
+spaces would be quadratic on a long line of spaces)."""
 
 
 def _dotenv(lines: Sequence[str], path: str) -> Iterator[_Found]:
@@ -252,7 +255,7 @@ def _pypirc(lines: Sequence[str], path: str) -> Iterator[_Found]:
 
 
 _NPMRC = re.compile(r"^\s*(?://([^/:\s]+)[^:\s]*:)?(_authToken|_auth|_password|npmAuthToken"
-                    r"|npmAuthIdent)\s*[=:]\s*(.+?)\s*$")
+                    r"|npmAuthIdent)\s*[=:]\s*(.+)$")
 
 
 def _npmrc(lines: Sequence[str], path: str) -> Iterator[_Found]:
@@ -312,7 +315,7 @@ def _docker(lines: Sequence[str], path: str) -> Iterator[_Found]:
             yield _Found(index, value, rate(DOCKER, password, host, user))
 
 
-_KUBE_SECRET = re.compile(r"^\s*(token|password)\s*:\s*(\S.*?)\s*$")
+_KUBE_SECRET = re.compile(r"^\s*(token|password)\s*:\s*(\S.*)$")
 
 
 def _kubeconfig(lines: Sequence[str], path: str) -> Iterator[_Found]:
@@ -353,7 +356,7 @@ def _settings(lines: Sequence[str], path: str) -> Iterator[_Found]:
                      rate(SETTINGS, password.group(2), host, users[0] if users else None))
 
 
-_TFVAR = re.compile(r"""^\s*"?([A-Za-z_][\w-]*)"?\s*[=:]\s*"((?:[^"\\]|\\.)*)"\s*,?\s*(?:#.*)?$""")
+_TFVAR = re.compile(r"""^\s*"?([A-Za-z_][\w-]*)"?\s*[=:]\s*"((?:[^"\\]|\\.)*)"\s*(?:,\s*)?(?:#.*)?$""")
 _VARIABLE = re.compile(r"""^\s*variable\s+"([^"]+)"\s*\{""")
 _DEFAULT = re.compile(r"""^\s*default\s*=\s*"((?:[^"\\]|\\.)*)"\s*$""")
 

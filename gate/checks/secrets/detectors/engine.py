@@ -188,11 +188,15 @@ def _strength(secret: DetectorSecret) -> tuple[int, int, int]:
 
 def _resolve(hits: list[tuple[int, int, DetectorSecret]]) -> list[DetectorSecret]:
     """One detector per stretch of text: a live format beats a look-alike, then priority."""
-    kept: list[tuple[int, int, DetectorSecret]] = []
+    kept: list[tuple[int, int, DetectorSecret]] = []  # non-overlapping, sorted by start
     for start, end, secret in sorted(hits, key=lambda h: _strength(h[2]), reverse=True):
-        if all(end <= s or start >= e for s, e, _ in kept):
-            kept.append((start, end, secret))
-    return [secret for _, _, secret in sorted(kept, key=lambda h: h[0])]
+        at = bisect.bisect_left(kept, start, key=lambda h: h[0])
+        if at > 0 and kept[at - 1][1] > start:
+            continue  # overlaps the stretch before
+        if at < len(kept) and kept[at][0] < end:
+            continue  # overlaps the stretch after
+        kept.insert(at, (start, end, secret))
+    return [secret for _, _, secret in kept]
 
 
 def find_secrets(lines: Sequence[str], filename: str, depth: int = 0,

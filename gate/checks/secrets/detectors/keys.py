@@ -351,7 +351,7 @@ DETECTORS: tuple[Detector, ...] = (
         rule_id="GATE-SECRET-JWK-PRIVATE-KEY", provider="JWK", title="JSON Web Key with private part",
         severity=Severity.CRITICAL,
         pattern=re.compile(r"\{[^{}]{0,2000}\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"[^{}]{0,4000}\}"
-                           r"|\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"(?![^{}]*\})"),
+                           r"|\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"(?![^{}]{0,4000}\})"),
         anchors=("\"kty\"",),
         help_url="https://datatracker.ietf.org/doc/html/rfc7517", revoke=_REVOKE,
         validator=_jwk, provider_token=False, extend=_jwk_object),
