@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from gate.checks.secrets import scan_files
-from gate.checks.secrets.detectors.credfiles import secret_name
+from gate.checks.secrets.detectors.literals import secret_name
 from gate.findings import Finding, Severity
 
 RNG = random.Random(2104)

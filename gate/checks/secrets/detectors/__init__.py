@@ -20,7 +20,8 @@ from gate.checks.secrets.detectors.interface import (
 from gate.checks.secrets.detectors.registry import DETECTORS, FAMILIES, by_rule
 
 DETECTOR_MODULES = tuple(f"gate.checks.secrets.detectors.{name}" for name in (
-    "interface", "checksums", "common", "lookalikes", "decoding", "credfiles", "engine", "registry",
+    "interface", "checksums", "common", "lookalikes", "decoding", "literals", "credfiles", "engine",
+    "registry",
     *FAMILIES))
 """Modules whose code shapes the findings (in the result cache's key)."""
 
