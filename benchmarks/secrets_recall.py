@@ -11,7 +11,9 @@ the real check (detect-secrets included); found means a finding of that
 rule at ``high`` or ``critical``. False positives: the same with each
 detector's look-alikes (placeholder, documented example, test-mode key, bad
 checksum, public key, expired token, development host); a false positive is
-any finding at ``high`` or above. Prints one row per family.
+any finding at ``high`` or above. Prints one row per family, and one for the
+credential-file rules (``.env``, ``.netrc``, docker config...: a realistic
+credential in the file's own place, then a development or template value).
 
 ``--speed`` times the check over a real tree (packages copied from
 site-packages, as ``scan_speed.py`` builds it), alternating runs with and
@@ -32,7 +34,12 @@ from pathlib import Path
 
 from gate.checks.secrets import scan, scan_files
 from gate.checks.secrets.detectors import DETECTORS, find_secrets
-from gate.checks.secrets.detectors.samples import lookalike, positive
+from gate.checks.secrets.detectors.samples import (
+    FILE_LOOKALIKES,
+    FILE_POSITIVES,
+    lookalike,
+    positive,
+)
 from gate.checks.secrets.lines import split_lines
 from gate.findings import Severity
 
@@ -70,6 +77,30 @@ def recall(seeds: int) -> None:
               f"{loud[family]:20d}")
     print(f"{'all':18} {len(DETECTORS):9d} {sum(total.values()):8d} "
           f"{sum(found.values()) / sum(total.values()):8.1%} {sum(loud.values()):20d}")
+    credential_files(seeds)
+
+
+def credential_files(seeds: int) -> None:
+    """Recall and false positives of the credential-file rules (found by place, not format)."""
+    found = loud = total = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(seeds):
+            rng = random.Random(seed)
+            for rule in FILE_POSITIVES:
+                for kind, builders in (("pos", FILE_POSITIVES), ("neg", FILE_LOOKALIKES)):
+                    path, content = builders[rule](rng)
+                    root = Path(tmp) / f"{seed}-{kind}-{rule}"
+                    (root / path).parent.mkdir(parents=True, exist_ok=True)
+                    (root / path).write_text(content + "\n")
+                    findings = scan_files(root, [path]).findings
+                    if kind == "pos":
+                        total += 1
+                        found += any(f.rule_id == rule and f.severity >= Severity.HIGH
+                                     for f in findings)
+                    else:
+                        loud += any(f.severity >= Severity.HIGH for f in findings)
+    print(f"{'credential files':18} {len(FILE_POSITIVES):9d} {total:8d} {found / total:8.1%} "
+          f"{loud:20d}")
 
 
 def speed(files: int, keep: Path | None, rounds: int) -> None:
@@ -82,15 +113,15 @@ def speed(files: int, keep: Path | None, rounds: int) -> None:
         root.mkdir(parents=True, exist_ok=True)
         build_corpus(root, DEFAULT_PACKAGES, files)
     rels = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    original = scan._ours
+    original = scan.our_hits
     times: dict[str, list[float]] = {"with": [], "without": []}
     results = {}
     for turn in ("without", "with") * rounds:
-        scan._ours = original if turn == "with" else (lambda filename, lines: [])  # type: ignore[assignment]
+        scan.our_hits = original if turn == "with" else (lambda filename, lines: [])  # type: ignore[assignment]
         started = time.perf_counter()
         results[turn] = scan_files(root, rels)
         times[turn].append(time.perf_counter() - started)
-    scan._ours = original  # type: ignore[assignment]
+    scan.our_hits = original  # type: ignore[assignment]
     best = {k: min(v) for k, v in times.items()}
     texts = []
     for rel in rels:

@@ -37,9 +37,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from gate.checks.secrets.detectors import DetectorSecret, Note, find_secrets
-from gate.checks.secrets.detectors.lookalikes import digest_reason, placeholder_reason
+from gate.checks.secrets.detectors import Classification, DetectorSecret, Note, find_secrets
+from gate.checks.secrets.detectors.lookalikes import digest_reason, hash_field, placeholder_reason
 from gate.checks.secrets.prefilter import LineIndex, TextHint, over_text
+from gate.checks.secrets.rules import GENERIC_TYPES
 from gate.findings import Severity
 
 __all__ = ["merge", "our_hits", "scan_file", "scan_with_detectors", "verifying"]
@@ -308,10 +309,23 @@ def _plain_note(secret: Any, line: str) -> Note | None:
     value = secret.secret_value or ""
     if secret.type == _PEM_TYPE or not value:
         return None
-    kind = placeholder_reason(value) or digest_reason(value, line)
-    if kind is None:
-        return None
-    return Note(str(secret.type), Severity.LOW, kind, "placeholder, example or digest")
+    stand_in = placeholder_reason(value, documented_example_suffix=secret.type == "AWS Access Key")
+    if stand_in is not None:
+        return Note(str(secret.type), Severity.LOW, stand_in.classification, stand_in.reason)
+    if digest_reason(value, line) is not None:
+        return Note(str(secret.type), Severity.LOW, Classification.DIGEST,
+                    "a digest or UUID, named as one")
+    return None
+
+
+def _loud(hit: DetectorSecret) -> bool:
+    """Our hit is a live format or a rated credential, not a look-alike."""
+    return hit.gate_note is not None and not hit.gate_note.classification.quiet
+
+
+def _flat(value: str) -> str:
+    """A value without line breaks, escaped or not (a key in a JSON string is one line)."""
+    return re.sub(r"\\r|\\n|\s", "", value)
 
 
 def _covers(ours: DetectorSecret, secret: Any) -> bool:
@@ -320,18 +334,50 @@ def _covers(ours: DetectorSecret, secret: Any) -> bool:
     assert note is not None and note.detector is not None
     if secret.type == _PEM_TYPE:
         return note.detector.extend is not None
-    mine, theirs = ours.secret_value or "", secret.secret_value or ""
+    mine, theirs = _flat(ours.secret_value or ""), _flat(secret.secret_value or "")
     if not theirs:
         return False
     # a look-alike only re-rates what it spans entirely: never a longer value around it
     return theirs in mine or (mine in theirs and not note.classification.quiet)
 
 
+_ADJACENT = tuple(range(8))
+"""Where our hit may start relative to detect-secrets' line for the same value: the same line,
+or the next seven (an ``EC PARAMETERS`` block may come first) when detect-secrets' line opens
+a YAML block scalar (``key: |``)."""
+_BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _same_secret(secret: Any, number: int, line: str, by_line: dict[int, list[DetectorSecret]],
+                 spans: list[tuple[int, int, DetectorSecret]]) -> DetectorSecret | None:
+    """Our hit naming the same secret as detect-secrets' ``secret`` (at line ``number``), if any.
+
+    On its line (or the lines below a YAML block scalar's key); inside one of
+    our multi-line values (a JWK's ``"d"``, a PuTTY line); or the very same
+    value on a neighbouring line, which then moves up to the first line.
+    """
+    nearby = _ADJACENT if _BLOCK_SCALAR.search(line) else (0,)
+    match = next((h for near in nearby for h in by_line.get(number + near, ())
+                  if _covers(h, secret)), None)
+    if match is None:
+        match = next((h for first, last, h in spans
+                      if first < number <= last and _covers(h, secret)), None)
+    if match is None and secret.secret_value:
+        match = next((h for near in (-2, -1, 1, 2) for h in by_line.get(number + near, ())
+                      if h.secret_value == secret.secret_value and _loud(h)), None)
+        if match is not None and match.line_number > number:
+            match.line_number = number  # one finding, on the first line
+    return match
+
+
 def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
           plugins: dict[str, Any]) -> Iterator[Any]:
     """detect-secrets' hits and ours, as one stream the check can group per secret.
 
-    Every detect-secrets hit is kept (fidelity). Where one of ours names the
+    Every detect-secrets hit is kept (fidelity), except a heuristic one
+    (high entropy, keyword) whose value is a hash by proof: a password-hash
+    encoding, or a digest its line names as an integrity/hash field (lock
+    files, ``--hash=`` pins). Where one of ours names the
     same secret, both carry the same value, so the check reports one finding
     with our rule and detect-secrets' type as an alias. Our look-alikes
     (placeholders, examples, bad checksums) are kept only to re-rate a
@@ -343,23 +389,41 @@ def merge(found: list[Any], ours: list[DetectorSecret], lines: Sequence[str],
     for hit in ours:
         by_line.setdefault(hit.line_number, []).append(hit)
     used: set[int] = set()
+    matched: dict[int, tuple[DetectorSecret, list[Any]]] = {}
+    dropped: set[int] = set()
+    spans = [(hit.line_number, hit.line_number + (hit.secret_value or "").count("\n"), hit)
+             for hit in ours if "\n" in (hit.secret_value or "")]
     for secret in found:
         number = int(secret.line_number)
-        match = next((h for h in by_line.get(number, ()) if _covers(h, secret)), None)
+        line = lines[number - 1] if 1 <= number <= len(lines) else ""
+        match = _same_secret(secret, number, line, by_line, spans)
+        if match is not None and match.line_number != number:
+            # detect-secrets' YAML view reports a block scalar at its key's line; the value
+            # (a key's BEGIN line) starts below: one finding, on the value's first line
+            secret.line_number = number = match.line_number
         if match is None:
-            line = lines[number - 1] if 1 <= number <= len(lines) else ""
+            if secret.type in GENERIC_TYPES and hash_field(secret.secret_value or "", line,
+                                                         str(secret.filename)):
+                dropped.add(id(secret))  # a lock file's integrity hash, a password hash
+                continue
             secret.gate_note = _plain_note(secret, line)
         else:
-            # same value, then the same fingerprint material (the check widens short captures
-            # and takes a PEM key's whole block): one finding for both
             used.add(id(match))
+            matched.setdefault(id(match), (match, []))[1].append(secret)
+    for match, secrets in matched.values():
+        # same value, then the same fingerprint material (the check widens short captures and
+        # takes a PEM key's whole block, whatever else named it): one finding for all of them
+        pem = [s for s in secrets if s.type == _PEM_TYPE]
+        chosen = pem[0] if pem else secrets[0]
+        value = chosen.secret_value if pem else match.secret_value
+        same = materials(chosen.type, value or "", lines, int(chosen.line_number),
+                         plugins.get(chosen.type))
+        material = same[0] if len(same) == 1 else match.secret_value
+        match.secret_value = material
+        for secret in secrets:
             if secret.type != _PEM_TYPE:
-                secret.secret_value = match.secret_value
-            same = materials(secret.type, secret.secret_value or "", lines, number,
-                             plugins.get(secret.type))
-            if len(same) == 1:
-                match.secret_value = same[0]
-        yield secret
+                secret.secret_value = material
+    yield from (secret for secret in found if id(secret) not in dropped)
     for hit in ours:
         assert hit.gate_note is not None
         if id(hit) in used or not hit.gate_note.classification.quiet:

@@ -145,7 +145,15 @@ def test_key_formats_parse_or_not() -> None:
     from gate.checks.secrets.detectors.aws import account_id
     from gate.checks.secrets.detectors.keys import validate_pem
 
-    body = base64.b64encode(b"openssh-key-v1\x00\x00\x00\x00\x04none" + bytes(200)).decode()
+    def string(data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + data
+
+    private = b"\x01\x02\x03\x04" * 2 + bytes(120)  # check integers equal: unencrypted
+    raw = (b"openssh-key-v1\x00" + string(b"none") + string(b"none") + string(b"")
+           + (1).to_bytes(4, "big") + string(bytes(51)) + string(private))
+    body = base64.b64encode(raw).decode()
+    assert not validate_pem("-----BEGIN OPENSSH " + "PRIVATE KEY-----\n"
+                            + base64.b64encode(raw[:-8]).decode()).ok  # truncated
     openssh = "\n".join(["-----BEGIN OPENSSH " + "PRIVATE KEY-----", body[:70], body[70:],
                          "-----END OPENSSH " + "PRIVATE KEY-----"])
     assert validate_pem(openssh).ok and validate_pem(openssh).severity is None

@@ -20,7 +20,9 @@ from gate.checks.secrets.detectors.interface import (
 from gate.checks.secrets.detectors.registry import DETECTORS, FAMILIES, by_rule
 
 DETECTOR_MODULES = tuple(f"gate.checks.secrets.detectors.{name}" for name in (
-    "interface", "checksums", "common", "lookalikes", "engine", "registry", *FAMILIES))
+    "interface", "checksums", "common", "lookalikes", "decoding", "literals", "credfiles", "engine",
+    "registry",
+    *FAMILIES))
 """Modules whose code shapes the findings (in the result cache's key)."""
 
 __all__ = ["DETECTORS", "DETECTOR_MODULES", "FAMILIES", "Classification", "Detector",

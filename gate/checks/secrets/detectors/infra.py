@@ -38,7 +38,7 @@ def _b64_json(skip: int) -> Callable[[str], Validation]:
             ok = raw is not None and isinstance(json.loads(raw), dict)
         except (ValueError, UnicodeDecodeError):
             ok = False
-        return Validation(True) if ok else Validation(False, "payload is not base64 JSON")
+        return Validation(True, proven=True) if ok else Validation(False, "payload is not base64 JSON")
 
     return validate
 

@@ -64,6 +64,9 @@ class Validation:
     """A different severity than the detector's (an expired JWT), or ``None``."""
     classification: Classification | None = None
     """A different classification (a ``test`` PyPI token...), or ``None``."""
+    proven: bool = False
+    """The structure is proven (a key that parses, a token that decodes to its layout): the
+    value is then never judged a placeholder by words inside it."""
 
 
 @dataclass(frozen=True)

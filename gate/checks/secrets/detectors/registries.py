@@ -23,10 +23,10 @@ def _pypi(value: str) -> Validation:
     raw = b64decode_loose(value[5:])
     location = macaroon_location(raw) if raw else None
     if location == "pypi.org":
-        return Validation(True, "macaroon for pypi.org")
+        return Validation(True, "macaroon for pypi.org", proven=True)
     if location == "test.pypi.org":
         return Validation(True, "macaroon for test.pypi.org", severity=Severity.HIGH,
-                          classification=Classification.LIVE_FORMAT)
+                          classification=Classification.LIVE_FORMAT, proven=True)
     return Validation(False, "not a PyPI macaroon")
 
 

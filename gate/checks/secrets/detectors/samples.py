@@ -21,8 +21,9 @@ from functools import partial
 from urllib.parse import quote
 
 from gate.checks.secrets.detectors.checksums import base62_crc32, bech32_checksum
+from gate.checks.secrets.detectors.keys import putty_mac
 
-__all__ = ["LOOKALIKES", "POSITIVES", "lookalike", "positive"]
+__all__ = ["FILE_LOOKALIKES", "FILE_POSITIVES", "LOOKALIKES", "POSITIVES", "lookalike", "positive"]
 
 Sample = tuple[str, str]
 """(template with ``{}`` for the value, value)."""
@@ -82,11 +83,18 @@ def _age(rng: random.Random) -> str:
     return "AGE-SECRET-KEY-1" + "".join(_BECH32[w] for w in words).upper()
 
 
+def _bad_age(rng: random.Random) -> str:
+    """An age key with its last checksum character changed (to a different one)."""
+    key = _age(rng)
+    return key[:-1] + ("Q" if key[-1] != "Q" else "P")
+
+
 def _putty(rng: random.Random) -> str:
+    public, private = rng.randbytes(51), rng.randbytes(36)
+    mac = putty_mac("3", [b"ssh-ed25519", b"none", b"deploy", public, private])
     return "\n".join(["PuTTY-User-Key-File-3: ssh-ed25519", "Encryption: none",
-                      "Comment: deploy", "Public-Lines: 1", _b64(rng.randbytes(51)),
-                      "Private-Lines: 1", _b64(rng.randbytes(36)),
-                      "Private-MAC: " + _r(rng, _HEX, 64)])
+                      "Comment: deploy", "Public-Lines: 1", _b64(public),
+                      "Private-Lines: 1", _b64(private), "Private-MAC: " + mac])
 
 
 def _macaroon(rng: random.Random, location: bytes) -> str:
@@ -308,7 +316,7 @@ LOOKALIKES: dict[str, _Build] = {
     "GATE-SECRET-PYPI-TOKEN": _plain(lambda rng: "pypi-AgEI" + _r(rng, _ALNUM, 120)),
     "GATE-SECRET-OPENAI-API-KEY": _plain(lambda rng: "sk-" + _r(rng, _ALNUM, 48),
                                          'OPENAI_KEY = "{}"'),
-    "GATE-SECRET-AGE-SECRET-KEY": _plain(lambda rng: _age(rng)[:-1] + "Q", "{}"),
+    "GATE-SECRET-AGE-SECRET-KEY": _plain(_bad_age, "{}"),
     "GATE-SECRET-PRIVATE-KEY": _plain(
         lambda rng: "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n"
                     "-----END RSA PRIVATE KEY-----", "{}"),
@@ -337,3 +345,55 @@ def lookalike(rule_id: str, rng: random.Random) -> str:
     """A file snippet holding one look-alike for ``rule_id``."""
     template, value = LOOKALIKES[rule_id](rng)
     return template.replace("{}", value)
+
+
+def _docker_config(host: str, secret: str) -> str:
+    auth = _b64(f"ci:{secret}".encode())
+    return json.dumps({"auths": {host: {"auth": auth}}}, indent=2)
+
+
+def _kube(server: str, token: str) -> str:
+    return (f"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: {server}\n"
+            f"users:\n- name: ci\n  user:\n    token: {token}\n")
+
+
+FileSample = tuple[str, str]
+"""(path, content)."""
+_FileBuild = Callable[[random.Random], FileSample]
+
+FILE_POSITIVES: dict[str, _FileBuild] = {
+    "GATE-SECRET-DOTENV-CREDENTIAL": lambda rng: (
+        ".env", f"DB_HOST=db.prod.acme-corp.com\nDB_PASSWORD={_r(rng, _ALNUM, 24)}"),
+    "GATE-SECRET-NETRC-PASSWORD": lambda rng: (
+        ".netrc", f"machine api.acme-corp.com login ci password {_r(rng, _ALNUM, 24)}"),
+    "GATE-SECRET-PYPIRC-PASSWORD": lambda rng: (
+        ".pypirc", f"[pypi]\nusername = acme\npassword = {_r(rng, _ALNUM, 24)}"),
+    "GATE-SECRET-NPMRC-AUTH": lambda rng: (
+        ".npmrc", f"//npm.acme-corp.com/:_authToken={_r(rng, _ALNUM, 36)}"),
+    "GATE-SECRET-DOCKER-CONFIG-AUTH": lambda rng: (
+        ".docker/config.json", _docker_config("registry.acme-corp.com", _r(rng, _ALNUM, 24))),
+    "GATE-SECRET-KUBECONFIG-CREDENTIAL": lambda rng: (
+        "kubeconfig", _kube("https://k8s.acme-corp.com:6443", _r(rng, _ALNUM, 40))),
+    "GATE-SECRET-PRODUCTION-SETTINGS": lambda rng: (
+        "settings/production.py", f'SECRET_KEY = "{_r(rng, _ALNUM + "!@#%^&*(-_=+)", 50)}"'),
+    "GATE-SECRET-TERRAFORM-VARIABLE": lambda rng: (
+        "prod.tfvars", f'db_password = "{_r(rng, _ALNUM, 15)}"'),
+}
+"""Credential-file rule -> a builder of (path, content) with a realistic credential."""
+
+FILE_LOOKALIKES: dict[str, _FileBuild] = {
+    "GATE-SECRET-DOTENV-CREDENTIAL": lambda rng: (".env", "POSTGRES_PASSWORD=postgres"),
+    "GATE-SECRET-NETRC-PASSWORD": lambda rng: (
+        ".netrc", f"machine localhost login dev password {_r(rng, _ALNUM, 24)}"),
+    "GATE-SECRET-PYPIRC-PASSWORD": lambda rng: (
+        ".pypirc", "[pypi]\nusername = __token__\npassword = <your-token>"),
+    "GATE-SECRET-NPMRC-AUTH": lambda rng: (".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}"),
+    "GATE-SECRET-DOCKER-CONFIG-AUTH": lambda rng: (
+        ".docker/config.json", _docker_config("localhost:5000", _r(rng, _ALNUM, 24))),
+    "GATE-SECRET-KUBECONFIG-CREDENTIAL": lambda rng: (
+        "kubeconfig", _kube("https://127.0.0.1:6443", _r(rng, _ALNUM, 40))),
+    "GATE-SECRET-PRODUCTION-SETTINGS": lambda rng: (
+        "settings/production.py", 'SECRET_KEY = "changeme"'),
+    "GATE-SECRET-TERRAFORM-VARIABLE": lambda rng: ("prod.tfvars", 'db_password = "changeme"'),
+}
+"""Credential-file rule -> (path, content) with a development or template value."""

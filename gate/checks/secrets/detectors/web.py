@@ -19,9 +19,10 @@ from urllib.parse import unquote
 
 from gate.checks.secrets.detectors.checksums import jwt_parts
 from gate.checks.secrets.detectors.interface import Classification, Detector, Validation
+from gate.checks.secrets.detectors.lookalikes import looks_random
 from gate.findings import Severity
 
-__all__ = ["DETECTORS", "is_dev_host"]
+__all__ = ["DETECTORS", "STAND_INS", "is_dev_host"]
 
 _RESERVED_SUFFIXES = (".local", ".localhost", ".test", ".example", ".invalid", ".internal",
                       ".example.com", ".example.net", ".example.org", ".lan", ".home.arpa")
@@ -57,6 +58,10 @@ def _jwt(value: str) -> Validation:
     if isinstance(expires, (int, float)) and expires < time.time():
         return Validation(True, "expired", severity=Severity.LOW,
                           classification=Classification.WEAK)
+    signature = value.rsplit(".", 1)[-1]
+    if not looks_random(signature):
+        return Validation(False, "the signature is not random: a placeholder",
+                          classification=Classification.PLACEHOLDER)
     return Validation(True, "signed, not expired")
 
 
@@ -64,7 +69,7 @@ _URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{1,20})://(?P<user>[^\s:/@\
                   r"(?P<secret>[^\s@/\"'<>{}]{1,200})@(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)")
 
 
-_STAND_INS = frozenset({
+STAND_INS = frozenset({
     "pass", "password", "passwd", "pwd", "pw", "secret", "mypassword", "yourpassword",
     "mysecret", "pass123", "password123", "p@ssw0rd", "p@ssword", "changeme", "test", "testing",
     "foo", "bar", "baz", "foobar", "xxx", "abc", "123", "1234", "12345", "123456", "example",
@@ -79,8 +84,8 @@ def _url(value: str) -> Validation:
         return Validation(False, "not a URL with credentials")
     password = unquote(match.group("secret"))
     words = [w for w in re.split(r"[^a-z0-9@]+", password.lower()) if w]
-    if len(password) < 3 or password.lower() in _STAND_INS or (
-            words and all(w in _STAND_INS for w in words)):
+    if len(password) < 3 or password.lower() in STAND_INS or (
+            words and all(w in STAND_INS for w in words)):
         return Validation(False, "a stand-in password", classification=Classification.PLACEHOLDER)
     if is_dev_host(match.group("host")):
         return Validation(True, "host only exists in development or CI", severity=Severity.LOW,
