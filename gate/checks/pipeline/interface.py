@@ -58,7 +58,6 @@ class Category(str, Enum):
     POISONING = "poisoning"
     EXFILTRATION = "exfiltration"
     SUPPLY_CHAIN = "supply chain"
-    HYGIENE = "hygiene"
 
 
 @dataclass(frozen=True)
