@@ -69,10 +69,10 @@ def parse(path: str, text: str, kind: Kind) -> PipelineFile | None:
     if not docs or docs[0].value is None:
         return None
     first = docs[0]
-    if kind is Kind.GITLAB and candidate(path) is Kind.GITLAB and "templates" in path \
-            and not path.lower().endswith("gitlab-ci.yml"):
-        if not (isinstance(first.value, Mapping) and "spec" in first.value):
-            return None
+    component_dir = kind is Kind.GITLAB and "templates" in PurePosixPath(path).parts[:-1] \
+        and not path.lower().endswith("gitlab-ci.yml") and ".gitlab/ci/" not in f"/{path}"
+    if component_dir and not (isinstance(first.value, Mapping) and "spec" in first.value):
+        return None
     if not isinstance(first.value, Mapping):
         raise PipelineError(f"not a {kind.value} file (top level is not a mapping)",
                             first.start_line)
@@ -85,7 +85,7 @@ def parse(path: str, text: str, kind: Kind) -> PipelineFile | None:
         line_map.update(docs[1].lines)
     if kind is Kind.ACTION and not isinstance(value.get("runs"), Mapping):
         return None
-    if kind is Kind.WORKFLOW and "on" not in value and True not in value and "jobs" not in value:
+    if kind is Kind.WORKFLOW and "on" not in value and "jobs" not in value:
         return None
     platform = Platform.GITLAB if kind is Kind.GITLAB else Platform.GITHUB
     return PipelineFile(path=path, platform=platform, kind=kind, value=value, lines=line_map,

@@ -259,14 +259,14 @@ class Repo:
             steps = tuple(Step(file, str(job_id), i, (*path, "steps", i), s)
                           for i, s in enumerate(raw_steps if isinstance(raw_steps, list) else [])
                           if isinstance(s, Mapping))
-            secrets = sorted({m.group(1) for _, text in iter_strings(job)
+            named = sorted({m.group(1) for _, text in iter_strings(job)
                               for m in _SECRET.finditer(text) if m.group(1) != "GITHUB_TOKEN"})
             if job.get("secrets") == "inherit":
-                secrets.insert(0, "(all, inherited)")
+                named.insert(0, "(all, inherited)")
             condition = job.get("if") if isinstance(job.get("if"), str) else ""
             job_trig = _restrict(_dedupe(trig), str(condition))
             out.append(Job(file, str(job_id), path, job, steps,
-                           effective_permissions(file.value, job), job_trig, tuple(secrets),
+                           effective_permissions(file.value, job), job_trig, tuple(named),
                            bool(_SAME_REPO.search(str(condition)))))
         return tuple(out)
 
@@ -316,7 +316,7 @@ class Repo:
         """Local callers of an action or reusable workflow: (job, step or None, with, hop)."""
         if self._callers is None:
             self._callers = self._index_callers()
-        out = []
+        out: list[tuple[Job, Step | None, Mapping[str, Any], Hop]] = []
         for caller_file, at in self._callers.get(file.path, []):
             if depth > _MAX_DEPTH:
                 break
@@ -397,11 +397,11 @@ class Repo:
             dispatch = _mapping(_mapping(file.value.get("on")).get("workflow_dispatch"))
             spec = _mapping(_mapping(dispatch.get("inputs")).get(name))
             if "workflow_dispatch" in {t.name for t in job.triggers} and (
-                    spec or ref.startswith("github.event.")):
-                if str(spec.get("type", "string")) not in _SAFE_INPUT_TYPES:
-                    source = Source(ref, Controller.WRITER, "a workflow_dispatch input",
-                                    frozenset({"workflow_dispatch"}))
-                    out.extend(self._judge(source, job, ()))
+                    spec or ref.startswith("github.event.")) \
+                    and str(spec.get("type", "string")) not in _SAFE_INPUT_TYPES:
+                source = Source(ref, Controller.WRITER, "a workflow_dispatch input",
+                                frozenset({"workflow_dispatch"}))
+                out.extend(self._judge(source, job, ()))
             if ref.startswith("github.event."):
                 return out
         for caller, step, with_, hop in self.callers(file, depth):

@@ -118,7 +118,7 @@ def _advisories(raw: object) -> list[ActionAdvisory]:
         name = str(package.get("name", "")).strip().lower()
         if not name:
             continue
-        ranges = []
+        ranges: list[tuple[tuple[int, ...], tuple[int, ...] | None, tuple[int, ...] | None]] = []
         fixed_first = ""
         for rng in entry.get("ranges", []) or []:
             if not isinstance(rng, dict) or rng.get("type") not in ("ECOSYSTEM", "SEMVER"):

@@ -21,8 +21,8 @@ from gate.checks.dependencies.vulndb.interface import (
     DatabaseInfo,
 )
 
-__all__ = ["DEFAULT_MAX_AGE_DAYS", "actions_database", "database_dir", "default_database", "freshness_warning",
-           "read_info"]
+__all__ = ["DEFAULT_MAX_AGE_DAYS", "actions_database", "database_dir", "default_database",
+           "freshness_warning", "read_info"]
 
 DEFAULT_MAX_AGE_DAYS = 7
 """A database fetched longer ago than this draws a warning (policy: ``vuln_db_max_age``)."""
@@ -51,10 +51,8 @@ def actions_database(vuln_db: Path | None = None,
     """The GitHub Actions export ``gate db update`` wrote: beside ``vuln_db`` (the PyPI
     archive ``--vuln-db`` names, or a directory holding it) when given, else in the default
     database directory; ``None`` when there is none."""
-    if vuln_db is not None:
-        base = vuln_db if vuln_db.is_dir() else vuln_db.parent
-    else:
-        base = database_dir(env)
+    base = database_dir(env) if vuln_db is None else \
+        vuln_db if vuln_db.is_dir() else vuln_db.parent
     archive = base / ACTIONS_DIR / ARCHIVE_NAME
     return archive if archive.is_file() else None
 

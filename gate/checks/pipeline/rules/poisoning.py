@@ -94,7 +94,7 @@ class ArtifactPoisoning(Rule):
                 writes = ENV_WRITE.search(command.text)
                 derived = writes and (_READS_FILE.search(command.text) or any(
                     v in file_vars for v in shell_vars(command.text)))
-                if derived and "GITHUB_OUTPUT" not in writes.group(0).upper():
+                if writes and derived and "GITHUB_OUTPUT" not in writes.group(0).upper():
                     what = "written into the job's environment file"
                 elif where and where != "$" and _executes_under(command.text, where):
                     what = "executed"
