@@ -53,7 +53,8 @@ _A, _W = Controller.ANYONE, Controller.WRITER
 
 _SAFE = re.compile(
     r"\.(sha|head_sha|before|after|base_sha|id|node_id|number|run_id|run_number|run_attempt|"
-    r"check_suite_id|[a-z_]*_at|size|draft|merged|locked|state|action|conclusion|status|"
+    r"check_suite_id|[a-z_]*_at|size|draft|prerelease|merged|locked|state|action|conclusion|"
+    r"status|archived|disabled|is_template|has_[a-z_]+|visibility|"
     r"author_association|additions|deletions|changed_files|commits|comments|review_comments|"
     r"login|type|site_admin|private|fork|full_name|[a-z_]*url|event|path|workflow_id|"
     r"head_repository\.name|head\.repo\.name|repository\.name|owner\.name|"

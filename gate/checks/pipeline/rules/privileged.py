@@ -41,11 +41,19 @@ def _checkout_of_head(step: Step) -> str:
     return ""
 
 
+_BUILD = re.compile(
+    r"(^|[\s;&|(])(make|cmake|npm|npx|yarn|pnpm|pip3?\s+install|python3?|pytest|tox|nox|"
+    r"go\s+(build|test|run|generate|install)|cargo|mvn|\./mvnw|gradle|\./gradlew|bundle|rake|"
+    r"docker\s+(build|compose|buildx)|skaffold|bazel|dotnet|composer|poetry|uv|hatch|"
+    r"pre-commit|bash|sh|source|\.)(\s|$)|(^|[\s;&|(])\./[\w./-]+", re.MULTILINE)
+
+
 def _executes(step: Step) -> bool:
-    """Whether a step may run code from the checked-out tree (build tools, local actions)."""
-    return bool(step.run.strip()) or step.uses.startswith("./") or step.action in (
-        "actions/setup-node", "pre-commit/action", "docker/build-push-action",
-        "gradle/gradle-build-action", "gradle/actions/setup-gradle")
+    """Whether a step runs code from the checked-out tree: build tools, package managers,
+    test runners, scripts of the tree, local actions."""
+    return bool(step.run and _BUILD.search(step.run)) or step.uses.startswith("./") \
+        or step.action in ("pre-commit/action", "docker/build-push-action",
+                           "gradle/gradle-build-action", "gradle/actions/setup-gradle")
 
 
 class PullRequestTargetCheckout(Rule):
