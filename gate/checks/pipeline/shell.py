@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-__all__ = ["ENV_WRITE", "Command", "commands", "host_allowed", "shell_vars", "url_hosts"]
+__all__ = ["ENV_WRITE", "Command", "commands", "host_allowed", "shell_vars", "url_hosts",
+           "written_part"]
 
 ENV_WRITE = re.compile(r">>?\s*[\"']?(\$\{?GITHUB_(ENV|PATH|OUTPUT)\}?|\$env:GITHUB_(ENV|PATH|OUTPUT))"
                        r"|(Out-File|Add-Content|Set-Content)\b.*\$env:GITHUB_(ENV|PATH|OUTPUT)",
@@ -72,3 +73,20 @@ def host_allowed(host: str, allowed: frozenset[str]) -> bool:
     """Whether ``host`` is in ``allowed`` (``example.com`` allows its subdomains too)."""
     parts = host.split(".")
     return any(".".join(parts[i:]) in allowed for i in range(len(parts) - 1))
+
+
+_SEPARATOR = re.compile(r"&&|\|\||;")
+
+
+def written_part(command: str) -> str:
+    """The part of ``command`` whose output goes to the environment file: the simple command
+    before the redirect (``a && echo "X=$Y" >> $GITHUB_ENV`` -> ``echo "X=$Y" >> ...``), or the
+    whole ``{ ...; } >> $GITHUB_ENV`` group; ``""`` when nothing is written there."""
+    match = ENV_WRITE.search(command)
+    if match is None:
+        return ""
+    prefix = command[:match.start()]
+    if prefix.rstrip().endswith("}") and "{" in prefix:
+        return command[prefix.rindex("{"):match.end()]
+    cuts = [m.end() for m in _SEPARATOR.finditer(prefix)]
+    return command[(cuts[-1] if cuts else 0):match.end()]

@@ -14,7 +14,7 @@ from gate.checks.pipeline.expressions import expressions
 from gate.checks.pipeline.interface import Category, Issue, Kind, PipelineFile, Rule
 from gate.checks.pipeline.model import Job, Repo, Step, offset_in_block
 from gate.checks.pipeline.rules.common import flow, sink_hop, worst
-from gate.checks.pipeline.shell import ENV_WRITE, commands, shell_vars
+from gate.checks.pipeline.shell import commands, shell_vars, written_part
 from gate.findings import Severity
 
 __all__ = ["SCRIPT_INPUTS", "EnvFileInjection", "RunInjection", "ScriptInputInjection"]
@@ -123,9 +123,10 @@ class EnvFileInjection(Rule):
                 continue
             at = (*step.path, "run")
             for command in commands(step.run):
-                if not ENV_WRITE.search(command.text):
+                written = written_part(command.text)
+                if not written:
                     continue
-                for name in shell_vars(command.text):
+                for name in shell_vars(written):
                     if name.upper().startswith("GITHUB_"):
                         continue
                     taint = worst(repo.taints("${{ env." + name + " }}", job, step))
@@ -133,9 +134,9 @@ class EnvFileInjection(Rule):
                         continue
                     offset = command.offset + (offset_in_block(file, at, 0, step.run))
                     severity = taint.severity
-                    if "GITHUB_OUTPUT" in command.text.upper() and \
-                            "GITHUB_ENV" not in command.text.upper() and \
-                            "GITHUB_PATH" not in command.text.upper():
+                    if "GITHUB_OUTPUT" in written.upper() and \
+                            "GITHUB_ENV" not in written.upper() and \
+                            "GITHUB_PATH" not in written.upper():
                         severity = min(severity, Severity.MEDIUM)
                     end = sink_hop(file, at, offset, f"${name} written to the job's "
                                    "environment file")

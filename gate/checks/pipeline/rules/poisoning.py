@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from gate.checks.pipeline.interface import Category, Hop, Issue, PipelineFile, Rule
 from gate.checks.pipeline.model import Job, Repo, Step, offset_in_block
-from gate.checks.pipeline.shell import ENV_WRITE, commands, shell_vars
+from gate.checks.pipeline.shell import commands, shell_vars, written_part
 from gate.checks.pipeline.triggers import reach_text, triggers
 from gate.findings import Severity
 
@@ -91,10 +91,10 @@ class ArtifactPoisoning(Rule):
             for command in commands(step.run):
                 for match in _FILE_VAR.finditer(command.text):
                     file_vars.add(match.group(1) or match.group(3))
-                writes = ENV_WRITE.search(command.text)
-                derived = writes and (_READS_FILE.search(command.text) or any(
-                    v in file_vars for v in shell_vars(command.text)))
-                if writes and derived and "GITHUB_OUTPUT" not in writes.group(0).upper():
+                written = written_part(command.text)
+                derived = written and (_READS_FILE.search(written) or any(
+                    v in file_vars for v in shell_vars(written)))
+                if derived and "GITHUB_OUTPUT" not in written.upper():
                     what = "written into the job's environment file"
                 elif where and where != "$" and _executes_under(command.text, where):
                     what = "executed"
