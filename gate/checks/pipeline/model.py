@@ -32,7 +32,10 @@ _SAME_REPO = re.compile(
     r"head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*"
     r"github\.event\.pull_request\.head\.repo\.full_name|head\.repo\.fork\s*==\s*false|"
     r"!\s*github\.event\.pull_request\.head\.repo\.fork|"
-    r"head_repository\.full_name\s*==\s*github\.repository")
+    r"head_repository\.full_name\s*==\s*github\.repository|"
+    r"github\.event\.pull_request\.user\.login\s*==\s*'[^']*\[bot\]'")
+"""Conditions that keep fork pull requests out: the head repository is this one, or the PR
+was opened by a bot (Dependabot and Renovate PRs are branches of the base repository)."""
 _SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice"})
 _MAX_DEPTH = 4
 

@@ -190,9 +190,12 @@ class SelfHostedRunner(Rule):
             trig = _reach(job, UNPRIVILEGED | PRIVILEGED)
             if trig is None:
                 continue
-            severity = Severity.HIGH if trig.name in UNPRIVILEGED else Severity.MEDIUM
+            gated = bool(job.environment)
+            severity = Severity.HIGH if trig.name in UNPRIVILEGED and not gated \
+                else Severity.MEDIUM
+            gate = f" (behind environment {job.environment})" if gated else ""
             yield Issue(
-                detail=f"runs job {job.id} on a self-hosted runner under {trig.name}",
+                detail=f"runs job {job.id} on a self-hosted runner under {trig.name}{gate}",
                 at=(*job.path, "runs-on"), key=job.id, severity=severity,
                 flow=(Hop(trig.path, trig.line, reach_text(trig.name)), job.hop()),
                 job=job.id, trigger=trig.name)
