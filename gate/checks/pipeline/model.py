@@ -270,7 +270,7 @@ class Repo:
             job_trig = _restrict(_dedupe(trig), str(condition))
             out.append(Job(file, str(job_id), path, job, steps,
                            effective_permissions(file.value, job), job_trig, tuple(named),
-                           bool(_SAME_REPO.search(str(condition)))))
+                           _keeps_forks_out(str(condition))))
         return tuple(out)
 
     # ---- local calls ---------------------------------------------------------------------
@@ -437,6 +437,11 @@ def _restrict(trig: tuple[Trigger, ...], condition: str) -> tuple[Trigger, ...]:
         return trig
     kept = tuple(t for t in trig if t.name in named or t.name == CALLER)
     return kept or trig
+
+
+def _keeps_forks_out(condition: str) -> bool:
+    """A same-repository test that every run must pass: not one alternative of an ``||``."""
+    return "||" not in condition and bool(_SAME_REPO.search(condition))
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
