@@ -3,7 +3,8 @@
 A finding points at the key (or the line inside a ``run:`` block) of the issue; its flow
 is the path from the trigger through the job (and env definitions, callers) to the sink;
 ``extra`` names the job, the trigger and the platform (the triage stage files CI findings
-under the ``ci`` context by it). Inline ``# gate:ignore[ID]`` comments on the line, the
+under the ``ci`` context by it); ``aliases`` hold the Checkov ids, then the zizmor audit names
+(and ``poutine:`` rule ids), so findings can be matched with those tools' output. Inline ``# gate:ignore[ID]`` comments on the line, the
 line above, or the job's/step's first line are attached as suppressions.
 """
 
@@ -74,7 +75,7 @@ def _finding(rule: Rule, file: PipelineFile, issue: Issue) -> Finding:
         fingerprint=content_fingerprint(CHECK_NAME, rule.id, file.path, issue.key),
         title=rule.title,
         help_url=help_url(rule.id),
-        aliases=rule.aliases,
+        aliases=(*rule.aliases, *rule.zizmor),
         fix=rule.fix,
         suppression=_suppression(rule, file, near),
         extra=tuple(extra),

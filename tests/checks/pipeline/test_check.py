@@ -25,7 +25,8 @@ def test_finding_fields(tmp_path: Path) -> None:
                                "(an issue's title or body, written by anyone) into a run: "
                                "script of j")
     assert (finding.location.path, finding.location.start_line) == (".github/workflows/x.yml", 7)
-    assert finding.aliases == ("CKV_GHA_2",) and finding.fix and finding.title
+    assert finding.aliases == ("CKV_GHA_2", "template-injection", "poutine:injection")
+    assert finding.fix and finding.title
     assert finding.help_url == "docs/rules.md#gate-gha-003"
     assert finding.fingerprint == content_fingerprint(
         "pipeline", "GATE-GHA-003", ".github/workflows/x.yml", "run:j:0:github.event.issue.title")
