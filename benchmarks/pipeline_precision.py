@@ -66,12 +66,14 @@ def main() -> int:
         for f in result.findings:
             by_rule[(f.rule_id, f.severity.label)] += 1
             if f.severity >= threshold:
+                mark = " (suppressed inline)" if f.suppression is not None else ""
                 failing.append(f"{name} {f.rule_id} {f.severity.label} "
-                               f"{f.path}:{f.location.start_line}")
+                               f"{f.path}:{f.location.start_line}{mark}")
     print(f"{workflows} workflow files from {repos} repositories ({files} CI files parsed)")
     for (rule, severity), count in sorted(by_rule.items()):
         print(f"  {rule:<16} {severity:<8} {count}")
-    print(f"failing at {args.fail_on}: {len(failing)}")
+    print(f"at or above {args.fail_on}: {len(failing)} "
+          f"({sum('suppressed' in line for line in failing)} suppressed inline)")
     for line in failing:
         print(f"  {line}")
     return 0

@@ -27,7 +27,9 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 """A CI definition larger than this is generated or hostile: reported as not scanned."""
 
 _YAML = (".yml", ".yaml")
-_IGNORE = re.compile(r"#\s*gate:ignore\[([A-Za-z0-9_,\- ]+)\][ \t]*(.*?)\s*$")
+_IGNORE = re.compile(r"#\s*(?:gate:ignore|zizmor:\s*ignore)\[([A-Za-z0-9_,\- ]+)\][ \t]*(.*?)\s*$")
+"""``# gate:ignore[ID] reason``, and zizmor's ``# zizmor: ignore[audit]`` for projects that
+already annotate their workflows (the audit names are the rules' zizmor aliases)."""
 
 
 def candidate(path: str) -> Kind | None:
@@ -50,7 +52,7 @@ def candidate(path: str) -> Kind | None:
 def _ignores(lines: tuple[str, ...]) -> tuple[Suppress, ...]:
     found = []
     for number, line in enumerate(lines, start=1):
-        if "gate:ignore" in line:
+        if "ignore[" in line:
             match = _IGNORE.search(line)
             if match:
                 ids = tuple(i.strip().upper() for i in match.group(1).split(",") if i.strip())

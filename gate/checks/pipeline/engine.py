@@ -5,7 +5,8 @@ is the path from the trigger through the job (and env definitions, callers) to t
 ``extra`` names the job, the trigger and the platform (the triage stage files CI findings
 under the ``ci`` context by it); ``aliases`` hold the Checkov ids, then the zizmor audit names
 (and ``poutine:`` rule ids), so findings can be matched with those tools' output. Inline ``# gate:ignore[ID]`` comments on the line, the
-line above, or the job's/step's first line are attached as suppressions.
+line above, the job's/step's first line, or the line of the trigger that reaches the job are
+attached as suppressions (zizmor's ``# zizmor: ignore[audit]`` too).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def _finding(rule: Rule, file: PipelineFile, issue: Issue) -> Finding:
         near |= {file.line_of(issue.at[:2]), file.line_of(issue.at[:2]) - 1}
     if len(issue.at) >= 4:
         near |= {file.line_of(issue.at[:4]), file.line_of(issue.at[:4]) - 1}
+    near |= {h.line for h in issue.flow[:1] if h.path == file.path}  # the trigger's line
     extra = [("framework", file.platform.value), ("kind", file.kind.value)]
     if issue.job:
         extra.append(("job", issue.job))

@@ -160,3 +160,15 @@ def test_iac_check_no_longer_reads_ci_files(tmp_path: Path) -> None:
     assert result.findings == () and result.not_scanned == ()
     assert PipelineCheck.reads(".github/workflows/x.yml", {})
     assert not PipelineCheck.reads("src/app.py", {})
+
+
+def test_zizmor_ignore_on_the_trigger_line_suppresses(tmp_path: Path) -> None:
+    write(tmp_path, {".github/workflows/x.yml": (
+        "on:\n  pull_request_target:  # zizmor: ignore[dangerous-triggers]\njobs:\n  j:\n"
+        "    runs-on: x\n    steps:\n      - uses: actions/checkout@" + "a" * 40 + "\n"
+        "        with: {ref: '${{ github.event.pull_request.head.sha }}'}\n"
+        "      - run: make\n")})
+    (finding,) = scan(tmp_path).findings
+    assert finding.rule_id == "GATE-GHA-002" and finding.suppression is not None
+    assert finding.suppression.source == ".github/workflows/x.yml:2"
+    assert finding.suppression.rules == ("DANGEROUS-TRIGGERS",)
