@@ -163,7 +163,7 @@ def test_clean_repo_passes(make_repo: Callable[..., Path]) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads(proc.stdout)
     assert data["verdict"] == "pass"
-    assert [c["status"] for c in data["checks"]] == ["pass"] * 4
+    assert [c["status"] for c in data["checks"]] == ["pass"] * 5  # sast, dependencies, secrets, iac, pipeline
 
 
 # The same kinds of flaw where projects keep test fixtures: reported, in context "test", not failing.

@@ -4,9 +4,10 @@ A finding points at the key (or the line inside a ``run:`` block) of the issue; 
 is the path from the trigger through the job (and env definitions, callers) to the sink;
 ``extra`` names the job, the trigger and the platform (the triage stage files CI findings
 under the ``ci`` context by it); ``aliases`` hold the Checkov ids, then the zizmor audit names
-(and ``poutine:`` rule ids), so findings can be matched with those tools' output. Inline ``# gate:ignore[ID]`` comments on the line, the
-line above, the job's/step's first line, or the line of the trigger that reaches the job are
-attached as suppressions (zizmor's ``# zizmor: ignore[audit]`` too).
+(and ``poutine:`` rule ids), so findings can be matched with those tools' output. Inline
+``# gate:ignore[ID]`` comments on the line, the line above, the job's/step's first line,
+or the line of the trigger that reaches the job are attached as suppressions (zizmor's
+``# zizmor: ignore[audit]`` too).
 """
 
 from __future__ import annotations
