@@ -76,8 +76,10 @@ def rules_markdown(rules: Sequence[Rule] = RULES) -> str:
         "Generated from `gate/checks/pipeline/registry.py` (the `pipeline` check, "
         "docs/checks/pipeline.md). Severity is the highest a rule reports: injection and "
         "poisoning rules lower it by who can trigger the job (see the check's page). Suppress "
-        "inline with `# gate:ignore[RULE-ID] reason` on the flagged line, the line above, or "
-        "the job's/step's first line; Checkov ids and zizmor audit names are accepted too.",
+        "inline with `# gate:ignore[RULE-ID] reason` on the flagged line, the line above, "
+        "the job's/step's first line or the line of the trigger that reaches the job; "
+        "Checkov ids and zizmor audit names are accepted too, and so are zizmor's own "
+        "`# zizmor: ignore[audit]` comments.",
         "",
         "| id | max severity | class | title | Checkov | zizmor / poutine |",
         "|---|---|---|---|---|---|",
