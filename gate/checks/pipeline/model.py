@@ -37,6 +37,13 @@ _SAME_REPO = re.compile(
 """Conditions that keep fork pull requests out: the head repository is this one, or the PR
 was opened by a bot (Dependabot and Renovate PRs are branches of the base repository)."""
 _SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice"})
+_OUTPUT_WRITE = re.compile(r"echo\s+[\"']?([\w-]+)=(.*?)[\"']?\s*>>\s*[\"']?\$\{?GITHUB_OUTPUT")
+_SHELL_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_FILE_LIST_ACTIONS = frozenset({"tj-actions/changed-files", "dorny/paths-filter",
+                                "step-security/changed-files", "jitterbit/get-changed-files",
+                                "trilom/file-changes-action"})
+"""Actions whose outputs list the files a change touched: names the change's author chose."""
+_FILE_LIST_EVENTS = frozenset({"pull_request", "pull_request_target", "push", "merge_group"})
 _MAX_DEPTH = 4
 
 
@@ -357,6 +364,11 @@ class Repo:
             return self._env_taints(ref[4:], job, step, depth)
         if ref.startswith(("inputs.", "github.event.inputs.")):
             return self._input_taints(ref.rsplit(".", 1)[1], ref, job, depth)
+        parts = ref.split(".")
+        if len(parts) == 4 and parts[0] == "steps" and parts[2] == "outputs":
+            return self._step_output_taints(parts[1], parts[3], job, depth)
+        if len(parts) == 4 and parts[0] == "needs" and parts[2] == "outputs":
+            return self._job_output_taints(parts[1], parts[3], job, depth)
         source = classify(ref)
         return [] if source is None else self._judge(source, job, ())
 
@@ -375,6 +387,49 @@ class Repo:
         trig = best[1]
         start = Hop(trig.path, trig.line, reach_text(trig.name))
         return [Taint(source, best[0], trig, (start, *hops))]
+
+    def _step_output_taints(self, step_id: str, name: str, job: Job, depth: int
+                            ) -> list[Taint]:
+        """An earlier step's output: the value its ``run:`` writes to ``$GITHUB_OUTPUT``, or an
+        action whose outputs are file names the pull request chose."""
+        producer = next((s for s in job.steps
+                         if str(s.value.get("id", "")).lower() == step_id), None)
+        if producer is None:
+            return []
+        if producer.action in _FILE_LIST_ACTIONS:
+            if "file" not in name and name not in ("changed", "all"):
+                return []
+            source = Source(f"steps.{step_id}.outputs.{name}", Controller.ANYONE,
+                            f"file names listed by {producer.action}", _FILE_LIST_EVENTS)
+            hop = Hop(job.file.path, producer.line, f"{producer.label()} lists changed files")
+            return self._judge(source, job, (hop,))
+        out: list[Taint] = []
+        for line in producer.run.splitlines():
+            match = _OUTPUT_WRITE.search(line)
+            if match is None or match.group(1).lower() != name:
+                continue
+            value = match.group(2)
+            hop = Hop(job.file.path, producer.line,
+                      f"{producer.label()} sets output {match.group(1)}")
+            found = self.taints(value, job, producer, depth + 1)
+            found += [t for var in _SHELL_VAR.findall(value)
+                      for t in self._env_taints(var.lower(), job, producer, depth + 1)]
+            out.extend(Taint(t.source, t.severity, t.trigger, (*t.hops, hop)) for t in found)
+        return out
+
+    def _job_output_taints(self, job_id: str, name: str, job: Job, depth: int) -> list[Taint]:
+        """``needs.<job>.outputs.<name>``: the expression the other job's ``outputs:`` maps."""
+        other = next((j for j in self.jobs(job.file) if j.id.lower() == job_id), None)
+        outputs = other.value.get("outputs") if other is not None else None
+        if other is None or not isinstance(outputs, Mapping):
+            return []
+        value = next((v for k, v in outputs.items() if str(k).lower() == name), None)
+        if not isinstance(value, str):
+            return []
+        hop = Hop(job.file.path, job.file.line_of((*other.path, "outputs", name)),
+                  f"job {other.id} output {name} = {value.strip()[:100]}")
+        return [Taint(t.source, t.severity, t.trigger, (*t.hops, hop))
+                for t in self.taints(value, other, None, depth + 1)]
 
     def _env_taints(self, name: str, job: Job, step: Step | None, depth: int) -> list[Taint]:
         scopes: list[tuple[Mapping[str, Any], AttrPath]] = []

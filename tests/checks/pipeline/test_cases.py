@@ -41,6 +41,8 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "fail-gitlab-eval": {("GATE-GITLAB-003", "high")},
     "fail-gitlab-component": {("GATE-GITLAB-004", "medium")},
     "fail-gitlab-include": {("GATE-GITLAB-002", "medium")},
+    "fail-step-output": {("GATE-GHA-003", "high"), ("GATE-GHA-006", "medium")},
+    "fail-changed-files-output": {("GATE-GHA-003", "high")},
 }
 
 
