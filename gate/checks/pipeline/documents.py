@@ -27,7 +27,7 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 """A CI definition larger than this is generated or hostile: reported as not scanned."""
 
 _YAML = (".yml", ".yaml")
-_IGNORE = re.compile(r"#\s*(?:gate:ignore|zizmor:\s*ignore)\[([A-Za-z0-9_,\- ]+)\][ \t]*(.*?)\s*$")
+_IGNORE = re.compile(r"#\s*(?:gate:ignore|zizmor:\s*ignore)\[([A-Za-z0-9_,\- ]+)\][ \t]*(.*)$")
 """``# gate:ignore[ID] reason``, and zizmor's ``# zizmor: ignore[audit]`` for projects that
 already annotate their workflows (the audit names are the rules' zizmor aliases)."""
 
@@ -56,7 +56,7 @@ def _ignores(lines: tuple[str, ...]) -> tuple[Suppress, ...]:
             match = _IGNORE.search(line)
             if match:
                 ids = tuple(i.strip().upper() for i in match.group(1).split(",") if i.strip())
-                found.append(Suppress(ids, match.group(2) or None, number))
+                found.append(Suppress(ids, match.group(2).strip() or None, number))
     return tuple(found)
 
 

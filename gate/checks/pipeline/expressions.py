@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 __all__ = ["Expression", "expressions", "normalise", "value_refs"]
 
-_SPAN = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 _REF = re.compile(
     r"(?<![\w.'\"])(github|inputs|env|steps|needs|matrix|secrets|vars|job|jobs|runner|strategy)"
-    r"((?:\.[A-Za-z_*][\w\-*]*|\[\s*(?:'[^']*'|\"[^\"]*\"|\*|\d+)\s*\])*)")
+    r"((?:\.[A-Za-z_*][\w\-*]*|\[\s*(?:'[^'\]]{0,200}'|\"[^\"\]]{0,200}\"|\*|\d+)\s*\])*)")
 _BOOLEAN_CALL = re.compile(r"^\s*!?\s*(contains|startswith|endswith|success|failure|always|"
                            r"cancelled|hashfiles)\s*\(", re.IGNORECASE)
 _COMPARISON = re.compile(r"==|!=|<=|>=|(?<![-=])>|<|^\s*!(?!=)")
-_STRING = re.compile(r"'(?:[^']|'')*'")
+_STRING = re.compile(r"'(?:[^']|''){0,2000}'")
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,24 @@ class Expression:
 
 
 def expressions(value: str) -> Iterator[Expression]:
-    """Every ``${{ ... }}`` in ``value``, in order."""
-    if "${{" not in value:
-        return
-    for match in _SPAN.finditer(value):
-        yield Expression(match.group(1), match.start(), match.end())
+    """Every ``${{ ... }}`` in ``value``, in order; an opening without its ``}}`` before the
+    next ``${{`` is not an expression (GitHub rejects it). Linear in the length of ``value``:
+    a hostile file of unclosed openings costs one pass, not one pass per opening."""
+    pos, end = 0, -1
+    while True:
+        start = value.find("${{", pos)
+        if start < 0:
+            return
+        if end < start + 3:
+            end = value.find("}}", start + 3)
+            if end < 0:
+                return
+        following = value.find("${{", start + 3, end)
+        if following >= 0:
+            pos = following
+            continue
+        yield Expression(value[start + 3:end], start, end + 2)
+        pos = end + 2
 
 
 def normalise(ref: str) -> str:

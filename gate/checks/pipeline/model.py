@@ -37,7 +37,7 @@ _SAME_REPO = re.compile(
 """Conditions that keep fork pull requests out: the head repository is this one, or the PR
 was opened by a bot (Dependabot and Renovate PRs are branches of the base repository)."""
 _SAFE_INPUT_TYPES = frozenset({"boolean", "number", "choice"})
-_OUTPUT_WRITE = re.compile(r"echo\s+[\"']?([\w-]+)=(.*?)[\"']?\s*>>\s*[\"']?\$\{?GITHUB_OUTPUT")
+_OUTPUT_WRITE = re.compile(r"echo\s+[\"']?([\w-]+)=(.{0,500}?)[\"']?\s*>>\s*[\"']?\$\{?GITHUB_OUTPUT")
 _SHELL_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 _FILE_LIST_ACTIONS = frozenset({"tj-actions/changed-files", "dorny/paths-filter",
                                 "step-security/changed-files", "jitterbit/get-changed-files",

@@ -16,7 +16,7 @@ __all__ = ["ENV_WRITE", "Command", "commands", "host_allowed", "shell_vars", "ur
            "written_part"]
 
 ENV_WRITE = re.compile(r">>?\s*[\"']?(\$\{?GITHUB_(ENV|PATH|OUTPUT)\}?|\$env:GITHUB_(ENV|PATH|OUTPUT))"
-                       r"|(Out-File|Add-Content|Set-Content)\b.*\$env:GITHUB_(ENV|PATH|OUTPUT)",
+                       r"|(Out-File|Add-Content|Set-Content)\b.{0,300}\$env:GITHUB_(ENV|PATH|OUTPUT)",
                        re.IGNORECASE)
 _URL = re.compile(r"(?:https?|ftp|wss?)://[^\s\"'`<>|;)]+", re.IGNORECASE)
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|\$env:([A-Za-z_][A-Za-z0-9_]*)",

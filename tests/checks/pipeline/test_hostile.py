@@ -66,3 +66,39 @@ def test_recursive_local_calls_end(tmp_path: Path) -> None:
     assert result.errors == ()
     assert [(f.rule_id, f.path, f.severity.label) for f in result.findings] == [
         ("GATE-GHA-003", ".github/actions/q/action.yml", "high")]
+
+
+def test_long_hostile_scripts_are_read_in_one_pass(tmp_path: Path) -> None:
+    """Unclosed ``${{`` openings and thousands of distinct expressions in one script: every
+    scan is linear (a quadratic one would take minutes here)."""
+    unclosed = "${{ github.head_ref " * 20_000
+    distinct = " ".join(f"${{{{ github.event.field{i} }}}}" for i in range(5_000))
+    for name, body in (("a", unclosed), ("b", distinct)):
+        write(tmp_path, {f".github/workflows/{name}.yml": (
+            "on: pull_request_target\njobs:\n  j:\n    runs-on: x\n    steps:\n"
+            "      - run: '" + body + "'\n")})
+    result = scan(tmp_path)
+    assert result.errors == () and result.not_scanned == ()
+    assert len([f for f in result.findings if f.path.endswith("b.yml")]) == 5_000
+    assert [f for f in result.findings if f.path.endswith("a.yml")] == []
+
+
+_REPEATED = ["git fetch ", "base64 -d ", "eval $(", "python -c \"", "bash ./x ",
+             "echo a=x >> $GITHUB_ENV; ", "curl -d ${{ secrets.A }} ", "FromBase64String ",
+             "iex ", "read x ", "cat a ", "${{ x ", "${{ github['", "${{ '", "echo a=",
+             "Out-File ", "github.actor == '", "# gate:ignore[X]      "]
+
+
+@pytest.mark.parametrize("unit", _REPEATED)
+def test_repeated_fragments_do_not_backtrack(tmp_path: Path, unit: str) -> None:
+    """Each pattern a rule searches, repeated over 60 kB of one command line: bounded
+    quantifiers keep every search linear (the unbounded ones took minutes at 300 kB)."""
+    body = (unit * (60_000 // len(unit))).replace("'", "''")
+    write(tmp_path, {".github/workflows/x.yml": (
+        "on: workflow_run\npermissions: write-all\njobs:\n  j:\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/download-artifact@" + "a" * 40 + "\n        with: {path: x}\n"
+        "      - id: s\n        run: '" + body + "'\n"
+        "      - run: echo ${{ steps.s.outputs.a }}\n"),
+        ".gitlab-ci.yml": "t:\n  script:\n    - '" + body + "'\n"})
+    result = scan(tmp_path)
+    assert result.errors == () and result.not_scanned == ()

@@ -28,14 +28,16 @@ the policy's ``checks.pipeline.allowed_hosts`` adds more."""
 
 _SENDER = re.compile(r"(^|[\s;&|(`$])(curl|wget|invoke-webrequest|invoke-restmethod|iwr|irm|"
                      r"nc|ncat|netcat|http|https)(\s|$)", re.IGNORECASE)
-_SECRET_EXPR = re.compile(r"\$\{\{[^}]*\b(secrets\.[A-Za-z_][\w]*|github\.token)[^}]*\}\}",
+_SECRET_EXPR = re.compile(r"\$\{\{[^}]{0,300}?\b(secrets\.[A-Za-z_][\w]*|github\.token)[^}]{0,300}\}\}",
                           re.IGNORECASE)
 _TOJSON = re.compile(r"tojson\s*\(\s*secrets\s*\)", re.IGNORECASE)
 _OBFUSCATED = re.compile(
-    r"base64\s+(-d|--decode|-D)\b[^\n]*\|\s*(sudo\s+)?(ba|z|da)?sh\b|"
-    r"(eval|bash\s+-c|sh\s+-c)\s+[\"']?\$\([^)]*base64\s+(-d|--decode|-D)|"
-    r"FromBase64String[^\n]*(iex|Invoke-Expression)|(iex|Invoke-Expression)[^\n]*FromBase64String|"
-    r"python3?\s+-c\s+[\"'][^\n]*b64decode[^\n]*exec|exec\s*\(\s*base64\.b64decode",
+    r"base64\s+(-d|--decode|-D)\b[^\n]{0,300}?\|\s*(sudo\s+)?(ba|z|da)?sh\b|"
+    r"(eval|bash\s+-c|sh\s+-c)\s+[\"']?\$\([^)]{0,300}?base64\s+(-d|--decode|-D)|"
+    r"FromBase64String[^\n]{0,300}?(iex|Invoke-Expression)|"
+    r"(iex|Invoke-Expression)[^\n]{0,300}?FromBase64String|"
+    r"python3?\s+-c\s+[\"'][^\n]{0,300}?b64decode[^\n]{0,300}?exec|"
+    r"exec\s*\(\s*base64\.b64decode",
     re.IGNORECASE)
 
 

@@ -35,8 +35,8 @@ _USER_VARS = ("CI_COMMIT_MESSAGE", "CI_COMMIT_TITLE", "CI_COMMIT_DESCRIPTION",
               "CI_COMMIT_TAG_MESSAGE", "CI_MERGE_REQUEST_TITLE", "CI_MERGE_REQUEST_DESCRIPTION",
               "CI_COMMIT_REF_NAME", "CI_COMMIT_BRANCH", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
               "CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME")
-_EVAL = re.compile(r"\b(eval|sh -c|bash -c)\b.*\$\{?(" + "|".join(_USER_VARS) + r")\b")
-_INPUT = re.compile(r"\$\[\[\s*inputs\.([\w\-]+)[^\]]*\]\]")
+_EVAL = re.compile(r"\b(eval|sh -c|bash -c)\b.{0,300}?\$\{?(" + "|".join(_USER_VARS) + r")\b")
+_INPUT = re.compile(r"\$\[\[\s*inputs\.([\w\-]+)[^\]]{0,200}\]\]")
 _SECRET_VAR = re.compile(r"\$\{?(CI_JOB_TOKEN|CI_REGISTRY_PASSWORD|CI_DEPLOY_PASSWORD|"
                          r"[A-Z0-9_]*(TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|DEPLOY_KEY|"
                          r"API_KEY|ACCESS_KEY)[A-Z0-9_]*)\}?")

@@ -32,12 +32,17 @@ _BOTH = frozenset({Kind.WORKFLOW, Kind.ACTION})
 def _expression_issues(repo: Repo, job: Job, step: Step, text: str, at: tuple[str | int, ...],
                        sink: str, rule_key: str) -> Iterator[Issue]:
     file = job.file
+    block = offset_in_block(file, at, 0, text)
+    newlines, counted = 0, 0
+    seen: set[str] = set()
     for expr in expressions(text):
-        taints = repo.taints("${{" + expr.text + "}}", job, step)
-        taint = worst(taints)
-        if taint is None:
+        taint = worst(repo.taints("${{" + expr.text + "}}", job, step))
+        if taint is None or taint.source.ref in seen:
             continue
-        offset = offset_in_block(file, at, expr.start, text)
+        seen.add(taint.source.ref)
+        newlines += text.count("\n", counted, expr.start)  # expressions come in order
+        counted = expr.start
+        offset = block + newlines
         shown = " ".join(expr.text.split())[:100]
         end = sink_hop(file, at, offset, f"expanded into {sink}")
         yield Issue(

@@ -18,8 +18,8 @@ _DOWNLOADERS = frozenset({"actions/download-artifact", "dawidd6/action-download-
                           "bettermarks/action-artifact-download"})
 _GH_DOWNLOAD = re.compile(r"\bgh run download\b|downloadArtifact\s*\(")
 _FILE_VAR = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=\"?\$\((cat|jq|head|tail|<)\b|"
-                       r"\bread\s+(?:-r\s+)?([A-Za-z_][A-Za-z0-9_]*)[^\n]*<")
-_READS_FILE = re.compile(r"\bcat\s+[^|>]+>>|\$\(<|\$\(cat\b|<\s*[\w./-]+\s*>>|"
+                       r"\bread\s+(?:-r\s+)?([A-Za-z_][A-Za-z0-9_]*)[^\n<]{0,300}<")
+_READS_FILE = re.compile(r"\bcat\s+[^|>]{1,300}>>|\$\(<|\$\(cat\b|<\s*[\w./-]+\s*>>|"
                          r"readFileSync|Get-Content")
 _EXECUTES = re.compile(r"(^|[;&|]\s*|\s)(bash|sh|source|\.|python3?|node)\s+[\w./${}-]+"
                        r"|\./[\w./-]+\.sh\b|chmod\s+\+x\s+[\w./${}-]+")

@@ -17,7 +17,7 @@ _HEAD_REF = re.compile(r"github\.event\.pull_request\.head\.(sha|ref)|github\.he
                        r"refs/pull/|github\.event\.workflow_run\.head_(sha|branch)|"
                        r"github\.event\.issue\.number|github\.event\.number|"
                        r"pull_requests\[0\]\.head|steps\.[\w-]+\.outputs\.(head_)?(sha|ref)")
-_FETCH_HEAD = re.compile(r"\bgh pr checkout\b|git (fetch|checkout|pull)\b[^\n]*"
+_FETCH_HEAD = re.compile(r"\bgh pr checkout\b|git (fetch|checkout|pull)\b[^\n]{0,300}?"
                          r"(refs/pull/|pull/\$|pull/\$\{\{|head\.(sha|ref)|head_ref|"
                          r"workflow_run\.head_)")
 _GATED = re.compile(r"labels\.\*\.name|author_association|github\.event\.label\.name")
