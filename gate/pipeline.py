@@ -23,6 +23,7 @@ from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
 from gate.findings import Finding
+from gate.git.objects import read_at
 from gate.git.refs import BaseRef, open_base
 from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
@@ -36,7 +37,6 @@ from gate.shard import Shard, apply_shard, settle_shard
 from gate.triage.apply import TriageInputs, triage
 from gate.triage.base import scan_base
 from gate.triage.context import assign_contexts
-from gate.triage.git import read_at
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.scope import narrow_to_changes
 from gate.verdict import Emptiness, evaluate, is_live_secret

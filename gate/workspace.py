@@ -16,16 +16,15 @@ current directory:
 
 from __future__ import annotations
 
-import subprocess  # nosec B404 - git only, fixed arguments, no shell
 from dataclasses import dataclass
 from pathlib import Path
 
 from gate.errors import UsageError
+from gate.git.index import toplevel
 
 __all__ = ["POLICY_FILE", "Workspace", "policy_candidates", "resolve_workspace"]
 
 POLICY_FILE = ".gate.yml"
-_GIT_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -41,16 +40,8 @@ class Workspace:
 
 
 def _toplevel(directory: Path) -> Path | None:
-    try:
-        done = subprocess.run(  # nosec B603 B607 - fixed git command, no shell
-            ["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
-            capture_output=True, timeout=_GIT_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
-        return None
-    top = done.stdout.decode("utf-8", "surrogateescape").strip()
-    return Path(top).resolve() if top else None
+    top = toplevel(directory)
+    return top.resolve() if top is not None else None
 
 
 def resolve_workspace(path: Path | None, cwd: Path | None = None) -> Workspace:

@@ -163,8 +163,9 @@ def test_clean_repo_passes(make_repo: Callable[..., Path]) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads(proc.stdout)
     assert data["verdict"] == "pass"
-    # No IaC file: the iac check judged nothing, which is its status (and no failure).
-    assert [c["status"] for c in data["checks"]] == ["pass", "pass", "pass", "empty"]
+    # No IaC file and no CI file: iac and pipeline judged nothing, which is their status (and
+    # no failure).
+    assert [c["status"] for c in data["checks"]] == ["pass", "pass", "pass", "empty", "empty"]
 
 
 # The same kinds of flaw where projects keep test fixtures: reported, in context "test", not failing.

@@ -16,6 +16,7 @@ BUILTIN_CHECKS: dict[str, str] = {
     "dependencies": "gate.checks.dependencies:DependenciesCheck",
     "secrets": "gate.checks.secrets:SecretsCheck",
     "iac": "gate.checks.iac:IacCheck",
+    "pipeline": "gate.checks.pipeline:PipelineCheck",
 }
 
 ENTRY_POINT_GROUP = "gate.checks"

@@ -14,8 +14,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from gate.checks.dependencies.vulndb import database_dir, default_database, read_info
-from gate.checks.dependencies.vulndb.interface import ARCHIVE_NAME, OSV_PYPI_EXPORT
-from gate.checks.dependencies.vulndb.update import DEFAULT_MAX_BYTES, UpdateRequest, update_database
+from gate.checks.dependencies.vulndb.interface import (
+    ACTIONS_DIR,
+    ARCHIVE_NAME,
+    OSV_ACTIONS_EXPORT,
+    OSV_PYPI_EXPORT,
+)
+from gate.checks.dependencies.vulndb.update import (
+    DEFAULT_MAX_BYTES,
+    UpdateRequest,
+    update_actions_database,
+    update_database,
+)
 from gate.cli.args import positive_float
 from gate.errors import UsageError
 from gate.policy.model import parse_size
@@ -48,6 +58,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     update.add_argument("--source", metavar="URL", default=OSV_PYPI_EXPORT,
                         help="where to download from: an https URL of an OSV zip export, or a "
                         f"local path (default: {OSV_PYPI_EXPORT})")
+    update.add_argument("--actions-source", metavar="URL",
+                        help="the GitHub Actions advisories (OSV export) for the pipeline check: "
+                        "an https URL or a local path; 'none' skips them (default: beside "
+                        f"--source when it ends in /PyPI/all.zip, i.e. {OSV_ACTIONS_EXPORT})")
     update.add_argument("--max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                         help="refuse a download larger than this (default: 512MiB)")
     update.add_argument("--timeout", type=positive_float, default=120.0, metavar="SECONDS",
@@ -72,10 +86,21 @@ def run_update(args: argparse.Namespace) -> int:
     dest: Path = args.dest or database_dir()
     if dest.exists() and not dest.is_dir():
         raise UsageError(f"--dest: not a directory: {dest}")
-    info = update_database(UpdateRequest(dest=dest, source=args.source,
-                                         max_bytes=args.max_size, timeout=args.timeout))
+    actions = getattr(args, "actions_source", None)
+    request = UpdateRequest(dest=dest, source=args.source,
+                            actions_source="" if actions == "none" else actions,
+                            max_bytes=args.max_size, timeout=args.timeout)
+    info = update_database(request)
     print(f"gate: vulnerability database updated: {dest / ARCHIVE_NAME} "
           f"({info.records:,} advisories, {info.size:,} bytes, sha256 {info.sha256[:12]}…)")
+    actions_info = update_actions_database(request)
+    if actions_info is None:
+        print("gate: GitHub Actions advisories not fetched (no --actions-source for this "
+              "--source): the pipeline check's GATE-GHA-016 will say it was not evaluated")
+    else:
+        print(f"gate: GitHub Actions advisories updated: {dest / ACTIONS_DIR / ARCHIVE_NAME} "
+              f"({actions_info.records:,} advisories, {actions_info.size:,} bytes, sha256 "
+              f"{actions_info.sha256[:12]}…)")
     return 0
 
 

@@ -36,7 +36,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "policy": ("gate.cli.policy", "show, validate a policy or print its schema"),
     "baseline": ("gate.cli.baseline", "write .gate-baseline.json from the current findings"),
     "publish": ("gate.cli.publish", "post a saved JSON report to its pull/merge request"),
-    "rules": ("gate.cli.rules", "list the built-in IaC rules"),
+    "rules": ("gate.cli.rules", "list the built-in IaC and pipeline rules"),
     "merge": ("gate.cli.merge",
               "combine the JSON reports of `gate run --shard I/N` jobs into one verdict"),
     "fix": ("gate.cli.fix", "upgrade vulnerable exact pins (dry run: prints a diff; --apply "

@@ -47,5 +47,6 @@ def clean_index_ids(root: Path) -> dict[str, str]:
 
 def toplevel(root: Path) -> Path | None:
     """The top of the work tree that holds ``root``; ``None`` outside one."""
-    top = output(root, "rev-parse", "--show-toplevel", timeout=_TIMEOUT)
-    return Path(top.decode("utf-8", "surrogateescape").strip()) if top is not None else None
+    out = output(root, "rev-parse", "--show-toplevel", timeout=_TIMEOUT)
+    top = out.decode("utf-8", "surrogateescape").strip() if out is not None else ""
+    return Path(top) if top else None

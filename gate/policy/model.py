@@ -31,6 +31,7 @@ __all__ = [
     "NotScannedPolicy",
     "OnEmpty",
     "OnError",
+    "PipelinePolicy",
     "PluginCheckPolicy",
     "Policy",
     "SastPolicy",
@@ -165,6 +166,20 @@ class IacPolicy(CheckPolicy):
                  "gitlab-ci"), description="Which frameworks to scan.")
 
 
+PipelinePlatform = Literal["github-actions", "gitlab-ci"]
+
+
+class PipelinePolicy(CheckPolicy):
+    """CI pipeline audit settings (GitHub Actions, GitLab CI)."""
+
+    platforms: tuple[PipelinePlatform, ...] = Field(
+        default=("github-actions", "gitlab-ci"), description="Which CI systems to audit.")
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(), description="Hosts secrets and job tokens may be sent to, beyond the "
+        "built-in list (forges, package registries, coverage services); a name allows its "
+        "subdomains.")
+
+
 class PluginCheckPolicy(CheckPolicy):
     """A third-party check: the common settings plus a free-form ``options`` mapping."""
 
@@ -180,6 +195,7 @@ BUILTIN_CHECK_POLICIES: dict[str, type[CheckPolicy]] = {
     "dependencies": DependenciesPolicy,
     "secrets": SecretsPolicy,
     "iac": IacPolicy,
+    "pipeline": PipelinePolicy,
 }
 
 
@@ -190,6 +206,7 @@ class ChecksPolicy(_Strict):
     dependencies: DependenciesPolicy = Field(default_factory=DependenciesPolicy)
     secrets: SecretsPolicy = Field(default_factory=SecretsPolicy)
     iac: IacPolicy = Field(default_factory=IacPolicy)
+    pipeline: PipelinePolicy = Field(default_factory=PipelinePolicy)
 
 
 class Waiver(_Strict):

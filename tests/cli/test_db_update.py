@@ -22,6 +22,7 @@ from gate.checks.dependencies.vulndb import database_dir, default_database, read
 from gate.cli.main import main
 
 OSV = Path(__file__).resolve().parents[1] / "fixtures" / "osv"
+OSV_ACTIONS = Path(__file__).resolve().parents[1] / "fixtures" / "osv-actions"
 
 
 def _export(path: Path) -> Path:
@@ -35,6 +36,14 @@ def _export(path: Path) -> Path:
             if isinstance(record, dict) and "id" in record:
                 archive.writestr(f"{record['id']}.json", json.dumps(record))
     return path
+
+
+def _actions_export(path: Path) -> bytes:
+    """The GitHub Actions fixture advisories in osv.dev's export layout."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for record in sorted(OSV_ACTIONS.glob("*.json")):
+            archive.write(record, record.name)
+    return path.read_bytes()
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> bytes:
@@ -72,6 +81,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                        "versions": ["1.0"]}]}).encode()
     _Handler.routes = {
         "/PyPI/all.zip": good,
+        "/GitHub%20Actions/all.zip": _actions_export(root / "actions.zip"),
+        "/actions-traversal.zip": _zip(root / "at.zip", {"GHSA-x.json": b"{}",
+                                                         "../evil.json": b"{}"}),
+        "/actions-not-osv.zip": _zip(root / "an.zip", {f"{i}.json": b'{"id": 1}'
+                                                      for i in range(5)}),
         "/corrupt.zip": good[: len(good) // 2],
         "/garbage.zip": b"<html>not a zip</html>",
         "/traversal.zip": _zip(root / "t.zip", {"PYSEC-X.json": record,
@@ -104,7 +118,11 @@ def test_update_then_offline_run_finds_the_fixture_advisories(
     assert info is not None and info.source == f"{server}/PyPI/all.zip"
     assert info.size == (dest / "all.zip").stat().st_size
     assert abs((datetime.now(timezone.utc) - info.fetched_at).total_seconds()) < 600
-    assert sorted(p.name for p in dest.iterdir()) == ["all.zip", "gate-db.json"]
+    assert sorted(p.name for p in dest.iterdir()) == ["all.zip", "gate-db.json", "github-actions"]
+    assert f"GitHub Actions advisories updated: {dest / 'github-actions' / 'all.zip'} (3 " in out
+    actions = read_info(dest / "github-actions" / "all.zip")
+    assert actions is not None and actions.source == f"{server}/GitHub%20Actions/all.zip"
+    assert actions.records == 3
 
     monkeypatch.setenv("GATE_DB_DIR", str(dest))
     assert default_database() == dest / "all.zip"
@@ -163,13 +181,13 @@ def test_bad_download_leaves_the_previous_database(
         capsys: pytest.CaptureFixture[str]) -> None:
     dest = tmp_path / "db"
     assert _update(dest, f"{server}/PyPI/all.zip") == 0
-    before = {p.name: p.read_bytes() for p in dest.iterdir()}
+    before = {p.relative_to(dest): p.read_bytes() for p in dest.rglob("*") if p.is_file()}
     capsys.readouterr()
     assert _update(dest, f"{server}{route}") == 3
     err = capsys.readouterr().err
     assert err.startswith(f"gate: error: {server}{route}: ")
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
-    assert {p.name: p.read_bytes() for p in dest.iterdir()} == before
+    assert {p.relative_to(dest): p.read_bytes() for p in dest.rglob("*") if p.is_file()} == before
 
 
 def test_oversized_download_is_cut_off(server: str, tmp_path: Path,
@@ -210,3 +228,48 @@ def test_without_a_local_database_the_check_goes_online(tmp_path: Path,
     assert resolve_database(None, 7) == (None, [])
     explicit = _export(tmp_path / "mine.zip")  # no metadata: its age is the user's business
     assert resolve_database(explicit, 7) == (explicit, [])
+
+
+@pytest.mark.parametrize(("route", "message"), [
+    ("/actions-traversal.zip", "member name '../evil.json' escapes the archive (path traversal)"),
+    ("/actions-not-osv.zip", "no usable GitHub Actions advisory in 5 files"),
+    ("/missing-actions.zip", "HTTP 404"),
+])
+def test_bad_actions_download_leaves_the_previous_advisories(
+        server: str, tmp_path: Path, route: str, message: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    dest = tmp_path / "db"
+    assert _update(dest, f"{server}/PyPI/all.zip") == 0
+    before = {p.relative_to(dest): p.read_bytes() for p in (dest / "github-actions").iterdir()}
+    capsys.readouterr()
+    assert _update(dest, f"{server}/PyPI/all.zip", "--actions-source", f"{server}{route}") == 3
+    err = capsys.readouterr().err
+    assert err.startswith(f"gate: error: {server}{route}: ")
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    after = {p.relative_to(dest): p.read_bytes() for p in (dest / "github-actions").iterdir()}
+    assert after == before
+
+
+def test_offline_pipeline_run_matches_action_advisories(
+        server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = tmp_path / "db"
+    assert _update(dest, f"{server}/PyPI/all.zip") == 0
+    monkeypatch.setenv("GATE_DB_DIR", str(dest))
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\npermissions: {contents: read}\njobs:\n  c:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: tj-actions/changed-files@v45.0.7\n"
+        "      - uses: tj-actions/changed-files@0e58ed8671d6b60d0890c21b07f8835ace038e67\n",
+        encoding="utf-8")
+    report = tmp_path / "gate.json"
+    code = main(["run", str(repo), "--checks", "pipeline", "--no-post", "--no-cache",
+                 "--report", f"json={report}"])
+    data = json.loads(report.read_text(encoding="utf-8"))
+    got = sorted((f["rule_id"], f["start_line"], f["severity"])
+                 for f in data["findings"])
+    assert got == [("GATE-GHA-001", 7, "medium"), ("GATE-GHA-016", 7, "high")]
+    (check,) = [c for c in data["checks"] if c["name"] == "pipeline"]
+    assert any("ci.yml:8: GATE-GHA-016 not evaluated" in w and "without a # vX.Y.Z comment" in w
+               for w in check["warnings"])
+    assert code == 1

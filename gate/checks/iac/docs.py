@@ -59,9 +59,6 @@ DIFFERENCES: dict[str, str] = {
     "(SSEEnabled), hence low severity.",
     "GATE-DOCKER-002": "Only `ADD` of a URL without `--checksum` fails; CKV_DOCKER_4 flags every "
     "`ADD`, including local archives.",
-    "GATE-GHA-003": "Any `${{ github.event.* }}` (and `github.head_ref`) in `run:` fails, except "
-    "numeric ids and SHAs; CKV_GHA_2 checks a fixed list of fields.",
-    "GATE-GHA-004": "Job-level `permissions: write-all` fails too; CKV2_GHA_1 checks the top level.",
     "GATE-K8S-002": "Any hostPath volume fails; CKV_K8S_27 only flags the Docker socket.",
     "GATE-K8S-006": "Also judges Terraform's kubernetes provider, whose `allow_privilege_escalation` "
     "defaults to true (provider schema); Checkov's Terraform variant of CKV_K8S_20 passes it unset.",

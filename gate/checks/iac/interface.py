@@ -59,7 +59,9 @@ class Framework(str, Enum):
     KUBERNETES = "kubernetes"
     DOCKERFILE = "dockerfile"
     GITHUB_ACTIONS = "github-actions"
+    """Accepted in ``iac.frameworks`` for older policies; read by the ``pipeline`` check."""
     GITLAB_CI = "gitlab-ci"
+    """Accepted in ``iac.frameworks`` for older policies; read by the ``pipeline`` check."""
 
 
 class Practice(str, Enum):

@@ -18,7 +18,6 @@ from gate.checks.iac.parsers import SNIFF, classify, sniff
 from gate.checks.iac.parsers.cloudformation import parse_cloudformation
 from gate.checks.iac.parsers.dockerfile import parse_dockerfile
 from gate.checks.iac.parsers.kubernetes import parse_kubernetes
-from gate.checks.iac.parsers.pipelines import parse_github_actions, parse_gitlab_ci
 from gate.checks.iac.parsers.terraform import parse_project
 from gate.checks.interface import NotScanned
 
@@ -31,8 +30,6 @@ _SINGLE = {
     Framework.CLOUDFORMATION: parse_cloudformation,
     Framework.KUBERNETES: parse_kubernetes,
     Framework.DOCKERFILE: parse_dockerfile,
-    Framework.GITHUB_ACTIONS: parse_github_actions,
-    Framework.GITLAB_CI: parse_gitlab_ci,
 }
 
 

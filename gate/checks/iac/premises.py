@@ -130,14 +130,5 @@ PREMISES: dict[str, str] = {
     "GATE-DOCKER-001": "Holds: containers run as root unless the image sets USER.",
     "GATE-DOCKER-002": "Holds: ADD fetches URLs without verifying them unless --checksum is given.",
     "GATE-DOCKER-003": "Holds: tags are mutable; latest moves.",
-    "GATE-GHA-001": "Holds: tags and branches of an action can be moved by its owner.",
-    "GATE-GHA-002": "Holds: pull_request_target runs with the base repository's token and "
-    "secrets.",
-    "GATE-GHA-003": "Holds: expressions are expanded into the script before the shell runs it.",
-    "GATE-GHA-004": "Holds, and matters more: since February 2023 new repositories and "
-    "organisations give GITHUB_TOKEN read-only permissions by default; write-all undoes that.",
-    "GATE-GITLAB-001": "Holds: image tags are mutable.",
-    "GATE-GITLAB-002": "Holds: an include without ref follows the project's default branch.",
-    "GATE-GITLAB-003": "Holds: eval of a variable set by the pipeline's trigger runs its content.",
 }
 """Rule id -> premise: what the rule assumes, and whether that still holds (or what changed)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gate.checks.iac.interface import Rule
-from gate.checks.iac.rules import docker, gha, gitlab, k8s, k8s_restricted
+from gate.checks.iac.rules import docker, k8s, k8s_restricted
 from gate.checks.iac.rules.aws import (
     apigateway,
     cloudfront,
@@ -47,9 +47,6 @@ RULES: tuple[Rule, ...] = (
     k8s_restricted.SeccompProfile(), k8s_restricted.HostPorts(),
     k8s_restricted.ReadOnlyRootFilesystem(),
     docker.RootUser(), docker.AddFromUrl(), docker.LatestBaseImage(),
-    gha.UnpinnedAction(), gha.PullRequestTargetCheckout(), gha.EventInterpolation(),
-    gha.WriteAllPermissions(),
-    gitlab.UnpinnedImage(), gitlab.UnpinnedInclude(), gitlab.EvalOfUserInput(),
 )
 
 

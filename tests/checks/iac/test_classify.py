@@ -17,8 +17,8 @@ from gate.checks.iac.parsers import SNIFF, classify
     ("docs/Dockerfile.md", None),
     ("Dockerfile.j2", None),
     ("infra/main.tf", Framework.TERRAFORM),
-    (".github/workflows/ci.yml", Framework.GITHUB_ACTIONS),
-    (".gitlab-ci.yml", Framework.GITLAB_CI),
+    (".github/workflows/ci.yml", SNIFF),  # CI files belong to the pipeline check
+    (".gitlab-ci.yml", SNIFF),
     ("k8s/deploy.yaml", SNIFF),
     ("app.py", None),
 ])

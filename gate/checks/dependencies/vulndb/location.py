@@ -14,10 +14,15 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
-from gate.checks.dependencies.vulndb.interface import ARCHIVE_NAME, INFO_NAME, DatabaseInfo
+from gate.checks.dependencies.vulndb.interface import (
+    ACTIONS_DIR,
+    ARCHIVE_NAME,
+    INFO_NAME,
+    DatabaseInfo,
+)
 
-__all__ = ["DEFAULT_MAX_AGE_DAYS", "database_dir", "default_database", "freshness_warning",
-           "read_info"]
+__all__ = ["DEFAULT_MAX_AGE_DAYS", "actions_database", "database_dir", "default_database",
+           "freshness_warning", "read_info"]
 
 DEFAULT_MAX_AGE_DAYS = 7
 """A database fetched longer ago than this draws a warning (policy: ``vuln_db_max_age``)."""
@@ -38,6 +43,17 @@ def database_dir(env: Mapping[str, str] | None = None) -> Path:
 def default_database(env: Mapping[str, str] | None = None) -> Path | None:
     """The local database's archive if ``gate db update`` has written one, else ``None``."""
     archive = database_dir(env) / ARCHIVE_NAME
+    return archive if archive.is_file() else None
+
+
+def actions_database(vuln_db: Path | None = None,
+                     env: Mapping[str, str] | None = None) -> Path | None:
+    """The GitHub Actions export ``gate db update`` wrote: beside ``vuln_db`` (the PyPI
+    archive ``--vuln-db`` names, or a directory holding it) when given, else in the default
+    database directory; ``None`` when there is none."""
+    base = database_dir(env) if vuln_db is None else \
+        vuln_db if vuln_db.is_dir() else vuln_db.parent
+    archive = base / ACTIONS_DIR / ARCHIVE_NAME
     return archive if archive.is_file() else None
 
 

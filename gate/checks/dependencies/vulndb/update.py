@@ -12,21 +12,24 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from gate.checks.dependencies.vulndb.download import fetch
 from gate.checks.dependencies.vulndb.interface import (
+    ACTIONS_DIR,
     ARCHIVE_NAME,
     INFO_NAME,
     OSV_PYPI_EXPORT,
     DatabaseInfo,
     UpdateError,
+    actions_source_for,
 )
-from gate.checks.dependencies.vulndb.verify import verify_archive
+from gate.checks.dependencies.vulndb.verify import verify_actions_archive, verify_archive
 
-__all__ = ["DEFAULT_MAX_BYTES", "UpdateRequest", "update_database"]
+__all__ = ["DEFAULT_MAX_BYTES", "UpdateRequest", "update_actions_database", "update_database"]
 
 DEFAULT_MAX_BYTES = 512 * 1024**2
 """The PyPI export is tens of MB; a download past this is refused."""
@@ -38,6 +41,8 @@ class UpdateRequest:
 
     dest: Path
     source: str = OSV_PYPI_EXPORT
+    actions_source: str | None = None
+    """The GitHub Actions export; ``None``: beside ``source``; ``""``: do not fetch it."""
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = 120.0
 
@@ -54,9 +59,9 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def update_database(request: UpdateRequest) -> DatabaseInfo:
-    """Fetch, verify and install the database; return what was recorded about it."""
-    dest = request.dest
+def _install(dest: Path, source: str, verify: Callable[[Path, str], int], max_bytes: int,
+             timeout: float) -> DatabaseInfo:
+    """Fetch ``source`` into ``dest``, verify it, rename it over ``all.zip``, write metadata."""
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -65,10 +70,9 @@ def update_database(request: UpdateRequest) -> DatabaseInfo:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        downloaded = fetch(request.source, tmp, max_bytes=request.max_bytes,
-                           timeout=request.timeout)
-        records = verify_archive(tmp, request.source)
-        info = DatabaseInfo(source=request.source, fetched_at=datetime.now(timezone.utc),
+        downloaded = fetch(source, tmp, max_bytes=max_bytes, timeout=timeout)
+        records = verify(tmp, source)
+        info = DatabaseInfo(source=source, fetched_at=datetime.now(timezone.utc),
                             sha256=downloaded.sha256, size=downloaded.size, records=records)
         tmp.chmod(0o644)
         tmp.replace(dest / ARCHIVE_NAME)
@@ -78,3 +82,21 @@ def update_database(request: UpdateRequest) -> DatabaseInfo:
         tmp.unlink(missing_ok=True)
     _write_atomically(dest / INFO_NAME, json.dumps(info.as_json(), indent=2) + "\n")
     return info
+
+
+def update_database(request: UpdateRequest) -> DatabaseInfo:
+    """Fetch, verify and install the PyPI database; return what was recorded about it."""
+    return _install(request.dest, request.source, verify_archive, request.max_bytes,
+                    request.timeout)
+
+
+def update_actions_database(request: UpdateRequest) -> DatabaseInfo | None:
+    """Fetch, verify and install the GitHub Actions advisories under ``<dest>/github-actions``
+    with the same caps and checks; ``None`` when no source is known (a PyPI ``--source``
+    that is not an osv.dev-style ``.../PyPI/all.zip`` and no ``--actions-source``)."""
+    source = request.actions_source if request.actions_source is not None \
+        else actions_source_for(request.source)
+    if not source:
+        return None
+    return _install(request.dest / ACTIONS_DIR, source, verify_actions_archive,
+                    request.max_bytes, request.timeout)

@@ -17,9 +17,10 @@ from pathlib import Path, PurePosixPath
 from gate.checks.dependencies.model import VulnerabilityServiceError
 from gate.checks.dependencies.offline import load_database
 from gate.checks.dependencies.osv_source import MAX_DOCUMENT_BYTES
+from gate.checks.dependencies.vulndb.actions import load_actions_database
 from gate.checks.dependencies.vulndb.interface import UpdateError
 
-__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "verify_archive"]
+__all__ = ["MAX_MEMBERS", "MAX_TOTAL_BYTES", "verify_actions_archive", "verify_archive"]
 
 MAX_MEMBERS = 500_000
 """The PyPI export holds some tens of thousands of records."""
@@ -79,3 +80,20 @@ def verify_archive(path: Path, label: str) -> int:
         raise UpdateError(f"{label}: {stats.unreadable} of {stats.documents} files are not OSV "
                           f"records{first}; refused")
     return stats.records
+
+
+def verify_actions_archive(path: Path, label: str) -> int:
+    """The same checks for the GitHub Actions export; returns the records with an action."""
+    _check_members(path, label)
+    try:
+        database = load_actions_database(path)
+    except ValueError as exc:
+        raise UpdateError(f"{label}: {exc}; refused") from exc
+    if database.records == 0:
+        raise UpdateError(f"{label}: no usable GitHub Actions advisory in {database.documents} "
+                          "files; refused")
+    if database.unreadable > max(1, database.documents * _MAX_UNREADABLE_SHARE):
+        first = f" (first: {database.problems[0]})" if database.problems else ""
+        raise UpdateError(f"{label}: {database.unreadable} of {database.documents} files are "
+                          f"not OSV records{first}; refused")
+    return database.records

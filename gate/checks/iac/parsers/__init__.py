@@ -1,7 +1,7 @@
 """One parser per framework; :func:`classify` decides which one a file needs.
 
-Names decide first (``*.tf``, ``*.tf.json``, ``Dockerfile``, ``.github/workflows/*.yml``,
-``.gitlab-ci.yml``); other YAML/JSON files are sniffed for a CloudFormation
+Names decide first (``*.tf``, ``*.tf.json``, ``Dockerfile``); CI definitions belong to the
+``pipeline`` check (:mod:`gate.checks.pipeline`); other YAML/JSON files are sniffed for a CloudFormation
 template or a Kubernetes manifest, so an arbitrary config file is never
 parsed as either.
 """
@@ -41,12 +41,6 @@ def classify(path: str) -> Framework | str | None:
             or (lower.startswith(("dockerfile.", "containerfile."))
                 and PurePosixPath(lower).suffix not in _NOT_DOCKERFILE_SUFFIXES):
         return Framework.DOCKERFILE
-    parts = pure.parts
-    if len(parts) >= 3 and parts[-3:-1] == (".github", "workflows") \
-            and lower.endswith((".yml", ".yaml")):
-        return Framework.GITHUB_ACTIONS
-    if lower in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
-        return Framework.GITLAB_CI
     if lower.endswith(_DATA_SUFFIXES):
         return SNIFF
     return None

@@ -1,0 +1,96 @@
+"""The ``pipeline`` check: GitHub Actions and GitLab CI definitions judged as attack surface."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from gate import __version__
+from gate.checks.dependencies.vulndb.actions import ActionDatabase, load_actions_database
+from gate.checks.dependencies.vulndb.location import actions_database
+from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
+from gate.checks.pipeline.documents import DEFAULT_MAX_BYTES, candidate
+from gate.checks.pipeline.engine import evaluate
+from gate.checks.pipeline.interface import Platform
+from gate.checks.pipeline.loader import load_files
+from gate.checks.pipeline.model import Repo
+from gate.checks.pipeline.registry import RULES
+from gate.checks.pipeline.rules.exfiltration import DEFAULT_ALLOWED_HOSTS
+
+__all__ = ["PipelineCheck", "parse_platforms"]
+
+
+def parse_platforms(value: Any) -> frozenset[Platform]:
+    """The ``platforms`` option: a list of platform names; absent means both."""
+    if value is None:
+        return frozenset(Platform)
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise CheckError("pipeline option 'platforms' must be a list of platform names")
+    chosen = set()
+    for name in value:
+        try:
+            chosen.add(Platform(str(name).strip().lower()))
+        except ValueError:
+            names = ", ".join(p.value for p in Platform)
+            raise CheckError(f"unknown pipeline platform {name!r} (expected: {names})") from None
+    return frozenset(chosen)
+
+
+def _hosts(value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise CheckError("pipeline option 'allowed_hosts' must be a list of host names")
+    return frozenset(str(h).strip().lower().lstrip("*.") for h in value if str(h).strip())
+
+
+def _advisories(vuln_db: Path | None) -> tuple[ActionDatabase | None, list[str]]:
+    path = actions_database(vuln_db)
+    if path is None:
+        return None, ["GATE-GHA-016 not evaluated: no GitHub Actions advisories in the local "
+                      "database (run `gate db update`)"]
+    try:
+        return load_actions_database(path), []
+    except ValueError as exc:
+        raise CheckError(f"GitHub Actions advisories unreadable: {exc}") from exc
+
+
+class PipelineCheck(Check):
+    """Workflows, composite actions, reusable workflows and GitLab CI, judged in-process."""
+
+    name = "pipeline"
+    tool = "gate-pipeline"
+    description = "CI pipeline definitions (GitHub Actions, GitLab CI) as attack surface"
+
+    @classmethod
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
+        """CI files are picked by name, so the rest of a tree is never read."""
+        return candidate(path) is not None
+
+    def tool_version(self) -> str:
+        """The rules ship with gate, so gate's version is the tool version."""
+        return __version__
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        """Parse the CI files once, build the model, evaluate every rule."""
+        started = time.monotonic()
+        platforms = parse_platforms(target.options.get("platforms"))
+        max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
+        if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
+            raise CheckError("pipeline option 'max_file_bytes' must be a positive integer")
+        hosts = DEFAULT_ALLOWED_HOSTS | _hosts(target.options.get("allowed_hosts"))
+        loaded = load_files(target.root, target.files, platforms, max_bytes)
+        advisories, notes = (None, []) if Platform.GITHUB not in platforms or not any(
+            f.platform is Platform.GITHUB for f in loaded.files.values()) \
+            else _advisories(target.vuln_db)
+        repo = Repo(loaded.files, allowed_hosts=hosts, advisories=advisories)
+        result = evaluate(repo, RULES)
+        aside = tuple(n for n in target.set_aside if candidate(n.path) is not None)
+        return CheckResult(
+            check=self.name, tool=self.tool, tool_version=self.tool_version(),
+            findings=result.findings, not_scanned=(*loaded.not_scanned, *aside),
+            errors=result.errors, warnings=(*notes, *result.warnings),
+            duration=time.monotonic() - started, files_scanned=loaded.files_scanned,
+        )

@@ -1,0 +1,1 @@
+"""The built-in pipeline rules, one module per class of flaw."""
