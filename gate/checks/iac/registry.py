@@ -17,6 +17,8 @@ from gate.checks.iac.rules.aws import (
     s3_public,
     secrets,
 )
+from gate.checks.iac.rules.azure import AZURE_RULES
+from gate.checks.iac.rules.gcp import GCP_RULES
 
 __all__ = ["RULES", "rule_by_id"]
 
@@ -59,3 +61,6 @@ def rule_by_id(rule_id: str) -> Rule:
         if rule.id == rule_id:
             return rule
     raise KeyError(rule_id)
+
+
+RULES += (*GCP_RULES, *AZURE_RULES)  # other clouds: kept apart so their lists grow on their own
