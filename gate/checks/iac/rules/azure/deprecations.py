@@ -92,21 +92,47 @@ RETIRED_SERVICES: dict[str, tuple[str, date]] = {
 """Services Azure retired (Azure updates retirement notices, read 2026-12-01)."""
 
 
+ENGINE_EOL: dict[tuple[str, str], date] = {
+    ("azurerm_mysql_flexible_server", "5.7"): date(2023, 10, 31),
+    ("azurerm_postgresql_flexible_server", "11"): date(2023, 11, 9),
+    ("azurerm_postgresql_flexible_server", "12"): date(2024, 11, 14),
+    ("azurerm_postgresql_flexible_server", "13"): date(2025, 11, 13),
+}
+"""Engine versions past their community end of life (MySQL and PostgreSQL release policies);
+Azure's flexible servers move them to paid extended support and stop creating them."""
+
+
 class RetiredSingleServer(_Dated):
     id = "GATE-AZ-DEPR-002"
-    title = "Database on a retired Azure service (MySQL / PostgreSQL single server, MariaDB)"
+    title = "Database on a retired Azure service or an end-of-life engine version"
     severity = Severity.HIGH
     practice = Practice.STILL_DEPLOYS
-    rationale = ("Azure retired these services: new servers cannot be created and remaining "
-                 "ones were migrated or stopped, so the resource no longer deploys.")
+    rationale = ("Azure retired the single-server services: new servers cannot be created and "
+                 "remaining ones were migrated or stopped. Engine versions past their end of "
+                 "life get no community patches and move to paid extended support.")
     fix = ("Move to azurerm_mysql_flexible_server / azurerm_postgresql_flexible_server (MariaDB: "
-           "MySQL flexible server).")
-    resource_types = on(tf=list(RETIRED_SERVICES))
+           "MySQL flexible server) on MySQL 8.4 or PostgreSQL 16/17.")
+    resource_types = on(tf=[*RETIRED_SERVICES, *{t for t, _v in ENGINE_EOL}])
 
     def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
-        service, deadline = RETIRED_SERVICES[resource.type]
+        if resource.type in RETIRED_SERVICES:
+            service, deadline = RETIRED_SERVICES[resource.type]
+            verb = "was retired" if deadline <= self.today else "retires"
+            detail, at = f"uses {service}, which {verb} {_when(deadline, self.today)}", ()
+        else:
+            version = resource.properties.get("version", MISSING)
+            if isinstance(version, Unknown):
+                yield Undetermined("version is not known statically", ("version",))
+                return
+            found = ENGINE_EOL.get((resource.type, str(version).strip())) \
+                if isinstance(version, str | int | float) else None
+            if found is None:
+                return
+            deadline = found
+            verb = "reached" if deadline <= self.today else "reaches"
+            detail = f"runs version {version}, which {verb} end of life " \
+                f"{_when(deadline, self.today)}"
+            at = ("version",)
         severity = urgency(deadline, self.today, unpatched_after=True)
         if severity is not None:
-            verb = "was retired" if deadline <= self.today else "retires"
-            yield Violation(f"uses {service}, which {verb} {_when(deadline, self.today)}",
-                            severity=severity)
+            yield Violation(detail, at, severity=severity)
