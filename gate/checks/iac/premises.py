@@ -260,6 +260,12 @@ PREMISES.update({
     "Premium tier; other tiers pass.",
     "GATE-AZ-DEPR-001": "New: App Service and Functions stop patching a language stack at its "
     "end of life and later remove it; dates in gate/checks/iac/rules/runtimes.py.",
+    "GATE-AZ-SQL-002": "Holds: SQL auditing is off unless a server or database auditing policy "
+    "(or a diagnostic setting) is configured.",
+    "GATE-AZ-IAM-001": "Holds: Azure RBAC does not limit what a custom role may list.",
+    "GATE-AZ-NET-001": "Holds: flow logs keep nothing unless retention is enabled; 0 days means "
+    "forever. NSG flow logs stop being creatable in June 2025 (retired September 2027) in "
+    "favour of VNet flow logs, which the same resource configures.",
     "GATE-AZ-DEPR-002": "New: Azure retired MySQL single server (2024-09-16), PostgreSQL single "
     "server (2025-03-28) and MariaDB (2025-09-19); creating them fails.",
 })

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from gate.checks.iac.interface import Rule
-from gate.checks.iac.rules.azure import aks, appservice, compute, data, deprecations, network, storage
+from gate.checks.iac.rules.azure import (
+    aks,
+    appservice,
+    compute,
+    data,
+    deprecations,
+    governance,
+    network,
+    storage,
+)
 
 __all__ = ["AZURE_RULES"]
 
@@ -22,4 +31,5 @@ AZURE_RULES: tuple[Rule, ...] = (
     data.DatabaseTls(), data.DatabasePublicNetwork(), data.RedisNonTlsPort(), data.RedisMinTls(),
     data.CosmosPublicNetwork(), data.AcrAdminUser(), data.AcrAnonymousPull(),
     deprecations.AppStackEol(), deprecations.RetiredSingleServer(),
+    governance.SqlAuditing(), governance.CustomRoleAllActions(), governance.FlowLogRetention(),
 )

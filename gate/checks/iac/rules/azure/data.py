@@ -3,7 +3,9 @@ Cosmos DB and Container Registry."""
 
 from __future__ import annotations
 
-from gate.checks.iac.interface import Practice, Resource, Unit
+from collections.abc import Iterator
+
+from gate.checks.iac.interface import Outcome, Practice, Resource, Undetermined, Unit, Unknown
 from gate.checks.iac.rules.base import on
 from gate.checks.iac.rules.settings import (
     Expect,
@@ -12,6 +14,7 @@ from gate.checks.iac.rules.settings import (
     equals,
     expects,
     falsy,
+    locate,
     read,
     truthy,
 )
@@ -67,9 +70,16 @@ class KeyVaultPublicNetwork(SettingRule):
                                    "is reachable from any network (public network access on, "
                                    "no network_acls default Deny)")})
 
-    def exempt(self, resource: Resource, unit: Unit) -> bool:
-        return equals("Deny")(read(resource, ("network_acls", "default_action"))) is True \
-            and truthy(read(resource, ("public_network_access_enabled",))) is not False
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        action = read(resource, ("network_acls", "default_action"))
+        if equals("Deny")(action) is True:
+            return  # the vault firewall admits only the listed networks
+        if isinstance(action, Unknown) and \
+                truthy(read(resource, ("public_network_access_enabled",))) is not False:
+            yield Undetermined("network_acls default_action is not known statically",
+                               locate(resource, ("network_acls", "default_action")))
+            return
+        yield from super().evaluate(resource, unit)
 
 
 _SINGLE = {"azurerm_mysql_server": ("CKV_AZURE_28", "CKV_AZURE_54"),

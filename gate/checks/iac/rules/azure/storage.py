@@ -96,8 +96,8 @@ class StorageDefaultDeny(SettingRule):
         if falsy(read(resource, ("public_network_access_enabled",))) is True:
             return True
         # a split-out azurerm_storage_account_network_rules is judged on its own
-        return bool(unit.referrers(resource, ["azurerm_storage_account_network_rules"],
-                                   "storage_account_id"))
+        return any(unit.referrers(resource, ["azurerm_storage_account_network_rules"], attr)
+                   for attr in ("storage_account_id", "storage_account_name"))
 
 
 class StorageContainerPublic(SettingRule):

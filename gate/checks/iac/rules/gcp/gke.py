@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from gate.checks.iac.interface import Practice, Resource, Unit
+from collections.abc import Iterator, Mapping
+
+from gate.checks.iac.interface import AttrPath, Outcome, Practice, Resource, Unit, Violation
+from gate.checks.iac.rules.aws.ec2 import is_world
 from gate.checks.iac.rules.base import on
 from gate.checks.iac.rules.settings import (
     Expect,
@@ -11,9 +14,11 @@ from gate.checks.iac.rules.settings import (
     expects,
     falsy,
     is_one_of,
+    locate,
     read,
     truthy,
 )
+from gate.checks.iac.values import as_list
 from gate.findings import Severity
 
 __all__ = ["GkeLegacyAbac", "GkeLogging", "GkeMasterAuthorizedNetworks", "GkeNetworkPolicy",
@@ -57,6 +62,20 @@ class GkeMasterAuthorizedNetworks(SettingRule):
     def exempt(self, resource: Resource, unit: Unit) -> bool:
         return truthy(read(resource, ("private_cluster_config", "enable_private_endpoint"))) \
             is True
+
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        yield from super().evaluate(resource, unit)
+        if self.exempt(resource, unit):
+            return
+        blocks = read(resource, ("master_authorized_networks_config", "cidr_blocks"))
+        for i, block in enumerate(as_list(blocks)):
+            cidr = block.get("cidr_block") if isinstance(block, Mapping) else None
+            if is_world(cidr):
+                at: AttrPath = ("master_authorized_networks_config", 0, "cidr_blocks", i,
+                                "cidr_block")
+                yield Violation(f"authorises {cidr} to reach the control plane",
+                                locate(resource, at))
+                return
 
 
 class GkeLegacyAbac(SettingRule):
