@@ -150,6 +150,9 @@ class IacPolicy(CheckPolicy):
     frameworks: tuple[IacFramework, ...] = Field(
         default=("cloudformation", "terraform", "kubernetes", "dockerfile", "github-actions",
                  "gitlab-ci"), description="Which frameworks to scan.")
+    uncovered: Literal["warn", "fail"] = Field(
+        default="warn", description="Resources of types no IaC rule judges: warn lists them per "
+        "file; fail also makes each such file a critical GATE-IAC-UNCOVERED finding.")
 
 
 class PluginCheckPolicy(CheckPolicy):

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from gate import __version__
+from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
 from gate.checks.iac.engine import evaluate_units
 from gate.checks.iac.interface import Framework
 from gate.checks.iac.loader import DEFAULT_MAX_BYTES, is_iac_candidate, load_units, would_load
@@ -57,10 +58,15 @@ class IacCheck(Check):
             raise CheckError("iac option 'max_file_bytes' must be a positive integer")
         loaded = load_units(target.root, target.files, frameworks, max_bytes)
         result = evaluate_units(loaded.units, RULES)
+        uncovered_mode = target.options.get("uncovered", "warn")
+        if uncovered_mode not in ("warn", "fail"):
+            raise CheckError("iac option 'uncovered' must be 'warn' or 'fail'")
+        gaps, needing = uncovered(loaded.units, RULES)
+        extra = uncovered_findings(gaps, self.name) if uncovered_mode == "fail" else []
         aside = tuple(n for n in target.set_aside if would_load(target.root, n.path, frameworks))
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
-            findings=result.findings, not_scanned=(*loaded.not_scanned, *aside),
-            errors=result.errors, warnings=result.warnings,
+            findings=(*result.findings, *extra), not_scanned=(*loaded.not_scanned, *aside),
+            errors=result.errors, warnings=(*result.warnings, *uncovered_warnings(gaps, needing)),
             duration=time.monotonic() - started, files_scanned=loaded.files_scanned,
         )

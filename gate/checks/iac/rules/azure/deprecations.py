@@ -118,7 +118,8 @@ class RetiredSingleServer(_Dated):
         if resource.type in RETIRED_SERVICES:
             service, deadline = RETIRED_SERVICES[resource.type]
             verb = "was retired" if deadline <= self.today else "retires"
-            detail, at = f"uses {service}, which {verb} {_when(deadline, self.today)}", ()
+            detail = f"uses {service}, which {verb} {_when(deadline, self.today)}"
+            at: AttrPath = ()
         else:
             version = resource.properties.get("version", MISSING)
             if isinstance(version, Unknown):
