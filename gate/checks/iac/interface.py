@@ -60,6 +60,7 @@ class Framework(str, Enum):
     DOCKERFILE = "dockerfile"
     GITHUB_ACTIONS = "github-actions"
     GITLAB_CI = "gitlab-ci"
+    COMPOSE = "docker-compose"
 
 
 class Practice(str, Enum):

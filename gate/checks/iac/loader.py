@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from gate.checks.iac.interface import Framework, ParseError, Unit
 from gate.checks.iac.parsers import SNIFF, classify, sniff
 from gate.checks.iac.parsers.cloudformation import parse_cloudformation
+from gate.checks.iac.parsers.compose import parse_compose
 from gate.checks.iac.parsers.dockerfile import parse_dockerfile
 from gate.checks.iac.parsers.kubernetes import parse_kubernetes
 from gate.checks.iac.parsers.pipelines import parse_github_actions, parse_gitlab_ci
@@ -33,6 +34,7 @@ _SINGLE = {
     Framework.DOCKERFILE: parse_dockerfile,
     Framework.GITHUB_ACTIONS: parse_github_actions,
     Framework.GITLAB_CI: parse_gitlab_ci,
+    Framework.COMPOSE: parse_compose,
 }
 
 

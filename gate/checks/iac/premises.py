@@ -260,6 +260,16 @@ PREMISES.update({
     "Premium tier; other tiers pass.",
     "GATE-AZ-DEPR-001": "New: App Service and Functions stop patching a language stack at its "
     "end of life and later remove it; dates in gate/checks/iac/rules/runtimes.py.",
+    # Docker Compose (Compose specification), re-read 2026-12-01
+    "GATE-COMPOSE-001": "Holds: privileged: true grants every capability and all devices.",
+    "GATE-COMPOSE-002": "Holds: services get their own namespaces unless a host mode is set.",
+    "GATE-COMPOSE-003": "Holds: access to the runtime socket is root on the host (rootless "
+    "runtimes narrow it to the user, not to the container).",
+    "GATE-COMPOSE-004": "Holds: Docker's default capability set is kept; cap_add widens it. "
+    "ALL, SYS_ADMIN, SYS_PTRACE, SYS_MODULE, NET_ADMIN, DAC_READ_SEARCH and SYS_RAWIO are high.",
+    "GATE-COMPOSE-005": "Holds: environment values are stored in the file and shown by docker "
+    "inspect; ${VAR} interpolation and Compose secrets keep them out.",
+    "GATE-COMPOSE-006": "Holds: tags are mutable; only a digest pins an image.",
     "GATE-AZ-SQL-002": "Holds: SQL auditing is off unless a server or database auditing policy "
     "(or a diagnostic setting) is configured.",
     "GATE-AZ-IAM-001": "Holds: Azure RBAC does not limit what a custom role may list.",

@@ -18,6 +18,7 @@ from gate.checks.iac.rules.aws import (
     secrets,
 )
 from gate.checks.iac.rules.azure import AZURE_RULES
+from gate.checks.iac.rules.compose import COMPOSE_RULES
 from gate.checks.iac.rules.gcp import GCP_RULES
 
 __all__ = ["RULES", "rule_by_id"]
@@ -63,4 +64,5 @@ def rule_by_id(rule_id: str) -> Rule:
     raise KeyError(rule_id)
 
 
-RULES += (*GCP_RULES, *AZURE_RULES)  # other clouds: kept apart so their lists grow on their own
+# other clouds and Compose: kept apart so their lists grow on their own
+RULES += (*GCP_RULES, *AZURE_RULES, *COMPOSE_RULES)

@@ -1,8 +1,8 @@
 """One parser per framework; :func:`classify` decides which one a file needs.
 
 Names decide first (``*.tf``, ``*.tf.json``, ``Dockerfile``, ``.github/workflows/*.yml``,
-``.gitlab-ci.yml``); other YAML/JSON files are sniffed for a CloudFormation
-template or a Kubernetes manifest, so an arbitrary config file is never
+``.gitlab-ci.yml``, ``compose.yaml`` / ``docker-compose*.yml``); other YAML/JSON files are
+sniffed for a CloudFormation template or a Kubernetes manifest, so an arbitrary config file is never
 parsed as either.
 """
 
@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 from gate.checks.iac.interface import Framework
 from gate.checks.iac.parsers.cloudformation import looks_like_cloudformation
+from gate.checks.iac.parsers.compose import is_compose_name
 from gate.checks.iac.parsers.kubernetes import looks_like_kubernetes
 
 __all__ = ["SNIFF", "classify", "sniff"]
@@ -47,6 +48,8 @@ def classify(path: str) -> Framework | str | None:
         return Framework.GITHUB_ACTIONS
     if lower in (".gitlab-ci.yml", ".gitlab-ci.yaml"):
         return Framework.GITLAB_CI
+    if is_compose_name(lower):
+        return Framework.COMPOSE
     if lower.endswith(_DATA_SUFFIXES):
         return SNIFF
     return None
