@@ -102,9 +102,15 @@ def load_units(root: Path, files: Sequence[str], frameworks: Collection[Framewor
     return Loaded(tuple(units), tuple(skipped), scanned)
 
 
+_CHART_NAMES = frozenset({"Chart.yaml", "Chart.lock", ".helmignore", "values.schema.json"})
+
+
 def is_iac_candidate(path: str) -> bool:
-    """Whether :func:`load_units` could read ``path`` for some framework (judged by name)."""
-    return classify(path) is not None or _is_tfvars(path)
+    """Whether :func:`load_units` (or a chart render) could read ``path`` (judged by name)."""
+    pure = PurePosixPath(path)
+    chart_part = pure.name in _CHART_NAMES or pure.suffix == ".tpl" or (
+        "templates" in pure.parts[:-1]) or ("charts" in pure.parts[:-1] and pure.suffix == ".tgz")
+    return classify(path) is not None or _is_tfvars(path) or chart_part
 
 
 _PEEK_BYTES = 64 * 1024
