@@ -119,14 +119,21 @@ def _run(command: Sequence[str], cwd: Path, limits: RenderLimits) -> str:
                "HELM_DATA_HOME": f"{home}/data", "KUBECONFIG": f"{home}/none"}
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             try:
-                proc = subprocess.run(  # nosec B603: fixed tool path and argument list
+                proc = subprocess.Popen(  # nosec B603: fixed tool path and argument list
                     list(command), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                    stderr=err, timeout=limits.seconds, check=False, start_new_session=True,
-                    preexec_fn=_preexec(limits.memory_mb))
-            except subprocess.TimeoutExpired:
-                raise RenderError(f"rendering took longer than {limits.seconds:g} s") from None
+                    stderr=err, start_new_session=True, preexec_fn=_preexec(limits.memory_mb))
             except OSError as exc:
                 raise RenderError(f"cannot run {PurePosixPath(command[0]).name}: {exc}") from None
+            try:
+                proc.wait(timeout=limits.seconds)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # the tool and whatever it started
+                proc.wait()
+                raise RenderError(f"rendering took longer than {limits.seconds:g} s") from None
+            finally:
+                with contextlib.suppress(OSError):
+                    os.killpg(proc.pid, signal.SIGKILL)
             if out.tell() > _MAX_OUTPUT:
                 raise RenderError(f"rendered output over {_MAX_OUTPUT} bytes")
             err.seek(0)

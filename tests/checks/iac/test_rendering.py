@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES, files_under
 
 from gate.checks.iac.check import IacCheck
-from gate.checks.iac.rendering import Tools, render
+from gate.checks.iac.rendering import RenderLimits, Tools, render
 from gate.checks.interface import ScanTarget
 
 RENDERED = FIXTURES / "rendered"
@@ -126,3 +126,15 @@ def test_chart_with_a_privileged_container_fails_on_the_template_line(tmp_path: 
     assert privileged == [("web/templates/deployment.yaml", 13,
                            'Deployment "gate-render-web" runs container web privileged')]
     assert {r.message for f in findings for r in f.related} == {"rendered by helm template web"}
+
+
+def test_a_render_that_hangs_is_stopped_and_not_scanned(tmp_path: Path) -> None:
+    tool = tmp_path / "slow"
+    tool.write_text("#!/bin/sh\nsleep 30\n")
+    tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
+    root = RENDERED / "chart"
+    result = render(root, files_under(root), Tools(helm=str(tool)),
+                    RenderLimits(seconds=0.5))
+    assert [(n.path, n.reason) for n in result.not_scanned] == [
+        ("web/Chart.yaml", "chart not rendered: rendering took longer than 0.5 s")]
+    assert result.units == ()
