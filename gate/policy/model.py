@@ -153,6 +153,9 @@ class IacPolicy(CheckPolicy):
     uncovered: Literal["warn", "fail"] = Field(
         default="warn", description="Resources of types no IaC rule judges: warn lists them per "
         "file; fail also makes each such file a critical GATE-IAC-UNCOVERED finding.")
+    helm_values: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Chart directory -> extra values files (repo-relative) "
+        "passed to helm template with --values.")
 
 
 class PluginCheckPolicy(CheckPolicy):

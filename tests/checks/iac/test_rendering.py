@@ -138,3 +138,18 @@ def test_a_render_that_hangs_is_stopped_and_not_scanned(tmp_path: Path) -> None:
     assert [(n.path, n.reason) for n in result.not_scanned] == [
         ("web/Chart.yaml", "chart not rendered: rendering took longer than 0.5 s")]
     assert result.units == ()
+
+
+def test_values_files_chosen_by_policy_are_passed_to_helm(tmp_path: Path) -> None:
+    helm = _helm(tmp_path)
+    if helm is None:
+        pytest.skip("needs helm on PATH or the helm-python-sdk package (test extra)")
+    root = tmp_path / "repo"
+    shutil.copytree(RENDERED / "chart", root)
+    (root / "prod.yaml").write_text("debug: false\n")
+    rendered = render(root, files_under(root), Tools(helm=helm), values={"web": ["prod.yaml"]})
+    from gate.checks.iac.engine import evaluate_units
+    from gate.checks.iac.registry import RULES
+    findings = evaluate_units(rendered.units, RULES).findings
+    assert rendered.rendered == 1
+    assert [f for f in findings if f.rule_id == "GATE-K8S-001"] == []
