@@ -276,6 +276,16 @@ PREMISES.update({
     "GATE-AZ-NET-001": "Holds: flow logs keep nothing unless retention is enabled; 0 days means "
     "forever. NSG flow logs stop being creatable in June 2025 (retired September 2027) in "
     "favour of VNet flow logs, which the same resource configures.",
+    "GATE-AZ-SQL-003": "Holds: threat detection alert types stay on unless disabled_alerts "
+    "lists them; a policy with state Disabled detects nothing.",
+    "GATE-AZ-SC-001": "Holds: Defender plans are on the free tier unless set to Standard.",
+    "GATE-AZ-SC-002": "Holds: the contact's alert e-mails are off unless enabled.",
+    "GATE-AZ-PG-001": "Holds: log_checkpoints, log_connections and connection_throttling are on "
+    "by default on Azure PostgreSQL; only an explicit off fails.",
+    "GATE-AZ-WAF-001": "Holds: Application Gateway's Standard tiers have no WAF; a WAF policy "
+    "defaults to Prevention in azurerm.",
     "GATE-AZ-DEPR-002": "New: Azure retired MySQL single server (2024-09-16), PostgreSQL single "
-    "server (2025-03-28) and MariaDB (2025-09-19); creating them fails.",
+    "server (2025-03-28) and MariaDB (2025-09-19); creating them fails. Activity log profiles "
+    "retire on 2026-09-30 (diagnostic settings replace them): capped at medium, the export "
+    "stops but nothing runs unpatched.",
 })

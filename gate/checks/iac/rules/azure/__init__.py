@@ -10,6 +10,7 @@ from gate.checks.iac.rules.azure import (
     data,
     deprecations,
     governance,
+    monitoring,
     network,
     storage,
 )
@@ -32,4 +33,6 @@ AZURE_RULES: tuple[Rule, ...] = (
     data.CosmosPublicNetwork(), data.AcrAdminUser(), data.AcrAnonymousPull(),
     deprecations.AppStackEol(), deprecations.RetiredSingleServer(),
     governance.SqlAuditing(), governance.CustomRoleAllActions(), governance.FlowLogRetention(),
+    monitoring.SqlThreatDetection(), monitoring.DefenderPlan(), monitoring.SecurityContactAlerts(),
+    monitoring.PostgresLogging(), monitoring.AppGatewayWaf(),
 )

@@ -88,7 +88,10 @@ RETIRED_SERVICES: dict[str, tuple[str, date]] = {
     "azurerm_postgresql_server": ("Azure Database for PostgreSQL single server",
                                   date(2025, 3, 28)),
     "azurerm_mariadb_server": ("Azure Database for MariaDB", date(2025, 9, 19)),
+    "azurerm_monitor_log_profile": ("activity log profiles", date(2026, 9, 30)),
 }
+_STILL_PATCHED = frozenset({"azurerm_monitor_log_profile"})
+"""Retirements that stop a deploy from delivering but leave nothing unpatched: capped at medium."""
 """Services Azure retired (Azure updates retirement notices, read 2026-12-01)."""
 
 
@@ -104,7 +107,7 @@ Azure's flexible servers move them to paid extended support and stop creating th
 
 class RetiredSingleServer(_Dated):
     id = "GATE-AZ-DEPR-002"
-    title = "Database on a retired Azure service or an end-of-life engine version"
+    title = "Retired Azure service (single-server databases, log profiles) or end-of-life engine"
     severity = Severity.HIGH
     practice = Practice.STILL_DEPLOYS
     rationale = ("Azure retired the single-server services: new servers cannot be created and "
@@ -134,6 +137,7 @@ class RetiredSingleServer(_Dated):
             detail = f"runs version {version}, which {verb} end of life " \
                 f"{_when(deadline, self.today)}"
             at = ("version",)
-        severity = urgency(deadline, self.today, unpatched_after=True)
+        severity = urgency(deadline, self.today,
+                           unpatched_after=resource.type not in _STILL_PATCHED)
         if severity is not None:
             yield Violation(detail, at, severity=severity)
