@@ -276,6 +276,8 @@ PREMISES.update({
     "GATE-AZ-NET-001": "Holds: flow logs keep nothing unless retention is enabled; 0 days means "
     "forever. NSG flow logs stop being creatable in June 2025 (retired September 2027) in "
     "favour of VNet flow logs, which the same resource configures.",
+    "GATE-AZ-KV-004": "Holds: keys and secrets have no expiry unless expiration_date is set "
+    "(the vault does not rotate or expire them by default).",
     "GATE-AZ-SQL-003": "Holds: threat detection alert types stay on unless disabled_alerts "
     "lists them; a policy with state Disabled detects nothing.",
     "GATE-AZ-SC-001": "Holds: Defender plans are on the free tier unless set to Standard.",

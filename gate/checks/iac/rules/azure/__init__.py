@@ -29,6 +29,7 @@ AZURE_RULES: tuple[Rule, ...] = (
     compute.DiskEncryption(), compute.VmPasswordLogin(), compute.CustomDataSecret(),
     compute.VmAdminPassword(),
     data.KeyVaultPurgeProtection(), data.KeyVaultSoftDelete(), data.KeyVaultPublicNetwork(),
+    data.KeyVaultExpiry(),
     data.DatabaseTls(), data.DatabasePublicNetwork(), data.RedisNonTlsPort(), data.RedisMinTls(),
     data.CosmosPublicNetwork(), data.AcrAdminUser(), data.AcrAnonymousPull(),
     deprecations.AppStackEol(), deprecations.RetiredSingleServer(),

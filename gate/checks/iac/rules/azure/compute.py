@@ -99,13 +99,15 @@ class CustomDataSecret(Rule):
 
 class VmAdminPassword(LiteralPassword):
     id = "GATE-AZ-SECRET-001"
-    title = "VM or database admin password in plain text"
+    title = "Admin password or Key Vault secret value in plain text"
     severity = Severity.HIGH
     practice = Practice.SECRETS
     rationale = ("A password in IaC lives in version control, in every clone and in the "
-                 "Terraform state.")
+                 "Terraform state; a Key Vault secret written as a literal is not kept secret "
+                 "by the vault.")
     fix = ("Generate it (random_password) and keep it in Key Vault; for Linux VMs use SSH keys, "
-           "for databases Entra ID authentication.")
+           "for databases Entra ID authentication; write secret values from a generator or "
+           "outside Terraform, never as a literal.")
     arguments = {
         "azurerm_linux_virtual_machine": (("admin_password",),),
         "azurerm_windows_virtual_machine": (("admin_password",),),
@@ -120,5 +122,6 @@ class VmAdminPassword(LiteralPassword):
         "azurerm_postgresql_flexible_server": (("administrator_password",),),
         "azurerm_mariadb_server": (("administrator_login_password",),),
         "azurerm_synapse_workspace": (("sql_administrator_login_password",),),
+        "azurerm_key_vault_secret": (("value",),),
     }
     resource_types = on(tf=list(arguments))

@@ -21,9 +21,19 @@ from gate.checks.iac.rules.settings import (
 from gate.checks.iac.values import MISSING
 from gate.findings import Severity
 
-__all__ = ["AcrAdminUser", "AcrAnonymousPull", "CosmosPublicNetwork", "DatabasePublicNetwork",
-           "DatabaseTls", "KeyVaultPublicNetwork", "KeyVaultPurgeProtection",
-           "KeyVaultSoftDelete", "RedisMinTls", "RedisNonTlsPort"]
+__all__ = [
+    "AcrAdminUser",
+    "AcrAnonymousPull",
+    "CosmosPublicNetwork",
+    "DatabasePublicNetwork",
+    "DatabaseTls",
+    "KeyVaultExpiry",
+    "KeyVaultPublicNetwork",
+    "KeyVaultPurgeProtection",
+    "KeyVaultSoftDelete",
+    "RedisMinTls",
+    "RedisNonTlsPort",
+]
 
 _KV = "azurerm_key_vault"
 
@@ -80,6 +90,27 @@ class KeyVaultPublicNetwork(SettingRule):
                                locate(resource, ("network_acls", "default_action")))
             return
         yield from super().evaluate(resource, unit)
+
+
+_EXPIRING = ("azurerm_key_vault_key", "azurerm_key_vault_secret")
+
+
+class KeyVaultExpiry(SettingRule):
+    id = "GATE-AZ-KV-004"
+    title = "Key Vault key or secret without an expiration date"
+    severity = Severity.LOW
+    practice = Practice.SECRETS
+    rationale = ("A key or secret without expiry is never forced to rotate: a leaked one stays "
+                 "valid for good.")
+    fix = "Set expiration_date (and a rotation_policy for keys)."
+    aliases = ("CKV_AZURE_40", "CKV_AZURE_41")
+    resource_types = on(tf=list(_EXPIRING))
+    expects = expects({
+        "azurerm_key_vault_key": Expect((("expiration_date",),), lambda v: bool(v), False,
+                                        "has no expiration_date", aliases=("CKV_AZURE_40",)),
+        "azurerm_key_vault_secret": Expect((("expiration_date",),), lambda v: bool(v), False,
+                                           "has no expiration_date", aliases=("CKV_AZURE_41",)),
+    })
 
 
 _SINGLE = {"azurerm_mysql_server": ("CKV_AZURE_28", "CKV_AZURE_54"),
