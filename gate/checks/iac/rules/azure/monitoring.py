@@ -3,7 +3,9 @@ logging parameters, Application Gateway WAF."""
 
 from __future__ import annotations
 
-from gate.checks.iac.interface import Practice, Resource, Unit
+from collections.abc import Iterator
+
+from gate.checks.iac.interface import Outcome, Practice, Resource, Unit, Violation
 from gate.checks.iac.rules.base import on
 from gate.checks.iac.rules.settings import (
     Expect,
@@ -125,6 +127,18 @@ class AppGatewayWaf(SettingRule):
             "only detects, does not block (mode {value})", aliases=("CKV_AZURE_122",)),
     })
 
-    def exempt(self, resource: Resource, unit: Unit) -> bool:
-        return resource.type == _GATEWAY and read(resource, ("firewall_policy_id",)) not in (
-            MISSING, None)
+    def evaluate(self, resource: Resource, unit: Unit) -> Iterator[Outcome]:
+        if resource.type != _GATEWAY:
+            yield from super().evaluate(resource, unit)
+            return
+        if truthy(read(resource, ("waf_configuration", "enabled"))) is True:
+            return  # the gateway's own (v1) WAF configuration
+        if read(resource, ("firewall_policy_id",)) in (MISSING, None):
+            yield from super().evaluate(resource, unit)
+            return
+        refs = unit.refs_of.get(resource.address, {}).get("firewall_policy_id", frozenset())
+        for policy in unit.of_type("azurerm_web_application_firewall_policy"):
+            if policy.ref_key in refs and \
+                    truthy(read(policy, ("policy_settings", "enabled"))) is False:
+                yield Violation(f"uses {policy.address}, which is switched off "
+                                "(policy_settings enabled false)", ("firewall_policy_id",))
