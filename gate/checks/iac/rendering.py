@@ -405,7 +405,10 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
         if any(overlay == c or overlay.startswith(c + "/") for c in in_chart if c != "."):
             continue
         members, remote = _kustomize_files(root, overlay, set())
-        owned.update(p for p, _patch in members)
+        # patches are never whole manifests; the resources an overlay lists are judged through
+        # the render, or on their own when it cannot run (no tool, a remote base)
+        owned.update(p for p, patch in members if patch or
+                     PurePosixPath(p).name in KUSTOMIZATION_NAMES)
         entry = members[0][0] if members else overlay
         if remote:
             skipped.append(NotScanned(entry, "overlay not rendered: remote or outside "
@@ -421,6 +424,7 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
         except RenderError as exc:
             skipped.append(NotScanned(entry, f"overlay not rendered: {exc}"))
             continue
+        owned.update(p for p, _patch in members)
         units.append(_kustomize_unit(root, entry, text, members))
     return Rendered(tuple(units), tuple(skipped), frozenset(owned), count)
 
