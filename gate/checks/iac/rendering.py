@@ -145,6 +145,26 @@ def _run(command: Sequence[str], cwd: Path, limits: RenderLimits) -> str:
             return out.read().decode("utf-8", "replace")
 
 
+def _argument(path: str) -> str:
+    """A repository path as a tool argument that can never be read as an option
+    (a directory named ``--post-renderer=...`` would otherwise run a program)."""
+    return path if path == "." else f"./{path}"
+
+
+def _escapes(root: Path, directory: str) -> str | None:
+    """A symbolic link under ``directory`` that points out of the repository, if any: the
+    tools follow links, and a render must not read files outside the tree."""
+    base = root.resolve()
+    for current, dirs, names in os.walk(root / directory):
+        for name in (*dirs, *names):
+            full = Path(current) / name
+            if full.is_symlink():
+                target = full.resolve()
+                if target != base and base not in target.parents:
+                    return str(full.relative_to(root))
+    return None
+
+
 def _yaml(text: str) -> list[Document]:
     try:
         return list(load_documents(text))
@@ -392,9 +412,14 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
             skipped.append(NotScanned(entry, "not scanned: helm not installed (charts are "
                                       "judged as `helm template` renders them)"))
             continue
-        extra = [arg for v in (values or {}).get(chart, ()) for arg in ("--values", v)]
+        link = _escapes(root, chart)
+        if link:
+            skipped.append(NotScanned(entry, f"chart not rendered: {link} links out of the "
+                                      "repository"))
+            continue
+        extra = [arg for v in (values or {}).get(chart, ()) for arg in ("--values", _argument(v))]
         try:
-            text = _run([tools.helm, "template", "gate-render", chart or ".", *extra], root,
+            text = _run([tools.helm, "template", "gate-render", _argument(chart), *extra], root,
                         limits)
             count += 1
             units += _helm_units(root, chart, text)
@@ -418,8 +443,14 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
             skipped.append(NotScanned(entry, "not scanned: kustomize not installed (neither "
                                       "kustomize nor kubectl on PATH)"))
             continue
+        link = next((found for found in (_escapes(root, d) for d in sorted(
+            {str(PurePosixPath(p).parent) for p, _patch in members})) if found), None)
+        if link:
+            skipped.append(NotScanned(entry, f"overlay not rendered: {link} links out of the "
+                                      "repository"))
+            continue
         try:
-            text = _run([*tools.kustomize, overlay], root, limits)
+            text = _run([*tools.kustomize, _argument(overlay)], root, limits)
             count += 1
         except RenderError as exc:
             skipped.append(NotScanned(entry, f"overlay not rendered: {exc}"))

@@ -155,3 +155,22 @@ def test_values_files_chosen_by_policy_are_passed_to_helm(tmp_path: Path) -> Non
     findings = evaluate_units(rendered.units, RULES).findings
     assert rendered.rendered == 1
     assert [f for f in findings if f.rule_id == "GATE-K8S-001"] == []
+
+
+def test_hostile_names_and_links_never_reach_the_tool_as_options(tmp_path: Path) -> None:
+    tool, marker = _recorder(tmp_path)
+    args = tmp_path / "args"
+    Path(tool).write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > {args}\nexit 1\n")
+    repo = tmp_path / "repo"
+    chart = repo / "--post-renderer=evil"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: x\nversion: 0.1.0\n")
+    render(repo, files_under(repo), Tools(helm=tool))
+    assert args.read_text().splitlines() == ["template", "gate-render", "./--post-renderer=evil"]
+    (chart / "templates" / "leak.yaml").symlink_to("/etc/passwd")
+    args.unlink()
+    result = render(repo, files_under(repo), Tools(helm=tool))
+    assert [n.reason for n in result.not_scanned] == [
+        "chart not rendered: --post-renderer=evil/templates/leak.yaml links out of the "
+        "repository"]
+    assert not args.exists() and not marker.exists()
