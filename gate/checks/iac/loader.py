@@ -109,7 +109,8 @@ def is_iac_candidate(path: str) -> bool:
     """Whether :func:`load_units` (or a chart render) could read ``path`` (judged by name)."""
     pure = PurePosixPath(path)
     chart_part = pure.name in _CHART_NAMES or pure.suffix == ".tpl" or (
-        "templates" in pure.parts[:-1]) or ("charts" in pure.parts[:-1] and pure.suffix == ".tgz")
+        "templates" in pure.parts[:-1] and pure.name == "NOTES.txt") or (
+        "charts" in pure.parts[:-1] and pure.suffix == ".tgz")
     return classify(path) is not None or _is_tfvars(path) or chart_part
 
 
