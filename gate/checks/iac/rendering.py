@@ -140,6 +140,7 @@ def _run(command: Sequence[str], cwd: Path, limits: RenderLimits) -> str:
             message = err.read(4096).decode("utf-8", "replace").strip().splitlines()
             if proc.returncode != 0:
                 first = next((m for m in message if m.strip()), f"exit {proc.returncode}")
+                first = re.sub(r"^[EWIF]\d{4} [\d:.]+\s+\d+ \S+\] ", "", first)  # klog prefix
                 raise RenderError(f"{PurePosixPath(command[0]).name} failed: {first[:300]}")
             out.seek(0)
             return out.read().decode("utf-8", "replace")
@@ -426,10 +427,17 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
         except RenderError as exc:
             skipped.append(NotScanned(entry, f"chart not rendered: {exc}"))
     in_chart = tuple(charts)
+    components: dict[str, str] = {}
+    used: set[str] = set()
     for overlay in _kustomizations(files):
         if any(overlay == c or overlay.startswith(c + "/") for c in in_chart if c != "."):
             continue
         members, remote = _kustomize_files(root, overlay, set())
+        if members and _is_component(root, members[0][0]):
+            # a Component is a set of patches for the overlays that include it, not a build
+            components[overlay] = members[0][0]
+            owned.update(p for p, _patch in members)
+            continue
         # patches are never whole manifests; the resources an overlay lists are judged through
         # the render, or on their own when it cannot run (no tool, a remote base)
         owned.update(p for p, patch in members if patch or
@@ -456,8 +464,20 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
             skipped.append(NotScanned(entry, f"overlay not rendered: {exc}"))
             continue
         owned.update(p for p, _patch in members)
+        used.update(p for p, _patch in members)
         units.append(_kustomize_unit(root, entry, text, members))
+    for entry in sorted(components.values()):
+        if entry not in used:
+            skipped.append(NotScanned(entry, "kustomize component not judged: no overlay in "
+                                      "the repository renders it (it is judged through the "
+                                      "overlays that list it under components)"))
     return Rendered(tuple(units), tuple(skipped), frozenset(owned), count)
+
+
+def _is_component(root: Path, path: str) -> bool:
+    docs = _yaml(_read(root, path))
+    spec = docs[0].value if docs else None
+    return isinstance(spec, Mapping) and spec.get("kind") == "Component"
 
 
 def _helm_units(root: Path, chart: str, text: str) -> list[Unit]:

@@ -52,7 +52,7 @@ def test_overlay_with_a_privileged_patch_fails_on_the_patch_line() -> None:
     files = files_under(root)
     assert KUSTOMIZE is not None
     rendered = render(root, files, Tools(kustomize=(str(KUSTOMIZE[0]), KUSTOMIZE[1])))
-    assert rendered.rendered == 2  # base and prod; remote is not rendered
+    assert rendered.rendered == 3  # base, net and prod; remote is not rendered
     assert [(n.path, n.reason.split(":")[0]) for n in rendered.not_scanned] == [
         ("overlays/remote/kustomization.yaml", "overlay not rendered")]
     assert "https://github.com/example/manifests//base?ref=v1.0.0" in \
@@ -62,6 +62,11 @@ def test_overlay_with_a_privileged_patch_fails_on_the_patch_line() -> None:
                   if f.rule_id == "GATE-K8S-001"]
     assert privileged == [("overlays/prod/debug.yaml", 11,
                            'Deployment "prod-api" runs container api privileged')]
+    # a component's patch, through the overlay that lists it
+    host = [(f.path, f.location.start_line, f.message) for f in result.findings
+            if f.rule_id == "GATE-K8S-003"]
+    assert host == [("components/hostnet/hostnet.yaml", 8,
+                     'Deployment "api-net" shares host namespaces (hostNetwork)')]
     # the $patch: delete file is a patch, never a manifest: no "pod spec is missing" warning
     assert not [w for w in result.warnings if "drop-legacy.yaml" in w]
     # the base's legacy Deployment is judged where the base renders it, once
@@ -97,6 +102,11 @@ def test_without_the_tools_one_entry_per_chart_and_overlay() -> None:
          "`helm template` renders them)"),
         ("kustomize/base/kustomization.yaml", "not scanned: kustomize not installed (neither "
          "kustomize nor kubectl on PATH)"),
+        ("kustomize/components/hostnet/kustomization.yaml", "kustomize component not judged: "
+         "no overlay in the repository renders it (it is judged through the overlays that "
+         "list it under components)"),
+        ("kustomize/overlays/net/kustomization.yaml", "not scanned: kustomize not installed "
+         "(neither kustomize nor kubectl on PATH)"),
         ("kustomize/overlays/prod/kustomization.yaml", "not scanned: kustomize not installed "
          "(neither kustomize nor kubectl on PATH)"),
         ("kustomize/overlays/remote/kustomization.yaml", "overlay not rendered: remote or "
@@ -108,8 +118,8 @@ def test_without_the_tools_one_entry_per_chart_and_overlay() -> None:
     # templates, values and patches are owned by their chart or overlay: never parsed alone;
     # an overlay's resources, not rendered, are judged as plain manifests
     assert {"chart/web/templates/deployment.yaml", "chart/web/templates/_helpers.tpl",
-            "chart/web/values.yaml", "kustomize/overlays/prod/drop-legacy.yaml"} \
-        <= result.owned
+            "chart/web/values.yaml", "kustomize/overlays/prod/drop-legacy.yaml",
+            "kustomize/components/hostnet/hostnet.yaml"} <= result.owned
     assert "kustomize/base/deployment.yaml" not in result.owned
 
 
@@ -153,6 +163,7 @@ def test_values_files_chosen_by_policy_are_passed_to_helm(tmp_path: Path) -> Non
     from gate.checks.iac.engine import evaluate_units
     from gate.checks.iac.registry import RULES
     findings = evaluate_units(rendered.units, RULES).findings
+    assert rendered.not_scanned == ()
     assert rendered.rendered == 1
     assert [f for f in findings if f.rule_id == "GATE-K8S-001"] == []
 
