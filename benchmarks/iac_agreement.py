@@ -24,9 +24,11 @@ import argparse
 import ast
 import contextlib
 import json
+import os
 import re
 import shutil
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -200,7 +202,7 @@ _MAP_ATTRS = frozenset({"metadata", "labels", "tags", "app_settings", "resource_
 _IMPORT = re.compile(r"from checkov\.terraform\.checks\.resource\.\w+\.(\w+) import check")
 _SUPPORTED = re.compile(r"""supported_resources\s*=\s*[\[(]\s*["']([a-z0-9_]+)["']""")
 _RESOURCE_HEAD = re.compile(r'resource\s+"([a-z0-9_]+)"\s+"([A-Za-z0-9_-]+)"')
-CONF_DIR = Path("/tmp/gate-iac-agreement-confs")
+CONF_DIR = Path(tempfile.gettempdir()) / f"gate-iac-agreement-confs-{os.getpid()}"
 """Where the resource configurations written inline in Checkov's older test modules are turned
 into ``.tf`` files (one directory per check) so gate parses them like any other fixture."""
 
@@ -329,6 +331,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         for alias in rule.aliases:
             by_alias[alias].append(rule)
     shutil.rmtree(CONF_DIR, ignore_errors=True)
+    try:
+        return _report(args, by_alias)
+    finally:
+        shutil.rmtree(CONF_DIR, ignore_errors=True)
+
+
+def _report(args: argparse.Namespace, by_alias: dict[str, list[Rule]]) -> int:
     cases = collect(args.checkov, set(by_alias))
     cache: dict[tuple[Path, Framework, str], dict[str, set[str]]] = {}
     rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
