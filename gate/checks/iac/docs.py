@@ -70,8 +70,11 @@ DIFFERENCES: dict[str, str] = {
 
 DIFFERENCES.update({
     "GATE-GCP-FW-001": "An ingress rule that names no source (no ranges, tags or service "
-    "accounts) is open to 0.0.0.0/0 (Google Cloud's default) and fails; an `allow` without "
-    "`ports` opens every port and fails too. Checkov passes both.",
+    "accounts) is open to 0.0.0.0/0 (Google Cloud's default) and fails; Checkov passes it. "
+    "One flaw, one finding: a rule open on every port (no `ports`, or 0-65535) is reported "
+    "once, by GATE-GCP-FW-004, which carries CKV_GCP_2/3/88.",
+    "GATE-GCP-FW-004": "An `allow` without `ports` opens every port and fails; Checkov passes "
+    "it.",
     "GATE-GCP-FW-002": "As GATE-GCP-FW-001.",
     "GATE-GCP-FW-003": "As GATE-GCP-FW-001.",
     "GATE-GCP-GCE-002": "Judges configurations, not Terraform plan JSON: CKV_GCP_31's `bad3` "

@@ -161,6 +161,8 @@ PREMISES.update({
     "no source at all (no ranges, tags or service accounts) gets 0.0.0.0/0.",
     "GATE-GCP-FW-002": "Holds: as GATE-GCP-FW-001.",
     "GATE-GCP-FW-003": "Holds: as GATE-GCP-FW-001.",
+    "GATE-GCP-FW-004": "Holds: as GATE-GCP-FW-001; an allow block without ports opens every "
+    "port of its protocol.",
     "GATE-GCP-NET-001": "Holds: subnets have no flow logs unless log_config is set; proxy-only, "
     "Private Service Connect and private NAT subnets cannot have them and are exempt.",
     "GATE-GCP-GCE-001": "Holds: a service_account block without email attaches the Compute "

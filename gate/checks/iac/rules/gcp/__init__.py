@@ -11,6 +11,7 @@ GCP_RULES: tuple[Rule, ...] = (
     data.GcsUniformAccess(), iam.PublicResource(), iam.BasicRoles(),
     iam.DefaultServiceAccountRoles(),
     network.FirewallSshOpen(), network.FirewallRdpOpen(), network.FirewallMysqlOpen(),
+    network.FirewallAllPortsOpen(),
     network.SubnetFlowLogs(),
     compute.DefaultServiceAccount(), compute.DefaultServiceAccountFullAccess(),
     compute.SerialPortEnabled(), compute.BlockProjectSshKeys(), compute.ShieldedVm(),

@@ -21,8 +21,8 @@ from gate.checks.iac.rules.settings import Expect, SettingRule, expects
 from gate.checks.iac.values import MISSING, as_list, to_bool
 from gate.findings import Severity
 
-__all__ = ["FirewallMysqlOpen", "FirewallRdpOpen", "FirewallSshOpen", "SubnetFlowLogs",
-           "port_in"]
+__all__ = ["FirewallAllPortsOpen", "FirewallMysqlOpen", "FirewallRdpOpen", "FirewallSshOpen",
+           "SubnetFlowLogs", "port_in"]
 
 _TCP = frozenset({"tcp", "all", "6"})
 
@@ -59,11 +59,27 @@ def _world_sources(resource: Resource) -> tuple[bool | None, tuple[str | int, ..
     return False, ()
 
 
+def _every_port(specs: list[Any]) -> bool:
+    """No ports (the protocol's every port), or a range from 0/1 to 65535."""
+    if not specs:
+        return True
+    for spec in specs:
+        low, _, high = str(spec).strip().partition("-")
+        if low.isdigit() and high.isdigit() and int(low) <= 1 and int(high) >= 65535:
+            return True
+    return False
+
+
 class _FirewallPort(Rule):
-    """An enabled ingress firewall rule that allows ``port`` from the whole internet."""
+    """An enabled ingress firewall rule that allows ``port`` from the whole internet.
+
+    One flaw, one finding: a rule open on every port is GATE-GCP-FW-004's (which carries
+    the port checks' Checkov ids); the port rules report a port inside a narrower range.
+    """
 
     port: ClassVar[int]
     service: ClassVar[str]
+    every_port: ClassVar[bool] = False
     severity = Severity.HIGH
     practice = Practice.BLAST_RADIUS
     fix = ("Limit source_ranges to the networks that need the port (a bastion, IAP's "
@@ -92,15 +108,14 @@ class _FirewallPort(Rule):
                     (None in hits and True not in hits):
                 yield Undetermined("the allowed ports are not known statically", ("allow", i))
                 return
-            if True not in hits:
+            if True not in hits or _every_port(specs) is not self.every_port:
                 continue
             if world is None:
                 yield Undetermined("source_ranges is not known statically", source_at)
                 return
-            what = f"port {self.port}" if specs else "every port"
+            what = "every port" if self.every_port else f"port {self.port} ({self.service})"
             source = "0.0.0.0/0" if source_at else "the internet (no source given)"
-            yield Violation(f"allows {what} ({self.service}) from {source}",
-                            source_at or ("allow", i))
+            yield Violation(f"allows {what} from {source}", source_at or ("allow", i))
             return
 
 
@@ -129,6 +144,19 @@ class FirewallMysqlOpen(_FirewallPort):
     aliases = ("CKV_GCP_88",)
     port = 3306
     service = "MySQL"
+
+
+class FirewallAllPortsOpen(_FirewallPort):
+    id = "GATE-GCP-FW-004"
+    title = "Firewall rule allows every port from the internet"
+    rationale = ("Every service on the targeted instances, including ones started later or "
+                 "bound by mistake, is reachable from anywhere.")
+    fix = ("List the ports the service needs and limit source_ranges to the networks that "
+           "need them.")
+    aliases = ("CKV_GCP_2", "CKV_GCP_3", "CKV_GCP_88")
+    port = 22  # any port is in "every port"; 22 only drives the shared matching
+    service = "every service"
+    every_port = True
 
 
 _NO_FLOW_LOGS = frozenset({"INTERNAL_HTTPS_LOAD_BALANCER", "REGIONAL_MANAGED_PROXY",
