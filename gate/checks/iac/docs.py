@@ -91,6 +91,8 @@ DIFFERENCES.update({
     "GATE-GCP-SQL-003": "`ssl_mode = ENCRYPTED_ONLY` passes for every engine: it is encryption in "
     "flight; client certificates (TRUSTED_CLIENT_CERTIFICATE_REQUIRED), which CKV_GCP_6 asks "
     "for outside SQL Server, are authentication.",
+    "GATE-AZ-NSG-001": "One flaw, one finding: a rule open on every port (`*`, 0-65535) is "
+    "reported once, by GATE-AZ-NSG-003, which carries CKV_AZURE_9 and CKV_AZURE_10.",
     "GATE-AZ-ST-001": "A missing `min_tls_version` passes (TLS1_2 since azurerm 3.0); "
     "CKV_AZURE_44 fails it.",
     "GATE-AZ-ST-004": "Also aliases CKV_AZURE_59 (public network access): an account with "

@@ -216,6 +216,7 @@ PREMISES.update({
     "GATE-AZ-ST-005": "Holds: container_access_type defaults to private; blob/container fail.",
     "GATE-AZ-NSG-001": "Holds: NSG rules admit what they state; Internet/*/0.0.0.0/0 is everyone.",
     "GATE-AZ-NSG-002": "Holds: as GATE-AZ-NSG-001.",
+    "GATE-AZ-NSG-003": "Holds: as GATE-AZ-NSG-001; `*` or 0-65535 is every port.",
     "GATE-AZ-SQL-001": "Holds: 0.0.0.0-255.255.255.255 admits every address; 0.0.0.0-0.0.0.0 "
     "(Azure services) is not reported.",
     "GATE-AZ-APP-001": "Holds: https_only defaults to false on every web and function app type.",

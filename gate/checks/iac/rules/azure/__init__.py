@@ -20,7 +20,8 @@ __all__ = ["AZURE_RULES"]
 AZURE_RULES: tuple[Rule, ...] = (
     storage.StorageMinTls(), storage.StorageHttpsOnly(), storage.StoragePublicBlobs(),
     storage.StorageDefaultDeny(), storage.StorageContainerPublic(),
-    network.NsgSshOpen(), network.NsgRdpOpen(), network.DatabaseFirewallOpen(),
+    network.NsgSshOpen(), network.NsgRdpOpen(), network.NsgAllPortsOpen(),
+    network.DatabaseFirewallOpen(),
     appservice.AppHttpsOnly(), appservice.AppMinTls(), appservice.AppFtps(),
     appservice.AppRemoteDebugging(), appservice.AppAuthentication(),
     appservice.FunctionHttpsOnly(), appservice.FunctionMinTls(),

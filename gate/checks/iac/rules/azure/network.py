@@ -22,7 +22,7 @@ from gate.checks.iac.rules.gcp.network import port_in
 from gate.checks.iac.values import MISSING, as_list
 from gate.findings import Severity
 
-__all__ = ["DatabaseFirewallOpen", "NsgRdpOpen", "NsgSshOpen"]
+__all__ = ["DatabaseFirewallOpen", "NsgAllPortsOpen", "NsgRdpOpen", "NsgSshOpen"]
 
 _INTERNET = frozenset({"*", "0.0.0.0", "internet", "any"})  # noqa: S104 (a source, not a bind)
 
@@ -45,9 +45,22 @@ def _lower(value: Any) -> str | None:
     return value.strip().lower() if isinstance(value, str) else None
 
 
+def _every_port(ports: list[Any]) -> bool:
+    for spec in ports:
+        text = str(spec).strip()
+        low, _, high = text.partition("-")
+        if text == "*" or (low.isdigit() and high.isdigit() and int(low) <= 1
+                           and int(high) >= 65535):
+            return True
+    return False
+
+
 class _NsgPort(Rule):
+    """One flaw, one finding: a rule open on every port is GATE-AZ-NSG-003's."""
+
     port: ClassVar[int]
     service: ClassVar[str]
+    every_port: ClassVar[bool] = False
     severity = Severity.HIGH
     practice = Practice.BLAST_RADIUS
     fix = ("Limit the source to the addresses that administer the VMs, or use Azure Bastion "
@@ -67,6 +80,8 @@ class _NsgPort(Rule):
                 if None in hits:
                     yield Undetermined("the destination ports are not known statically", base)
                 continue
+            if _every_port(ports) is not self.every_port:
+                continue
             for key in ("source_address_prefix", "source_address_prefixes"):
                 raw = rule.get(key, MISSING)
                 if isinstance(raw, Unknown):
@@ -75,8 +90,9 @@ class _NsgPort(Rule):
                 if any(is_internet(p) for p in as_list(raw)):
                     name = rule.get("name") if base else None
                     named = f" in rule {name}" if isinstance(name, str) else ""
-                    yield Violation(f"allows port {self.port} ({self.service}) from the "
-                                    f"internet{named}",
+                    what = "every port" if self.every_port \
+                        else f"port {self.port} ({self.service})"
+                    yield Violation(f"allows {what} from the internet{named}",
                                     (*base, key), key=str(base))
                     break
 
@@ -97,6 +113,17 @@ class NsgRdpOpen(_NsgPort):
     aliases = ("CKV_AZURE_9",)
     port = 3389
     service = "RDP"
+
+
+class NsgAllPortsOpen(_NsgPort):
+    id = "GATE-AZ-NSG-003"
+    title = "Network security group allows every port from the internet"
+    rationale = ("Every service on the VMs behind the group, including ones started later or "
+                 "bound by mistake, is reachable from anywhere.")
+    aliases = ("CKV_AZURE_9", "CKV_AZURE_10")
+    port = 22  # any port is in "every port"; 22 only drives the shared matching
+    service = "every service"
+    every_port = True
 
 
 _FIREWALLS = ["azurerm_sql_firewall_rule", "azurerm_mssql_firewall_rule",
