@@ -22,8 +22,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
+import json
+import os
 import re
+import shutil
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -91,7 +96,8 @@ def _own_dir(directory: Path, name: str) -> bool:
 def _fixture_dir(test: Path, name: str) -> Path | None:
     """The ``example_*`` directory a test module scans (named in a string literal)."""
     text = test.read_text()
-    match = re.search(r"""["']/?(example_[A-Za-z0-9_]+|[A-Za-z0-9]+Templates)["']""", text)
+    match = re.search(r"""["']/?(example_[A-Za-z0-9_]+|[A-Za-z0-9]+Templates|test_[A-Za-z0-9_]+)["']""",
+                      text)
     candidate = test.parent / (match.group(1) if match else f"example_{name}")
     return candidate if candidate.is_dir() else None
 
@@ -136,9 +142,12 @@ def collect(root: Path, wanted: set[str]) -> list[Case]:
             _USERS[directory] += 1
     tf_ids = _check_ids(root, "terraform")
     for test in sorted((tests / "terraform" / "checks").rglob("test_*.py")):
-        check = tf_ids.get(test.stem[5:])
+        imported = _IMPORT.search(test.read_text())
+        check = tf_ids.get(test.stem[5:]) or (tf_ids.get(imported.group(1)) if imported else None)
         sets = _set_literals(test)
         directory = _fixture_dir(test, test.stem[5:])
+        if check in wanted and not sets:
+            cases += list(_conf_cases(root, test, check))
         if check not in wanted or not sets or directory is None:
             continue
         for key, fail in (("passing_resources", False), ("failing_resources", True)):
@@ -188,6 +197,97 @@ def collect(root: Path, wanted: set[str]) -> list[Case]:
     return _consistent(cases)
 
 
+_MAP_ATTRS = frozenset({"metadata", "labels", "tags", "app_settings", "resource_labels",
+                        "user_labels", "settings_map"})
+_IMPORT = re.compile(r"from checkov\.terraform\.checks\.resource\.\w+\.(\w+) import check")
+_SUPPORTED = re.compile(r"""supported_resources\s*=\s*[\[(]\s*["']([a-z0-9_]+)["']""")
+_RESOURCE_HEAD = re.compile(r'resource\s+"([a-z0-9_]+)"\s+"([A-Za-z0-9_-]+)"')
+CONF_DIR = Path(tempfile.gettempdir()) / f"gate-iac-agreement-confs-{os.getpid()}"
+"""Where the resource configurations written inline in Checkov's older test modules are turned
+into ``.tf`` files (one directory per check) so gate parses them like any other fixture."""
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))} = {_literal(_unwrap(v))}"
+                               for k, v in value.items()) + "}"
+    return "null"
+
+
+def _unwrap(value: object) -> object:
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def _hcl_body(conf: dict[str, object], depth: int = 1) -> str:
+    """Checkov's parsed form (every value wrapped in a list, blocks as lists of dicts) as HCL."""
+    pad = "  " * depth
+    lines = []
+    for key, raw in conf.items():
+        items = raw if isinstance(raw, list) else [raw]
+        if key not in _MAP_ATTRS and items and all(isinstance(i, dict) for i in items):
+            for block in items:
+                assert isinstance(block, dict)
+                lines.append(f"{pad}{key} {{\n{_hcl_body(block, depth + 1)}{pad}}}")
+            continue
+        lines.append(f"{pad}{key} = {_literal(_unwrap(raw))}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _conf_cases(root: Path, test: Path, check: str) -> Iterator[Case]:
+    """Cases from test modules that pass a resource configuration to the check directly."""
+    text = test.read_text()
+    module = _IMPORT.search(text)
+    source = next((root / "checkov" / "terraform" / "checks" / "resource").rglob(
+        f"{module.group(1)}.py"), None) if module else None
+    supported = _SUPPORTED.search(source.read_text()) if source else None
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return
+    directory = CONF_DIR / check
+    for fn in ast.walk(tree):
+        name = f"{fn.name}__{test.stem[5:]}" if isinstance(fn, ast.FunctionDef) else ""
+        if not isinstance(fn, ast.FunctionDef) or not fn.name.startswith("test"):
+            continue
+        confs, hcls, verdicts = [], [], []
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+                with contextlib.suppress(ValueError):
+                    confs.append(ast.literal_eval(node.value))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "loads" and node.args \
+                    and isinstance(node.args[0], ast.Constant) \
+                    and isinstance(node.args[0].value, str):
+                hcls.append(node.args[0].value)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id == "CheckResult" and node.attr in ("PASSED", "FAILED"):
+                verdicts.append(node.attr == "FAILED")
+        if len(verdicts) != 1 or len(confs) + len(hcls) != 1:
+            continue
+        if hcls:
+            head = _RESOURCE_HEAD.search(hcls[0])
+            if not head:
+                continue
+            rtype = head.group(1)
+            body = hcls[0][:head.start(2)] + name + hcls[0][head.end(2):]
+        elif supported:
+            rtype = supported.group(1)
+            body = f'resource "{rtype}" "{name}" {{\n{_hcl_body(confs[0])}}}\n'
+        else:
+            continue
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"{test.stem}_{fn.name}.tf").write_text(body)
+        yield Case(check, Framework.TERRAFORM, directory, f"{rtype}.{name}", False, verdicts[0])
+
+
 def _consistent(cases: list[Case]) -> list[Case]:
     """Drop subjects a fixture lists as both passing and failing (a slip in Checkov's tests)."""
     verdicts: dict[tuple[str, Path, str], set[bool]] = defaultdict(set)
@@ -230,6 +330,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for rule in RULES:
         for alias in rule.aliases:
             by_alias[alias].append(rule)
+    shutil.rmtree(CONF_DIR, ignore_errors=True)
+    try:
+        return _report(args, by_alias)
+    finally:
+        shutil.rmtree(CONF_DIR, ignore_errors=True)
+
+
+def _report(args: argparse.Namespace, by_alias: dict[str, list[Rule]]) -> int:
     cases = collect(args.checkov, set(by_alias))
     cache: dict[tuple[Path, Framework, str], dict[str, set[str]]] = {}
     rows: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -283,14 +391,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = sorted(set(by_alias) - set(rows))
     if missing:
         print(f"\naliased checks without fixture verdicts: {', '.join(missing)}")
+    families: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for check, (n, ok) in rows.items():
+        family = check.split("_")[1]
+        families[family][0] += n
+        families[family][1] += ok
+        families[family][2] += 1
+    print("\nby family: " + "; ".join(
+        f"{name} {ok}/{n} ({100 * ok / max(n, 1):.1f}%, {k} checks)"
+        for name, (n, ok, k) in sorted(families.items())))
     print(f"\noverall: {agree}/{total} verdicts agree "
           f"({100 * agree / max(total, 1):.1f}%) over {len(rows)} Checkov checks")
     print(f"left out: {len(unscanned)} verdicts on fixture files gate reports as not scanned "
           f"(not valid HCL 2 / YAML); {len(undetermined)} on resources gate reports as not "
           "evaluated (a value it cannot know, a workload without pod spec)")
-    for key, count in sorted(excluded.items()):
-        print(f"excluded: {count} verdicts of {key}: "
-              f"{EXCLUDED[(key.split()[0], key.split()[1].strip('()'))]}")
+    for label, count in sorted(excluded.items()):
+        print(f"excluded: {count} verdicts of {label}: "
+              f"{EXCLUDED[(label.split()[0], label.split()[1].strip('()'))]}")
     if args.details:
         print("\n" + "\n".join(misses))
         print("\nnot scanned:\n" + "\n".join(unscanned))

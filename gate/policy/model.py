@@ -155,7 +155,7 @@ class SecretsPolicy(CheckPolicy):
 
 
 IacFramework = Literal["cloudformation", "terraform", "kubernetes", "dockerfile",
-                       "github-actions", "gitlab-ci"]
+                       "github-actions", "gitlab-ci", "docker-compose"]
 
 
 class IacPolicy(CheckPolicy):
@@ -163,7 +163,13 @@ class IacPolicy(CheckPolicy):
 
     frameworks: tuple[IacFramework, ...] = Field(
         default=("cloudformation", "terraform", "kubernetes", "dockerfile", "github-actions",
-                 "gitlab-ci"), description="Which frameworks to scan.")
+                 "gitlab-ci", "docker-compose"), description="Which frameworks to scan.")
+    uncovered: Literal["warn", "fail"] = Field(
+        default="warn", description="Resources of types no IaC rule judges: warn lists them per "
+        "file; fail also makes each such file a critical GATE-IAC-UNCOVERED finding.")
+    helm_values: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="Chart directory -> extra values files (repo-relative) "
+        "passed to helm template with --values.")
 
 
 PipelinePlatform = Literal["github-actions", "gitlab-ci"]

@@ -54,7 +54,8 @@ branches:
     assert policy.max_file_size == 512 * 1024
     assert policy.check("dependencies").options() == {"files": ["requirements.txt"],
                                                       "vuln_db_max_age": 7.0}
-    assert policy.check("iac").options() == {"frameworks": ["terraform"]}
+    assert policy.check("iac").options() == {"frameworks": ["terraform"], "uncovered": "warn",
+                                                 "helm_values": {}}
     assert str(policy.waivers[0].expires) == "2027-03-31"
     release = loaded.for_branch("release/1.2")  # type: ignore[attr-defined]
     assert release.fail_on_for("secrets") == Severity.LOW

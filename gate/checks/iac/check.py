@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from gate import __version__
+from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
 from gate.checks.iac.engine import evaluate_units
 from gate.checks.iac.interface import Framework
 from gate.checks.iac.loader import DEFAULT_MAX_BYTES, is_iac_candidate, load_units, would_load
 from gate.checks.iac.registry import RULES
+from gate.checks.iac.rendering import Rendered, render
 from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
+from gate.findings import Finding
 
 __all__ = ["IacCheck", "parse_frameworks"]
 
@@ -30,6 +34,29 @@ def parse_frameworks(value: Any) -> frozenset[Framework]:
             names = ", ".join(f.value for f in Framework)
             raise CheckError(f"unknown iac framework {name!r} (expected: {names})") from None
     return frozenset(chosen)
+
+
+def _helm_values(options: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The ``helm_values`` option: chart directory -> values files (repo-relative)."""
+    value = options.get("helm_values") or {}
+    if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(i, str) for i in v)
+            for k, v in value.items()):
+        raise CheckError("iac option 'helm_values' must map chart directories to lists of "
+                         "values files")
+    return {k: list(v) for k, v in value.items()}
+
+
+def _once(findings: Iterable[Finding], owned: frozenset[str]) -> tuple[Finding, ...]:
+    seen: set[tuple[str, str, int | None]] = set()
+    out = []
+    for finding in findings:
+        key = (finding.rule_id, finding.path, finding.location.start_line)
+        if finding.path in owned and key in seen:
+            continue
+        seen.add(key)
+        out.append(finding)
+    return tuple(out)
 
 
 class IacCheck(Check):
@@ -55,12 +82,25 @@ class IacCheck(Check):
         max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
         if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
             raise CheckError("iac option 'max_file_bytes' must be a positive integer")
-        loaded = load_units(target.root, target.files, frameworks, max_bytes)
-        result = evaluate_units(loaded.units, RULES)
+        rendered = render(target.root, target.files, values=_helm_values(target.options)) \
+            if Framework.KUBERNETES in frameworks else Rendered()
+        files = [f for f in target.files if f not in rendered.owned]
+        loaded = load_units(target.root, files, frameworks, max_bytes)
+        units = (*loaded.units, *rendered.units)
+        result = evaluate_units(units, RULES)
+        if rendered.units:  # a base rendered by several overlays: one finding per source line
+            result = replace(result, findings=_once(result.findings, rendered.owned))
+        uncovered_mode = target.options.get("uncovered", "warn")
+        if uncovered_mode not in ("warn", "fail"):
+            raise CheckError("iac option 'uncovered' must be 'warn' or 'fail'")
+        gaps, needing = uncovered(units, RULES)
+        extra = uncovered_findings(gaps, self.name) if uncovered_mode == "fail" else []
         aside = tuple(n for n in target.set_aside if would_load(target.root, n.path, frameworks))
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
-            findings=result.findings, not_scanned=(*loaded.not_scanned, *aside),
-            errors=result.errors, warnings=result.warnings,
-            duration=time.monotonic() - started, files_scanned=loaded.files_scanned,
+            findings=(*result.findings, *extra),
+            not_scanned=(*loaded.not_scanned, *rendered.not_scanned, *aside),
+            errors=result.errors, warnings=(*result.warnings, *uncovered_warnings(gaps, needing)),
+            duration=time.monotonic() - started,
+            files_scanned=loaded.files_scanned + len(rendered.owned),
         )

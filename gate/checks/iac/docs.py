@@ -65,6 +65,52 @@ DIFFERENCES: dict[str, str] = {
 }
 """Deliberate differences from the aliased Checkov checks, by rule id."""
 
+DIFFERENCES.update({
+    "GATE-GCP-FW-001": "An ingress rule that names no source (no ranges, tags or service "
+    "accounts) is open to 0.0.0.0/0 (Google Cloud's default) and fails; Checkov passes it. "
+    "One flaw, one finding: a rule open on every port (no `ports`, or 0-65535) is reported "
+    "once, by GATE-GCP-FW-004, which carries CKV_GCP_2/3/88.",
+    "GATE-GCP-FW-004": "An `allow` without `ports` opens every port and fails; Checkov passes "
+    "it.",
+    "GATE-GCP-FW-002": "As GATE-GCP-FW-001.",
+    "GATE-GCP-FW-003": "As GATE-GCP-FW-001.",
+    "GATE-GCP-GCE-002": "Judges configurations, not Terraform plan JSON: CKV_GCP_31's `bad3` "
+    "fixture is a plan file gate does not read.",
+    "GATE-GCP-GCE-005": "An instance without `shielded_instance_config` passes: vTPM and "
+    "integrity monitoring default to on for shielded images. CKV_GCP_39 fails it.",
+    "GATE-GCP-IAM-001": "One rule for every resource granted to allUsers/allAuthenticatedUsers "
+    "(IAM members, bindings, policies, bucket ACLs, BigQuery access blocks); severity medium for "
+    "Cloud Functions and Cloud Run, where public invocation is often the point. A BigQuery "
+    "`access` block naming no member at all is not a public grant (the apply fails); CKV_GCP_15 "
+    "fails it.",
+    "GATE-GCP-SQL-001": "An instance that does not set `ipv4_enabled` gets a public IP (the "
+    "default is true) and fails; CKV_GCP_60 passes it.",
+    "GATE-GCP-SQL-003": "`ssl_mode = ENCRYPTED_ONLY` passes for every engine: it is encryption in "
+    "flight; client certificates (TRUSTED_CLIENT_CERTIFICATE_REQUIRED), which CKV_GCP_6 asks "
+    "for outside SQL Server, are authentication.",
+    "GATE-AZ-NSG-001": "One flaw, one finding: a rule open on every port (`*`, 0-65535) is "
+    "reported once, by GATE-AZ-NSG-003, which carries CKV_AZURE_9 and CKV_AZURE_10.",
+    "GATE-AZ-ST-001": "A missing `min_tls_version` passes (TLS1_2 since azurerm 3.0); "
+    "CKV_AZURE_44 fails it.",
+    "GATE-AZ-ST-004": "Also aliases CKV_AZURE_59 (public network access): an account with "
+    "`network_rules { default_action = \"Deny\" }` passes both here, CKV_AZURE_59 only looks at "
+    "`public_network_access_enabled`.",
+    "GATE-AZ-KV-003": "A vault with `network_acls { default_action = \"Allow\" }` fails even "
+    "with `ip_rules`: Allow admits every address and the rules filter nothing. CKV_AZURE_189 "
+    "passes it.",
+    "GATE-AZ-DB-001": "A missing `ssl_minimal_tls_version_enforced` passes (TLS1_2 by default); "
+    "CKV_AZURE_147 fails it.",
+    "GATE-AZ-REDIS-002": "A missing `minimum_tls_version` passes (1.2 in azurerm 4.0, and the "
+    "service no longer accepts 1.0/1.1); CKV_AZURE_148 fails it.",
+    "GATE-AZ-VM-002": "Reports provider-format credentials and secret-named assignments in the "
+    "(base64-decoded) custom data; a bare GUID is not taken for a credential (CKV_AZURE_45 "
+    "flags one).",
+    "GATE-AZ-DISK-001": "A disk without `encryption_settings` passes: Azure encrypts every "
+    "managed disk at rest. Only a disabled block fails.",
+    "GATE-AZ-ACR-002": "Registries below the Standard tier pass (anonymous pull needs Standard "
+    "or Premium), as in CKV_AZURE_138.",
+})
+
 
 def rule_record(rule: Rule) -> dict[str, Any]:
     """The rule as plain data (``gate rules --format json``)."""
@@ -110,7 +156,8 @@ def rules_markdown(rules: Sequence[Rule] = RULES) -> str:
         "patches, so it is high; within 90 days medium, within 180 days low. The other "
         "deprecation rules (GATE-AWS-DEPR-001, -003) describe IaC that no longer deploys, not "
         "an exposure: they are capped at medium, reported without failing the default "
-        "`fail_on: high`.",
+        "`fail_on: high`. Google Cloud and Azure date rules (GATE-GCP-DEPR-*, GATE-AZ-DEPR-*) "
+        "grade the same way as the AWS runtime and engine rules.",
         "",
         "| id | severity | practice | title | Checkov |",
         "|---|---|---|---|---|",

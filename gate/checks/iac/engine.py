@@ -69,11 +69,15 @@ def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
     Module calls that instantiated the resource follow as related locations.
     """
     where = violation.written or res
-    if violation.at:
-        line = where.line_of(violation.at) + violation.line_offset
+    origin = where.origin_of(violation.at) if where.origins else None
+    if origin is not None:
+        path, line = origin
+        end = line
+    elif violation.at:
+        path, line = where.path, where.line_of(violation.at) + violation.line_offset
         end = line
     else:
-        line, end = where.start_line, where.end_line
+        path, line, end = where.path, where.start_line, where.end_line
     related: list[RelatedLocation] = []
     extra = [("resource", res.address), ("framework", res.framework.value)]
     if violation.written is not None:
@@ -88,8 +92,8 @@ def make_finding(rule: Rule, res: Resource, violation: Violation) -> Finding:
         rule_id=rule.id,
         severity=rule.severity if violation.severity is None else violation.severity,
         message=f'{res.type} "{res.name}" {violation.detail}',
-        location=Location(where.path, line, max(end, line)),
-        fingerprint=content_fingerprint(CHECK_NAME, rule.id, where.path, content),
+        location=Location(path, line, max(end, line)),
+        fingerprint=content_fingerprint(CHECK_NAME, rule.id, path, content),
         title=rule.title,
         help_url=help_url(rule.id),
         aliases=rule.aliases if violation.aliases is None else violation.aliases,

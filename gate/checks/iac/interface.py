@@ -62,6 +62,7 @@ class Framework(str, Enum):
     """Accepted in ``iac.frameworks`` for older policies; read by the ``pipeline`` check."""
     GITLAB_CI = "gitlab-ci"
     """Accepted in ``iac.frameworks`` for older policies; read by the ``pipeline`` check."""
+    COMPOSE = "docker-compose"
 
 
 class Practice(str, Enum):
@@ -131,12 +132,23 @@ class Resource:
     reports it as not evaluated instead of judging an empty shape."""
     via: tuple[RelatedLocation, ...] = ()
     """How the resource came to be: the ``module`` calls that instantiated it, outermost first."""
+    origins: Mapping[AttrPath, tuple[str, int]] = field(default_factory=dict)
+    """For a rendered resource (a Helm template, a Kustomize overlay): the file and line where
+    each attribute was written; findings point there instead of at ``path``."""
 
     @property
     def ref_key(self) -> str:
         """The address references use: without a ``count``/``for_each`` index at the end."""
         return self.address[:self.address.rindex("[")] if self.address.endswith("]") \
             else self.address
+
+    def origin_of(self, path: AttrPath) -> tuple[str, int] | None:
+        """Where ``path`` (or its closest ancestor) was written, for a rendered resource."""
+        for cut in range(len(path), -1, -1):
+            found = self.origins.get(path[:cut])
+            if found is not None:
+                return found
+        return None
 
     def line_of(self, path: AttrPath) -> int:
         """The line of ``path``, or of its closest known ancestor, or the resource start."""

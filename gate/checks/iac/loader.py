@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from gate.checks.iac.interface import Framework, ParseError, Unit
 from gate.checks.iac.parsers import SNIFF, classify, sniff
 from gate.checks.iac.parsers.cloudformation import parse_cloudformation
+from gate.checks.iac.parsers.compose import parse_compose
 from gate.checks.iac.parsers.dockerfile import parse_dockerfile
 from gate.checks.iac.parsers.kubernetes import parse_kubernetes
 from gate.checks.iac.parsers.terraform import parse_project
@@ -30,6 +31,7 @@ _SINGLE = {
     Framework.CLOUDFORMATION: parse_cloudformation,
     Framework.KUBERNETES: parse_kubernetes,
     Framework.DOCKERFILE: parse_dockerfile,
+    Framework.COMPOSE: parse_compose,
 }
 
 
@@ -97,9 +99,16 @@ def load_units(root: Path, files: Sequence[str], frameworks: Collection[Framewor
     return Loaded(tuple(units), tuple(skipped), scanned)
 
 
+_CHART_NAMES = frozenset({"Chart.yaml", "Chart.lock", ".helmignore", "values.schema.json"})
+
+
 def is_iac_candidate(path: str) -> bool:
-    """Whether :func:`load_units` could read ``path`` for some framework (judged by name)."""
-    return classify(path) is not None or _is_tfvars(path)
+    """Whether :func:`load_units` (or a chart render) could read ``path`` (judged by name)."""
+    pure = PurePosixPath(path)
+    chart_part = pure.name in _CHART_NAMES or pure.suffix == ".tpl" or (
+        "templates" in pure.parts[:-1] and pure.name == "NOTES.txt") or (
+        "charts" in pure.parts[:-1] and pure.suffix == ".tgz")
+    return classify(path) is not None or _is_tfvars(path) or chart_part
 
 
 _PEEK_BYTES = 64 * 1024

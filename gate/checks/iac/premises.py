@@ -132,3 +132,156 @@ PREMISES: dict[str, str] = {
     "GATE-DOCKER-003": "Holds: tags are mutable; latest moves.",
 }
 """Rule id -> premise: what the rule assumes, and whether that still holds (or what changed)."""
+
+PREMISES.update({
+    # Google Cloud (google provider 6.x / 7.x), re-read 2026-12-01
+    "GATE-GCP-GCS-001": "Holds for IaC: uniform_bucket_level_access defaults to false in the "
+    "provider and the API; only the organisation policy constraint "
+    "storage.uniformBucketLevelAccess (on by default in organisations created since 2024 under "
+    "Google's secure-by-default policies) enforces it, and a module cannot assume it.",
+    "GATE-GCP-IAM-001": "Holds: IAM bindings to allUsers/allAuthenticatedUsers take effect unless "
+    "public access prevention (buckets) or domain-restricted sharing blocks them; neither is a "
+    "default a module can rely on. Invoking a function or Cloud Run service publicly is often "
+    "the point (webhooks), hence medium for those.",
+    "GATE-GCP-IAM-002": "Holds: the basic roles still span every service; Google recommends "
+    "predefined roles.",
+    "GATE-GCP-IAM-003": "Holds, narrowed: since May 2024 new projects no longer grant Editor to the "
+    "default service accounts automatically (iam.automaticIamGrantsForDefaultServiceAccounts), "
+    "but a role granted to them explicitly still reaches every VM or app that runs as them.",
+    "GATE-GCP-FW-001": "Holds: nothing limits a firewall rule's source; an ingress rule that names "
+    "no source at all (no ranges, tags or service accounts) gets 0.0.0.0/0.",
+    "GATE-GCP-FW-002": "Holds: as GATE-GCP-FW-001.",
+    "GATE-GCP-FW-003": "Holds: as GATE-GCP-FW-001.",
+    "GATE-GCP-FW-004": "Holds: as GATE-GCP-FW-001; an allow block without ports opens every "
+    "port of its protocol.",
+    "GATE-GCP-NET-001": "Holds: subnets have no flow logs unless log_config is set; proxy-only, "
+    "Private Service Connect and private NAT subnets cannot have them and are exempt.",
+    "GATE-GCP-GCE-001": "Holds: a service_account block without email attaches the Compute "
+    "Engine default account; an instance without the block runs with no account at all and "
+    "passes. GKE node VMs (gke-*) are managed by GKE and exempt.",
+    "GATE-GCP-GCE-002": "Holds: the cloud-platform scope leaves only IAM to limit the account.",
+    "GATE-GCP-GCE-003": "Holds: the serial console is off unless serial-port-enable is set.",
+    "GATE-GCP-GCE-004": "Holds: instances accept project-wide SSH keys unless "
+    "block-project-ssh-keys is set; OS Login (enable-oslogin) ignores metadata keys and passes.",
+    "GATE-GCP-GCE-005": "Changed: Shielded VM is on by default for shielded images (vTPM and "
+    "integrity monitoring true when shielded_instance_config is absent), so only an explicit "
+    "false fails (Checkov fails a missing block).",
+    "GATE-GCP-GKE-001": "Holds: clusters get public node IPs unless enable_private_nodes is set.",
+    "GATE-GCP-GKE-002": "Holds: the public endpoint accepts any source without authorised "
+    "networks; a private endpoint passes.",
+    "GATE-GCP-GKE-003": "Holds: enable_legacy_abac defaults to false; only true fails.",
+    "GATE-GCP-GKE-004": "Holds: logging_service defaults to logging.googleapis.com/kubernetes; "
+    "only \"none\" fails.",
+    "GATE-GCP-GKE-005": "Holds: Standard clusters enforce no network policy unless Calico "
+    "(network_policy) or Dataplane V2 (ADVANCED_DATAPATH) is on; Autopilot uses Dataplane V2.",
+    "GATE-GCP-SQL-001": "Holds: ipv4_enabled defaults to true, so an instance that does not turn "
+    "it off gets a public IP (Checkov passes a missing setting).",
+    "GATE-GCP-SQL-002": "Holds: authorised networks are the only IP filter on a public IP.",
+    "GATE-GCP-SQL-003": "Changed: require_ssl was deprecated (provider 5.x) and removed in 6.0 in "
+    "favour of ssl_mode, whose default ALLOW_UNENCRYPTED_AND_ENCRYPTED accepts clear text. "
+    "ENCRYPTED_ONLY passes for every engine (Checkov asks for client certificates outside SQL "
+    "Server).",
+    "GATE-GCP-KMS-001": "Holds: symmetric keys are not rotated unless rotation_period is set; "
+    "asymmetric and MAC keys cannot be rotated automatically and are exempt.",
+    "GATE-GCP-REDIS-001": "Holds: auth_enabled defaults to false.",
+    "GATE-GCP-REDIS-002": "Holds: transit_encryption_mode defaults to DISABLED.",
+    "GATE-GCP-SECRET-001": "Holds: a literal password is kept in the repository and the state; "
+    "IAM database authentication needs none.",
+    "GATE-GCP-DEPR-001": "New: Cloud Functions deprecates a runtime around its language's end of "
+    "life and later blocks deploying on it; the dates are the languages' end of life "
+    "(gate/checks/iac/rules/runtimes.py) judged against the day of the scan.",
+    "GATE-GCP-DEPR-002": "New: since 2025-02-01 Cloud SQL bills extended support for MySQL 5.6/5.7 "
+    "and PostgreSQL 9.6-12 automatically.",
+    # Azure (azurerm 3.x / 4.x), re-read 2026-12-01
+    "GATE-AZ-ST-001": "Changed: min_tls_version defaults to TLS1_2 since azurerm 3.0, and Azure "
+    "Storage stopped accepting TLS 1.0/1.1 in 2026, so only an explicit older value fails "
+    "(Checkov fails a missing setting).",
+    "GATE-AZ-ST-002": "Changed: HTTPS only defaults to true (enable_https_traffic_only, renamed "
+    "https_traffic_only_enabled in 4.0); only an explicit false fails.",
+    "GATE-AZ-ST-003": "Holds for IaC: Azure's API now creates accounts with blob public access "
+    "off, but azurerm sends allow_nested_items_to_be_public = true when it is unset, so an "
+    "unset account allows public containers.",
+    "GATE-AZ-ST-004": "Holds: network_rules default_action is Allow when unset; a split-out "
+    "azurerm_storage_account_network_rules is judged on its own, public network access off "
+    "passes.",
+    "GATE-AZ-ST-005": "Holds: container_access_type defaults to private; blob/container fail.",
+    "GATE-AZ-NSG-001": "Holds: NSG rules admit what they state; Internet/*/0.0.0.0/0 is everyone.",
+    "GATE-AZ-NSG-002": "Holds: as GATE-AZ-NSG-001.",
+    "GATE-AZ-NSG-003": "Holds: as GATE-AZ-NSG-001; `*` or 0-65535 is every port.",
+    "GATE-AZ-SQL-001": "Holds: 0.0.0.0-255.255.255.255 admits every address; 0.0.0.0-0.0.0.0 "
+    "(Azure services) is not reported.",
+    "GATE-AZ-APP-001": "Holds: https_only defaults to false on every web and function app type.",
+    "GATE-AZ-APP-002": "Holds: the minimum TLS version defaults to 1.2; only 1.0/1.1 fail.",
+    "GATE-AZ-APP-003": "Holds per type: azurerm_linux/windows_web_app default ftps_state to "
+    "Disabled, the legacy azurerm_app_service sends none (Azure applies AllAllowed).",
+    "GATE-AZ-APP-004": "Holds: remote debugging is off unless enabled.",
+    "GATE-AZ-APP-005": "Holds: App Service authentication is off unless configured; many apps "
+    "authenticate in code, hence low.",
+    "GATE-AZ-FUNC-001": "Holds: https_only defaults to false.",
+    "GATE-AZ-FUNC-002": "Holds: the minimum TLS version defaults to 1.2; only 1.0/1.1 fail.",
+    "GATE-AZ-AKS-001": "Holds: RBAC is on by default (role_based_access_control_enabled); only an "
+    "explicit false fails.",
+    "GATE-AZ-AKS-002": "Holds: the public API server accepts any address unless authorised IP "
+    "ranges are set; private clusters and API server VNet integration pass.",
+    "GATE-AZ-AKS-003": "Holds: no network policy engine is installed unless network_policy is set.",
+    "GATE-AZ-AKS-004": "Holds: Container Insights (oms_agent) is not enabled by default.",
+    "GATE-AZ-AKS-005": "Holds: local accounts stay enabled unless local_account_disabled is true.",
+    "GATE-AZ-DISK-001": "Changed: managed disks are always encrypted at rest with platform keys "
+    "(SSE), so a disk without encryption_settings passes; only an encryption_settings block "
+    "that is disabled fails, and it is low.",
+    "GATE-AZ-VM-001": "Holds: azurerm_linux_virtual_machine disables password authentication by "
+    "default; only an explicit false fails. Windows VMs always have a password and are exempt.",
+    "GATE-AZ-VM-002": "Holds: custom data is stored with the VM model and served by IMDS.",
+    "GATE-AZ-SECRET-001": "Holds: a literal password is kept in the repository and the state.",
+    "GATE-AZ-KV-001": "Holds: purge protection is off by default (and cannot be turned off once "
+    "on).",
+    "GATE-AZ-KV-002": "Changed: soft delete is mandatory for every vault since 2025 and azurerm "
+    "3.0 removed soft_delete_enabled; an explicit false is reported as the intent it states.",
+    "GATE-AZ-KV-003": "Holds: public network access is on by default; network_acls with "
+    "default_action Deny passes (Checkov also passes Allow with IP rules, which filter nothing).",
+    "GATE-AZ-DB-001": "Holds, narrowed: ssl_enforcement_enabled must be set on single servers; "
+    "the minimum TLS version defaults to 1.2 (single servers and SQL), so only older values "
+    "fail.",
+    "GATE-AZ-DB-002": "Holds: public_network_access_enabled defaults to true for SQL servers and "
+    "the single servers.",
+    "GATE-AZ-REDIS-001": "Holds: the non-TLS port is closed unless enabled.",
+    "GATE-AZ-REDIS-002": "Changed: azurerm 4.0 defaults minimum_tls_version to 1.2 and Azure Cache "
+    "for Redis retired TLS 1.0/1.1 in 2025, so only an explicit older value fails (Checkov fails "
+    "a missing setting).",
+    "GATE-AZ-COSMOS-001": "Holds: public network access is on by default; IP or VNet filters pass.",
+    "GATE-AZ-ACR-001": "Holds: admin_enabled defaults to false.",
+    "GATE-AZ-ACR-002": "Holds: anonymous pull defaults to false and needs the Standard or "
+    "Premium tier; other tiers pass.",
+    "GATE-AZ-DEPR-001": "New: App Service and Functions stop patching a language stack at its "
+    "end of life and later remove it; dates in gate/checks/iac/rules/runtimes.py.",
+    # Docker Compose (Compose specification), re-read 2026-12-01
+    "GATE-COMPOSE-001": "Holds: privileged: true grants every capability and all devices.",
+    "GATE-COMPOSE-002": "Holds: services get their own namespaces unless a host mode is set.",
+    "GATE-COMPOSE-003": "Holds: access to the runtime socket is root on the host (rootless "
+    "runtimes narrow it to the user, not to the container).",
+    "GATE-COMPOSE-004": "Holds: Docker's default capability set is kept; cap_add widens it. "
+    "ALL, SYS_ADMIN, SYS_PTRACE, SYS_MODULE, NET_ADMIN, DAC_READ_SEARCH and SYS_RAWIO are high.",
+    "GATE-COMPOSE-005": "Holds: environment values are stored in the file and shown by docker "
+    "inspect; ${VAR} interpolation and Compose secrets keep them out.",
+    "GATE-COMPOSE-006": "Holds: tags are mutable; only a digest pins an image.",
+    "GATE-AZ-SQL-002": "Holds: SQL auditing is off unless a server or database auditing policy "
+    "(or a diagnostic setting) is configured.",
+    "GATE-AZ-IAM-001": "Holds: Azure RBAC does not limit what a custom role may list.",
+    "GATE-AZ-NET-001": "Holds: flow logs keep nothing unless retention is enabled; 0 days means "
+    "forever. NSG flow logs stop being creatable in June 2025 (retired September 2027) in "
+    "favour of VNet flow logs, which the same resource configures.",
+    "GATE-AZ-KV-004": "Holds: keys and secrets have no expiry unless expiration_date is set "
+    "(the vault does not rotate or expire them by default).",
+    "GATE-AZ-SQL-003": "Holds: threat detection alert types stay on unless disabled_alerts "
+    "lists them; a policy with state Disabled detects nothing.",
+    "GATE-AZ-SC-001": "Holds: Defender plans are on the free tier unless set to Standard.",
+    "GATE-AZ-SC-002": "Holds: the contact's alert e-mails are off unless enabled.",
+    "GATE-AZ-PG-001": "Holds: log_checkpoints, log_connections and connection_throttling are on "
+    "by default on Azure PostgreSQL; only an explicit off fails.",
+    "GATE-AZ-WAF-001": "Holds: Application Gateway's Standard tiers have no WAF; a WAF policy "
+    "defaults to Prevention in azurerm.",
+    "GATE-AZ-DEPR-002": "New: Azure retired MySQL single server (2024-09-16), PostgreSQL single "
+    "server (2025-03-28) and MariaDB (2025-09-19); creating them fails. Activity log profiles "
+    "retire on 2026-09-30 (diagnostic settings replace them): capped at medium, the export "
+    "stops but nothing runs unpatched.",
+})

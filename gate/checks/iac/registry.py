@@ -17,6 +17,9 @@ from gate.checks.iac.rules.aws import (
     s3_public,
     secrets,
 )
+from gate.checks.iac.rules.azure import AZURE_RULES
+from gate.checks.iac.rules.compose import COMPOSE_RULES
+from gate.checks.iac.rules.gcp import GCP_RULES
 
 __all__ = ["RULES", "rule_by_id"]
 
@@ -56,3 +59,7 @@ def rule_by_id(rule_id: str) -> Rule:
         if rule.id == rule_id:
             return rule
     raise KeyError(rule_id)
+
+
+# other clouds and Compose: kept apart so their lists grow on their own
+RULES += (*GCP_RULES, *AZURE_RULES, *COMPOSE_RULES)

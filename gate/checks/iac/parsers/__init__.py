@@ -1,7 +1,8 @@
 """One parser per framework; :func:`classify` decides which one a file needs.
 
-Names decide first (``*.tf``, ``*.tf.json``, ``Dockerfile``); CI definitions belong to the
-``pipeline`` check (:mod:`gate.checks.pipeline`); other YAML/JSON files are sniffed for a CloudFormation
+Names decide first (``*.tf``, ``*.tf.json``, ``Dockerfile``, ``compose.yaml`` /
+``docker-compose*.yml``); CI definitions belong to the ``pipeline`` check
+(:mod:`gate.checks.pipeline`); other YAML/JSON files are sniffed for a CloudFormation
 template or a Kubernetes manifest, so an arbitrary config file is never
 parsed as either.
 """
@@ -12,6 +13,7 @@ from pathlib import PurePosixPath
 
 from gate.checks.iac.interface import Framework
 from gate.checks.iac.parsers.cloudformation import looks_like_cloudformation
+from gate.checks.iac.parsers.compose import is_compose_name
 from gate.checks.iac.parsers.kubernetes import looks_like_kubernetes
 
 __all__ = ["SNIFF", "classify", "sniff"]
@@ -41,6 +43,8 @@ def classify(path: str) -> Framework | str | None:
             or (lower.startswith(("dockerfile.", "containerfile."))
                 and PurePosixPath(lower).suffix not in _NOT_DOCKERFILE_SUFFIXES):
         return Framework.DOCKERFILE
+    if is_compose_name(lower):
+        return Framework.COMPOSE
     if lower.endswith(_DATA_SUFFIXES):
         return SNIFF
     return None

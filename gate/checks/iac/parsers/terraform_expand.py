@@ -119,10 +119,12 @@ def _nested(value: Any, lines: dict[AttrPath, int], evaluator: Evaluator,
             path: AttrPath) -> Any:
     """Recurse into nested blocks (lists of mappings) to expand their ``dynamic`` blocks."""
     if isinstance(value, list):
-        return [expand_dynamic(v, lines, evaluator, (*path, i)) if isinstance(v, Mapping)
-                and "dynamic" in v else v for i, v in enumerate(value)]
-    if isinstance(value, Mapping) and "dynamic" in value:
-        return expand_dynamic(value, lines, evaluator, path)
+        return [_nested(v, lines, evaluator, (*path, i)) for i, v in enumerate(value)]
+    if isinstance(value, Mapping):
+        if "dynamic" in value:
+            return expand_dynamic(value, lines, evaluator, path)
+        # blocks nest (settings { ip_configuration { dynamic "authorized_networks" ... } })
+        return {k: _nested(v, lines, evaluator, (*path, k)) for k, v in value.items()}
     return value
 
 

@@ -12,12 +12,14 @@ __all__ = ["STRICT_TRUE", "on", "truth"]
 
 def on(cfn: Iterable[str] = (), tf: Iterable[str] = (), k8s: Iterable[str] = (),
        docker: Iterable[str] = (), gha: Iterable[str] = (),
-       gitlab: Iterable[str] = ()) -> Mapping[Framework, frozenset[str]]:
+       gitlab: Iterable[str] = (),
+       compose: Iterable[str] = ()) -> Mapping[Framework, frozenset[str]]:
     """Build a rule's ``resource_types`` table, leaving out frameworks with no types."""
     table = {
         Framework.CLOUDFORMATION: frozenset(cfn), Framework.TERRAFORM: frozenset(tf),
         Framework.KUBERNETES: frozenset(k8s), Framework.DOCKERFILE: frozenset(docker),
         Framework.GITHUB_ACTIONS: frozenset(gha), Framework.GITLAB_CI: frozenset(gitlab),
+        Framework.COMPOSE: frozenset(compose),
     }
     return {k: v for k, v in table.items() if v}
 

@@ -20,11 +20,14 @@ cannot reach a message, a log or a report.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["Hit", "in_text", "in_variable", "is_placeholder"]
+from gate.checks.iac.interface import Unknown
+
+__all__ = ["Hit", "decoded_text", "in_text", "in_variable", "is_placeholder"]
 
 _PROVIDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"
@@ -100,3 +103,22 @@ def in_variable(name: str, value: str) -> Iterator[Hit]:
     if _SECRET_NAME.search(name) and not _NOT_A_SECRET_NAME.search(name) \
             and not is_placeholder(value):
         yield Hit("a secret", name, 0)
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+
+
+def decoded_text(value: object) -> str | None:
+    """The scannable text of a value: a string, base64-decoded when it is base64 (cloud-init
+    custom data usually is), or what an unknown expression kept (``base64encode(<<EOF ...)``)."""
+    if isinstance(value, str):
+        compact = value.strip()
+        if len(compact) >= 16 and _BASE64.fullmatch(compact):
+            try:
+                return base64.b64decode(compact, validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                return value
+        return value
+    if isinstance(value, Unknown):
+        return value.expr
+    return None
