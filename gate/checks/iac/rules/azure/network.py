@@ -24,7 +24,7 @@ from gate.findings import Severity
 
 __all__ = ["DatabaseFirewallOpen", "NsgAllPortsOpen", "NsgRdpOpen", "NsgSshOpen"]
 
-_INTERNET = frozenset({"*", "0.0.0.0", "internet", "any"})  # noqa: S104 (a source, not a bind)
+_INTERNET = frozenset({"*", "0.0.0.0", "internet", "any"})  # noqa: S104  # nosec B104 compared, not bound
 
 
 def is_internet(prefix: Any) -> bool:
@@ -148,6 +148,6 @@ class DatabaseFirewallOpen(Rule):
         end = resource.properties.get("end_ip_address")
         if isinstance(start, Unknown) or isinstance(end, Unknown):
             yield Undetermined("the address range is not known statically", ("end_ip_address",))
-        elif start == "0.0.0.0" and end == "255.255.255.255":  # noqa: S104
+        elif start == "0.0.0.0" and end == "255.255.255.255":  # noqa: S104  # nosec B104 compared, not bound
             yield Violation("admits every IPv4 address (0.0.0.0 - 255.255.255.255)",
                             ("end_ip_address",))
