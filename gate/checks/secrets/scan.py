@@ -304,11 +304,40 @@ def _scanner() -> _Scanner:
 _PEM_TYPE = "Private Key"  # detect-secrets' type whose value is only the header's words
 
 
+_UNBOUNDED_TYPES = frozenset({"AWS Access Key"})
+"""detect-secrets types whose pattern has no token boundary: a 20-character key id is matched
+inside any longer run of letters and digits (a font or image in a ``data:`` URI)."""
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/]")
+
+
+def _embedded(value: str, line: str) -> bool:
+    """Every occurrence of ``value`` on ``line`` continues a longer run of token characters.
+
+    An AWS key id is exactly 20 characters and no format carries one glued to other letters
+    or digits: such a run is not the key id, and gitleaks, trufflehog and GitHub's secret
+    scanning all require the boundary. One free-standing occurrence is a key id.
+    """
+    start = line.find(value)
+    if start < 0:
+        return False
+    while start >= 0:
+        end = start + len(value)
+        before = line[start - 1] if start else ""
+        after = line[end] if end < len(line) else ""
+        if not (_TOKEN_CHARS.match(before) or _TOKEN_CHARS.match(after)):
+            return False
+        start = line.find(value, start + 1)
+    return True
+
+
 def _plain_note(secret: Any, line: str) -> Note | None:
     """A ``low`` look-alike rating for a detect-secrets hit none of our detectors explains."""
     value = secret.secret_value or ""
     if secret.type == _PEM_TYPE or not value:
         return None
+    if secret.type in _UNBOUNDED_TYPES and _embedded(value, line):
+        return Note(str(secret.type), Severity.LOW, Classification.CHECKSUM_INVALID,
+                    "inside a longer run of letters and digits (no token boundary): not a key id")
     stand_in = placeholder_reason(value, documented_example_suffix=secret.type == "AWS Access Key")
     if stand_in is not None:
         return Note(str(secret.type), Severity.LOW, stand_in.classification, stand_in.reason)
