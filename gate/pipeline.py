@@ -28,7 +28,8 @@ from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.publish.interface import PublishError
 from gate.publish.sarif_upload import upload_sarif, upload_target
-from gate.report.registry import get_reporter, write_report
+from gate.report.registry import render_report, write_report
+from gate.report.scope import stamp
 from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
@@ -84,6 +85,10 @@ class RunOptions:
     """``--file-timeout``: overrides the policy's ``limits.file_seconds``."""
     verify_secrets: bool = False
     """``--verify-secrets``: the secrets check asks providers whether found tokens are live."""
+    policy_overrides: Callable[[Policy], Policy] | None = None
+    """Command-line settings (``--fail-on``, ``--exclude``) applied to the governing policy."""
+    on_policy: Callable[[Policy], None] | None = None
+    """Receives the policy that governs the run (the CLI reads its ``reports`` block)."""
 
 
 def find_policy(root: Path, explicit: Path | None) -> LoadedPolicy:
@@ -158,6 +163,10 @@ def _base_and_policy(root: Path, options: RunOptions, context: Context
     policy = loaded.for_branch(base.branch if base else context.base_ref)
     if options.mode is not None:
         policy = policy.model_copy(update={"mode": options.mode})
+    if options.policy_overrides is not None:
+        policy = options.policy_overrides(policy)
+    if options.on_policy is not None:
+        options.on_policy(policy)
     return base, loaded, policy
 
 
@@ -214,20 +223,21 @@ def run(options: RunOptions) -> RunResult:
         duration=time.monotonic() - started,
         context={**context.as_dict(), **_base_context(base)},
     )
-    result = settle_shard(replace(result, waivers=triaged.waivers, shard=shard))
+    result = stamp(settle_shard(replace(result, waivers=triaged.waivers, shard=shard)), policy)
     if base is not None:
         changed = policy_changes(base, options.policy_path, policy)
         result = replace(result, policy_changed=changed,
                          reasons=(*policy_notice(base, changed), *result.reasons))
     for fmt, path in options.reports:
-        write_report(result, fmt, path)
-    for line in _publish(result, context, options) if shard is None else ():
+        write_report(result, fmt, path, policy.reports.scope_for(fmt))
+    for line in _publish(result, context, options, policy) if shard is None else ():
         if options.on_warning is not None:
             options.on_warning(line)
     return result
 
 
-def _publish(result: RunResult, context: Context, options: RunOptions) -> list[str]:
+def _publish(result: RunResult, context: Context, options: RunOptions,
+             policy: Policy) -> list[str]:
     """The publish stage: after the reports exist, so a failure here can never lose them.
 
     It never changes the verdict; whatever goes wrong is a warning line.
@@ -236,18 +246,18 @@ def _publish(result: RunResult, context: Context, options: RunOptions) -> list[s
                                     github_token=options.github_token,
                                     report_paths=options.reports)
     if options.upload_sarif and options.post:
-        warnings += _upload_sarif(result, options)
+        warnings += _upload_sarif(result, options, policy.reports.scope_for("sarif"))
     return warnings
 
 
-def _upload_sarif(result: RunResult, options: RunOptions) -> list[str]:
+def _upload_sarif(result: RunResult, options: RunOptions, scope: str) -> list[str]:
     token = options.github_token or options.env.get("GITHUB_TOKEN")
     if not token:
         return ["gate: --upload-sarif needs GITHUB_TOKEN (with security-events: write); "
                 "nothing was uploaded. The verdict and report files are unaffected."]
     try:
         target = upload_target(result.context, options.env.get("GITHUB_REF"))
-        upload_sarif(get_reporter("sarif").render(result), target, token)
+        upload_sarif(render_report(result, "sarif", scope), target, token)
     except PublishError as exc:
         return [f"gate: could not upload SARIF to code scanning: {exc}. "
                 "The verdict and report files are unaffected."]
