@@ -10,7 +10,7 @@ from pathlib import Path
 from gate.report.interface import Reporter, ReportError
 from gate.result import RunResult
 
-__all__ = ["FORMATS", "get_reporter", "render_report", "write_report"]
+__all__ = ["FORMATS", "SIZE_LIMITED", "get_reporter", "render_report", "write_report"]
 
 FORMATS: dict[str, str] = {
     "text": "gate.report.text:TextReporter",
@@ -23,6 +23,11 @@ FORMATS: dict[str, str] = {
     "gitlab-dependencies": "gate.report.gitlab:GitlabDependenciesReporter",
     "codequality": "gate.report.codequality:CodeQualityReporter",
 }
+
+
+SIZE_LIMITED = frozenset({"sarif", "junit", "gitlab-sast", "gitlab-secrets",
+                          "gitlab-dependencies", "codequality"})
+"""Formats a platform ingests: kept under :data:`gate.report.budget.MAX_REPORT_BYTES`."""
 
 
 def get_reporter(name: str) -> Reporter:
@@ -44,10 +49,13 @@ def render_report(run: RunResult, name: str, scope: str | None = None) -> str:
     ``None`` takes the format's default (``reports.scope`` in the policy).
     """
     from gate.policy.model import DEFAULT_REPORT_SCOPES
+    from gate.report.budget import fit
     from gate.report.scope import scoped
 
     chosen = scope or DEFAULT_REPORT_SCOPES.get(name, "all")
-    return get_reporter(name).render(scoped(run, chosen))
+    reporter = get_reporter(name)
+    part = scoped(run, chosen)
+    return fit(part, reporter.render) if name in SIZE_LIMITED else reporter.render(part)
 
 
 def write_report(run: RunResult, name: str, path: Path, scope: str | None = None) -> None:

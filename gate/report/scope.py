@@ -27,6 +27,7 @@ when it stops being new.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from enum import Enum
 
@@ -36,7 +37,8 @@ from gate.policy.model import Policy
 from gate.result import RunResult
 from gate.verdict import threshold
 
-__all__ = ["BLOCKING_KEY", "Blocking", "Scope", "blocking", "in_scope", "scoped", "stamp"]
+__all__ = ["BLOCKING_KEY", "Blocking", "Scope", "blocking", "by_severity", "in_scope", "scoped",
+           "select", "stamp"]
 
 BLOCKING_KEY = "blocking"
 """``Finding.extra`` key: ``context`` (fails where it is, before suppression and newness)
@@ -119,10 +121,15 @@ def in_scope(run: RunResult, index: int, scope: Scope) -> bool:
     return scope == Scope.CODE and blocking(run, index) != Blocking.NONE
 
 
+def by_severity(findings: list[Finding]) -> str:
+    """``3 high, 1 low``: counts per severity, most severe first."""
+    counts = Counter(f.severity for f in findings)
+    return ", ".join(f"{counts[s]:,} {s.label}" for s in sorted(Severity, reverse=True)
+                     if counts[s])
+
+
 def _note(scope: Scope, left: list[Finding]) -> str:
-    by_severity = Counter(f.severity for f in left)
-    parts = ", ".join(f"{by_severity[s]:,} {s.label}" for s in sorted(Severity, reverse=True)
-                      if by_severity[s])
+    parts = by_severity(left)
     why = ("they do not fail the gate" if scope == Scope.FAILING
            else "they do not fail the gate and would not fail in code")
     return (f"report scope '{scope.value}': {len(left):,} finding(s) left out ({parts}): {why}; "
@@ -148,6 +155,16 @@ def scoped(run: RunResult, scope: Scope | str) -> RunResult:
     for indexes in groups.values():
         if any(i in keep for i in indexes):
             keep.update(indexes)
+    return select(run, keep, lambda check, left: _note(scope, left))
+
+
+def select(run: RunResult, keep: set[int],
+           note: Callable[[str, list[Finding]], str]) -> RunResult:
+    """``run`` with only the findings at ``keep``; each check states what it lost.
+
+    ``note(check, left_out)`` words the warning added to a check that lost
+    findings (findings of a check with no outcome go to the run's warnings).
+    """
     if len(keep) == len(run.findings):
         return run
     order = sorted(keep)
@@ -156,10 +173,10 @@ def scoped(run: RunResult, scope: Scope | str) -> RunResult:
     for i, f in enumerate(run.findings):
         if i not in keep:
             left.setdefault(f.check, []).append(f)
-    checks = tuple(replace(c, warnings=(*c.warnings, _note(scope, left[c.name])))
+    checks = tuple(replace(c, warnings=(*c.warnings, note(c.name, left[c.name])))
                    if c.name in left else c for c in run.checks)
     orphans = [f for name, fs in left.items() if run.check(name) is None for f in fs]
-    warnings = (*run.warnings, _note(scope, orphans)) if orphans else run.warnings
+    warnings = (*run.warnings, note("", orphans)) if orphans else run.warnings
     return replace(run, findings=tuple(run.findings[i] for i in order), checks=checks,
                    failing=frozenset(new_index[i] for i in run.failing if i in new_index),
                    warnings=warnings)
