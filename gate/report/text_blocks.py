@@ -117,12 +117,20 @@ def package_line(p: PackageFix, verbose: bool = False) -> Text:
     return one_line(line)
 
 
-def rule_row(g: RuleGroup) -> list[Text]:
-    """``B101  assert_used  \u00d71,084  low  test``: one rule's non-failing findings."""
+def rule_row(g: RuleGroup, first_place: bool = False) -> list[Text]:
+    """``sast B101  assert_used  x1,084  low  test``: one rule's findings, as cells.
+
+    ``first_place``: a last cell with the first finding's place (for failing findings).
+    """
     severities = "/".join(s.label for s in g.severities)
     contexts = ", ".join(f"{clean(c, 20)}" if len(g.contexts) == 1 else f"{clean(c, 20)} {n:,}"
                          for c, n in g.contexts[:4])
     title = g.title if g.title and g.title != g.rule_id else ""
-    return [Text(f"  {clean(g.check)} {clean(g.rule_id, 60)}"), Text(clean(title, 40), "dim"),
-            Text(f"{TIMES}{g.count:,}"), Text(severities, SEVERITY_STYLE.get(g.severity.label, "")),
-            Text(contexts)]
+    cells = [Text(f"{clean(g.check)} {clean(g.rule_id, 80)}"), Text(clean(title, 80), "dim"),
+             Text(f"{TIMES}{g.count:,}"),
+             Text(severities, SEVERITY_STYLE.get(g.severity.label, "")), Text(contexts)]
+    if first_place:
+        first = location_text(g.examples[0]) if g.examples else ""
+        more = "" if g.count == 1 else " …"
+        cells.append(Text(clean(first, 200) + more, "bold"))
+    return cells
