@@ -22,6 +22,7 @@ FORMATS: dict[str, str] = {
     "gitlab-secrets": "gate.report.gitlab:GitlabSecretsReporter",
     "gitlab-dependencies": "gate.report.gitlab:GitlabDependenciesReporter",
     "codequality": "gate.report.codequality:CodeQualityReporter",
+    "cyclonedx": "gate.report.cyclonedx:CycloneDxReporter",
 }
 
 
