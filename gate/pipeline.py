@@ -29,6 +29,7 @@ from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.publish.interface import PublishError
 from gate.publish.sarif_upload import upload_sarif, upload_target
 from gate.report.registry import render_report, write_report
+from gate.report.rule_docs import with_doc_links
 from gate.report.scope import stamp
 from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
@@ -223,7 +224,8 @@ def run(options: RunOptions) -> RunResult:
         duration=time.monotonic() - started,
         context={**context.as_dict(), **_base_context(base)},
     )
-    result = stamp(settle_shard(replace(result, waivers=triaged.waivers, shard=shard)), policy)
+    result = settle_shard(replace(result, waivers=triaged.waivers, shard=shard))
+    result = with_doc_links(stamp(result, policy))
     if base is not None:
         changed = policy_changes(base, options.policy_path, policy)
         result = replace(result, policy_changed=changed,
