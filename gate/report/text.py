@@ -7,7 +7,7 @@
 5. suppressed and not-scanned counts, warnings.
 
 ``verbose`` lists every finding and every not-scanned file instead of counts.
-Colour only on a terminal and never with ``NO_COLOR``; everything from the
+Colour on a terminal or with ``FORCE_COLOR``, never with ``NO_COLOR``; everything from the
 scanned repository is made printable and goes in as plain text, never markup.
 """
 
@@ -17,6 +17,7 @@ import io
 import os
 import shutil
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -40,7 +41,7 @@ from gate.report.text_blocks import (
 from gate.report.text_columns import Column, grid
 from gate.result import CheckOutcome, RunResult
 
-__all__ = ["TextReporter", "for_terminal"]
+__all__ = ["TextReporter", "for_terminal", "forced_color"]
 
 FAILING_SHOWN = 10
 PACKAGES_SHOWN = 8
@@ -82,9 +83,7 @@ class TextReporter(Reporter):
     def render(self, run: RunResult) -> str:
         """The whole report; plain text unless ``rich`` (and colour allowed)."""
         buffer = io.StringIO()
-        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color,
-                          color_system="standard" if self.color else None, width=self.width,
-                          highlight=False, emoji=False, markup=False)
+        console = self._console(buffer)
         split = split_run(run)
         if self.root is not None:
             self.source = SourceLines(self.root, secret_lines(run.findings))
@@ -95,6 +94,17 @@ class TextReporter(Reporter):
         self._others(console, split)
         self._tail(console, run, split)
         return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+    def headline(self, run: RunResult) -> str:
+        """Only the verdict line and its reasons (``gate run --quiet``)."""
+        buffer = io.StringIO()
+        self._headline(self._console(buffer), run, split_run(run))
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+    def _console(self, buffer: io.StringIO) -> Console:
+        return Console(file=buffer, force_terminal=self.color, no_color=not self.color,
+                       color_system="standard" if self.color else None, width=self.width,
+                       highlight=False, emoji=False, markup=False)
 
     def _headline(self, console: Console, run: RunResult, split: Split) -> None:
         head = Text("gate: ")
@@ -235,8 +245,15 @@ class TextReporter(Reporter):
                                VERDICT_STYLE.get(run.verdict, "bold")))
 
 
+def forced_color(env: Mapping[str, str]) -> bool:
+    """``FORCE_COLOR`` set to anything but empty, ``0`` or ``false`` (CI logs render colour)."""
+    return env.get("FORCE_COLOR", "").strip().lower() not in ("", "0", "false")
+
+
 def for_terminal(stream: TextIO, verbose: bool = False, root: Path | None = None
                  ) -> TextReporter:
-    """The reporter for ``stream``: colour on a terminal, its width (``COLUMNS`` honoured)."""
+    """The reporter for ``stream``: colour on a terminal or with ``FORCE_COLOR`` (never with
+    ``NO_COLOR``), the terminal's width (``COLUMNS`` honoured)."""
     width = shutil.get_terminal_size((100, 24)).columns
-    return TextReporter(rich=stream.isatty(), width=max(40, width), verbose=verbose, root=root)
+    rich = stream.isatty() or forced_color(os.environ)
+    return TextReporter(rich=rich, width=max(40, width), verbose=verbose, root=root)
