@@ -40,6 +40,7 @@ from gate.triage.context import assign_contexts
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.refs import BaseRef, open_base
 from gate.triage.scope import narrow_to_changes
+from gate.triage.suppress_unused import unused_markers
 from gate.verdict import evaluate
 
 __all__ = ["RunOptions", "find_policy", "run"]
@@ -215,9 +216,10 @@ def run(options: RunOptions) -> RunResult:
         partial=partial, subset=options.checks is not None,
     ))
 
+    unused = unused_markers(inventory.root, _scanned_whole(jobs, results), findings)
     result = evaluate(
         policy, results, list(triaged.findings),
-        not_scanned=inventory.not_scanned, warnings=triaged.warnings,
+        not_scanned=inventory.not_scanned, warnings=(*triaged.warnings, *unused),
         gate_version=gate.__version__,
         policy_source=loaded.source or "built-in default",
         started_at=started_at,
@@ -236,6 +238,19 @@ def run(options: RunOptions) -> RunResult:
         if options.on_warning is not None:
             options.on_warning(line)
     return result
+
+
+def _scanned_whole(jobs: list[CheckJob], results: dict[str, CheckResult]
+                   ) -> dict[str, frozenset[str]]:
+    """The files each check scanned to completion (for :func:`unused_markers`)."""
+    scanned = {}
+    for job in jobs:
+        result = results.get(job.name)
+        if result is None or result.errors:
+            continue
+        skipped = {n.path for n in result.not_scanned}
+        scanned[job.name] = frozenset(f for f in job.scan.files if f not in skipped)
+    return scanned
 
 
 def _publish(result: RunResult, context: Context, options: RunOptions,
