@@ -37,8 +37,8 @@ from gate.policy.model import Policy
 from gate.result import RunResult
 from gate.verdict import threshold
 
-__all__ = ["BLOCKING_KEY", "Blocking", "Scope", "blocking", "by_severity", "in_scope", "scoped",
-           "select", "stamp"]
+__all__ = ["BLOCKING_KEY", "Blocking", "Scope", "blocking", "blockings", "by_severity",
+           "in_scope", "scoped", "select", "stamp"]
 
 BLOCKING_KEY = "blocking"
 """``Finding.extra`` key: ``context`` (fails where it is, before suppression and newness)
@@ -95,23 +95,36 @@ def blocking(run: RunResult, index: int) -> Blocking:
     with the default contexts and each check's threshold (a failing finding
     is always ``context``).
     """
+    return blockings(run)[index]
+
+
+_last: list[tuple[RunResult, tuple[Blocking, ...]]] = []
+
+
+def blockings(run: RunResult) -> tuple[Blocking, ...]:
+    """:func:`blocking` for every finding, computed once per run (reporters ask per finding)."""
+    if _last and _last[0][0] is run:
+        return _last[0][1]
+    stamped = any(BLOCKING_KEY in dict(g.extra) for g in run.findings)
+    found = tuple(_judged(run, i, stamped) for i in range(len(run.findings)))
+    _last[:] = [(run, found)]
+    return found
+
+
+def _judged(run: RunResult, index: int, stamped: bool) -> Blocking:
     f = run.findings[index]
     value = dict(f.extra).get(BLOCKING_KEY)
     if value is not None:
         return Blocking(value)
     if run.is_failing(index):
         return Blocking.CONTEXT
-    if _stamped(run):
+    if stamped:
         return Blocking.NONE
     outcome = run.check(f.check)
     if outcome is None or f.severity < outcome.fail_on:
         return Blocking.NONE
     own = DEFAULT_CONTEXT_FAIL_ON.get(f.context, NEVER)
     return Blocking.CONTEXT if own is None else Blocking.CODE
-
-
-def _stamped(run: RunResult) -> bool:
-    return any(BLOCKING_KEY in dict(g.extra) for g in run.findings)
 
 
 def in_scope(run: RunResult, index: int, scope: Scope) -> bool:
