@@ -6,8 +6,9 @@ request and drops large ones). A report a platform ingests is therefore kept
 under :data:`MAX_REPORT_BYTES`, in two steps:
 
 1. **group**: findings that do not fail the gate are grouped by check, rule and
-   file, and only the first of each group stays (the one that keeps its
-   occurrence key, so its alert does not change);
+   file, and the largest groups are collapsed to their first finding (the one
+   that keeps its occurrence key, so its alert does not change), as many as
+   it takes to fit;
 2. **cut**: if that is still too large, the least important findings go
    (passing before failing, low before high, later before earlier) until the
    file fits.
@@ -33,19 +34,43 @@ MAX_REPORT_BYTES = 9_500_000
 _ROUNDS = 12
 
 
-def _grouped(run: RunResult) -> set[int]:
-    """The first finding of each (check, rule, file) among those that do not fail, and all that do."""
-    seen: set[tuple[str, str, str]] = set()
-    keep: set[int] = set()
+def _groups(run: RunResult) -> list[list[int]]:
+    """Findings that do not fail, by (check, rule, file), largest group first."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
     for i, f in enumerate(run.findings):
-        if run.is_failing(i):
-            keep.add(i)
-            continue
-        key = (f.check, f.rule_id, f.location.path)
-        if key not in seen:
-            seen.add(key)
-            keep.add(i)
-    return keep
+        if not run.is_failing(i):
+            groups.setdefault((f.check, f.rule_id, f.location.path), []).append(i)
+    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), g[0]))
+
+
+def _group(run: RunResult, render: Callable[[RunResult], str], size: int, limit: int
+           ) -> tuple[str, int, set[int]]:
+    """Collapse the largest groups to their first finding, as many as it takes to fit.
+
+    The share to drop is estimated from the size per finding, a little over it,
+    and grows each round; at worst every group is collapsed.
+    """
+    everything = set(range(len(run.findings)))
+    groups = _groups(run)
+    text, kept = "", everything
+    excess = size - limit
+    for _ in range(_ROUNDS):
+        per_finding = max(1.0, size / max(1, len(kept)))
+        wanted = int(excess / per_finding * 1.2) + 1
+        dropped: set[int] = set()
+        collapsed = 0
+        for g in groups:
+            if len(dropped) >= wanted:
+                break
+            dropped.update(g[1:])
+            collapsed += 1
+        kept = everything - dropped
+        text = render(select(run, kept, _group_note))
+        size = len(text.encode("utf-8"))
+        if size <= limit or collapsed == len(groups):
+            break
+        excess = size - limit + int((len(everything) - len(kept)) * per_finding)
+    return text, size, kept
 
 
 def _priority(run: RunResult, i: int) -> tuple[bool, bool, int, int]:
@@ -64,9 +89,7 @@ def fit(run: RunResult, render: Callable[[RunResult], str],
     size = len(text.encode("utf-8"))
     if size <= limit:
         return text
-    grouped = _grouped(run)
-    text = render(select(run, grouped, _group_note))
-    size = len(text.encode("utf-8"))
+    text, size, grouped = _group(run, render, size, limit)
     order = sorted(grouped, key=lambda i: _priority(run, i))
     count = len(order)
     listed = {id(run.findings[i]) for i in grouped}
@@ -84,14 +107,15 @@ def fit(run: RunResult, render: Callable[[RunResult], str],
 
 
 def _group_note(check: str, left: list[Finding]) -> str:
-    return (f"size limit: {len(left):,} finding(s) that do not fail the gate were grouped, one "
-            f"per rule and file ({by_severity(left)} not listed); the JSON report has every "
-            "finding")
+    return (f"size limit: {len(left):,} finding(s) that do not fail the gate were grouped with "
+            f"the first of their rule in their file ({by_severity(left)} not listed); the JSON "
+            "report has every finding")
 
 
 def _cut_note(cut: list[Finding], left: list[Finding]) -> str:
     grouped = len(left) - len(cut)
     text = (f"size limit: {len(left):,} finding(s) left out ({by_severity(left)})"
-            + (f", {grouped:,} of them grouped one per rule and file" if grouped else "")
+            + (f", {grouped:,} of them grouped with the first of their rule in their file"
+               if grouped else "")
             + "; the JSON report has every finding")
     return text

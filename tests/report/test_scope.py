@@ -114,18 +114,29 @@ def test_repeats_of_one_fingerprint_stay_together() -> None:
     assert len(scoped(run, Scope.CODE).findings) == 2  # keys :1 and :2 keep their meaning
 
 
+def _notes(text: str) -> list[str]:
+    return [n["message"]["text"] for run in json.loads(text)["runs"]
+            for n in run["invocations"][0].get("toolExecutionNotifications", [])]
+
+
 def test_size_limit_groups_before_it_cuts_and_says_so() -> None:
     run = _run(asserts=400)
     sarif = get_reporter("sarif")
     whole = sarif.render(run)
+    # Just over the limit: the largest group (one test file's 100 asserts) is collapsed to its
+    # first finding, and no more.
+    just = fit(run, sarif.render, limit=len(whole.encode()) - 1)
+    assert len(_sarif_results(just)) == 306
+    assert _notes(just) == ["sast: size limit: 99 finding(s) that do not fail the gate were "
+                            "grouped with the first of their rule in their file (99 low not "
+                            "listed); the JSON report has every finding"]
     # Grouping alone: one B101 per test file (4) stays, with the failing and the rest.
-    grouped = fit(run, sarif.render, limit=len(whole.encode()) - 1)
-    results = _sarif_results(grouped)
-    assert len(results) == 9
-    notes = [n["message"]["text"] for run_ in json.loads(grouped)["runs"]
-             for n in run_["invocations"][0].get("toolExecutionNotifications", [])]
-    assert notes == ["sast: size limit: 396 finding(s) that do not fail the gate were grouped, one "
-                     "per rule and file (396 low not listed); the JSON report has every finding"]
+    grouped = fit(run, sarif.render, limit=20_000)
+    assert len(grouped.encode()) <= 20_000
+    assert len(_sarif_results(grouped)) == 9
+    assert _notes(grouped) == ["sast: size limit: 396 finding(s) that do not fail the gate were "
+                               "grouped with the first of their rule in their file (396 low not "
+                               "listed); the JSON report has every finding"]
     # Tighter: cut from the least important end; the failing finding stays.
     small = fit(run, sarif.render, limit=9_000)
     assert len(small.encode()) <= 9_000
@@ -135,4 +146,4 @@ def test_size_limit_groups_before_it_cuts_and_says_so() -> None:
     [note] = [n["message"]["text"] for run_ in json.loads(small)["runs"]
               for n in run_["invocations"][0].get("toolExecutionNotifications", [])]
     assert note.startswith(f"sast: size limit: {405 - len(kept):,} finding(s) left out (")
-    assert ", 396 of them grouped one per rule and file;" in note
+    assert ", 396 of them grouped with the first of their rule in their file;" in note
