@@ -116,8 +116,8 @@ class TextReporter(Reporter):
             parts.append(f"{_n(not_scanned)} not scanned")
         head.append(f"  {' · '.join(parts)} ({run.duration:.1f}s)")
         _emit(console, head)
-        for reason in run.reasons:
-            _emit(console, one_line(Text(f"  {clean(reason)}")))
+        for reason in run.reasons:  # whole, wrapped under their indent
+            _emit(console, Padding(Text(clean(reason, 2000)), (0, 0, 0, 2)))
 
     def _checks(self, console: Console, run: RunResult) -> None:
         if not run.checks:
