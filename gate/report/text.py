@@ -163,7 +163,7 @@ class TextReporter(Reporter):
         _emit(console, Text(f"Failing findings ({_n(len(split.failing))})", "bold"))
         for f in split.failing:
             excerpt = self.source.excerpt(f) if self.source else []
-            for line in finding_block(f, excerpt):
+            for line in finding_block(f, excerpt, self.width):
                 _emit(console, line)
 
     def _rule_table(self, console: Console, findings: tuple[Finding, ...] | list[Finding],

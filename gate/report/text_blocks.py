@@ -65,8 +65,13 @@ def finding_line(f: Finding) -> Text:
     return one_line(line)
 
 
-def finding_block(f: Finding, excerpt: list[tuple[int, str]]) -> list[RenderableType]:
-    """A failing finding: header, message, excerpt, fix, related places and dataflow steps."""
+def finding_block(f: Finding, excerpt: list[tuple[int, str]], width: int | None = None
+                  ) -> list[RenderableType]:
+    """A failing finding: header, message, excerpt, fix, related places and dataflow steps.
+
+    The title ends the header line: cut at its end when the line is too long, and left
+    out (it is in the message's rule) when not even a few characters of it would fit.
+    """
     head = Text("  ")
     head.append_text(_severity(f.severity.label.upper()))
     head.append(f" {clean(f.check)} {clean(f.rule_id, 80)}  ")
@@ -75,7 +80,10 @@ def finding_block(f: Finding, excerpt: list[tuple[int, str]]) -> list[Renderable
     if f.new:
         head.append(" new", "magenta")
     if f.title and f.title != f.rule_id:
-        head.append(f"  {clean(f.title, 80)}", "dim")
+        title = clean(f.title, 80)
+        room = (width - head.cell_len - 2) if width is not None else len(title)
+        if room >= min(len(title), 12):
+            head.append(f"  {title}", "dim")
     out: list[RenderableType] = [one_line(head), wrapped(clean(f.message))]
     width = max((len(str(n)) for n, _ in excerpt), default=0)
     out += [one_line(Text(f"{_INDENT}{str(n).rjust(width)} \u2502 {text}", "dim"))

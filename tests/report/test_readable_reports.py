@@ -169,3 +169,17 @@ def test_terminal_report_fits_the_width(width: int, checkout: Path) -> None:
     assert "Failing findings (1,153), by rule" in lines
     [entropy] = [line for line in lines if "secrets Base64" in line]
     assert entropy.startswith("  secrets Base64 High Entropy")
+
+
+def test_a_failing_findings_title_is_cut_or_left_out_never_an_ellipsis_alone() -> None:
+    f = Finding("sast", "B602", Severity.HIGH, "shell=True", Location(
+        "src/pip/_internal/commands/configuration.py", 248, 248), "fp",
+        title="subprocess_popen_with_shell_equals_true")
+    roomy = TextReporter(width=120).render(replace(_crowded_run(), findings=(f,),
+                                                   failing=frozenset({0})))
+    narrow = TextReporter(width=80).render(replace(_crowded_run(), findings=(f,),
+                                                   failing=frozenset({0})))
+    assert ("  HIGH     sast B602  src/pip/_internal/commands/configuration.py:248  (code)  "
+            "subprocess_popen_with_shell_equals_true") in roomy.splitlines()
+    assert ("  HIGH     sast B602  src/pip/_internal/commands/configuration.py:248  (code)"
+            ) in narrow.splitlines()
