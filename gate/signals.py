@@ -90,18 +90,29 @@ def stop_on_signals() -> Iterator[None]:
 def starting_workers() -> Iterator[None]:
     """Within the block, SIGINT is held back from this process and from the processes it starts.
 
-    A signal that arrives meanwhile is delivered when the block ends (to the
-    handler of :func:`stop_on_signals`); the processes started inside keep it
-    blocked for their whole life.
+    The processes started inside inherit a blocked SIGINT and keep it for
+    their whole life. Here, a SIGINT that arrives meanwhile (another thread may
+    take it while this one blocks it) is only recorded, and handed to the
+    previous handler (:func:`stop_on_signals`'s) when the block ends: never
+    between a worker's start and the caller noting it down to stop it later.
     """
     import threading
 
-    block = getattr(signal, "pthread_sigmask", None)
-    if block is None or threading.current_thread() is not threading.main_thread():
+    if not hasattr(signal, "pthread_sigmask") \
+            or threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    held: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        held.append(signum)
+
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, hold)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if held and callable(previous):
+            previous(held[0], None)

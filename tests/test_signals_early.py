@@ -68,3 +68,17 @@ def test_ctrl_c_at_any_moment_is_one_line_and_130(after: float, repo: Path,
     assert err.decode().splitlines() in ([m] for m in MESSAGES), err.decode()
     assert out == b""
     assert not report.exists()
+
+
+def test_a_sigint_while_a_worker_starts_waits_for_the_start_to_be_recorded() -> None:
+    from gate.signals import Interrupted, starting_workers, stop_on_signals
+
+    steps = []
+    with stop_on_signals(), pytest.raises(Interrupted) as stopped:
+        with starting_workers():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            steps.append("started and recorded")
+        steps.append("after the block")  # never: the signal is handed over as the block ends
+    assert steps == ["started and recorded"]
+    assert stopped.value.signum == signal.SIGINT
