@@ -10,8 +10,23 @@ it; and a checkout that ships its own ``gate/`` package must not be scanned with
 ``python -m gate`` from inside it (use ``gate``, or ``python -P``/``-I``).
 """
 
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
+
+
+def _interrupted_while_loading(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C before the CLI runs: its one line and exit code, and no traceback.
+
+    ``SystemExit`` rather than ``KeyboardInterrupt``: CPython turns an
+    interrupted start-up into a death by signal at exit otherwise.
+    """
+    print("gate: interrupted by SIGINT: no verdict, no report", file=sys.stderr)
+    raise SystemExit(130)
+
+
+signal.signal(signal.SIGINT, _interrupted_while_loading)
 
 
 def _drop_working_directory() -> None:

@@ -30,7 +30,9 @@ from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.publish.interface import PublishError
 from gate.publish.sarif_upload import upload_sarif, upload_target
-from gate.report.registry import get_reporter, write_report
+from gate.report.registry import render_report, write_report
+from gate.report.rule_docs import with_doc_links
+from gate.report.scope import stamp
 from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
@@ -39,6 +41,7 @@ from gate.triage.base import scan_base
 from gate.triage.context import assign_contexts
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.scope import narrow_to_changes
+from gate.triage.suppress_unused import unused_markers
 from gate.verdict import Emptiness, evaluate, is_live_secret
 from gate.workspace import POLICY_FILE, policy_candidates
 
@@ -89,6 +92,10 @@ class RunOptions:
     """Root-relative subdirectory or file to scan (``gate run PATH``); ``None``: all of ``path``."""
     policy_start: str = ""
     """Root-relative directory where the search for the nearest ``.gate.yml`` starts."""
+    policy_overrides: Callable[[Policy], Policy] | None = None
+    """Command-line settings (``--fail-on``, ``--exclude``) applied to the governing policy."""
+    on_policy: Callable[[Policy], None] | None = None
+    """Receives the policy that governs the run (the CLI reads its ``reports`` block)."""
 
 
 def find_policy(root: Path, explicit: Path | None, start: str = "") -> LoadedPolicy:
@@ -179,6 +186,10 @@ def _base_and_policy(root: Path, options: RunOptions, context: Context
     policy = loaded.for_branch(base.branch if base else context.base_ref)
     if options.mode is not None:
         policy = policy.model_copy(update={"mode": options.mode})
+    if options.policy_overrides is not None:
+        policy = options.policy_overrides(policy)
+    if options.on_policy is not None:
+        options.on_policy(policy)
     return base, loaded, policy
 
 
@@ -266,11 +277,12 @@ def run(options: RunOptions) -> RunResult:
         partial=partial, subset=options.checks is not None,
     ))
 
+    unused = unused_markers(inventory.root, _scanned_whole(jobs, results), findings)
     result = evaluate(
         policy, results, list(triaged.findings),
         not_scanned=inventory.not_scanned,
         warnings=(*_own_warning(inventory), *_nested_policies(inventory, loaded),
-                  *triaged.warnings),
+                  *triaged.warnings, *unused),
         gate_version=gate.__version__,
         policy_source=loaded.source or "built-in default",
         started_at=started_at,
@@ -281,20 +293,35 @@ def run(options: RunOptions) -> RunResult:
                         sharded=shard is not None),
     )
     result = settle_shard(replace(result, waivers=triaged.waivers, shard=shard))
+    result = with_doc_links(stamp(result, policy))
     if base is not None:
         changed = policy_changes(base, _base_policy_file(root, base, options.policy_path,
                                                          options.policy_start), policy)
         result = replace(result, policy_changed=changed,
                          reasons=(*policy_notice(base, changed), *result.reasons))
     for fmt, path in options.reports:
-        write_report(result, fmt, path)
-    for line in _publish(result, context, options) if shard is None else ():
+        write_report(result, fmt, path, policy.reports.scope_for(fmt))
+    for line in _publish(result, context, options, policy) if shard is None else ():
         if options.on_warning is not None:
             options.on_warning(line)
     return result
 
 
-def _publish(result: RunResult, context: Context, options: RunOptions) -> list[str]:
+def _scanned_whole(jobs: list[CheckJob], results: dict[str, CheckResult]
+                   ) -> dict[str, frozenset[str]]:
+    """The files each check scanned to completion (for :func:`unused_markers`)."""
+    scanned = {}
+    for job in jobs:
+        result = results.get(job.name)
+        if result is None or result.errors:
+            continue
+        skipped = {n.path for n in result.not_scanned}
+        scanned[job.name] = frozenset(f for f in job.scan.files if f not in skipped)
+    return scanned
+
+
+def _publish(result: RunResult, context: Context, options: RunOptions,
+             policy: Policy) -> list[str]:
     """The publish stage: after the reports exist, so a failure here can never lose them.
 
     It never changes the verdict; whatever goes wrong is a warning line.
@@ -303,18 +330,18 @@ def _publish(result: RunResult, context: Context, options: RunOptions) -> list[s
                                     github_token=options.github_token,
                                     report_paths=options.reports)
     if options.upload_sarif and options.post:
-        warnings += _upload_sarif(result, options)
+        warnings += _upload_sarif(result, options, policy.reports.scope_for("sarif"))
     return warnings
 
 
-def _upload_sarif(result: RunResult, options: RunOptions) -> list[str]:
+def _upload_sarif(result: RunResult, options: RunOptions, scope: str) -> list[str]:
     token = options.github_token or options.env.get("GITHUB_TOKEN")
     if not token:
         return ["gate: --upload-sarif needs GITHUB_TOKEN (with security-events: write); "
                 "nothing was uploaded. The verdict and report files are unaffected."]
     try:
         target = upload_target(result.context, options.env.get("GITHUB_REF"))
-        upload_sarif(get_reporter("sarif").render(result), target, token)
+        upload_sarif(render_report(result, "sarif", scope), target, token)
     except PublishError as exc:
         return [f"gate: could not upload SARIF to code scanning: {exc}. "
                 "The verdict and report files are unaffected."]

@@ -38,6 +38,7 @@ from gate.checks.interface import CheckError, CheckResult, ScanTarget
 from gate.checks.registry import load_check
 from gate.limits import harden_worker
 from gate.redact import redact, redact_result
+from gate.signals import starting_workers
 
 __all__ = ["CheckJob", "run_checks"]
 
@@ -134,9 +135,12 @@ def _run(jobs: list[CheckJob],
             reader, writer = ctx.Pipe(duplex=False)
             proc: BaseProcess = ctx.Process(target=_worker, args=(job, writer, os.getpid()),
                                             name=f"gate-{job.name}", daemon=False)
-            proc.start()
+            # The worker never sees Ctrl-C: we stop it (gate.signals). It is on the list
+            # before a signal held back meanwhile can interrupt us.
+            with starting_workers():
+                proc.start()
+                running[reader] = (job, proc, time.monotonic())
             writer.close()
-            running[reader] = (job, proc, time.monotonic())
         _wait_all(running, results, on_done)
     finally:  # a stop signal (gate.signals), or a bug here: no worker or pool outlives the run
         for reader, (_, proc, _) in running.items():

@@ -8,6 +8,14 @@ included), temporary worktrees are removed, and no report is written, since
 the run never reached a verdict. The exit code is ``128 + signal number``
 (130 SIGINT, 143 SIGTERM, 129 SIGHUP), as shells report a death by signal.
 
+Ctrl-C reaches every process in the terminal's foreground group, workers
+included. Workers never see it: :func:`starting_workers` blocks SIGINT while a
+worker is started, and a spawned process inherits the blocked mask through
+``exec``, so a worker (and every pool worker or tool it starts) has SIGINT
+blocked from its first instruction; the parent, which gets SIGINT as soon as
+the start is over, stops them. No worker prints a ``KeyboardInterrupt``
+traceback, however early the Ctrl-C.
+
 A second signal during that cleanup is ignored rather than allowed to
 interrupt the cleanup itself. Workers that outlive even this (the gate was
 SIGKILLed) die by themselves: see :mod:`gate.limits`.
@@ -17,11 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import threading
 from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["STOP_SIGNALS", "Interrupted", "exit_code_for", "stop_on_signals"]
+__all__ = ["STOP_SIGNALS", "Interrupted", "exit_code_for", "interrupt", "starting_workers",
+           "stop_on_signals"]
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP")
                      if hasattr(signal, name))
@@ -44,6 +52,11 @@ class Interrupted(BaseException):
             return f"signal {self.signum}"
 
 
+def interrupt(signum: int, frame: FrameType | None) -> None:
+    """A signal handler: raise :class:`Interrupted` (the CLI's SIGINT handler before a run)."""
+    raise Interrupted(signum)
+
+
 def exit_code_for(signum: int) -> int:
     """The documented exit code of a run stopped by ``signum``: ``128 + signum``."""
     return 128 + signum
@@ -52,6 +65,8 @@ def exit_code_for(signum: int) -> int:
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Within the block, a stop signal raises :class:`Interrupted` (main thread only)."""
+    import threading  # here: the CLI imports this module before anything else (gate.cli.main)
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -69,3 +84,35 @@ def stop_on_signals() -> Iterator[None]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def starting_workers() -> Iterator[None]:
+    """Within the block, SIGINT is held back from this process and from the processes it starts.
+
+    The processes started inside inherit a blocked SIGINT and keep it for
+    their whole life. Here, a SIGINT that arrives meanwhile (another thread may
+    take it while this one blocks it) is only recorded, and handed to the
+    previous handler (:func:`stop_on_signals`'s) when the block ends: never
+    between a worker's start and the caller noting it down to stop it later.
+    """
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") \
+            or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        held.append(signum)
+
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        if held and callable(previous):
+            previous(held[0], None)

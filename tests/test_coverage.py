@@ -96,8 +96,9 @@ def test_reports_show_the_not_scanned_count() -> None:
     assert to_dict(from_dict(data))["summary"]["not_scanned"] == 3
     text = TextReporter().render(run)
     assert text.startswith("gate: FAIL  0 failing · 0 findings · 0 suppressed · 3 not scanned (")
-    assert f"  leak.env: {SYMLINK_OUTSIDE}" in text
-    assert "  secrets: deploy/creds.env: unreadable: Permission denied" in text
+    # Each place, then its reason whole on the line below.
+    assert f"  leak.env\n    {SYMLINK_OUTSIDE}\n" in text
+    assert "  secrets: deploy/creds.env\n    unreadable: Permission denied\n" in text
     markdown = render_markdown(run)
     assert "· 3 not scanned ·" in markdown
     assert "<summary>Not scanned (3)</summary>" in markdown

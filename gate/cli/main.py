@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from gate.cli.version import version_text
+from gate.signals import Interrupted, interrupt
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -54,6 +55,8 @@ class _VersionAction(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: Any, option_string: str | None = None) -> None:
+        from gate.cli.version import version_text
+
         sys.stdout.write(version_text())
         parser.exit(0)
 
@@ -94,7 +97,28 @@ def _command(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code (also used by ``python -m gate``)."""
+    """Run the CLI; returns the process exit code (also used by ``python -m gate``).
+
+    A Ctrl-C before the subcommand takes over (while modules load, arguments are
+    parsed) ends the run with the same one line and exit code as one during it.
+    It is raised as :class:`gate.signals.Interrupted`, never as a
+    ``KeyboardInterrupt``, which CPython would turn into a death by SIGINT at exit.
+    """
+    try:
+        previous = signal.signal(signal.SIGINT, interrupt)
+    except ValueError:  # not the main thread (an embedding): leave signals alone
+        previous = None
+    try:
+        return _main(argv)
+    except (KeyboardInterrupt, Interrupted):
+        print("gate: interrupted by SIGINT: no verdict, no report", file=sys.stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _command(argv)
     parser = build_parser(only=command or "")

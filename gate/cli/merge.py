@@ -19,7 +19,7 @@ from gate.cli.args import add_verbose, report_spec
 from gate.cli.run import STDOUT_FORMATS
 from gate.context import detect_context
 from gate.merge import load_report, merge
-from gate.report.registry import get_reporter, write_report
+from gate.report.registry import render_report, write_report
 from gate.report.text import for_terminal
 from gate.verdict import exit_code
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "text":
         text = for_terminal(sys.stdout, args.verbose).render(result)
     else:
-        text = get_reporter(args.format).render(result)
+        text = render_report(result, args.format)
     sys.stdout.write(text)
     sys.stdout.flush()
     return exit_code(result.verdict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from enum import Enum
 
@@ -33,14 +34,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
-def _text() -> str:
-    lines = []
-    for rule in RULES:
-        aliases = ",".join(rule.aliases) or "-"
-        frameworks = ",".join(f.value for f in rule.frameworks())
-        lines.append(f"{rule.id:<20} {rule.severity.label:<8} {rule.practice.value:<22} "
-                     f"{aliases:<40} {frameworks:<28} {rule.title}")
-    return "\n".join(lines) + "\n" + pipeline_docs.rules_text()
+def _text(width: int) -> str:
+    """One rule a line, in fixed columns cut to ``width`` (the terminal's; ``COLUMNS`` honoured).
+
+    The id and severity are never cut; aliases, frameworks and the practice give way
+    (cut, then left out) before the title does.
+    """
+    from rich.text import Text
+
+    from gate.report.text_columns import Column, grid
+
+    rows = [[Text(rule.id), Text(rule.severity.label), Text(rule.title),
+             Text(rule.practice.value), Text(",".join(f.value for f in rule.frameworks())),
+             Text(",".join(rule.aliases) or "-")] for rule in RULES]
+    rows += [[Text(rule.id), Text(rule.severity.label), Text(rule.title),
+              Text(rule.category.value), Text(",".join(sorted(p.value for p in rule.platforms))),
+              Text(",".join(rule.aliases) or "-")] for rule in PIPELINE_RULES]
+    columns = [Column(40, 40), Column(8, 8), Column(40, 90, shrink=1),
+               Column(10, 22, shrink=2, drop=True), Column(12, 40, shrink=3, drop=True),
+               Column(10, 40, shrink=4, drop=True)]
+    return "".join(line.plain + "\n" for line in grid(rows, columns, width, indent=0))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,5 +66,5 @@ def run(args: argparse.Namespace) -> int:
     elif fmt is OutputFormat.MARKDOWN:
         sys.stdout.write(rules_markdown() + pipeline_docs.rules_markdown())
     else:
-        sys.stdout.write(_text())
+        sys.stdout.write(_text(max(40, shutil.get_terminal_size((120, 24)).columns)))
     return 0

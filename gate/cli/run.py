@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from gate.cache.location import trusted_cache_dir
 from gate.cache.mac import cache_key
 from gate.cli.args import add_verbose, check_list, positive_float, positive_int, report_spec
+from gate.cli.overrides import fail_on_spec, policy_overrides
 from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
-from gate.policy import Mode
-from gate.report.registry import FORMATS, get_reporter
+from gate.policy import Mode, Policy
+from gate.report.registry import FORMATS, render_report
 from gate.report.text import for_terminal
 from gate.shard import Shard, parse_shard, shard_from_env
 from gate.signals import stop_on_signals
@@ -24,8 +26,8 @@ from gate.workspace import resolve_workspace
 
 __all__ = ["register", "run"]
 
-STDOUT_FORMATS = ("text", "json", "markdown")
-
+STDOUT_FORMATS = tuple(FORMATS)
+"""Any format can go to stdout (``--format sarif | jq``), held to its report scope."""
 
 
 
@@ -58,8 +60,17 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checks", type=check_list, metavar="LIST",
                         help="comma-separated subset to run: sast,dependencies,secrets,iac")
     parser.add_argument("--format", choices=STDOUT_FORMATS, default="text",
-                        help="what goes to stdout (default: text)")
+                        help="what goes to stdout (default: text); any report format, held to "
+                        "the policy's reports.scope for it")
     add_verbose(parser)
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="text output: only the verdict line and its reasons; no progress")
+    parser.add_argument("--fail-on", type=fail_on_spec, action="append", default=[],
+                        metavar="[CHECK=]LEVEL",
+                        help="lowest severity that fails the gate, for every check or one "
+                        "(overrides the policy's fail_on / checks.CHECK.fail_on); repeatable")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="paths no check scans (added to the policy's exclude); repeatable")
     parser.add_argument("--report", type=report_spec, action="append", default=[],
                         metavar="FORMAT=FILE",
                         help=f"also write a report; repeatable. Formats: {', '.join(FORMATS)}")
@@ -114,7 +125,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
-def options_from_args(args: argparse.Namespace, progress: Progress | None) -> RunOptions:
+def options_from_args(args: argparse.Namespace, progress: Progress | None,
+                      on_policy: Callable[[Policy], None] | None = None) -> RunOptions:
     """Translate parsed arguments into pipeline options."""
     workspace = resolve_workspace(args.path)
     extra = {"jobs": args.jobs} if args.jobs else {}
@@ -147,6 +159,9 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None) -> Ru
         verify_secrets=getattr(args, "verify_secrets", False),
         on_check_started=progress.started if progress else None,
         on_check_done=progress.done if progress else None,
+        policy_overrides=policy_overrides(getattr(args, "fail_on", []),
+                                          getattr(args, "exclude", [])),
+        on_policy=on_policy,
         **extra,
     )
 
@@ -157,18 +172,22 @@ def _warn(line: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the gate and print the chosen format to stdout; the verdict is the exit code."""
-    progress = Progress.for_stderr()
+    quiet = getattr(args, "quiet", False)
+    progress = None if quiet else Progress.for_stderr()
+    governing: list[Policy] = []
     try:
         with stop_on_signals():  # SIGTERM/SIGINT/SIGHUP: workers killed, no report, 128+n
-            options = options_from_args(args, progress)
+            options = options_from_args(args, progress, governing.append)
             result = run_pipeline(options)
     finally:
         if progress:
             progress.stop()
     if args.format == "text":
-        text = for_terminal(sys.stdout, args.verbose, options.path).render(result)
+        reporter = for_terminal(sys.stdout, args.verbose, options.path)
+        text = reporter.headline(result) if quiet else reporter.render(result)
     else:
-        text = get_reporter(args.format).render(result)
+        scope = governing[-1].reports.scope_for(args.format) if governing else None
+        text = render_report(result, args.format, scope)
     sys.stdout.write(text)
     sys.stdout.flush()
     return exit_code(result.verdict)

@@ -34,6 +34,7 @@ __all__ = [
     "PipelinePolicy",
     "PluginCheckPolicy",
     "Policy",
+    "ReportsPolicy",
     "SastPolicy",
     "SecretsPolicy",
     "Waiver",
@@ -242,6 +243,34 @@ class Limits(_Strict):
                                 "file in a pool worker; over it, the file is not scanned.")
 
 
+ReportScopeName = Literal["failing", "code", "all"]
+ReportFormatName = Literal["text", "json", "markdown", "sarif", "junit", "gitlab-sast",
+                           "gitlab-secrets", "gitlab-dependencies", "codequality", "cyclonedx"]
+DEFAULT_REPORT_SCOPES: dict[str, str] = {
+    "sarif": "code", "gitlab-sast": "code", "gitlab-secrets": "code",
+    "gitlab-dependencies": "code", "codequality": "code", "junit": "code",
+}
+"""Formats a platform ingests (code scanning, MR widgets, test panels): what fails plus what
+would fail in code. Every other format (json, text, markdown, cyclonedx) keeps everything."""
+
+
+class ReportsPolicy(_Strict):
+    """What goes into each report file (``docs/formats.md``, "Report scope")."""
+
+    scope: ReportScopeName | dict[ReportFormatName, ReportScopeName] = Field(
+        default_factory=dict, description="failing: only findings that fail the gate; code: "
+        "those plus any that would fail in code (tests, docs, vendored...); all: every finding. "
+        "One value for every format, or one per format; default code for sarif, gitlab-*, "
+        "codequality and junit, all for the others.")
+
+    def scope_for(self, fmt: str) -> str:
+        """The scope of one format: the policy's, else the format's default."""
+        if isinstance(self.scope, str):
+            return self.scope
+        chosen = self.scope.get(fmt)  # type: ignore[call-overload]
+        return str(chosen) if chosen else DEFAULT_REPORT_SCOPES.get(fmt, "all")
+
+
 class BranchOverride(_Strict):
     """Settings that replace the top-level ones when the target branch matches the glob."""
 
@@ -284,6 +313,7 @@ class Policy(_Strict):
     baseline: str | None = Field(default=None, description="Path of a baseline file.")
     branches: dict[str, BranchOverride] = Field(default_factory=dict)
     limits: Limits = Field(default_factory=Limits)
+    reports: ReportsPolicy = Field(default_factory=ReportsPolicy)
 
     @field_validator("max_file_size")
     @classmethod

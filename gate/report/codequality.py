@@ -16,7 +16,8 @@ from typing import Any
 from gate.findings import Finding
 from gate.report.interface import Reporter
 from gate.report.interop import clean_text, occurrence_keys, repo_path
-from gate.report.severity_map import CODEQUALITY_SEVERITY
+from gate.report.scope import Blocking, blocking
+from gate.report.severity_map import CODEQUALITY_SEVERITY, platform_severity
 from gate.result import RunResult
 
 __all__ = ["CodeQualityReporter"]
@@ -24,7 +25,7 @@ __all__ = ["CodeQualityReporter"]
 _MAX_DESCRIPTION = 2000
 
 
-def _issue(f: Finding, key: str) -> dict[str, Any]:
+def _issue(f: Finding, key: str, blocks: bool) -> dict[str, Any]:
     line = f.location.start_line if f.location.start_line and f.location.start_line > 0 else 1
     lines = {"begin": line}
     if f.location.end_line and f.location.end_line > line:
@@ -38,7 +39,7 @@ def _issue(f: Finding, key: str) -> dict[str, Any]:
         "description": clean_text(text, _MAX_DESCRIPTION),
         "categories": ["Security"],
         "fingerprint": key,
-        "severity": CODEQUALITY_SEVERITY[f.severity],
+        "severity": CODEQUALITY_SEVERITY[platform_severity(f.severity, blocks)],
         "location": {"path": repo_path(f.location.path), "lines": lines},
     }
 
@@ -52,5 +53,6 @@ class CodeQualityReporter(Reporter):
     def render(self, run: RunResult) -> str:
         """Active findings only, in report order (most severe first)."""
         keys = occurrence_keys(run.findings)
-        issues = [_issue(f, keys[i]) for i, f in enumerate(run.findings) if not f.suppressed]
+        issues = [_issue(f, keys[i], blocking(run, i) == Blocking.CONTEXT)
+                  for i, f in enumerate(run.findings) if not f.suppressed]
         return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

@@ -28,6 +28,7 @@ from gate.report.gitlab_vulns import (
     vulnerability,
 )
 from gate.report.interop import clean_text, occurrence_keys, run_window
+from gate.report.scope import Blocking, blocking
 from gate.result import CheckOutcome, RunResult, Verdict
 
 __all__ = ["DEPENDENCIES", "SAST", "SCHEMA_VERSION", "SECRETS", "ReportKind", "security_report"]
@@ -122,7 +123,8 @@ def security_report(run: RunResult, kind: ReportKind) -> dict[str, Any]:
         "version": SCHEMA_VERSION,
         "schema": _SCHEMA_URL.format(version=SCHEMA_VERSION, file=kind.schema_file),
         "scan": _scan(run, kind, outcomes, len(mine) - len(active)),
-        "vulnerabilities": [vulnerability(f, keys[i], run, kind.locate, kind.track)
+        "vulnerabilities": [vulnerability(f, keys[i], run, kind.locate, kind.track,
+                                          blocking(run, i) == Blocking.CONTEXT)
                             for i, f in active],
     }
     if kind is DEPENDENCIES:

@@ -18,7 +18,7 @@ from typing import Any
 from gate.findings import Finding
 from gate.report.escape import md_text
 from gate.report.interop import clean_text, http_url, repo_path, stable_uuid
-from gate.report.severity_map import GITLAB_SEVERITY
+from gate.report.severity_map import ADVISORY_CAP, GITLAB_SEVERITY, platform_severity
 from gate.result import RunResult
 
 __all__ = ["Locator", "dependency_files", "dependency_location", "secret_location",
@@ -84,8 +84,12 @@ def _solution(f: Finding) -> str | None:
     return _plain(" ".join(parts), _MAX_SOLUTION) if parts else None
 
 
-def _description(f: Finding) -> str:
+def _description(f: Finding, blocks: bool) -> str:
     paragraphs = [md_text(f.message, 4000)]
+    if not blocks:
+        paragraphs.append(f"Severity {f.severity.label}, reported at most as "
+                          f"{ADVISORY_CAP.label}: it does not fail the gate where it is "
+                          f"({md_text(f.context, 20)})")
     if f.confidence is not None:
         paragraphs.append(f"Confidence: {f.confidence.label}")
     paragraphs.append(f"Reported by the gate {md_text(f.check, 40)} check; "
@@ -117,13 +121,18 @@ def dependency_location(f: Finding, run: RunResult) -> dict[str, Any]:
 
 
 def vulnerability(f: Finding, key: str, run: RunResult, locate: Locator,
-                  track: bool) -> dict[str, Any]:
-    """The vulnerability object; ``key`` is the finding's occurrence key (see interop)."""
+                  track: bool, blocks: bool = True) -> dict[str, Any]:
+    """The vulnerability object; ``key`` is the finding's occurrence key (see interop).
+
+    ``blocks``: whether the finding fails where it is (before suppression); when not, its
+    severity is capped (:func:`gate.report.severity_map.platform_severity`), so an approval
+    policy on High or Critical acts only on what the gate fails on.
+    """
     vuln: dict[str, Any] = {
         "id": stable_uuid(f.check, f.rule_id, key),
         "name": _plain(f.title or f"{f.check} {f.rule_id}", _MAX_NAME),
-        "description": _description(f),
-        "severity": GITLAB_SEVERITY[f.severity],
+        "description": _description(f, blocks),
+        "severity": GITLAB_SEVERITY[platform_severity(f.severity, blocks)],
         "identifiers": identifiers(f),
         "location": locate(f, run),
     }

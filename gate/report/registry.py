@@ -10,7 +10,7 @@ from pathlib import Path
 from gate.report.interface import Reporter, ReportError
 from gate.result import RunResult
 
-__all__ = ["FORMATS", "get_reporter", "write_report"]
+__all__ = ["FORMATS", "SIZE_LIMITED", "get_reporter", "render_report", "write_report"]
 
 FORMATS: dict[str, str] = {
     "text": "gate.report.text:TextReporter",
@@ -22,7 +22,13 @@ FORMATS: dict[str, str] = {
     "gitlab-secrets": "gate.report.gitlab:GitlabSecretsReporter",
     "gitlab-dependencies": "gate.report.gitlab:GitlabDependenciesReporter",
     "codequality": "gate.report.codequality:CodeQualityReporter",
+    "cyclonedx": "gate.report.cyclonedx:CycloneDxReporter",
 }
+
+
+SIZE_LIMITED = frozenset({"sarif", "junit", "gitlab-sast", "gitlab-secrets",
+                          "gitlab-dependencies", "codequality"})
+"""Formats a platform ingests: kept under :data:`gate.report.budget.MAX_REPORT_BYTES`."""
 
 
 def get_reporter(name: str) -> Reporter:
@@ -37,9 +43,26 @@ def get_reporter(name: str) -> Reporter:
     return reporter
 
 
-def write_report(run: RunResult, name: str, path: Path) -> None:
-    """Render and write atomically, so a crash never leaves half a report behind."""
-    text = get_reporter(name).render(run)
+def render_report(run: RunResult, name: str, scope: str | None = None) -> str:
+    """Render ``run`` in format ``name``, holding only the findings of ``scope``.
+
+    ``scope`` is ``failing``, ``code`` or ``all`` (:mod:`gate.report.scope`);
+    ``None`` takes the format's default (``reports.scope`` in the policy).
+    """
+    from gate.policy.model import DEFAULT_REPORT_SCOPES
+    from gate.report.budget import fit
+    from gate.report.scope import scoped
+
+    chosen = scope or DEFAULT_REPORT_SCOPES.get(name, "all")
+    reporter = get_reporter(name)
+    part = scoped(run, chosen)
+    return fit(part, reporter.render) if name in SIZE_LIMITED else reporter.render(part)
+
+
+def write_report(run: RunResult, name: str, path: Path, scope: str | None = None) -> None:
+    """Render (see :func:`render_report`) and write atomically: a crash never leaves half a
+    report behind."""
+    text = render_report(run, name, scope)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -27,10 +27,16 @@ from gate.report.sarif_notices import (
     physical,
     sarif_text,
 )
-from gate.report.severity_map import SARIF_LEVEL, SECURITY_SEVERITY
+from gate.report.scope import Blocking, blocking
+from gate.report.severity_map import ADVISORY_CAP, SARIF_LEVEL, SECURITY_SEVERITY
 from gate.result import CheckOutcome, RunResult, Verdict
 
-__all__ = ["FINGERPRINT_KEY", "CheckSlice", "build_run", "check_slices"]
+__all__ = ["ADVISORY_SUFFIX", "FINGERPRINT_KEY", "CheckSlice", "build_run", "check_slices",
+           "level", "sarif_rule_id"]
+
+ADVISORY_SUFFIX = "/advisory"
+"""Appended to the rule id of a finding that does not fail where it is (a test, the docs):
+GitHub rates an alert by its rule, so these need a rule of their own, capped at Medium."""
 
 FINGERPRINT_KEY = "gate/v1"
 _MAX_TAGS = 20  # GitHub rejects a rule with more tags than this
@@ -66,14 +72,40 @@ def _cwe_tag(cwe: str) -> str:
     return f"external/cwe/{cwe.lower()}"
 
 
+def sarif_rule_id(run: RunResult, index: int) -> str:
+    """The rule id a result carries: the tool's, or with :data:`ADVISORY_SUFFIX`.
+
+    Whether a finding fails where it is (before suppression and newness) is a
+    property of its rule, severity, confidence and path: suppressing it or a
+    base comparison never moves its alert to another rule.
+    """
+    f = run.findings[index]
+    if blocking(run, index) == Blocking.CONTEXT:
+        return f.rule_id
+    return f.rule_id + ADVISORY_SUFFIX
+
+
+def level(run: RunResult, index: int) -> str:
+    """``error`` exactly when the finding fails the gate; else ``warning`` at most."""
+    if run.is_failing(index):
+        return "error"
+    found = SARIF_LEVEL[run.findings[index].severity]
+    return "warning" if found == "error" else found
+
+
 def _rule(rule_id: str, check: str, findings: Sequence[Finding]) -> dict[str, Any]:
     """A rule from every kept finding of it; severity is the worst among them.
 
     GitHub ranks an alert by its rule's ``security-severity``, not by the
     result, so the rule carries the most severe instance: under-ranking a
-    critical result would be the worse mistake.
+    critical result would be the worse mistake. An advisory rule (findings
+    that do not fail where they are) is capped at Medium, so that GitHub's
+    High and Critical, which fail its own pull request check by default,
+    always mean the gate fails too.
     """
     worst = max(f.severity for f in findings)
+    if rule_id.endswith(ADVISORY_SUFFIX):
+        worst = min(worst, ADVISORY_CAP)
     first = findings[0]
     tags = ["security", check]
     for f in findings:
@@ -94,7 +126,9 @@ def _rule(rule_id: str, check: str, findings: Sequence[Finding]) -> dict[str, An
         help_lines.append(f"More: {url}")
     if help_lines:
         rule["help"] = {"text": sarif_text("\n".join(help_lines))}
-    rule["defaultConfiguration"] = {"level": SARIF_LEVEL[worst]}
+    found = SARIF_LEVEL[worst]
+    default = "warning" if found == "error" and rule_id.endswith(ADVISORY_SUFFIX) else found
+    rule["defaultConfiguration"] = {"level": default}
     rule["properties"] = {"security-severity": SECURITY_SEVERITY[worst],
                           "tags": list(dict.fromkeys(tags))[:_MAX_TAGS]}
     return rule
@@ -109,15 +143,18 @@ def _suppression(s: Suppression) -> dict[str, Any]:
             "justification": why}
 
 
-def _result(f: Finding, rule_index: int, key: str, failing: bool) -> dict[str, Any]:
+def _result(run: RunResult, i: int, rule_index: dict[str, int], key: str) -> dict[str, Any]:
+    f = run.findings[i]
+    failing = run.is_failing(i)
+    rule_id = sarif_rule_id(run, i)
     text = f.message.rstrip()
     if f.fixed_versions:
         text += ("" if text.endswith((".", "!", "?")) else ".")
         text += f" Fixed in: {', '.join(f.fixed_versions)}."
     result: dict[str, Any] = {
-        "ruleId": f.rule_id,
-        "ruleIndex": rule_index,
-        "level": SARIF_LEVEL[f.severity],
+        "ruleId": rule_id,
+        "ruleIndex": rule_index[rule_id],
+        "level": level(run, i),
         "message": message(text),
         "partialFingerprints": {FINGERPRINT_KEY: key},
     }
@@ -160,10 +197,9 @@ def build_run(run: RunResult, part: CheckSlice, keys: Sequence[str], kept: Seque
     kept_set = set(kept)
     by_rule: dict[str, list[Finding]] = {}
     for i in kept:
-        by_rule.setdefault(run.findings[i].rule_id, []).append(run.findings[i])
+        by_rule.setdefault(sarif_rule_id(run, i), []).append(run.findings[i])
     rule_index = {rule_id: n for n, rule_id in enumerate(by_rule)}
-    results = [_result(run.findings[i], rule_index[run.findings[i].rule_id], keys[i],
-                       run.is_failing(i)) for i in kept]
+    results = [_result(run, i, rule_index, keys[i]) for i in kept]
     omitted = [run.findings[i] for i in part.indexes if i not in kept_set]
     props: dict[str, Any] = {"gate/check": part.name}
     extra: list[dict[str, Any]] = []

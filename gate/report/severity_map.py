@@ -11,10 +11,12 @@ from __future__ import annotations
 from gate.findings import Severity
 
 __all__ = [
+    "ADVISORY_CAP",
     "CODEQUALITY_SEVERITY",
     "GITLAB_SEVERITY",
     "SARIF_LEVEL",
     "SECURITY_SEVERITY",
+    "platform_severity",
 ]
 
 SECURITY_SEVERITY: dict[Severity, str] = {
@@ -59,3 +61,14 @@ CODEQUALITY_SEVERITY: dict[Severity, str] = {
     Severity.LOW: "minor",
     Severity.INFO: "info",
 }
+
+ADVISORY_CAP = Severity.MEDIUM
+"""The highest severity a platform is told for a finding that does not fail the gate where it
+is (a test, the docs, vendored code): GitHub's and GitLab's High and Critical, which their own
+merge checks and approval policies act on, then always mean the gate fails too. The finding's
+own severity stays in the report (``gate/severity``, the description)."""
+
+
+def platform_severity(severity: Severity, fails_where_it_is: bool) -> Severity:
+    """``severity``, capped at :data:`ADVISORY_CAP` for a finding that does not fail where it is."""
+    return severity if fails_where_it_is else min(severity, ADVISORY_CAP)

@@ -7,7 +7,7 @@
 5. suppressed and not-scanned counts, warnings.
 
 ``verbose`` lists every finding and every not-scanned file instead of counts.
-Colour only on a terminal and never with ``NO_COLOR``; everything from the
+Colour on a terminal or with ``FORCE_COLOR``, never with ``NO_COLOR``; everything from the
 scanned repository is made printable and goes in as plain text, never markup.
 """
 
@@ -17,13 +17,15 @@ import io
 import os
 import shutil
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console, RenderableType
-from rich.table import Table
+from rich.padding import Padding
 from rich.text import Text
 
+from gate.findings import Finding
 from gate.report.interface import Reporter
 from gate.report.source import SourceLines, secret_lines
 from gate.report.summary import Split, rule_groups, split_run
@@ -36,9 +38,10 @@ from gate.report.text_blocks import (
     package_line,
     rule_row,
 )
+from gate.report.text_columns import Column, grid
 from gate.result import CheckOutcome, RunResult
 
-__all__ = ["TextReporter", "for_terminal"]
+__all__ = ["TextReporter", "for_terminal", "forced_color"]
 
 FAILING_SHOWN = 10
 PACKAGES_SHOWN = 8
@@ -80,9 +83,7 @@ class TextReporter(Reporter):
     def render(self, run: RunResult) -> str:
         """The whole report; plain text unless ``rich`` (and colour allowed)."""
         buffer = io.StringIO()
-        console = Console(file=buffer, force_terminal=self.color, no_color=not self.color,
-                          color_system="standard" if self.color else None, width=self.width,
-                          highlight=False, emoji=False, markup=False)
+        console = self._console(buffer)
         split = split_run(run)
         if self.root is not None:
             self.source = SourceLines(self.root, secret_lines(run.findings))
@@ -93,6 +94,17 @@ class TextReporter(Reporter):
         self._others(console, split)
         self._tail(console, run, split)
         return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+    def headline(self, run: RunResult) -> str:
+        """Only the verdict line and its reasons (``gate run --quiet``)."""
+        buffer = io.StringIO()
+        self._headline(self._console(buffer), run, split_run(run))
+        return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+    def _console(self, buffer: io.StringIO) -> Console:
+        return Console(file=buffer, force_terminal=self.color, no_color=not self.color,
+                       color_system="standard" if self.color else None, width=self.width,
+                       highlight=False, emoji=False, markup=False)
 
     def _headline(self, console: Console, run: RunResult, split: Split) -> None:
         head = Text("gate: ")
@@ -106,24 +118,29 @@ class TextReporter(Reporter):
         _emit(console, head)
         _emit(console, one_line(Text(f"  policy: {clean(run.policy_source or 'built-in default')}",
                                      "dim")))
-        for reason in run.reasons:
-            _emit(console, one_line(Text(f"  {clean(reason)}")))
+        for reason in run.reasons:  # whole, wrapped under their indent
+            _emit(console, Padding(Text(clean(reason, 2000)), (0, 0, 0, 2)))
 
     def _checks(self, console: Console, run: RunResult) -> None:
         if not run.checks:
             return
-        table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-        for col, justify in (("check", "left"), ("status", "left"), ("findings", "right"),
-                             ("failing", "right"), ("suppressed", "right"),
-                             ("not scanned", "right"), ("fails on", "left"), ("tool", "left")):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
-        for c in run.checks:
-            table.add_row(*self._check_row(c, run))
+        header = [Text(h, "bold") for h in ("check", "status", "findings", "failing",
+                                             "suppressed", "not scanned", "fails on", "tool")]
+        rows = [header] + [self._check_row(c, run) for c in run.checks]
+        columns = [Column(24, 24), Column(6, 7), Column(8, 12, right=True),
+                   Column(7, 12, right=True), Column(10, 12, right=True),
+                   Column(11, 12, right=True), Column(8, 8), Column(8, 40, shrink=2, drop=True)]
         _emit(console)
-        _emit(console, table)
+        for line in grid(rows, columns, self.width, indent=0):
+            _emit(console, line)
         for c in run.checks:
             for err in c.errors:
-                _emit(console, Text(f"  {clean(c.name)}: error: {clean(err)}", "yellow"))
+                _emit(console, self._whole(f"{clean(c.name)}: error: ", clean(err, 2000),
+                                           "yellow"))
+
+    def _whole(self, head: str, body: str, style: str = "") -> RenderableType:
+        """``head`` then ``body`` in full: wrapped under a hanging indent, never cut."""
+        return Padding(Text(f"{head}{body}", style), (0, 0, 0, 2))
 
     def _check_row(self, c: CheckOutcome, run: RunResult) -> list[Text]:
         mine = [i for i, f in enumerate(run.findings) if f.check == c.name]
@@ -138,15 +155,33 @@ class TextReporter(Reporter):
         if not split.failing:
             return
         _emit(console)
+        if len(split.failing) > FAILING_SHOWN and not self.verbose:
+            # More than a screenful: by rule, like the findings that do not fail.
+            _emit(console, Text(f"Failing findings ({_n(len(split.failing))}), by rule",
+                                "bold"))
+            self._rule_table(console, split.failing, first_place=True)
+            _emit(console, Text("  --verbose lists every failing finding", "dim"))
+            return
         _emit(console, Text(f"Failing findings ({_n(len(split.failing))})", "bold"))
-        shown = split.failing if self.verbose else split.failing[:FAILING_SHOWN]
-        for f in shown:
+        for f in split.failing:
             excerpt = self.source.excerpt(f) if self.source else []
-            for line in finding_block(f, excerpt):
+            for line in finding_block(f, excerpt, self.width):
                 _emit(console, line)
-        if len(shown) < len(split.failing):
-            _emit(console, Text(f"  … {_n(len(split.failing) - len(shown))} more failing "
-                               "(--verbose lists them)", "dim"))
+
+    def _rule_table(self, console: Console, findings: tuple[Finding, ...] | list[Finding],
+                    first_place: bool = False) -> None:
+        groups = rule_groups(findings)
+        rows = [rule_row(g, first_place) for g in groups[:RULES_SHOWN]]
+        columns = [Column(28, 40, shrink=1), Column(10, 40, shrink=5, drop=True),
+                   Column(9, 9, right=True), Column(8, 20, shrink=2), Column(8, 40, shrink=3)]
+        if first_place:
+            columns.append(Column(12, 60, shrink=4, drop=True))
+        for line in grid(rows, columns, self.width):
+            _emit(console, line)
+        if len(groups) > RULES_SHOWN:
+            rest = sum(g.count for g in groups[RULES_SHOWN:])
+            _emit(console, Text(f"  … {_n(len(groups) - RULES_SHOWN)} more rules, {_n(rest)} "
+                               "findings (--verbose lists every finding)", "dim"))
 
     def _packages(self, console: Console, split: Split) -> None:
         if not split.packages:
@@ -171,21 +206,11 @@ class TextReporter(Reporter):
             for f in split.others:
                 _emit(console, finding_line(f))
             return
-        groups = rule_groups(split.others)
         _emit(console, Text(f"Not failing ({_n(len(split.others))}), by rule", "bold"))
-        table = Table(box=None, pad_edge=False, show_edge=False, show_header=False)
-        for justify in ("left", "left", "right", "left", "left"):
-            table.add_column(justify=justify, overflow="ellipsis")
-        for g in groups[:RULES_SHOWN]:
-            table.add_row(*rule_row(g))
-        _emit(console, table)
-        if len(groups) > RULES_SHOWN:
-            rest = sum(g.count for g in groups[RULES_SHOWN:])
-            _emit(console, Text(f"  … {_n(len(groups) - RULES_SHOWN)} more rules, {_n(rest)} "
-                               "findings (--verbose lists every finding)", "dim"))
+        self._rule_table(console, split.others)
 
     def _tail(self, console: Console, run: RunResult, split: Split) -> None:
-        lines: list[Text] = []
+        lines: list[RenderableType] = []
         if split.suppressed:
             kinds = Counter(f.suppression.kind for f in split.suppressed if f.suppression)
             detail = ", ".join(f"{k} {_n(n)}" for k, n in sorted(kinds.items()))
@@ -198,15 +223,17 @@ class TextReporter(Reporter):
             lines.append(Text(f"Not scanned: {_n(len(entries))}"))
             shown = entries if self.verbose else entries[:NOT_SCANNED_SHOWN]
             for name, n in shown:
+                # The place may be cut; the reason is shown whole, on its own line.
                 where = f"{n.path}:{n.line}" if n.line else n.path
-                lines.append(one_line(Text(clean(
-                    f"  {name + ': ' if name else ''}{where}: {n.reason}"))))
+                lines.append(one_line(Text(clean(f"  {name + ': ' if name else ''}{where}"))))
+                lines.append(Padding(Text(clean(n.reason, 2000), "dim"), (0, 0, 0, 4)))
             if len(shown) < len(entries):
                 lines.append(Text(f"  … {_n(len(entries) - len(shown))} more (--verbose)",
                                   "dim"))
         warnings = [*(f"{c.name}: {w}" for c in run.checks for w in c.warnings), *run.warnings]
         shown_warnings = warnings if self.verbose else warnings[:WARNINGS_SHOWN]
-        lines += [one_line(Text(f"warning: {clean(w)}", "yellow")) for w in shown_warnings]
+        lines += [Padding(Text(f"warning: {clean(w, 2000)}", "yellow"), (0, 0, 0, 2))
+                  for w in shown_warnings]
         if len(shown_warnings) < len(warnings):
             lines.append(Text(f"  … {_n(len(warnings) - len(shown_warnings))} more warnings "
                               "(--verbose)", "dim"))
@@ -220,8 +247,15 @@ class TextReporter(Reporter):
                                VERDICT_STYLE.get(run.verdict, "bold")))
 
 
+def forced_color(env: Mapping[str, str]) -> bool:
+    """``FORCE_COLOR`` set to anything but empty, ``0`` or ``false`` (CI logs render colour)."""
+    return env.get("FORCE_COLOR", "").strip().lower() not in ("", "0", "false")
+
+
 def for_terminal(stream: TextIO, verbose: bool = False, root: Path | None = None
                  ) -> TextReporter:
-    """The reporter for ``stream``: colour on a terminal, its width (``COLUMNS`` honoured)."""
+    """The reporter for ``stream``: colour on a terminal or with ``FORCE_COLOR`` (never with
+    ``NO_COLOR``), the terminal's width (``COLUMNS`` honoured)."""
     width = shutil.get_terminal_size((100, 24)).columns
-    return TextReporter(rich=stream.isatty(), width=max(40, width), verbose=verbose, root=root)
+    rich = stream.isatty() or forced_color(os.environ)
+    return TextReporter(rich=rich, width=max(40, width), verbose=verbose, root=root)

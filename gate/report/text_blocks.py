@@ -65,8 +65,13 @@ def finding_line(f: Finding) -> Text:
     return one_line(line)
 
 
-def finding_block(f: Finding, excerpt: list[tuple[int, str]]) -> list[RenderableType]:
-    """A failing finding: header, message, excerpt, fix, related places and dataflow steps."""
+def finding_block(f: Finding, excerpt: list[tuple[int, str]], width: int | None = None
+                  ) -> list[RenderableType]:
+    """A failing finding: header, message, excerpt, fix, related places and dataflow steps.
+
+    The title ends the header line: cut at its end when the line is too long, and left
+    out (it is in the message's rule) when not even a few characters of it would fit.
+    """
     head = Text("  ")
     head.append_text(_severity(f.severity.label.upper()))
     head.append(f" {clean(f.check)} {clean(f.rule_id, 80)}  ")
@@ -75,7 +80,10 @@ def finding_block(f: Finding, excerpt: list[tuple[int, str]]) -> list[Renderable
     if f.new:
         head.append(" new", "magenta")
     if f.title and f.title != f.rule_id:
-        head.append(f"  {clean(f.title, 80)}", "dim")
+        title = clean(f.title, 80)
+        room = (width - head.cell_len - 2) if width is not None else len(title)
+        if room >= min(len(title), 12):
+            head.append(f"  {title}", "dim")
     out: list[RenderableType] = [one_line(head), wrapped(clean(f.message))]
     width = max((len(str(n)) for n, _ in excerpt), default=0)
     out += [one_line(Text(f"{_INDENT}{str(n).rjust(width)} \u2502 {text}", "dim"))
@@ -117,12 +125,20 @@ def package_line(p: PackageFix, verbose: bool = False) -> Text:
     return one_line(line)
 
 
-def rule_row(g: RuleGroup) -> list[Text]:
-    """``B101  assert_used  \u00d71,084  low  test``: one rule's non-failing findings."""
+def rule_row(g: RuleGroup, first_place: bool = False) -> list[Text]:
+    """``sast B101  assert_used  x1,084  low  test``: one rule's findings, as cells.
+
+    ``first_place``: a last cell with the first finding's place (for failing findings).
+    """
     severities = "/".join(s.label for s in g.severities)
     contexts = ", ".join(f"{clean(c, 20)}" if len(g.contexts) == 1 else f"{clean(c, 20)} {n:,}"
                          for c, n in g.contexts[:4])
     title = g.title if g.title and g.title != g.rule_id else ""
-    return [Text(f"  {clean(g.check)} {clean(g.rule_id, 60)}"), Text(clean(title, 40), "dim"),
-            Text(f"{TIMES}{g.count:,}"), Text(severities, SEVERITY_STYLE.get(g.severity.label, "")),
-            Text(contexts)]
+    cells = [Text(f"{clean(g.check)} {clean(g.rule_id, 80)}"), Text(clean(title, 80), "dim"),
+             Text(f"{TIMES}{g.count:,}"),
+             Text(severities, SEVERITY_STYLE.get(g.severity.label, "")), Text(contexts)]
+    if first_place:
+        first = location_text(g.examples[0]) if g.examples else ""
+        more = "" if g.count == 1 else " …"
+        cells.append(Text(clean(first, 200) + more, "bold"))
+    return cells

@@ -116,7 +116,8 @@ def test_gitlab_template_runs_in_merge_requests_and_keeps_reports() -> None:
     assert any("merge_request_event" in rule["if"] for rule in job["rules"])
     assert job["artifacts"]["when"] == "always"
     assert set(job["artifacts"]["reports"]) == {"junit", "codequality", "sast",
-                                                "secret_detection", "dependency_scanning"}
+                                                "secret_detection", "dependency_scanning",
+                                                "cyclonedx"}
     caches = {cache["key"]: cache for cache in job["cache"]}
     assert ".cache/pip" in caches["gate-pip"]["paths"]
     assert caches["gate-results-$CI_COMMIT_REF_SLUG"] == {  # docs/security.md: per branch,
@@ -133,7 +134,7 @@ def test_gitlab_files_only_ask_for_known_report_formats() -> None:
 
     for script in (_job_script(_legacy_job()), _job_script(_component_job())):
         asked = re.findall(r'--report "([\w-]+)=', script)
-        assert len(asked) == 7
+        assert len(asked) == 8
         assert [fmt for fmt in asked if fmt not in FORMATS] == []
 
 
@@ -381,7 +382,7 @@ def _assert_gated_and_posted(done: subprocess.CompletedProcess[str], tmp_path: P
     reports = sorted(p.name for p in (tmp_path / "repo" / "gate-reports").iterdir())
     assert reports == ["gate-junit.xml", "gate.json", "gate.md", "gl-code-quality-report.json",
                        "gl-dependency-scanning-report.json", "gl-sast-report.json",
-                       "gl-secret-detection-report.json"]
+                       "gl-sbom-gate.cdx.json", "gl-secret-detection-report.json"]
     notes = [n for n in forge.notes[5] if not n["system"]]  # type: ignore[attr-defined]
     assert len(notes) == 1 and "B307" in notes[0]["body"]
     assert [s["status"] for s in forge.gl_statuses[HEAD]] == ["failed"]  # type: ignore[attr-defined]

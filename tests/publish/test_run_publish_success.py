@@ -178,7 +178,13 @@ def test_upload_sarif_lands_the_runs_sarif_in_code_scanning(
         HEAD, "refs/pull/7/head", "gate")
     assert upload["sarif"] == json.loads(sarif.read_text(encoding="utf-8"))
     results = upload["sarif"]["runs"][0]["results"]
-    assert sorted(r["ruleId"] for r in results) == ["B404", "B602", "GATE-PY-CMDI"]
+    # The default SARIF scope (code): the failing B602; the two low findings are left out,
+    # and the run says so.
+    assert [r["ruleId"] for r in results] == ["B602"]
+    notes = upload["sarif"]["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert [n["message"]["text"] for n in notes if "report scope" in n["message"]["text"]] == [
+        "sast: report scope 'code': 2 finding(s) left out (2 low): they do not fail the gate "
+        "and would not fail in code; the JSON report has every finding"]
     [request] = [r for r in github.requests if r.path.endswith("/code-scanning/sarifs")]
     assert request.headers["Authorization"] == f"Bearer {GH_TOKEN}"
     body = json.loads(request.body)

@@ -10,13 +10,19 @@ the diff.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from many_findings import SHA, many_findings_run, write_sources
+from rich.cells import cell_len
 
+from gate.checks.interface import NotScanned
+from gate.findings import Finding, Location, Severity
 from gate.report.markdown import render_markdown
 from gate.report.text import TextReporter
+from gate.result import RunResult
+from gate.verdict import sort_findings
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -112,7 +118,68 @@ def test_terminal_report_caps_long_lists(checkout: Path) -> None:
                                               if not f.suppressed)})
     text = TextReporter(width=100, root=checkout).render(noisy)
     lines = text.splitlines()
-    assert len(lines) < 90  # ten failing findings with excerpts at most, then counts
+    assert len(lines) < 90  # more than ten failing findings: by rule, then counts
     assert "  … 35 more warnings (--verbose)" in lines
-    assert any(line.startswith("  … ") and "more failing (--verbose lists them)" in line
-               for line in lines)
+    assert "Failing findings (1,151), by rule" in lines
+    assert "  --verbose lists every failing finding" in lines
+
+
+LONG_WARNING = ("dependencies: pyproject.toml declares 'django>=4.2,<6' and no lock file pins it: "
+                "the range was not audited, because any version in it could be installed; add a "
+                "lock file (uv.lock, poetry.lock) or pin it in requirements.txt")
+LONG_REASON = ("not audited: 'flask>=2.0' is not pinned, and neither uv.lock nor poetry.lock "
+               "lists it; pin it or commit the lock file")
+
+
+def _crowded_run() -> RunResult:
+    """Long rule names, every finding failing, long warnings and not-scanned reasons."""
+    run = many_findings_run()
+    extra = [
+        Finding("secrets", "Base64 High Entropy String", Severity.HIGH,
+                "Base64 High Entropy String found (value redacted)",
+                Location("frontend/pnpm-lock.yaml", 1204, 1204), "fp-entropy", context="code"),
+        Finding("iac", "GATE-K8S-POD-SECURITY-CONTEXT-ALLOW-PRIVILEGE-ESCALATION-001",
+                Severity.HIGH, "Container api allows privilege escalation",
+                Location("deploy/kubernetes/overlays/production/api-deployment.yaml", 31, 31),
+                "fp-k8s", title="Containers must not allow privilege escalation", context="iac"),
+    ]
+    findings = sort_findings([*run.findings, *extra])
+    not_scanned = (*run.not_scanned, NotScanned("src/" + "very_long_directory_name/" * 4
+                                                + "module.py", LONG_REASON))
+    return replace(run, findings=tuple(findings),
+                   failing=frozenset(i for i, f in enumerate(findings) if not f.suppressed),
+                   warnings=(LONG_WARNING, *(f"waiver {i} expired" for i in range(3))),
+                   not_scanned=not_scanned)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_terminal_report_fits_the_width(width: int, checkout: Path) -> None:
+    text = TextReporter(width=width, root=checkout).render(_crowded_run())
+    _matches_snapshot(f"terminal-{width}.txt", text)
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    # Check names whole, reasons and warnings whole (wrapped on their own lines).
+    assert [line.split()[0] for line in lines if line.startswith(("sast ", "dependencies ",
+                                                                   "secrets ", "iac "))] == [
+        "sast", "dependencies", "secrets", "iac"]
+    flowing = " ".join(line.strip() for line in lines)
+    assert f"warning: {LONG_WARNING}" in flowing
+    assert LONG_REASON in flowing
+    # More failing findings than a screen: grouped by rule, long rule names cut at their end.
+    assert "Failing findings (1,153), by rule" in lines
+    [entropy] = [line for line in lines if "secrets Base64" in line]
+    assert entropy.startswith("  secrets Base64 High Entropy")
+
+
+def test_a_failing_findings_title_is_cut_or_left_out_never_an_ellipsis_alone() -> None:
+    f = Finding("sast", "B602", Severity.HIGH, "shell=True", Location(
+        "src/pip/_internal/commands/configuration.py", 248, 248), "fp",
+        title="subprocess_popen_with_shell_equals_true")
+    roomy = TextReporter(width=120).render(replace(_crowded_run(), findings=(f,),
+                                                   failing=frozenset({0})))
+    narrow = TextReporter(width=80).render(replace(_crowded_run(), findings=(f,),
+                                                   failing=frozenset({0})))
+    assert ("  HIGH     sast B602  src/pip/_internal/commands/configuration.py:248  (code)  "
+            "subprocess_popen_with_shell_equals_true") in roomy.splitlines()
+    assert ("  HIGH     sast B602  src/pip/_internal/commands/configuration.py:248  (code)"
+            ) in narrow.splitlines()

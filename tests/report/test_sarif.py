@@ -72,12 +72,16 @@ def test_rules_carry_security_severity_tags_and_help(run_result: RunResult) -> N
 
 def test_rule_takes_its_most_severe_instance() -> None:
     findings = [Finding("sast", "B1", sev, "m", Location("a.py", n, n), f"fp{n}")
-                for n, sev in enumerate([Severity.CRITICAL, Severity.LOW], start=1)]
+                for n, sev in enumerate([Severity.CRITICAL, Severity.HIGH, Severity.LOW],
+                                        start=1)]
     outcome = CheckOutcome("sast", Verdict.FAIL, "bandit", "1", 0.0, Severity.HIGH)
-    doc = _sarif(RunResult(Verdict.FAIL, (outcome,), tuple(findings)))
-    rule = doc["runs"][0]["tool"]["driver"]["rules"][0]
-    assert rule["properties"]["security-severity"] == "9.5"
-    assert [r["level"] for r in doc["runs"][0]["results"]] == ["error", "note"]
+    doc = _sarif(RunResult(Verdict.FAIL, (outcome,), tuple(findings), failing=frozenset({1})))
+    rules = doc["runs"][0]["tool"]["driver"]["rules"]
+    assert [(r["id"], r["properties"]["security-severity"]) for r in rules] == [
+        ("B1", "9.5"), ("B1/advisory", "3.0")]
+    # Only the failing finding is an error; the critical one above the threshold that does
+    # not fail (in a legacy result without stamps: by the check's threshold) is a warning.
+    assert [r["level"] for r in doc["runs"][0]["results"]] == ["warning", "error", "note"]
 
 
 def test_results_reference_rules_and_locations(run_result: RunResult) -> None:
@@ -91,7 +95,7 @@ def test_results_reference_rules_and_locations(run_result: RunResult) -> None:
                 assert artifact["uriBaseId"] == "%SRCROOT%"
                 assert not artifact["uri"].startswith(("/", "./", "file:"))
     deps = _run_for(doc, "dependencies")["results"]
-    no_line = next(r for r in deps if r["ruleId"] == "GHSA-g4mx-q9vg-27p4")
+    no_line = next(r for r in deps if r["ruleId"] == "GHSA-g4mx-q9vg-27p4/advisory")
     assert "region" not in no_line["locations"][0]["physicalLocation"]
     assert "Fixed in: 1.26.18, 2.0.7." in no_line["message"]["text"]
     iac = _run_for(doc, "iac")["results"][0]
@@ -103,8 +107,10 @@ def test_levels_follow_severity(run_result: RunResult) -> None:
     levels = {r["ruleId"]: r["level"] for run in doc["runs"] for r in run["results"]}
     assert levels["AWS Access Key"] == "error"
     assert levels["B602"] == "error"
-    assert levels["B307"] == "warning"
-    assert levels["B101"] == "note"
+    # error exactly when the finding fails (sast fails on medium here); findings that do
+    # not fail where they are carry an advisory rule of their own, at most a warning.
+    assert levels["B307"] == "error"
+    assert levels["B101/advisory"] == "note"
 
 
 def test_partial_fingerprints_are_ours_and_unique(run_result: RunResult) -> None:
@@ -120,7 +126,7 @@ def test_partial_fingerprints_are_ours_and_unique(run_result: RunResult) -> None
 
 def test_suppressed_findings_are_carried_as_suppressions(run_result: RunResult) -> None:
     doc = _sarif(run_result)
-    b101 = next(r for r in _run_for(doc, "sast")["results"] if r["ruleId"] == "B101")
+    b101 = next(r for r in _run_for(doc, "sast")["results"] if r["ruleId"] == "B101/advisory")
     assert b101["suppressions"] == [{"kind": "inSource", "status": "accepted",
                                      "justification": "inline: asserts are fine in tests"}]
     s3 = next(r for r in _run_for(doc, "iac")["results"] if r["ruleId"] == "GATE-AWS-S3-002")

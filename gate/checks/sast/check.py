@@ -103,15 +103,20 @@ def _suppression(source: PySource, issue: Any, path: str, rule_id: str) -> Suppr
     """The first marker, on the reported line then the rest of the node, that covers the rule.
 
     Looking over the node's whole line range is bandit's own ``# nosec`` rule
-    (a multi-line call is suppressed from its closing line, say). For the
+    (a multi-line call is suppressed from its closing line, say). A
+    ``# gate:ignore[RULE]`` alone on the line above the statement counts too,
+    as it does in YAML and HCL (``# nosec`` keeps bandit's same-line meaning). For the
     password rules, the literal is redacted from the marker's reason too.
     """
     lineno = int(issue.lineno or 0)
     others = [int(n) for n in (issue.linerange or []) if int(n) != lineno]
-    for line in [lineno, *others]:
+    above = min([lineno, *others]) - 1  # a comment line of its own, above the statement
+    for line in [lineno, *others, above]:
         marker = source.marker(line)
         if marker is None or not marker.applies_to(rule_id):
             continue
+        if line == above and (marker.kind != "gate:ignore" or source.code(line).strip()):
+            continue  # only our own marker, and only alone on its line (as in YAML)
         found = marker.suppression(path, line)
         literal = _PASSWORD_LITERAL.match(str(issue.text)) if rule_id in PASSWORD_RULES else None
         if found.reason and literal and literal.group(1):

@@ -1,0 +1,104 @@
+"""Unused inline suppressions: a ``# gate:ignore[RULE]`` that suppresses nothing (ruff's RUF100).
+
+A marker outlives the code it was written for: the call is fixed, the rule
+renamed, the line moved away from its marker. Left behind, it silently
+suppresses whatever lands on that line next. After the checks ran, every
+``gate:ignore`` marker in a Python file is compared with the findings it
+actually suppressed (their ``suppression.source`` names the marker's line),
+and each rule it names that suppressed nothing is reported, one warning per
+marker.
+
+Only what was judged is reported: a rule is checked only in files its check
+scanned to completion in this run (bandit ids and the gate's ``GATE-PY-*``
+rules need the sast check; any other name, a secret type, the secrets check).
+``# nosec`` is bandit's marker and bandit has no such notion; it is left alone.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from gate.findings import Finding
+
+__all__ = ["MAX_REPORTED", "unused_markers"]
+
+MAX_REPORTED = 20
+_MARKER = re.compile(r"#.*?gate:ignore\[(?P<rules>[^\]]*)\]")
+_SAST_RULE = re.compile(r"^(B\d{3}|GATE-PY-[A-Z0-9-]+)$")
+_SOURCE = re.compile(r"^(?P<path>.+):(?P<line>\d+) # ")
+_MAX_BYTES = 2_000_000
+
+
+def _rules(raw: str) -> list[str]:
+    """``B602, B105`` or ``B602 B105`` (sast) or ``Base64 High Entropy String`` (secrets)."""
+    tokens: list[str] = []
+    for part in (p.strip() for p in raw.split(",")):
+        words = part.split()
+        if len(words) > 1 and all(_SAST_RULE.match(w) for w in words):
+            tokens += words
+        elif part:
+            tokens.append(part)
+    return list(dict.fromkeys(tokens))
+
+
+def _comments(text: str) -> list[tuple[int, str]]:
+    """The comments of a Python file (a marker inside a string literal is not a marker)."""
+    found: list[tuple[int, str]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT and "gate:ignore[" in token.string:
+                found.append((token.start[0], token.string))
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the markers found so far stand
+    return found
+
+
+def _used(findings: Sequence[Finding]) -> dict[tuple[str, int], set[str]]:
+    """Marker place -> the rule ids (casefolded) of the findings it suppressed."""
+    used: dict[tuple[str, int], set[str]] = {}
+    for f in findings:
+        s = f.suppression
+        match = _SOURCE.match(s.source or "") if s is not None and s.kind == "inline" else None
+        if match:
+            key = (match.group("path"), int(match.group("line")))
+            used.setdefault(key, set()).update(r.casefold() for r in (f.rule_id, *f.aliases))
+    return used
+
+
+def unused_markers(root: Path, scanned: Mapping[str, frozenset[str]],
+                   findings: Sequence[Finding]) -> tuple[str, ...]:
+    """One warning per ``gate:ignore`` marker in a Python file with a rule that suppressed nothing.
+
+    ``scanned``: check name -> the files it scanned to completion (sast, secrets).
+    ``findings``: as the checks reported them, before the policy refused any marker.
+    """
+    sast, secrets = scanned.get("sast", frozenset()), scanned.get("secrets", frozenset())
+    used = _used(findings)
+    warnings: list[str] = []
+    for path in sorted(p for p in sast | secrets if p.endswith(".py")):
+        try:
+            data = (root / path).read_bytes()[:_MAX_BYTES]
+        except OSError:
+            continue
+        if b"gate:ignore[" not in data:
+            continue
+        for number, comment in _comments(data.decode("utf-8", "replace")):
+            match = _MARKER.search(comment)
+            if match is None:
+                continue
+            done = used.get((path, number), set())
+            unused = [r for r in _rules(match.group("rules"))
+                      if (path in sast if _SAST_RULE.match(r) else path in secrets)
+                      and r.casefold() not in done]
+            if unused:
+                warnings.append(f"{path}:{number}: unused suppression gate:ignore["
+                                f"{', '.join(unused)}]: no such finding on this line or the "
+                                "one below; remove it")
+    if len(warnings) > MAX_REPORTED:
+        left = len(warnings) - MAX_REPORTED
+        warnings = [*warnings[:MAX_REPORTED], f"... and {left} more unused suppressions"]
+    return tuple(warnings)
