@@ -33,7 +33,7 @@ _CACHE_HEADER = b"gate-cache 3 "
 HEAD_BYTES = 4096
 """How much of a file decides whether it may be one of the gate's (see :func:`recognise`)."""
 _MARKERS = (b'"generated_by"', b'"schema_version"', b"sarif-schema", b"security-report-schemas",
-            b'"check_name": "gate/', b'<testsuites name="gate"')
+            b'"check_name": "gate/', b'<testsuites name="gate"', b'"bomFormat": "CycloneDX"')
 _HEX = re.compile(r"^[0-9a-f]{16,128}$")
 _MD_HEADLINE = re.compile(r"^## \S{1,4} gate [a-z ]{4,40}$")
 _MD_SUMMARY = re.compile(r"^\*\*[\d,]+ failing\*\* · [\d,]+ findings · ")
@@ -110,6 +110,8 @@ def _json_kind(doc: Any) -> str | None:
         return "gate SARIF report"
     if _gitlab(doc):
         return "gate GitLab security report"
+    if _cyclonedx(doc):
+        return "gate CycloneDX SBOM"
     return None
 
 
@@ -148,6 +150,17 @@ def _gitlab(doc: dict[str, Any]) -> bool:
     return (isinstance(analyzer, dict) and analyzer.get("id") == "gate"
             and "security-report-schemas" in str(doc.get("schema", ""))
             and isinstance(doc.get("vulnerabilities"), list))
+
+
+def _cyclonedx(doc: dict[str, Any]) -> bool:
+    """A CycloneDX BOM whose only tool is the gate (``--report cyclonedx``)."""
+    metadata = doc.get("metadata")
+    tools = metadata.get("tools") if isinstance(metadata, dict) else None
+    components = tools.get("components") if isinstance(tools, dict) else None
+    return (doc.get("bomFormat") == "CycloneDX" and isinstance(doc.get("specVersion"), str)
+            and isinstance(components, list) and len(components) == 1
+            and isinstance(components[0], dict) and components[0].get("name") == "gate"
+            and components[0].get("group") == "ci-security-gate")
 
 
 def _codequality(item: Any) -> bool:

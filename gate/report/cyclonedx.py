@@ -182,5 +182,10 @@ class CycloneDxReporter(Reporter):
                                    for a, adv in sorted(advisories.items())])
         assert metadata.component is not None
         bom.register_dependency(metadata.component, components)
-        text = JsonV1Dot6(bom).output_as_string()
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+        doc = json.loads(JsonV1Dot6(bom).output_as_string())
+        # The identifying fields first, as CycloneDX's own examples order them (and so that
+        # the gate recognises its own SBOM from a file's first bytes: gate/artefacts.py).
+        first = ("$schema", "bomFormat", "specVersion", "serialNumber", "version", "metadata")
+        ordered = {key: doc[key] for key in first if key in doc}
+        ordered.update((key, value) for key, value in doc.items() if key not in ordered)
+        return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
