@@ -100,6 +100,8 @@ class SinkMark:
     status: str
     scope: tuple[int, int]
     """First and last line of the enclosing function (the module: its whole length)."""
+    proof: str = ""
+    """For a safe sink: what proved it (``constant``, ``int()``, ``shlex.quote()``...)."""
 
 
 @dataclass(frozen=True)

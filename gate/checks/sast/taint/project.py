@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gate.checks.sast.taint.expressions import BudgetExceeded
-from gate.checks.sast.taint.interface import SinkMark, SinkSpec, TaintFinding
+from gate.checks.sast.taint.interface import SinkMark, SinkSpec, Step, TaintFinding
 from gate.checks.sast.taint.propagate import Frame, FunctionNode, Unit
 from gate.checks.sast.taint.resolve import ModuleInfo, locate, parse_module
 from gate.checks.sast.taint.sources import route_parameters
@@ -142,24 +142,49 @@ class ModuleScope:
         return result
 
     # -- results ------------------------------------------------------------------
-    def report(self, spec: SinkSpec, sink: str, line: int, flow: Flow) -> None:
-        """A source reaching a sink (kept only for the primary module, once per rule and line)."""
-        if not self.primary or (spec.rule_id, line) in self.findings:
+    def report(self, spec: SinkSpec, sink: str, line: int, flows: list[Flow]) -> None:
+        """Sources reaching a sink (kept only for the primary module, once per rule and line).
+
+        The most dangerous source leads (a request before the environment
+        before configuration: by confidence); every other distinct source is
+        named in the message and listed in the path.
+        """
+        if not self.primary or not flows:
             return
+        previous = self.findings.get((spec.rule_id, line))
+        flows = sorted(flows, key=lambda f: _RANK.get(f.confidence, 3))
+        if previous is not None \
+                and _RANK.get(previous.confidence, 3) <= _RANK.get(flows[0].confidence, 3):
+            return
+        flow = flows[0]
         severity = "low" if flow.confidence == "low" else spec.severity
-        first = flow.steps[0] if flow.steps else None
-        origin = f"{flow.label} (line {first.line})" if first and first.path == self.info.rel \
-            else flow.label
-        message = (f"{spec.title}: {origin} reaches {sink} (line {line})"
+        others = list(dict.fromkeys(f.label for f in flows[1:] if f.label != flow.label))
+        message = (f"{spec.title}: {self._origin(flow)} reaches {sink} (line {line})"
                    if spec.kind != "cookie" else f"{spec.title}: {sink}")
+        steps = flow.steps
+        if others:
+            message += f"; also from {', '.join(others)}"
+            extra = tuple(Step(s.path, s.line, f"also: {s.message}")
+                          for f in flows[1:] if f.label in others for s in f.steps[:1])
+            steps = (*steps, *extra[:3])
         self.findings[(spec.rule_id, line)] = TaintFinding(
             spec.rule_id, spec.cwe, spec.kind, spec.title, severity, flow.confidence, line,
-            message, flow.steps)
+            message, steps)
 
-    def mark(self, kind: str, line: int, status: str, scope: tuple[int, int]) -> None:
-        """Record the verdict on one sink call (primary module only)."""
+    def _origin(self, flow: Flow) -> str:
+        first = flow.steps[0] if flow.steps else None
+        return f"{flow.label} (line {first.line})" if first and first.path == self.info.rel \
+            else flow.label
+
+    def mark(self, kind: str, line: int, status: str, scope: tuple[int, int],
+             proof: str = "") -> None:
+        """Record the verdict on one sink call (primary module only), with its proof if safe."""
         if self.primary:
-            self.marks.append(SinkMark(kind, line, status, scope))
+            self.marks.append(SinkMark(kind, line, status, scope, proof))
+
+
+_RANK = {"high": 0, "medium": 1, "low": 2}
+"""Sources by danger: a request (high), URL kwargs (medium), environment/argv/console (low)."""
 
 
 def _is_route(decorator: ast.expr) -> bool:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from gate.checks.sast.taint import folding, sinks
 from gate.checks.sast.taint.control import ControlFlow, names_in
-from gate.checks.sast.taint.expressions import REQUEST
+from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND
 from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.special import SESSIONS
 from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
-from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, union_flows
+from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, union_flows, unresolved
 
 if TYPE_CHECKING:
     from gate.checks.sast.taint.project import ModuleScope
@@ -85,35 +85,71 @@ class Frame(ControlFlow):
             if param.arg in self.unit.sources:
                 label, confidence = self.unit.sources[param.arg]
                 self.env[param.arg] = self.source(label, confidence, node.lineno)
-            else:
-                self.env[param.arg] = Val()
+            else:  # keyword-only and starred parameters: not followed from callers
+                self.env[param.arg] = unresolved(f"parameter '{param.arg}'")
         return len(params)
 
-    def sink(self, spec: SinkSpec, name: str, line: int, values: list[Val]) -> None:
-        """A sink call: report sources reaching it, record parameters reaching it, mark it."""
+    def sink(self, spec: SinkSpec, name: str, line: int, values: list[Val],
+             report: bool = True, proven_by: str = "") -> None:
+        """A sink call: report sources reaching it, record parameters reaching it, mark it.
+
+        The mark is ``safe`` only on proof: every flow into the sink was
+        cleared for its kind (a sanitiser, a safe type, a guard) and every
+        other part is a constant. A parameter or an unresolved value leaves it
+        ``unproven``; input, ``tainted``. With ``report`` false (an XML parser
+        that resolves no entities) input is marked but not reported.
+        """
         status = SAFE
         arrive = self.step(line, f"reaches {name}")
+        inputs: list[Flow] = []
+        proofs: set[str] = {proven_by} if proven_by else set()
         for value in values:
-            for flow in value.every_flow():
+            flows = value.every_flow()
+            if not flows:
+                proofs.add("constant" if value.known else "built from constants")
+            for flow in flows:
                 if not flow.reaches(spec.kind):
+                    proofs.update(flow.by or {"sanitised"})
                     continue
-                if flow.param >= 0:
+                if flow.is_param:
                     status = TAINTED if status == TAINTED else UNPROVEN
                     self.param_sinks.append(ParamSink(flow.param, spec, name,
                                                       (*flow.steps, arrive), flow.cleared))
-                else:
+                elif flow.is_input and report:
                     status = TAINTED
-                    self.scope.report(spec, name, line, flow.step(arrive))
-        self.scope.mark(spec.kind, line, status, self.unit.span)
+                    inputs.append(flow.step(arrive))
+                else:
+                    status = TAINTED if status == TAINTED else UNPROVEN
+        if inputs:
+            self.scope.report(spec, name, line, inputs)
+        proof = ", ".join(sorted(proofs)) if status == SAFE else ""
+        self.scope.mark(spec.kind, line, status, self.unit.span, proof or "no value reaches it")
+
+    def text_mark(self, node: ast.expr, value: Val) -> None:
+        """A string built around SQL text: safe only when every part is proven (bandit's B608)."""
+        status, proofs = SAFE, set()
+        flows = value.every_flow()
+        if not flows:
+            proofs.add("constant" if value.known else "built from constants")
+        for flow in flows:
+            if not flow.reaches("sql"):
+                proofs.update(flow.by or {"sanitised"})
+            elif flow.is_input:
+                status = TAINTED
+            elif status != TAINTED:
+                status = UNPROVEN
+        self.scope.mark(TEXT_KIND, node.lineno, status, (node.lineno, node.end_lineno or node.lineno),
+                        ", ".join(sorted(proofs)) if status == SAFE else "")
 
     def setting(self, spec: SinkSpec, line: int, message: str) -> None:
         """A finding about a call's settings rather than its data (cookie flags)."""
-        self.scope.report(spec, message, line, Flow(message, "high", (self.step(line, message),)))
+        self.scope.report(spec, message, line, [Flow(message, "high", (self.step(line, message),))])
 
     def through(self, inner: ParamSink, arg: Val, name: str, line: int) -> None:
         """An argument passed to a function whose parameter reaches a sink inside."""
         status = SAFE
         call = self.step(line, f"passed to {name}()")
+        inputs: list[Flow] = []
         for flow in arg.every_flow():
             if not flow.reaches(inner.spec.kind) or not (flow.cleared | inner.cleared).isdisjoint(
                     {inner.spec.kind, "*"}):
@@ -121,22 +157,27 @@ class Frame(ControlFlow):
             path = flow.step(call)
             for item in inner.steps:
                 path = path.step(item)
-            if flow.param >= 0:
+            if flow.is_param:
                 status = TAINTED if status == TAINTED else UNPROVEN
                 self.param_sinks.append(ParamSink(flow.param, inner.spec, inner.sink, path.steps,
                                                   flow.cleared))
-            else:
+            elif flow.is_input:
                 status = TAINTED
-                self.scope.report(inner.spec, f"{inner.sink} in {name}()", line, path)
-        self.scope.mark(inner.spec.kind, line, status, self.unit.span)
+                inputs.append(path)
+            else:
+                status = TAINTED if status == TAINTED else UNPROVEN
+        if inputs:
+            self.scope.report(inner.spec, f"{inner.sink} in {name}()", line, inputs)
+        self.scope.mark(inner.spec.kind, line, status, self.unit.span,
+                        "the argument is constant or sanitised" if status == SAFE else "")
 
     def call_repo(self, fq: str | None, name: str, recv: Val | None, args: list[Val],
                   kwargs: dict[str, Val], line: int) -> Val | None:
         """A call to a function or class of the repository, through its summary."""
         if not fq:
             return None
-        tainted = any(v.every_flow() for v in [*([recv] if recv else []), *args,
-                                               *kwargs.values()])
+        tainted = any(f.is_input or f.is_param for v in [*([recv] if recv else []), *args,
+                                                         *kwargs.values()] for f in v.flows)
         found = self.scope.project.resolve(self.scope, fq, needs_source=not tainted)
         if found is None:
             return None
@@ -153,7 +194,7 @@ class Frame(ControlFlow):
         for key, value in kwargs.items():
             if key in names:
                 index = names.index(key)
-                full += [Val()] * (index + 1 - len(full))
+                full += [unresolved(f"default of {p}") for p in names[len(full):index + 1]]
                 full[index] = value
         step = self.step(line, f"through {name}()")
         for inner in summary.sinks:
@@ -193,6 +234,11 @@ class Frame(ControlFlow):
         if base.items is not None and key.known and not isinstance(target.slice, ast.Slice):
             kept = tuple((k, v) for k, v in base.items if not (k == key.const and type(k) is type(key.const)))
             self.rebind(target.value, replace(base, items=(*kept, (key.const, value))))
+        elif base.items is not None and base.mapping and key.choices and not key.flows:
+            items = dict(base.items)  # a key drawn from a few constants: each may be the one
+            for choice in key.choices:
+                items[choice] = join(items[choice], value) if choice in items else value
+            self.rebind(target.value, replace(base, items=tuple(items.items())))
         else:
             self.rebind(target.value, replace(base, flows=union_flows([base, key, value]).flows))
 

@@ -78,14 +78,14 @@ def _subprocess(frame: Frame, line: int, fq: str, args: list[Val], kwargs: dict[
     if listed is not None:
         frame.sink(sinks.SHELL, fq, line, listed)
     elif command.items is None and not command.known:
-        frame.sink(sinks.SHELL, fq, line, [replace(command, items=None)] if command.flows else [])
+        frame.sink(sinks.SHELL, fq, line, [Val(flows=command.every_flow())])
 
 
 def _yaml(frame: Frame, line: int, fq: str, args: list[Val], kwargs: dict[str, Val]) -> None:
     loader = _arg(args, kwargs, 1, "Loader")
     name = (loader.qual or "") if loader is not None else ""
     if name.endswith(_SAFE_LOADERS):
-        frame.sink(sinks.DESERIAL, fq, line, [])  # a proven-safe call: no value to check
+        frame.sink(sinks.DESERIAL, fq, line, [], proven_by=f"safe loader {name.rsplit('.', 1)[-1]}")
         return
     frame.sink(sinks.DESERIAL, fq, line, args[:1] or list(kwargs.values())[:1])
 
@@ -163,7 +163,8 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
     if (name in _XML_PARSE and (fq or "").startswith(("xml.", "lxml."))) \
             or (name in _XML_PARSE and recv is not None and "xxe" in recv.flags):
         resolving = any("xxe" in v.flags for v in every)
-        frame.sink(sinks.XXE, label, line, args[:1] if resolving else [])
+        frame.sink(sinks.XXE, label, line, args[:1] or list(kwargs.values())[:1],
+                   report=resolving)
     if recv is not None and name == "set_cookie":
         _cookie(frame, line, kwargs)
         return None

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from gate.checks.sast.taint.interface import SinkSpec, Step
-from gate.checks.sast.taint.values import Flow, Val, union_flows
+from gate.checks.sast.taint.values import UNRESOLVED, Flow, Val, union_flows
 
 __all__ = ["FuncSummary", "ParamSink", "apply_return"]
 
@@ -46,14 +46,15 @@ def _substitute(flow: Flow, args: Sequence[Val], call: Step) -> list[Flow]:
     """A flow of the callee's return value, seen from the caller."""
     if flow.param < 0:
         return [flow.step(call)]
-    if flow.param >= len(args):
-        return []
+    if flow.param >= len(args):  # a parameter left to its default: not resolved here
+        return [Flow(f"unresolved: default of parameter {flow.param}", "none", (),
+                     flow.cleared, UNRESOLVED, flow.by)]
     out = []
     for outer in args[flow.param].every_flow():
         merged = outer.step(call)
         for item in flow.steps:
             merged = merged.step(item)
-        out.append(replace(merged, cleared=merged.cleared | flow.cleared))
+        out.append(replace(merged, cleared=merged.cleared | flow.cleared, by=merged.by | flow.by))
     return out
 
 
