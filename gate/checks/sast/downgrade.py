@@ -56,8 +56,9 @@ IMPORT_CALLS = {
     "B415": (),
 }
 """bandit's call rules for the same modules: a use bandit still reports keeps the import's."""
-IMPORT_SEVERITY = Severity.LOW
-"""An import with no use the analysis could not clear: a note for review, not a flaw."""
+IMPORT_SEVERITY = Severity.INFO
+"""An import with no use the analysis could not clear: a note, not a flaw (an import is not a
+sink; its uses are judged by the call rules)."""
 
 
 @dataclass(frozen=True)

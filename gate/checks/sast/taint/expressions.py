@@ -167,6 +167,9 @@ class ExprEval(CallModels):
             stored = self.env.get(f"{node.value.id}.{node.attr}")
             if stored is not None:
                 return stored
+        if node.attr in {"kwargs", "args"} and isinstance(node.value, ast.Name) \
+                and node.value.id == "self" and self.scope.info.django:
+            return self.source(f"self.{node.attr}", "medium", node.lineno)  # a view's URL kwargs
         base = self.ev(node.value)
         if is_request(base):
             spec = request_attribute(node.attr)

@@ -116,20 +116,27 @@ class ModuleScope:
         if qual not in self.locals:
             self.locals[qual] = (node, closure)
 
-    def summary(self, local: str) -> FuncSummary | None:
-        """The summary of a function of this module (``None`` while it is being computed)."""
-        if local in self.summaries:
-            return self.summaries[local]
+    def summary(self, local: str, requests: frozenset[int] = frozenset()) -> FuncSummary | None:
+        """The summary of a function of this module (``None`` while it is being computed).
+
+        ``requests``: the positional parameters a caller passes the current
+        request object to; the function is summarised once per such set (the
+        request's attributes are sources inside it, ``req.args.get('h')``).
+        """
+        key = local if not requests else f"{local}#{sorted(requests)}"
+        if key in self.summaries:
+            return self.summaries[key]
         node = self.function_node(local)
         if node is None:
             return None
-        self.summaries[local] = None
+        self.summaries[key] = None
         closure = self.locals[local][1] if local in self.locals else {}
         sources = route_parameters(node, self.views)
         unit = Unit(f"{self.info.name}.{local}" if local not in self.locals else local,
                     node.name, node.body, (node.lineno, node.end_lineno or node.lineno), node,
                     {k: (v.label, v.confidence) for k, v in sources.items()},
-                    html_route=self.flask and any(_is_route(d) for d in node.decorator_list))
+                    html_route=self.flask and any(_is_route(d) for d in node.decorator_list),
+                    requests=requests)
         if self.primary:
             result = Frame(self, unit, closure).run()
         else:  # each summary of an imported module gets its own budget: order cannot matter
@@ -138,7 +145,7 @@ class ModuleScope:
                 result = Frame(self, unit, closure).run()
             except (BudgetExceeded, RecursionError):
                 return None
-        self.summaries[local] = result
+        self.summaries[key] = result
         return result
 
     # -- results ------------------------------------------------------------------

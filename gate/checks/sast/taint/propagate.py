@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from gate.checks.sast.taint import folding, sinks
 from gate.checks.sast.taint.control import ControlFlow, names_in
-from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND
+from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND, is_request
 from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.special import SESSIONS
 from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
@@ -42,6 +42,8 @@ class Unit:
     """Parameters that are user input: name -> (label, confidence)."""
     html_route: bool = False
     """A Flask view: the text it returns is the HTML response body."""
+    requests: frozenset[int] = frozenset()
+    """Positional parameters every analysed caller passes the current request object to."""
 
 
 class Frame(ControlFlow):
@@ -76,7 +78,7 @@ class Frame(ControlFlow):
             if param.arg in self.unit.sources:
                 label, confidence = self.unit.sources[param.arg]
                 self.env[param.arg] = self.source(label, confidence, node.lineno)
-            elif param.arg == "request" and self.scope.info.web:
+            elif index in self.unit.requests or (param.arg == "request" and self.scope.info.web):
                 self.env[param.arg] = Val(qual=REQUEST)
             else:
                 self.env[param.arg] = Val((Flow(f"parameter '{param.arg}'", "high", (), param=index),))
@@ -118,6 +120,9 @@ class Frame(ControlFlow):
                 elif flow.is_input and report:
                     status = TAINTED
                     inputs.append(flow.step(arrive))
+                    if self.unit.requests and not self.scope.primary:  # the caller reports it
+                        self.param_sinks.append(ParamSink(min(self.unit.requests), spec, name,
+                                                          (*flow.steps, arrive), flow.cleared))
                 else:
                     status = TAINTED if status == TAINTED else UNPROVEN
         if inputs:
@@ -150,7 +155,11 @@ class Frame(ControlFlow):
         status = SAFE
         call = self.step(line, f"passed to {name}()")
         inputs: list[Flow] = []
-        for flow in arg.every_flow():
+        flows = arg.every_flow()
+        if is_request(arg):  # the request object itself: the callee read input from it
+            first = inner.steps[0].message.removeprefix("user input: ") if inner.steps else ""
+            flows = (Flow(first or "request", "high", ()),)
+        for flow in flows:
             if not flow.reaches(inner.spec.kind) or not (flow.cleared | inner.cleared).isdisjoint(
                     {inner.spec.kind, "*"}):
                 continue
@@ -176,8 +185,8 @@ class Frame(ControlFlow):
         """A call to a function or class of the repository, through its summary."""
         if not fq:
             return None
-        tainted = any(f.is_input or f.is_param for v in [*([recv] if recv else []), *args,
-                                                         *kwargs.values()] for f in v.flows)
+        tainted = any(is_request(v) or any(f.is_input or f.is_param for f in v.flows)
+                      for v in [*([recv] if recv else []), *args, *kwargs.values()])
         found = self.scope.project.resolve(self.scope, fq, needs_source=not tainted)
         if found is None:
             return None
@@ -186,8 +195,7 @@ class Frame(ControlFlow):
             return Val(flows=union_flows([*args, *kwargs.values()]).flows,
                        qual=f"{module.info.name}.{local}()")
         node = module.function_node(local)
-        summary = module.summary(local)
-        if summary is None or node is None:
+        if node is None:
             return None
         full = ([recv] if kind == "method" and recv is not None else []) + list(args)
         names = [p.arg for p in [*node.args.posonlyargs, *node.args.args]]
@@ -196,6 +204,10 @@ class Frame(ControlFlow):
                 index = names.index(key)
                 full += [unresolved(f"default of {p}") for p in names[len(full):index + 1]]
                 full[index] = value
+        requests = frozenset(i for i, v in enumerate(full) if is_request(v))
+        summary = module.summary(local, requests)
+        if summary is None:
+            return None
         step = self.step(line, f"through {name}()")
         for inner in summary.sinks:
             if inner.param < len(full):

@@ -41,8 +41,12 @@ _REQUEST_ATTRIBUTES = {
     "GET": "request.GET", "POST": "request.POST", "COOKIES": "request.COOKIES",
     "META": "request.META", "body": "request.body", "FILES": "request.FILES",
     "read": "request.read()", "get_full_path": "request.get_full_path()",
-    # Starlette / FastAPI
+    # Starlette / FastAPI / DRF
     "query_params": "request.query_params", "path_params": "request.path_params",
+    # aiohttp
+    "query": "request.query", "match_info": "request.match_info", "post": "request.post()",
+    "text": "request.text()", "content": "request.content", "rel_url": "request.rel_url",
+    "raw_path": "request.raw_path", "query_string_bytes": "request.query_string",
 }
 
 
