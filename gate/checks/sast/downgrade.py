@@ -34,7 +34,7 @@ CALL_RULES = {
     "B602": "shell", "B603": "shell", "B604": "shell", "B605": "shell", "B606": "shell",
     "B609": "shell", "B102": "code", "B307": "code",
     "B301": "deserial", "B302": "deserial", "B506": "deserial",
-    "B310": "ssrf", "B308": "xss", "B703": "xss", "B704": "xss",
+    "B202": "tar", "B701": "template", "B310": "ssrf", "B308": "xss", "B703": "xss", "B704": "xss",
     "B313": "xxe", "B314": "xxe", "B315": "xxe", "B316": "xxe", "B317": "xxe", "B318": "xxe",
     "B319": "xxe", "B320": "xxe",
 }

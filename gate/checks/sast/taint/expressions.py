@@ -85,6 +85,8 @@ class ExprEval(CallModels):
     env: dict[str, Val]
     scope: ModuleScope
     closure: dict[str, Val]
+    fixed_path: bool = False
+    """Inside a view whose every route is a fixed path: ``request.path`` is that path."""
     building: int = 0
     """Depth inside a string-building expression (only the outermost gets a text verdict)."""
 
@@ -172,6 +174,8 @@ class ExprEval(CallModels):
             return self.source(f"self.{node.attr}", "medium", node.lineno)  # a view's URL kwargs
         base = self.ev(node.value)
         if is_request(base):
+            if node.attr == "path" and self.fixed_path:
+                return proof("request.path of a fixed route")
             spec = request_attribute(node.attr)
             if spec is not None:
                 return self.source(spec.label, spec.confidence, node.lineno,

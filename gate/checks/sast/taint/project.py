@@ -136,7 +136,7 @@ class ModuleScope:
                     node.name, node.body, (node.lineno, node.end_lineno or node.lineno), node,
                     {k: (v.label, v.confidence) for k, v in sources.items()},
                     html_route=self.flask and any(_is_route(d) for d in node.decorator_list),
-                    requests=requests)
+                    fixed_path=_fixed_routes(node), requests=requests)
         if self.primary:
             result = Frame(self, unit, closure).run()
         else:  # each summary of an imported module gets its own budget: order cannot matter
@@ -192,6 +192,15 @@ class ModuleScope:
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
 """Sources by danger: a request (high), URL kwargs (medium), environment/argv/console (low)."""
+
+
+def _fixed_routes(node: FunctionNode) -> bool:
+    """Whether a function is a view of fixed paths only (``@app.route('/a/b')``, no ``<x>``)."""
+    routes = [d for d in node.decorator_list if _is_route(d)]
+    return bool(routes) and all(
+        isinstance(d, ast.Call) and d.args and isinstance(d.args[0], ast.Constant)
+        and isinstance(d.args[0].value, str) and not set(d.args[0].value) & set("<{:*")
+        for d in routes)
 
 
 def _is_route(decorator: ast.expr) -> bool:

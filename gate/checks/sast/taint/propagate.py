@@ -42,6 +42,8 @@ class Unit:
     """Parameters that are user input: name -> (label, confidence)."""
     html_route: bool = False
     """A Flask view: the text it returns is the HTML response body."""
+    fixed_path: bool = False
+    """A view whose every route is a fixed path (no variable part)."""
     requests: frozenset[int] = frozenset()
     """Positional parameters every analysed caller passes the current request object to."""
 
@@ -57,6 +59,7 @@ class Frame(ControlFlow):
         self.derived: dict[str, set[str]] = {}
         self.returns: list[Val] = []
         self.param_sinks: list[ParamSink] = []
+        self.fixed_path = unit.fixed_path
 
     # -- running ----------------------------------------------------------------
     def run(self) -> FuncSummary:
@@ -128,7 +131,8 @@ class Frame(ControlFlow):
         if inputs:
             self.scope.report(spec, name, line, inputs)
         proof = ", ".join(sorted(proofs)) if status == SAFE else ""
-        self.scope.mark(spec.kind, line, status, self.unit.span, proof or "no value reaches it")
+        self.scope.mark(spec.kind, line, status, self.unit.span,
+                        (proof or "no value reaches it") if status == SAFE else "")
 
     def text_mark(self, node: ast.expr, value: Val) -> None:
         """A string built around SQL text: safe only when every part is proven (bandit's B608)."""

@@ -114,6 +114,59 @@ def _xml_parser(fq: str, kwargs: dict[str, Val]) -> Val:
     return Val(qual=f"{fq}()", flags=flags)
 
 
+_HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".xml", ".svg", ".jinja", ".jinja2", ".j2", ".tpl")
+"""Template names that may render markup (``.j2`` alone says nothing: counted as markup)."""
+_TAR_FILTERS = frozenset({"data", "tar"})
+
+
+def _autoescapes(kwargs: dict[str, Val]) -> bool:
+    value = kwargs.get("autoescape")
+    if value is None:
+        return False
+    if value.known:
+        return bool(value.const)
+    return (value.qual or "").endswith("select_autoescape()")
+
+
+def _jinja_environment(frame: Frame, line: int, kwargs: dict[str, Val]) -> Val:
+    flags = {f"env:{line}"}
+    if _autoescapes(kwargs):
+        flags.add("autoescape")
+    return Val(qual="jinja2.Environment()", flags=frozenset(flags))
+
+
+def _template_use(frame: Frame, line: int, name: str, recv: Val, args: list[Val]) -> Val:
+    """``env.get_template(name)`` / ``env.from_string(text)``: a verdict on the environment's
+    markup (B701) and the template it returns (autoescaping or not)."""
+    env_lines = [int(f[4:]) for f in recv.flags if f.startswith("env:")]
+    first = args[0] if args else Val()
+    markup = not (name == "get_template" and first.known and isinstance(first.const, str)
+                  and not first.const.lower().endswith(_HTML_EXTENSIONS)
+                  and "." in first.const.rsplit("/", 1)[-1])
+    for env_line in env_lines:
+        frame.scope.mark("template", env_line, "unproven" if markup else "safe", (line, line),
+                         "" if markup else f"renders the non-HTML template {first.const!r}")
+    return Val(qual="jinja2.Template()", flags=recv.flags - {f"env:{n}" for n in env_lines})
+
+
+def _tar_filter(frame: Frame, line: int, kwargs: dict[str, Val]) -> None:
+    """``extractall(filter=...)``: Python's data/tar filter or a function that applies it."""
+    chosen = kwargs.get("filter")
+    proof = ""
+    if chosen is not None and chosen.known and chosen.const in _TAR_FILTERS:
+        proof = f"filter={chosen.const!r}"
+    elif chosen is not None and chosen.qual in {"tarfile.data_filter", "tarfile.tar_filter"}:
+        proof = f"filter={chosen.qual}"
+    elif chosen is not None and chosen.qual:
+        found = frame.scope.project.resolve(frame.scope, chosen.qual)
+        node = found[0].function_node(found[1]) if found and found[2] == "function" else None
+        if node is not None and any(
+                isinstance(n, ast.Call) and callee_text(n.func).rsplit(".", 1)[-1]
+                in {"data_filter", "tar_filter"} for n in ast.walk(node)):
+            proof = f"filter={node.name} (applies tarfile's data filter)"
+    frame.scope.mark("tar", line, "safe" if proof else "unproven", (line, line), proof)
+
+
 def callee_text(func: ast.expr) -> str:
     """How the source names the callee (``cursor.execute``), for messages; at most 60 chars."""
     parts: list[str] = []
@@ -151,6 +204,20 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
     if fq in {"flask.render_template", "django.shortcuts.render", "flask.jsonify",
               "flask.url_for"}:
         return Val(qual=f"{fq}()")
+    if fq in {"jinja2.Environment", "jinja2.environment.Environment"}:
+        return _jinja_environment(frame, line, kwargs)
+    if recv is not None and recv.qual == "jinja2.Environment()" \
+            and name in {"get_template", "from_string", "select_template"}:
+        if name == "from_string":
+            frame.sink(sinks.TEMPLATE, label, line, args[:1])
+        return _template_use(frame, line, name, recv, args)
+    if recv is not None and recv.qual == "jinja2.Template()" and name in {"render",
+                                                                          "render_async"}:
+        value = union_flows([*args, *kwargs.values()])
+        return value.cleared(frozenset({"xss"}), by="autoescaping Jinja environment") \
+            if "autoescape" in recv.flags else value
+    if name in {"extractall", "extract"} and "filter" in kwargs:
+        _tar_filter(frame, line, kwargs)
     if fq in {"xml.sax.make_parser", "lxml.etree.XMLParser", "xml.sax.expatreader.create_parser"}:
         return _xml_parser(fq, kwargs)
     if fq in {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath"}:

@@ -40,7 +40,8 @@ unknown object, a name from a module it did not load): never a finding, never a 
 PROOF = -3
 """``Flow.param`` of a proof-only flow: a value made safe for every sink (``int()``), kept so a
 sink can say which proof it used."""
-OPAQUE_EXEMPT = frozenset({"pathlib.Path()", "lxml.etree.XMLParser()", "xml.sax.make_parser()",
+OPAQUE_EXEMPT = frozenset({"pathlib.Path()", "jinja2.Environment()", "jinja2.Template()",
+                           "lxml.etree.XMLParser()", "xml.sax.make_parser()",
                            "xml.sax.expatreader.create_parser()"})
 """Qualified values whose contents the analysis tracks in their flows (not opaque references)."""
 

@@ -1,0 +1,138 @@
+"""Downgrades on proof: sanitisers per sink family, safe types, filters, non-HTML templates."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from gate.checks.sast import SastCheck
+from gate.findings import Finding, Severity
+
+if TYPE_CHECKING:  # the fixture's class, from tests/checks/conftest.py
+    from conftest import SourceTree
+
+
+def _run(source_tree: SourceTree, files: dict[str, str]) -> list[Finding]:
+    for rel, text in files.items():
+        source_tree.write(rel, textwrap.dedent(text).lstrip("\n"))
+    return list(SastCheck().run(source_tree.target()).findings)
+
+
+def _summary(findings: list[Finding]) -> list[tuple[str, int, str, str]]:
+    return sorted((f.rule_id, f.start_line or 0, f.severity.label, dict(f.extra).get("proof", ""))
+                  for f in findings)
+
+
+def test_escaping_before_mark_safe_and_markup_is_a_proof(source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"views.py": """
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
+        from markupsafe import Markup
+
+        def banner(request):
+            name = request.GET.get("name", "")
+            a = mark_safe("<b>%s</b>" % escape(name))
+            b = Markup("<i>" + escape(name) + "</i>")
+            c = mark_safe("<b>%s</b>" % name)
+            return a + b + c
+    """})
+    assert _summary(findings) == [
+        ("B308", 7, "info", "escape()"), ("B308", 9, "medium", ""),
+        ("B703", 7, "info", "escape()"), ("B703", 9, "medium", ""),
+        ("B704", 8, "info", "escape()"),
+        ("GATE-PY-XSS", 9, "medium", ""),
+    ]
+
+
+def test_casts_in_a_lambda_for_run_in_executor_are_a_proof(source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"app.py": """
+        import subprocess
+        import uuid
+        from aiohttp import web
+
+        async def handler(request):
+            vm = uuid.UUID(request.match_info["vm"])
+            size = int(request.query["size"])
+            loop = request.app.loop
+            await loop.run_in_executor(
+                None, lambda: subprocess.run(f"resize {vm} {size}", shell=True))
+            name = request.query["name"]
+            await loop.run_in_executor(None, lambda: subprocess.run(f"ping {name}", shell=True))
+            return web.Response(text="ok")
+    """})
+    assert _summary(findings) == [
+        ("B404", 1, "low", ""),
+        ("B602", 10, "info", "UUID(), int()"),
+        ("B602", 12, "high", ""),
+        ("GATE-PY-CMDI", 12, "high", ""),
+    ]
+
+
+def test_tarfile_filter_is_a_proof(source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"unpack.py": """
+        import tarfile
+
+        def pip_filter(member, path):
+            return tarfile.data_filter(member, path)
+
+        def unpack(archive, dest):
+            with tarfile.open(archive) as tar:
+                tar.extractall(dest, filter=pip_filter)
+
+        def unpack_trusting(archive, dest, keep):
+            with tarfile.open(archive) as tar:
+                tar.extractall(dest, filter=keep)
+
+        def unpack_plain(archive, dest):
+            with tarfile.open(archive) as tar:
+                tar.extractall(dest)
+    """})
+    rules = [(r, line, sev, proof) for r, line, sev, proof in _summary(findings) if r == "B202"]
+    assert rules == [
+        ("B202", 8, "info", "filter=pip_filter (applies tarfile's data filter)"),
+        ("B202", 12, "high", ""),
+        ("B202", 16, "high", ""),
+    ]
+
+
+def test_autoescaping_environment_and_non_html_templates(source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"render.py": """
+        import json
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+        from starlette.responses import HTMLResponse
+
+        html_env = Environment(loader=FileSystemLoader("t"), autoescape=select_autoescape())
+        schema_env = Environment(loader=FileSystemLoader("schemas"))
+        page_env = Environment(loader=FileSystemLoader("pages"))
+
+        async def page(request):
+            name = request.query_params["name"]
+            return HTMLResponse(html_env.get_template("page.html").render(name=name))
+
+        def schema(fields):
+            return json.loads(schema_env.get_template("schema.json").render(fields=fields))
+
+        async def raw(request):
+            name = request.query_params["name"]
+            return HTMLResponse(page_env.get_template("page.html").render(name=name))
+    """})
+    assert _summary(findings) == [
+        ("B701", 6, "info", "renders the non-HTML template 'schema.json'"),
+        ("B701", 7, "high", ""),
+        ("GATE-PY-XSS", 18, "medium", ""),
+    ]
+
+
+def test_import_warning_without_a_use_takes_the_documented_severity(
+        source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"rpc.py": """
+        import xmlrpc.client
+
+        def client(url):
+            return xmlrpc.client.ServerProxy(url)
+    """})
+    b411 = [f for f in findings if f.rule_id == "B411"]
+    assert [(f.start_line, f.severity) for f in b411] == [(1, Severity.INFO)]
+    extra = dict(b411[0].extra)
+    assert extra["bandit_severity"] == "high"
+    assert extra["downgraded_by"].startswith("import only:")
