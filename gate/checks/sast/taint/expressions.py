@@ -120,7 +120,8 @@ class ExprEval(CallModels):
         raise NotImplementedError
 
     def call_repo(self, fq: str | None, name: str, recv: Val | None, args: list[Val],
-                  kwargs: dict[str, Val], line: int) -> Val | None:  # pragma: no cover
+                  kwargs: dict[str, Val], line: int,
+                  self_call: bool = False) -> Val | None:  # pragma: no cover
         """A call into the repository, through the callee's summary (``None``: not one)."""
         raise NotImplementedError
 
@@ -232,7 +233,9 @@ class ExprEval(CallModels):
             if recv is not None and (recv.flows or not recv.opaque):
                 data.append(recv)  # a method of the value itself (``s.escape()``), not a module
             return union_flows(data).cleared(kinds, by=f"{name}()")
-        repo = self.call_repo(fq, name, recv, args, kwargs, line)
+        self_call = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+            and func.value.id == "self"
+        repo = self.call_repo(fq, name, recv, args, kwargs, line, self_call)
         if repo is not None:
             return repo
         return self.model_call(node, fq, name, recv, args, kwargs, everything)

@@ -116,7 +116,8 @@ class ModuleScope:
         if qual not in self.locals:
             self.locals[qual] = (node, closure)
 
-    def summary(self, local: str, requests: frozenset[int] = frozenset()) -> FuncSummary | None:
+    def summary(self, local: str, requests: frozenset[int] = frozenset(),
+                endpoint: bool = False) -> FuncSummary | None:
         """The summary of a function of this module (``None`` while it is being computed).
 
         ``requests``: the positional parameters a caller passes the current
@@ -124,6 +125,7 @@ class ModuleScope:
         request's attributes are sources inside it, ``req.args.get('h')``).
         """
         key = local if not requests else f"{local}#{sorted(requests)}"
+        key = f"{key}#endpoint" if endpoint else key
         if key in self.summaries:
             return self.summaries[key]
         node = self.function_node(local)
@@ -131,12 +133,14 @@ class ModuleScope:
             return None
         self.summaries[key] = None
         closure = self.locals[local][1] if local in self.locals else {}
-        sources = route_parameters(node, self.views)
+        sources = route_parameters(node, self.views, endpoint)
+        owner = local.split(".")[0] if "." in local and local not in self.locals else None
         unit = Unit(f"{self.info.name}.{local}" if local not in self.locals else local,
                     node.name, node.body, (node.lineno, node.end_lineno or node.lineno), node,
                     {k: (v.label, v.confidence) for k, v in sources.items()},
                     html_route=self.flask and any(_is_route(d) for d in node.decorator_list),
-                    fixed_path=_fixed_routes(node), requests=requests)
+                    fixed_path=_fixed_routes(node), requests=requests, owner=owner,
+                    injected=self._injected(node))
         if self.primary:
             result = Frame(self, unit, closure).run()
         else:  # each summary of an imported module gets its own budget: order cannot matter
@@ -147,6 +151,43 @@ class ModuleScope:
                 return None
         self.summaries[key] = result
         return result
+
+    def _injected(self, node: FunctionNode) -> dict[str, Val]:
+        """Parameters a decorator of the repository fills in from the request.
+
+        ``@with_payload`` whose wrapper calls ``f(request.get_json(), *a)``:
+        the decorated function's first parameter is that value. Each
+        argument is evaluated in the decorator's module (its names, the
+        wrapper's locals unresolved).
+        """
+        found: dict[str, Val] = {}
+        params = [p.arg for p in [*node.args.posonlyargs, *node.args.args]]
+        for decorator in node.decorator_list:
+            if not isinstance(decorator, (ast.Name, ast.Attribute)) or not params:
+                continue
+            bound = self.globals.get(decorator.id) if isinstance(decorator, ast.Name) else None
+            qual = bound.qual if bound is not None else None
+            resolved = self.project.resolve(self, qual) if qual else None
+            if resolved is None or resolved[2] != "function":
+                continue
+            module, local, _ = resolved
+            deco = module.function_node(local)
+            if deco is None or not (deco.args.posonlyargs or deco.args.args):
+                continue
+            wrapped = (deco.args.posonlyargs or deco.args.args)[0].arg
+            for call in ast.walk(deco):
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) \
+                        and call.func.id == wrapped:
+                    frame = Frame(module, Unit(f"{module.info.name}.{local}", local, [],
+                                               (deco.lineno, deco.lineno)), {})
+                    frame.env = dict(module.globals)
+                    for index, arg in enumerate(call.args):
+                        if isinstance(arg, ast.Starred) or index >= len(params):
+                            break
+                        value = frame.ev(arg)
+                        if value.flows and any(f.is_input for f in value.flows):
+                            found[params[index]] = value
+        return found
 
     # -- results ------------------------------------------------------------------
     def report(self, spec: SinkSpec, sink: str, line: int, flows: list[Flow]) -> None:

@@ -17,9 +17,10 @@ from gate.checks.sast.taint import folding, sinks
 from gate.checks.sast.taint.control import ControlFlow, names_in
 from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND, is_request
 from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
+from gate.checks.sast.taint.sources import dependency, safe_annotation
 from gate.checks.sast.taint.special import SESSIONS
 from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
-from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, union_flows, unresolved
+from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, proof, union_flows, unresolved
 
 if TYPE_CHECKING:
     from gate.checks.sast.taint.project import ModuleScope
@@ -46,6 +47,10 @@ class Unit:
     """A view whose every route is a fixed path (no variable part)."""
     requests: frozenset[int] = frozenset()
     """Positional parameters every analysed caller passes the current request object to."""
+    owner: str | None = None
+    """The class of a method (``self.helper()`` calls resolve to its methods)."""
+    injected: dict[str, Val] = field(default_factory=dict)
+    """Parameters a decorator of the repository fills in (``f(request.get_json(), ...)``)."""
 
 
 class Frame(ControlFlow):
@@ -77,22 +82,50 @@ class Frame(ControlFlow):
             return 0
         args = node.args
         params = [*args.posonlyargs, *args.args]
+        defaults = [None] * (len(params) - len(args.defaults)) + list(args.defaults)
         for index, param in enumerate(params):
-            if param.arg in self.unit.sources:
+            typed = safe_annotation(param) if param.arg in self.unit.sources else None
+            provider = dependency(defaults[index])
+            if param.arg in self.unit.injected:
+                self.env[param.arg] = self.unit.injected[param.arg]
+            elif typed:
+                self.env[param.arg] = proof(f"{param.arg}: {typed}")
+            elif provider is not None:
+                self.env[param.arg] = self._provided(provider, node.lineno)
+            elif param.arg in self.unit.sources:
                 label, confidence = self.unit.sources[param.arg]
                 self.env[param.arg] = self.source(label, confidence, node.lineno)
             elif index in self.unit.requests or (param.arg == "request" and self.scope.info.web):
                 self.env[param.arg] = Val(qual=REQUEST)
             else:
                 self.env[param.arg] = Val((Flow(f"parameter '{param.arg}'", "high", (), param=index),))
-        for param in [*args.kwonlyargs, *([args.vararg] if args.vararg else []),
-                      *([args.kwarg] if args.kwarg else [])]:
-            if param.arg in self.unit.sources:
+        for param, default in zip([*args.kwonlyargs, *([args.vararg] if args.vararg else []),
+                                   *([args.kwarg] if args.kwarg else [])],
+                                  [*args.kw_defaults, None, None], strict=False):
+            provider = dependency(default)
+            typed = safe_annotation(param) if param.arg in self.unit.sources else None
+            if typed:
+                self.env[param.arg] = proof(f"{param.arg}: {typed}")
+            elif provider is not None:
+                self.env[param.arg] = self._provided(provider, node.lineno)
+            elif param.arg in self.unit.sources:
                 label, confidence = self.unit.sources[param.arg]
                 self.env[param.arg] = self.source(label, confidence, node.lineno)
             else:  # keyword-only and starred parameters: not followed from callers
                 self.env[param.arg] = unresolved(f"parameter '{param.arg}'")
         return len(params)
+
+    def _provided(self, provider: ast.expr, line: int) -> Val:
+        """What a ``Depends(provider)`` parameter holds: the provider's return value, with the
+        provider's own parameters taken from the request (FastAPI fills them in)."""
+        fq = self.ev(provider).qual
+        found = self.scope.project.resolve(self.scope, fq) if fq else None
+        if found is None or found[2] != "function":
+            return unresolved(f"Depends({fq or '?'})")
+        summary = found[0].summary(found[1], endpoint=True)
+        if summary is None:
+            return unresolved(f"Depends({fq})")
+        return apply_return(summary, [], self.step(line, f"provided by Depends({found[1]})"))
 
     def sink(self, spec: SinkSpec, name: str, line: int, values: list[Val],
              report: bool = True, proven_by: str = "") -> None:
@@ -185,8 +218,12 @@ class Frame(ControlFlow):
                         "the argument is constant or sanitised" if status == SAFE else "")
 
     def call_repo(self, fq: str | None, name: str, recv: Val | None, args: list[Val],
-                  kwargs: dict[str, Val], line: int) -> Val | None:
+                  kwargs: dict[str, Val], line: int, self_call: bool = False) -> Val | None:
         """A call to a function or class of the repository, through its summary."""
+        if self_call and self.unit.owner and f"{self.unit.owner}.{name}" in self.scope.info.functions:
+            fq = f"{self.scope.info.name}.{self.unit.owner}.{name}"
+        else:
+            self_call = False
         if not fq:
             return None
         tainted = any(is_request(v) or any(f.is_input or f.is_param for f in v.flows)
@@ -195,6 +232,8 @@ class Frame(ControlFlow):
         if found is None:
             return None
         module, local, kind = found
+        if kind == "function" and self_call and recv is not None:
+            kind = "method"  # self.helper(): the method of this class, self passed first
         if kind == "class":
             return Val(flows=union_flows([*args, *kwargs.values()]).flows,
                        qual=f"{module.info.name}.{local}()")

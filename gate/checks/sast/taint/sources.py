@@ -18,8 +18,10 @@ __all__ = [
     "REQUEST_OBJECTS",
     "attribute_source",
     "call_source",
+    "dependency",
     "request_attribute",
     "route_parameters",
+    "safe_annotation",
 ]
 
 REQUEST_OBJECTS = frozenset({
@@ -113,8 +115,26 @@ def _is_dependency(default: ast.expr | None) -> bool:
     return isinstance(default, ast.Call) and _annotation_name(default.func) in {"Depends", "Security"}
 
 
+SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "date", "datetime",
+                              "PositiveInt", "NonNegativeInt", "conint", "UUID4"})
+"""Annotations a framework converts a parameter to before the handler runs (no text left)."""
+
+
+def safe_annotation(param: ast.arg) -> str | None:
+    """The safe type a route parameter is converted to (``item_id: int``), if any."""
+    name = _annotation_name(param.annotation)
+    return name if name in SAFE_ANNOTATIONS else None
+
+
+def dependency(default: ast.expr | None) -> ast.expr | None:
+    """The provider of a ``Depends(provider)`` / ``Security(provider)`` default, if any."""
+    if _is_dependency(default) and isinstance(default, ast.Call) and default.args:
+        return default.args[0]
+    return None
+
+
 def route_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef,
-                     views: bool = False) -> dict[str, SourceSpec]:
+                     views: bool = False, endpoint: bool = False) -> dict[str, SourceSpec]:
     """Parameters of a route handler that the client controls, with how to name them.
 
     Flask routes (``@app.route``) receive URL variables; FastAPI endpoints
@@ -124,6 +144,8 @@ def route_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef,
     ``self, request``) receives URL kwargs.
     """
     kinds = {_decorator_kind(d) for d in func.decorator_list} - {None}
+    if endpoint:  # a FastAPI dependency provider: its parameters come from the request too
+        kinds.add("endpoint")
     args = func.args
     params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
     defaults: list[ast.expr | None] = [None] * (len(args.posonlyargs) + len(args.args)
