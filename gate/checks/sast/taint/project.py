@@ -20,7 +20,7 @@ from gate.checks.sast.taint.propagate import Frame, FunctionNode, Unit
 from gate.checks.sast.taint.resolve import ModuleInfo, locate, parse_module
 from gate.checks.sast.taint.sources import route_parameters
 from gate.checks.sast.taint.summaries import FuncSummary
-from gate.checks.sast.taint.values import Flow, Val
+from gate.checks.sast.taint.values import Flow, Val, join
 
 __all__ = ["ModuleScope", "Project"]
 
@@ -185,8 +185,8 @@ class ModuleScope:
                         if isinstance(arg, ast.Starred) or index >= len(params):
                             break
                         value = frame.ev(arg)
-                        if value.flows and any(f.is_input for f in value.flows):
-                            found[params[index]] = value
+                        previous = found.get(params[index])
+                        found[params[index]] = value if previous is None else join(previous, value)
         return found
 
     # -- results ------------------------------------------------------------------

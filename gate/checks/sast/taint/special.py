@@ -250,5 +250,7 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
         frame.sink(spec, label, line, _selected(spec, args, kwargs))
         if spec.kind in _DATA_FROM_SERVER:
             return Val(qual=f"{fq}()" if fq else None)
+        if spec.kind == "xss" and spec.rule_id == sinks.XSS.rule_id:
+            return union_flows(args)  # Markup/mark_safe/HttpResponse: the same text, marked
     return None
 
