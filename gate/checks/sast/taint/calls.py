@@ -13,7 +13,7 @@ import ast
 from dataclasses import replace
 from typing import Any
 
-from gate.checks.sast.taint import folding
+import gate.checks.sast.taint.folding as folding
 from gate.checks.sast.taint.sanitisers import replace_clears
 from gate.checks.sast.taint.values import (
     NO_CONST,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from gate.checks.sast.taint import folding
+import gate.checks.sast.taint.folding as folding
 from gate.checks.sast.taint.expressions import ExprEval
 from gate.checks.sast.taint.sanitisers import guard_kinds, positive
 from gate.checks.sast.taint.values import NO_CONST, Val, element_of, join, unresolved

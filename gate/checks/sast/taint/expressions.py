@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from gate.checks.sast.taint import folding, special
+import gate.checks.sast.taint.folding as folding
+import gate.checks.sast.taint.special as special
 from gate.checks.sast.taint.calls import CallModels
 from gate.checks.sast.taint.interface import SinkSpec, Step
 from gate.checks.sast.taint.sanitisers import guard_kinds, positive, sanitiser_for

@@ -13,7 +13,8 @@ import ast
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from gate.checks.sast.taint import folding, sinks
+import gate.checks.sast.taint.folding as folding
+import gate.checks.sast.taint.sinks as sinks
 from gate.checks.sast.taint.control import ControlFlow, names_in
 from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND, is_request
 from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec

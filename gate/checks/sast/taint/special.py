@@ -11,7 +11,7 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from gate.checks.sast.taint import sinks
+import gate.checks.sast.taint.sinks as sinks
 from gate.checks.sast.taint.interface import SinkSpec
 from gate.checks.sast.taint.values import Val, union_flows
 
