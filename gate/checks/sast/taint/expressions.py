@@ -38,7 +38,7 @@ from gate.checks.sast.taint.values import (
 )
 
 if TYPE_CHECKING:
-    from gate.checks.sast.taint.project import ModuleScope
+    from gate.checks.sast.taint.roles import ScopeRole
 
 __all__ = ["REQUEST", "ExprEval", "is_request"]
 
@@ -84,7 +84,7 @@ class ExprEval(CallModels):
     """Expression evaluation; the frame provides ``env``, ``scope`` and ``sink``."""
 
     env: dict[str, Val]
-    scope: ModuleScope
+    scope: ScopeRole
     closure: dict[str, Val]
     fixed_path: bool = False
     """Inside a view whose every route is a fixed path: ``request.path`` is that path."""

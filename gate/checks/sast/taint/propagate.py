@@ -19,16 +19,16 @@ from gate.checks.sast.taint.control import ControlFlow, names_in
 from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND, is_request
 from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.sources import dependency, safe_annotation
+from gate.checks.sast.taint.roles import FunctionNode
 from gate.checks.sast.taint.special import SESSIONS
 from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
 from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, proof, union_flows, unresolved
 
 if TYPE_CHECKING:
-    from gate.checks.sast.taint.project import ModuleScope
+    from gate.checks.sast.taint.roles import ScopeRole
 
 __all__ = ["Frame", "Unit"]
 
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @dataclass
@@ -57,7 +57,7 @@ class Unit:
 class Frame(ControlFlow):
     """One run over one unit; collects returns, parameter sinks and (via the scope) findings."""
 
-    def __init__(self, scope: ModuleScope, unit: Unit, closure: dict[str, Val]) -> None:
+    def __init__(self, scope: ScopeRole, unit: Unit, closure: dict[str, Val]) -> None:
         self.scope = scope
         self.unit = unit
         self.closure = closure

@@ -16,7 +16,7 @@ from gate.checks.sast.taint.interface import SinkSpec
 from gate.checks.sast.taint.values import Val, union_flows
 
 if TYPE_CHECKING:
-    from gate.checks.sast.taint.expressions import ExprEval as Frame
+    from gate.checks.sast.taint.roles import FrameRole as Frame
 
 __all__ = ["SESSIONS", "check_call"]
 
