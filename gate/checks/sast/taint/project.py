@@ -17,8 +17,8 @@ from pathlib import Path
 from gate.checks.sast.taint.expressions import BudgetExceeded
 from gate.checks.sast.taint.interface import SinkMark, SinkSpec, Step, TaintFinding
 from gate.checks.sast.taint.propagate import Frame, Unit
-from gate.checks.sast.taint.roles import FunctionNode
 from gate.checks.sast.taint.resolve import ModuleInfo, locate, parse_module
+from gate.checks.sast.taint.roles import FunctionNode
 from gate.checks.sast.taint.sources import route_parameters
 from gate.checks.sast.taint.summaries import FuncSummary
 from gate.checks.sast.taint.values import Flow, Val, join

@@ -18,8 +18,8 @@ import gate.checks.sast.taint.sinks as sinks
 from gate.checks.sast.taint.control import ControlFlow, names_in
 from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND, is_request
 from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
-from gate.checks.sast.taint.sources import dependency, safe_annotation
 from gate.checks.sast.taint.roles import FunctionNode
+from gate.checks.sast.taint.sources import dependency, safe_annotation
 from gate.checks.sast.taint.special import SESSIONS
 from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
 from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, proof, union_flows, unresolved
