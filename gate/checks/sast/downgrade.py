@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from gate.checks.sast.taint.expressions import TEXT_KIND
-from gate.checks.sast.taint.interface import SAFE
+from gate.checks.sast.taint.interface import LOCAL, SAFE
 from gate.checks.sast.taint_scan import INTERNAL_RULES, MARK_RULE
 from gate.findings import Finding, Severity
 
@@ -81,22 +81,29 @@ def _marks(findings: Sequence[Finding]) -> dict[str, list[_Mark]]:
     return out
 
 
-def _proven(marks: list[_Mark], what: str) -> tuple[str, str] | None:
-    if marks and all(m.status == SAFE for m in marks):
+def _proven(marks: list[_Mark], what: str) -> tuple[Severity, str, str] | None:
+    """The severity a proof allows (``info``; ``low`` when the invoking user's own environment
+    or arguments reach the sink), the reason and the proofs; ``None`` without a proof."""
+    if marks and all(m.status in (SAFE, LOCAL) for m in marks):
         lines = ", ".join(str(n) for n in sorted({m.line for m in marks}))
         proofs = ", ".join(sorted({p.strip() for m in marks for p in m.proof.split(",")
                                    if p.strip()}))
-        return f"dataflow: every value reaching {what} (line {lines}) is proven safe", proofs
+        if any(m.status == LOCAL for m in marks):
+            return (Severity.LOW, f"dataflow: only the invoking user's own environment, arguments "
+                                  f"or console reach {what} (line {lines}); every other value is "
+                                  f"proven safe", proofs)
+        return Severity.INFO, f"dataflow: every value reaching {what} (line {lines}) is proven safe", \
+            proofs
     return None
 
 
-def _call_verdict(marks: list[_Mark], kind: str, line: int) -> tuple[str, str] | None:
+def _call_verdict(marks: list[_Mark], kind: str, line: int) -> tuple[Severity, str, str] | None:
     """The proof for the sink call of ``kind`` bandit flagged at ``line`` (None: no proof)."""
     return _proven([m for m in marks if m.kind == kind and m.line == line],
                    f"the {kind} sink")
 
 
-def _text_verdict(marks: list[_Mark], line: int) -> tuple[str, str] | None:
+def _text_verdict(marks: list[_Mark], line: int) -> tuple[Severity, str, str] | None:
     """The proof for every SQL string built across ``line`` (None: no proof)."""
     return _proven([m for m in marks if m.kind == TEXT_KIND and m.start <= line <= m.end],
                    "the SQL string")
@@ -133,12 +140,11 @@ def apply_dataflow(findings: Sequence[Finding]) -> tuple[Finding, ...]:
             verdict = _call_verdict(mine, CALL_RULES[f.rule_id], f.start_line)
         elif f.rule_id in TEXT_RULES:
             verdict = _text_verdict(mine, f.start_line)
-        if verdict is not None:
-            lowered[index] = _lowered(f, Severity.INFO, *verdict)
+        if verdict is not None and verdict[0] < f.severity:
+            lowered[index] = _lowered(f, *verdict)
     uses: dict[str, set[str]] = defaultdict(set)
     for index, f in enumerate(findings):
-        if f.rule_id not in INTERNAL_RULES and index not in lowered \
-                and f.severity > Severity.INFO:
+        if f.rule_id not in INTERNAL_RULES and lowered.get(index, f).severity > Severity.INFO:
             uses[f.path].add(f.rule_id)
     out: list[Finding] = []
     for index, f in enumerate(findings):

@@ -136,3 +136,32 @@ def test_import_warning_without_a_use_takes_the_documented_severity(
     extra = dict(b411[0].extra)
     assert extra["bandit_severity"] == "high"
     assert extra["downgraded_by"].startswith("import only:")
+
+
+def test_the_invoking_users_own_environment_lowers_to_low_not_info(
+        source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"cli/config.py": """
+        import os
+        import subprocess
+
+        CONFIG = "/home/me/.config/tool.toml"
+
+        def edit():
+            editor = os.environ.get("EDITOR", "vi")
+            subprocess.call(f"{editor} {CONFIG}", shell=True)
+
+        def edit_other(path):
+            editor = os.environ.get("EDITOR", "vi")
+            subprocess.call(f"{editor} {path}", shell=True)
+    """})
+    assert _summary(findings) == [
+        ("B404", 2, "low", ""),
+        ("B602", 8, "low", "only the invoking user's os.environ.get()"),
+        ("B602", 12, "high", ""),
+        ("GATE-PY-CMDI", 8, "low", ""),
+        ("GATE-PY-CMDI", 12, "low", ""),
+    ]
+    b602 = next(f for f in findings if f.rule_id == "B602" and f.start_line == 8)
+    assert dict(b602.extra)["bandit_severity"] == "high"
+    assert dict(b602.extra)["downgraded_by"].startswith(
+        "dataflow: only the invoking user's own environment")

@@ -25,6 +25,9 @@ UNPROVEN = "unproven"
 """A sink fed by a value of unknown origin (a parameter nobody is known to pass input to)."""
 TAINTED = "tainted"
 """A sink reached by user input: a finding."""
+LOCAL = "local"
+"""A sink reached only by the invoking user's own input (environment, argv, console) besides
+proven-safe values: a finding of severity ``low``."""
 
 
 @dataclass(frozen=True)

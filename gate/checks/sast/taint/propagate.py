@@ -17,7 +17,7 @@ import gate.checks.sast.taint.folding as folding
 import gate.checks.sast.taint.sinks as sinks
 from gate.checks.sast.taint.control import ControlFlow, names_in
 from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND, is_request
-from gate.checks.sast.taint.interface import SAFE, TAINTED, UNPROVEN, SinkSpec
+from gate.checks.sast.taint.interface import LOCAL, SAFE, TAINTED, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.roles import FunctionNode
 from gate.checks.sast.taint.sources import dependency, safe_annotation
 from gate.checks.sast.taint.special import SESSIONS
@@ -142,6 +142,7 @@ class Frame(ControlFlow):
         arrive = self.step(line, f"reaches {name}")
         inputs: list[Flow] = []
         proofs: set[str] = {proven_by} if proven_by else set()
+        unproven = False
         for value in values:
             flows = value.every_flow()
             if not flows:
@@ -151,7 +152,7 @@ class Frame(ControlFlow):
                     proofs.update(flow.by or {"sanitised"})
                     continue
                 if flow.is_param:
-                    status = TAINTED if status == TAINTED else UNPROVEN
+                    status, unproven = TAINTED if status == TAINTED else UNPROVEN, True
                     self.param_sinks.append(ParamSink(flow.param, spec, name,
                                                       (*flow.steps, arrive), flow.cleared))
                 elif flow.is_input and report:
@@ -161,12 +162,15 @@ class Frame(ControlFlow):
                         self.param_sinks.append(ParamSink(min(self.unit.requests), spec, name,
                                                           (*flow.steps, arrive), flow.cleared))
                 else:
-                    status = TAINTED if status == TAINTED else UNPROVEN
+                    status, unproven = TAINTED if status == TAINTED else UNPROVEN, True
         if inputs:
             self.scope.report(spec, name, line, inputs)
-        proof = ", ".join(sorted(proofs)) if status == SAFE else ""
+            if not unproven and all(f.confidence == "low" for f in inputs):
+                status = LOCAL  # the invoking user's own environment/arguments, all else proven
+                proofs = {f"only the invoking user's {', '.join(sorted({f.label for f in inputs}))}"}
+        proof = ", ".join(sorted(proofs)) if status in (SAFE, LOCAL) else ""
         self.scope.mark(spec.kind, line, status, self.unit.span,
-                        (proof or "no value reaches it") if status == SAFE else "")
+                        (proof or "no value reaches it") if status in (SAFE, LOCAL) else "")
 
     def text_mark(self, node: ast.expr, value: Val) -> None:
         """A string built around SQL text: safe only when every part is proven (bandit's B608)."""
