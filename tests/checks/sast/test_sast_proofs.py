@@ -165,3 +165,31 @@ def test_the_invoking_users_own_environment_lowers_to_low_not_info(
     assert dict(b602.extra)["bandit_severity"] == "high"
     assert dict(b602.extra)["downgraded_by"].startswith(
         "dataflow: only the invoking user's own environment")
+
+
+def test_click_arguments_are_the_invoking_users_and_zipfile_strips_paths(
+        source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"app/cli.py": """
+        import os
+        import tarfile
+        import zipfile
+
+        import click
+
+
+        @click.command()
+        @click.argument("lang")
+        def init(lang):
+            os.system("pybabel init -d app/translations -l " + lang)
+
+
+        def unpack(archive, dest):
+            zipfile.ZipFile(archive).extractall(dest)
+            tarfile.open(archive).extractall(dest)
+    """})
+    assert _summary(findings) == [
+        ("B202", 15, "info", "zipfile drops absolute paths and '..' from member names"),
+        ("B202", 16, "high", ""),
+        ("B605", 11, "low", "only the invoking user's command-line argument 'lang'"),
+        ("GATE-PY-CMDI", 11, "low", ""),
+    ]

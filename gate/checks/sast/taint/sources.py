@@ -90,6 +90,10 @@ _NOT_INPUT_ANNOTATIONS = frozenset({"Request", "WebSocket", "Response", "Backgro
 
 
 def _decorator_kind(decorator: ast.expr) -> str | None:
+    if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
+            and decorator.func.attr in {"argument", "option"} \
+            and isinstance(decorator.func.value, ast.Name) and decorator.func.value.id == "click":
+        return "cli"
     if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute):
         name = decorator.func.attr
         if name in _FLASK_ROUTES:
@@ -153,6 +157,10 @@ def route_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef,
     defaults += [*args.defaults, *args.kw_defaults]
     names = [p.arg for p in params]
     found: dict[str, SourceSpec] = {}
+    if kinds == {"cli"}:  # a click command: its arguments and options come from argv
+        return {name: SourceSpec(name, f"command-line argument '{name}'", "low")
+                for name in names if name not in {"self", "ctx"}}
+    kinds.discard("cli")
     if kinds:
         for param, default in zip(params, defaults, strict=False):
             if param.arg in {"self", "cls", "request"}:

@@ -216,7 +216,11 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
         value = union_flows([*args, *kwargs.values()])
         return value.cleared(frozenset({"xss"}), by="autoescaping Jinja environment") \
             if "autoescape" in recv.flags else value
-    if name in {"extractall", "extract"} and "filter" in kwargs:
+    if name in {"extractall", "extract"} and recv is not None \
+            and (recv.qual or "").startswith("zipfile.ZipFile("):
+        frame.scope.mark("tar", line, "safe", (line, line),
+                         "zipfile drops absolute paths and '..' from member names")
+    elif name in {"extractall", "extract"} and "filter" in kwargs:
         _tar_filter(frame, line, kwargs)
     if fq in {"xml.sax.make_parser", "lxml.etree.XMLParser", "xml.sax.expatreader.create_parser"}:
         return _xml_parser(fq, kwargs)
