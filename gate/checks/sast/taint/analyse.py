@@ -73,7 +73,7 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
         return FileAnalysis(error="dataflow analysis stopped: expressions nested too deeply")
     findings = tuple(sorted(scope.findings.values(), key=lambda f: (f.line, f.rule_id)))
     lookups = tuple(Lookup(dotted, directory, found)
-                    for (dotted, directory), found in sorted(project.lookups.items()))
+                    for (dotted, directory), found in sorted(project.dependencies().items()))
     return FileAnalysis(findings, tuple(scope.marks), lookups=lookups)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from gate.checks.sast.taint.expressions import BudgetExceeded
 from gate.checks.sast.taint.interface import SinkMark, SinkSpec, Step, TaintFinding
 from gate.checks.sast.taint.propagate import Frame, Unit
-from gate.checks.sast.taint.resolve import ModuleInfo, locate, parse_module
+from gate.checks.sast.taint.resolve import ModuleInfo, locate, module_name, parse_module
 from gate.checks.sast.taint.roles import FunctionNode
 from gate.checks.sast.taint.sources import route_parameters
 from gate.checks.sast.taint.summaries import FuncSummary
@@ -25,6 +25,11 @@ from gate.checks.sast.taint.values import Flow, Val, join
 
 __all__ = ["ModuleScope", "Project"]
 
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import|import[ \t]+([\w.]+))",
+                          re.MULTILINE)
+MAX_LEVEL = 2
+"""Import hops followed from the scanned file: its imports' summaries may use their own imports'
+summaries, and those only their own module's functions."""
 MAX_MODULES = 96
 """Parsed imported modules a worker keeps (least recently used evicted first)."""
 SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(|ldap|Session\(|"
@@ -36,10 +41,13 @@ the sinks recognise) when called with clean arguments."""
 class ModuleScope:
     """One module: its bindings, its functions' summaries and, when primary, its results."""
 
-    def __init__(self, project: Project, info: ModuleInfo, primary: bool, budget: int) -> None:
+    def __init__(self, project: Project, info: ModuleInfo, primary: bool, budget: int,
+                 level: int = 0) -> None:
         self.project = project
         self.info = info
         self.primary = primary
+        self.level = level
+        """Import hops from the scanned file (0: the scanned file itself)."""
         self.budget = budget
         self.globals: dict[str, Val] = {}
         self.summaries: dict[str, FuncSummary | None] = {}
@@ -261,12 +269,33 @@ class Project:
         self.lookups: dict[tuple[str, str], str | None] = {}
         """Every module lookup made for the primary file being analysed, memo hits included:
         what its results depend on besides its own text (reset by :meth:`begin`)."""
-        self.modules: OrderedDict[str, ModuleScope | None] = OrderedDict()
+        self.modules: OrderedDict[tuple[str, int], ModuleScope | None] = OrderedDict()
         self.sourceful: dict[str, bool] = {}
+        self.seen_from: dict[str, dict[tuple[str, str], str | None]] = {}
+        """Every lookup ever made from each file (as the importer), for the dependency closure:
+        a summary cached while analysing one file may be used by the next."""
 
     def begin(self) -> None:
         """Start analysing a new primary file: forget the previous one's lookups."""
         self.lookups = {}
+
+    def dependencies(self) -> dict[tuple[str, str], str | None]:
+        """The primary file's lookups and, transitively, those of every module they found:
+        everything its results may depend on (summaries cross up to :data:`MAX_LEVEL` hops)."""
+        out = dict(self.lookups)
+        pending = [rel for rel in out.values() if rel]
+        done: set[str] = set()
+        while pending:
+            rel = pending.pop()
+            if rel in done:
+                continue
+            done.add(rel)
+            for key, found in self.seen_from.get(rel, {}).items():
+                if key not in out:
+                    out[key] = found
+                    if found:
+                        pending.append(found)
+        return out
 
     def _locate(self, importer: ModuleScope, dotted: str) -> str | None:
         """Where module ``dotted`` is for ``importer`` (its directory matters: siblings).
@@ -280,6 +309,7 @@ class Project:
         if key not in self.located:
             self.located[key] = None if self.root is None else locate(self.root, key[1], dotted)
         self.lookups[key] = self.located[key]
+        self.seen_from.setdefault(importer.info.rel, {})[key] = self.located[key]
         return self.located[key]
 
     def module(self, importer: ModuleScope, dotted: str,
@@ -298,32 +328,57 @@ class Project:
         rel = self._locate(importer, dotted)
         if rel is None or self.root is None:
             return None
-        if needs_source and not self._sourceful(rel):
+        level = importer.level + 1
+        if needs_source and not self._sourceful(rel, level < MAX_LEVEL):
             return None
-        if rel in self.modules:
-            self.modules.move_to_end(rel)
-            return self.modules[rel]
-        scope = self._load(rel)
-        self.modules[rel] = scope
+        if (rel, level) in self.modules:
+            self.modules.move_to_end((rel, level))
+            return self.modules[(rel, level)]
+        scope = self._load(rel, level)
+        self.modules[(rel, level)] = scope
         while len(self.modules) > MAX_MODULES:
             self.modules.popitem(last=False)
         return scope
 
-    def _sourceful(self, rel: str) -> bool:
-        if rel not in self.sourceful:
-            try:
-                self.sourceful[rel] = bool(SOURCE_TEXT.search((self.root or Path()).joinpath(rel)
-                                                              .read_bytes()))
-            except OSError:
-                self.sourceful[rel] = False
-        return self.sourceful[rel]
+    def _text(self, rel: str) -> bytes:
+        try:
+            return (self.root or Path()).joinpath(rel).read_bytes()
+        except OSError:
+            return b""
 
-    def _load(self, rel: str) -> ModuleScope | None:
+    def _sourceful(self, rel: str, through_imports: bool) -> bool:
+        """Whether a module's functions may return input for clean arguments: its text names a
+        source, or (``through_imports``) a repository module it imports does."""
+        if rel not in self.sourceful:
+            self.sourceful[rel] = bool(SOURCE_TEXT.search(self._text(rel)))
+        if self.sourceful[rel] or not through_imports:
+            return self.sourceful[rel]
+        name = module_name(rel)
+        package = name.split(".") if rel.endswith("__init__.py") else name.split(".")[:-1]
+        for match in _IMPORT_LINE.finditer(self._text(rel)):
+            dots = match.group(1) or b""
+            dotted = (match.group(2) or match.group(3) or b"").decode("ascii", "replace")
+            if not dotted and not dots:
+                continue
+            if dots:
+                base = package[: len(package) - (len(dots) - 1)] if len(dots) > 1 else package
+                dotted = ".".join([*base, *([dotted] if dotted else [])])
+            key = (dotted, rel.rpartition("/")[0])
+            if key not in self.located:
+                self.located[key] = None if self.root is None else locate(self.root, key[1], dotted)
+            self.lookups[key] = self.located[key]
+            self.seen_from.setdefault(rel, {})[key] = self.located[key]
+            found = self.located[key]
+            if found and found != rel and self._sourceful(found, False):
+                return True
+        return False
+
+    def _load(self, rel: str, level: int) -> ModuleScope | None:
         try:
             info = parse_module(rel, (self.root or Path()).joinpath(rel).read_bytes())
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-        scope = ModuleScope(self, info, primary=False, budget=self.budget)
+        scope = ModuleScope(self, info, primary=False, budget=self.budget, level=level)
         try:
             scope.run_module()
         except (BudgetExceeded, RecursionError):
@@ -335,6 +390,8 @@ class Project:
         """What a qualified callee is: (module, local name, ``function|method|class``)."""
         if fq in scope.locals:
             return scope, fq, "function"
+        if fq.startswith("<"):  # the request object, a lambda: never a module
+            return None
         if depth > 4:
             return None
         if "()." in fq:
@@ -348,8 +405,8 @@ class Project:
         parts = fq.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             dotted = ".".join(parts[:cut])
-            if not scope.primary and dotted != scope.info.name:
-                continue  # an imported module's summaries use its own functions only
+            if scope.level >= MAX_LEVEL and dotted != scope.info.name:
+                continue  # the last hop: its summaries use its own module's functions only
             module = self.module(scope, dotted, needs_source)
             if module is None:
                 continue
