@@ -193,3 +193,36 @@ def test_click_arguments_are_the_invoking_users_and_zipfile_strips_paths(
         ("B605", 11, "low", "only the invoking user's command-line argument 'lang'"),
         ("GATE-PY-CMDI", 11, "low", ""),
     ]
+
+
+def test_a_value_escaped_in_a_constructor_stays_escaped(source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"web/widgets.py": """
+        from flask import Flask, request
+        from markupsafe import Markup, escape
+
+        app = Flask(__name__)
+
+
+        class Badge:
+            def __init__(self, text, raw):
+                self.text = escape(text)
+                self.raw = raw
+
+            def safe(self):
+                return Markup("<b>%s</b>" % self.text)
+
+            def unsafe(self):
+                return Markup("<b>%s</b>" % self.raw)
+
+
+        @app.route("/badge")
+        def badge():
+            item = Badge(request.args["t"], request.args["r"])
+            return item.safe() + item.unsafe()
+    """})
+    xss = [(f.rule_id, f.start_line, f.severity.label) for f in findings
+           if f.rule_id == "GATE-PY-XSS"]
+    assert xss == [("GATE-PY-XSS", 22, "medium")]
+    flow = next(f for f in findings if f.rule_id == "GATE-PY-XSS").flow
+    assert flow[-1].message == "reaches Markup"
+    assert flow[-1].location.start_line == 16

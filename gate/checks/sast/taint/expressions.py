@@ -175,6 +175,10 @@ class ExprEval(CallModels):
                 and node.value.id == "self" and self.scope.info.django:
             return self.source(f"self.{node.attr}", "medium", node.lineno)  # a view's URL kwargs
         base = self.ev(node.value)
+        if base.items and not base.mapping:
+            for key, value in base.items:
+                if key == f".{node.attr}":
+                    return value  # an attribute a repository constructor set
         if is_request(base):
             if node.attr == "path" and self.fixed_path:
                 return proof("request.path of a fixed route")
@@ -191,7 +195,9 @@ class ExprEval(CallModels):
             spec = attribute_source(qual)
             if spec is not None:
                 return self.source(spec.label, spec.confidence, node.lineno, qual=qual)
-        return Val(flows=base.every_flow(), qual=qual)
+        flows = tuple(replace(f, attr=node.attr) if f.is_param and not f.attr else f
+                      for f in base.every_flow())  # ``self.text``: that attribute of a parameter
+        return Val(flows=flows, qual=qual)
 
     def ev_Call(self, node: ast.Call) -> Val:
         if isinstance(node.func, ast.Attribute) and node.func.attr == "format" \

@@ -21,8 +21,17 @@ from gate.checks.sast.taint.interface import LOCAL, SAFE, TAINTED, UNPROVEN, Sin
 from gate.checks.sast.taint.roles import FunctionNode
 from gate.checks.sast.taint.sources import dependency, safe_annotation
 from gate.checks.sast.taint.special import SESSIONS
-from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_return
-from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, proof, union_flows, unresolved
+from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_attrs, apply_return
+from gate.checks.sast.taint.values import (
+    NO_CONST,
+    Flow,
+    Val,
+    join,
+    member,
+    proof,
+    union_flows,
+    unresolved,
+)
 
 if TYPE_CHECKING:
     from gate.checks.sast.taint.roles import ScopeRole
@@ -75,7 +84,14 @@ class Frame(ControlFlow):
         ret = Val()
         for value in self.returns:
             ret = join(ret, value) if ret != Val() else value
-        return FuncSummary(self.unit.name, ret, tuple(self.param_sinks), params)
+        node = self.unit.node
+        first = [*node.args.posonlyargs, *node.args.args][:1] if node is not None else []
+        attrs: tuple[tuple[str, Val], ...] = ()
+        if first and self.unit.name == "__init__":
+            prefix = f"{first[0].arg}."
+            attrs = tuple((k[len(prefix):], v) for k, v in sorted(self.env.items())
+                          if k.startswith(prefix))
+        return FuncSummary(self.unit.name, ret, tuple(self.param_sinks), params, attrs)
 
     def _bind_parameters(self) -> int:
         node = self.unit.node
@@ -116,6 +132,19 @@ class Frame(ControlFlow):
                 self.env[param.arg] = unresolved(f"parameter '{param.arg}'")
         return len(params)
 
+    def _construct(self, module: ScopeRole, local: str, args: list[Val], line: int) -> Val:
+        """A new object of a repository class: the attributes its ``__init__`` sets, each
+        tracked apart (``self.text = escape(text)`` stays escaped); without an ``__init__`` the
+        object carries its arguments' flows."""
+        qual = f"{module.info.name}.{local}()"
+        summary = module.summary(f"{local}.__init__") \
+            if module.function_node(f"{local}.__init__") is not None else None
+        if summary is None:
+            return Val(flows=union_flows(list(args)).flows, qual=qual)
+        attrs = apply_attrs(summary, [Val(), *args], self.step(line, f"stored by {local}()"))
+        items = tuple((f".{name}", value) for name, value in attrs)
+        return Val(flows=union_flows([v for _, v in attrs]).flows, qual=qual, items=items)
+
     def _provided(self, provider: ast.expr, line: int) -> Val:
         """What a ``Depends(provider)`` parameter holds: the provider's return value, with the
         provider's own parameters taken from the request (FastAPI fills them in)."""
@@ -154,7 +183,8 @@ class Frame(ControlFlow):
                 if flow.is_param:
                     status, unproven = TAINTED if status == TAINTED else UNPROVEN, True
                     self.param_sinks.append(ParamSink(flow.param, spec, name,
-                                                      (*flow.steps, arrive), flow.cleared))
+                                                      (*flow.steps, arrive), flow.cleared,
+                                                      flow.attr))
                 elif flow.is_input and report:
                     status = TAINTED
                     inputs.append(flow.step(arrive))
@@ -197,6 +227,7 @@ class Frame(ControlFlow):
         status = SAFE
         call = self.step(line, f"passed to {name}()")
         inputs: list[Flow] = []
+        arg = member(arg, inner.attr)
         flows = arg.every_flow()
         if is_request(arg):  # the request object itself: the callee read input from it
             first = inner.steps[0].message.removeprefix("user input: ") if inner.steps else ""
@@ -240,8 +271,7 @@ class Frame(ControlFlow):
         if kind == "function" and self_call and recv is not None:
             kind = "method"  # self.helper(): the method of this class, self passed first
         if kind == "class":
-            return Val(flows=union_flows([*args, *kwargs.values()]).flows,
-                       qual=f"{module.info.name}.{local}()")
+            return self._construct(module, local, args, line)
         node = module.function_node(local)
         if node is None:
             return None

@@ -71,6 +71,8 @@ class Flow:
     :data:`UNRESOLVED`: an unresolved value, :data:`PROOF`: a proof record)."""
     by: frozenset[str] = frozenset()
     """The sanitisers, casts and guards that cleared it (named in the proof of a safe sink)."""
+    attr: str = ""
+    """For a parameter: the attribute of it that was read (``self.text``), if any."""
 
     @property
     def is_input(self) -> bool:
@@ -89,7 +91,8 @@ class Flow:
         steps = (*self.steps, item)
         if len(steps) > MAX_STEPS:
             steps = (*steps[:2], *steps[-(MAX_STEPS - 2):])
-        return Flow(self.label, self.confidence, steps, self.cleared, self.param, self.by)
+        return Flow(self.label, self.confidence, steps, self.cleared, self.param, self.by,
+                    self.attr)
 
     def clear(self, kinds: frozenset[str], by: str = "") -> Flow:
         """This flow, sanitised for ``kinds`` too (by the sanitiser or guard ``by``)."""
@@ -196,9 +199,9 @@ def _dedupe(flows: list[Flow]) -> tuple[Flow, ...]:
     kinds all of them were cleared for, so a sink can never be proven safe by
     a flow that was cut.
     """
-    seen: dict[tuple[str, int, frozenset[str]], Flow] = {}
+    seen: dict[tuple[str, int, frozenset[str], str], Flow] = {}
     for flow in flows:
-        seen.setdefault((flow.label, flow.param, flow.cleared), flow)
+        seen.setdefault((flow.label, flow.param, flow.cleared, flow.attr), flow)
     if len(seen) <= MAX_FLOWS:
         return tuple(seen.values())
     ordered = sorted(seen.values(), key=_order)
@@ -310,3 +313,12 @@ def element_of(iterable: Val) -> Val:
         element = replace(element, flows=_dedupe([*element.every_flow(), *iterable.flows]),
                           items=None)
     return element
+
+
+def member(value: Val, attr: str) -> Val:
+    """The attribute ``attr`` of an object a repository constructor built, else the object."""
+    if attr and value.items and not value.mapping:
+        for key, item in value.items:
+            if key == f".{attr}":
+                return item
+    return value
