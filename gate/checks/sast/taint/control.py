@@ -28,7 +28,8 @@ def names_in(node: ast.expr) -> set[str]:
 class ControlFlow(ExprEval):
     """Statement sequencing and compound statements (mixed into the frame)."""
 
-    derived: dict[str, set[str]]
+    derived: dict[str, ast.expr]
+    """What each name was last assigned from (its names are read only when a guard needs them)."""
 
     def block(self, stmts: list[ast.stmt]) -> bool:
         """Run statements; True when the block always leaves (return/raise)."""
@@ -99,7 +100,9 @@ class ControlFlow(ExprEval):
     def _sanitise(self, test: ast.expr, kinds: frozenset[str]) -> None:
         names = names_in(test)
         for name in list(names):
-            names |= self.derived.get(name, set())
+            source = self.derived.get(name)
+            if source is not None:
+                names |= names_in(source)
         for name in names:
             value = self.lookup(name)
             if value.every_flow():

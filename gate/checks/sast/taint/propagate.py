@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import gate.checks.sast.taint.folding as folding
 import gate.checks.sast.taint.sinks as sinks
-from gate.checks.sast.taint.control import ControlFlow, names_in
+from gate.checks.sast.taint.control import ControlFlow
 from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND, is_request
 from gate.checks.sast.taint.interface import LOCAL, SAFE, TAINTED, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.roles import FunctionNode
@@ -71,7 +71,7 @@ class Frame(ControlFlow):
         self.unit = unit
         self.closure = closure
         self.env: dict[str, Val] = {}
-        self.derived: dict[str, set[str]] = {}
+        self.derived: dict[str, ast.expr] = {}
         self.returns: list[Val] = []
         self.param_sinks: list[ParamSink] = []
         self.fixed_path = unit.fixed_path
@@ -349,7 +349,7 @@ class Frame(ControlFlow):
         for target in node.targets:
             self.bind_target(target, value, node.lineno)
             if isinstance(target, ast.Name):
-                self.derived[target.id] = names_in(node.value)
+                self.derived[target.id] = node.value
         return False
 
     def st_AnnAssign(self, node: ast.AnnAssign) -> bool:

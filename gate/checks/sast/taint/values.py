@@ -10,6 +10,7 @@ for containers, the values at constant keys or indexes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from gate.checks.sast.taint.interface import Step
@@ -170,15 +171,18 @@ class Val:
         return Val(flows=self.every_flow(), const=self.const, qual=self.qual, flags=self.flags)
 
 
+@lru_cache(maxsize=4096)
 def _opaque_flow(qual: str) -> Flow:
     return Flow(f"unresolved: {qual[:80]}", "none", (), param=UNRESOLVED)
 
 
+@lru_cache(maxsize=4096)
 def unresolved(label: str) -> Val:
     """A value the analysis cannot resolve (never proven safe, never a finding by itself)."""
     return Val(flows=(Flow(f"unresolved: {label[:80]}", "none", (), param=UNRESOLVED),))
 
 
+@lru_cache(maxsize=1024)
 def proof(label: str) -> Val:
     """A value of a safe type (the result of ``int()``): safe for every sink, by ``label``."""
     return Val(flows=(Flow(label, "none", (), frozenset({"*"}), PROOF, frozenset({label})),))
