@@ -19,7 +19,7 @@ from gate.checks.sast.taint.control import ControlFlow
 from gate.checks.sast.taint.expressions import REQUEST, TEXT_KIND, is_request
 from gate.checks.sast.taint.interface import LOCAL, SAFE, TAINTED, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.roles import FunctionNode
-from gate.checks.sast.taint.sources import dependency, safe_annotation
+from gate.checks.sast.taint.sources import dependency, request_annotation, safe_annotation
 from gate.checks.sast.taint.special import SESSIONS
 from gate.checks.sast.taint.summaries import FuncSummary, ParamSink, apply_attrs, apply_return
 from gate.checks.sast.taint.values import (
@@ -112,7 +112,8 @@ class Frame(ControlFlow):
             elif param.arg in self.unit.sources:
                 label, confidence = self.unit.sources[param.arg]
                 self.env[param.arg] = self.source(label, confidence, node.lineno)
-            elif index in self.unit.requests or (param.arg == "request" and self.scope.info.web):
+            elif index in self.unit.requests or (self.scope.info.web and (
+                    param.arg == "request" or request_annotation(param))):
                 self.env[param.arg] = Val(qual=REQUEST)
             else:
                 self.env[param.arg] = Val((Flow(f"parameter '{param.arg}'", "high", (), param=index),))

@@ -19,6 +19,7 @@ __all__ = [
     "attribute_source",
     "call_source",
     "dependency",
+    "request_annotation",
     "request_attribute",
     "route_parameters",
     "safe_annotation",
@@ -128,6 +129,15 @@ def safe_annotation(param: ast.arg) -> str | None:
     """The safe type a route parameter is converted to (``item_id: int``), if any."""
     name = _annotation_name(param.annotation)
     return name if name in SAFE_ANNOTATIONS else None
+
+
+_REQUEST_ANNOTATIONS = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest",
+                                  "HTTPConnection", "BaseRequest"})
+
+
+def request_annotation(param: ast.arg) -> bool:
+    """A parameter annotated as the framework's request (``req: Request``)."""
+    return _annotation_name(param.annotation) in _REQUEST_ANNOTATIONS
 
 
 def dependency(default: ast.expr | None) -> ast.expr | None:

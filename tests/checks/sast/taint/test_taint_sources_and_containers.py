@@ -70,3 +70,15 @@ def test_an_unresolved_value_is_neither_input_nor_proof() -> None:
     assert result.findings == ()
     assert sorted((m.line, m.status, m.proof) for m in result.marks) == [
         (5, "unproven", ""), (6, "safe", "constant")]
+
+
+def test_a_parameter_annotated_request_is_the_request_whatever_its_name() -> None:
+    result = _analyse('''
+        import os
+        from starlette.requests import Request
+
+        async def run(req: Request):
+            os.system("ping " + req.query_params["host"])
+    ''')
+    assert [(f.rule_id, f.line, f.confidence) for f in result.findings] == [
+        ("GATE-PY-CMDI", 5, "high")]
