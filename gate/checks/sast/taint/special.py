@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import gate.checks.sast.taint.sinks as sinks
-from gate.checks.sast.taint.interface import SinkSpec
+from gate.checks.sast.taint.interface import SAFE, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.values import Val, union_flows
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def _template_use(frame: Frame, line: int, name: str, recv: Val, args: list[Val]
                   and not first.const.lower().endswith(_HTML_EXTENSIONS)
                   and "." in first.const.rsplit("/", 1)[-1])
     for env_line in env_lines:
-        frame.scope.mark("template", env_line, "unproven" if markup else "safe", (line, line),
+        frame.scope.mark("template", env_line, UNPROVEN if markup else SAFE, (line, line),
                          "" if markup else f"renders the non-HTML template {first.const!r}")
     return Val(qual="jinja2.Template()", flags=recv.flags - {f"env:{n}" for n in env_lines})
 
@@ -164,7 +164,7 @@ def _tar_filter(frame: Frame, line: int, kwargs: dict[str, Val]) -> None:
                 isinstance(n, ast.Call) and callee_text(n.func).rsplit(".", 1)[-1]
                 in {"data_filter", "tar_filter"} for n in ast.walk(node)):
             proof = f"filter={node.name} (applies tarfile's data filter)"
-    frame.scope.mark("tar", line, "safe" if proof else "unproven", (line, line), proof)
+    frame.scope.mark("tar", line, SAFE if proof else UNPROVEN, (line, line), proof)
 
 
 def callee_text(func: ast.expr) -> str:
@@ -218,7 +218,7 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
             if "autoescape" in recv.flags else value
     if name in {"extractall", "extract"} and recv is not None \
             and (recv.qual or "").startswith("zipfile.ZipFile("):
-        frame.scope.mark("tar", line, "safe", (line, line),
+        frame.scope.mark("tar", line, SAFE, (line, line),
                          "zipfile drops absolute paths and '..' from member names")
     elif name in {"extractall", "extract"} and "filter" in kwargs:
         _tar_filter(frame, line, kwargs)
