@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["SastCheck", "SastScan", "python_files", "scan_files", "taint_spec"]
 
 CHECK = "sast"
-TAINT_VERSION = "2"
+TAINT_VERSION = "3"
 TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
     "taint_scan", "taint_deps", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
     "taint.control", "taint.expressions",
