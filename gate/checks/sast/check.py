@@ -51,7 +51,8 @@ TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
     "taint_scan", "taint_deps", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
     "taint.control", "taint.expressions",
     "taint.folding", "taint.interface", "taint.project", "taint.propagate", "taint.resolve",
-    "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special", "taint.summaries",
+    "taint.roles", "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special",
+    "taint.summaries",
     "taint.values")), "gate.findings")
 PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
 """Hardcoded-password rules: bandit quotes the password in its message; we never do."""
