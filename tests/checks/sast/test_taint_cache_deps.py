@@ -228,3 +228,13 @@ def test_editing_a_module_two_hops_away_reanalyses_the_importer(tmp_path: Path) 
     edited = _scan(root, cache, files)
     assert _cmdi(edited) == [("app/views.py", 6)]
     assert edited.scanned == 2  # inputs.py, and views.py that reaches it through params.py
+
+
+def test_the_code_digest_covers_every_module_of_the_dataflow_layer() -> None:
+    import pkgutil
+
+    import gate.checks.sast.taint as taint
+    from gate.checks.sast.check import TAINT_MODULES
+
+    modules = {f"gate.checks.sast.taint.{m.name}" for m in pkgutil.iter_modules(taint.__path__)}
+    assert sorted(modules - set(TAINT_MODULES)) == []
