@@ -89,8 +89,8 @@ def _proven(marks: list[_Mark], what: str) -> tuple[Severity, str, str] | None:
         proofs = ", ".join(sorted({p.strip() for m in marks for p in m.proof.split(",")
                                    if p.strip()}))
         if any(m.status == LOCAL for m in marks):
-            return (Severity.LOW, f"dataflow: only the invoking user's own environment, arguments "
-                                  f"or console reach {what} (line {lines}); every other value is "
+            return (Severity.LOW, f"dataflow: only the invoking user's own environment or "
+                                  f"arguments reach {what} (line {lines}); every other value is "
                                   f"proven safe", proofs)
         return Severity.INFO, f"dataflow: every value reaching {what} (line {lines}) is proven safe", \
             proofs

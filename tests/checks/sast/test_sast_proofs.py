@@ -164,7 +164,7 @@ def test_the_invoking_users_own_environment_lowers_to_low_not_info(
     b602 = next(f for f in findings if f.rule_id == "B602" and f.start_line == 8)
     assert dict(b602.extra)["bandit_severity"] == "high"
     assert dict(b602.extra)["downgraded_by"].startswith(
-        "dataflow: only the invoking user's own environment")
+        "dataflow: only the invoking user's own environment or arguments")
 
 
 def test_click_arguments_are_the_invoking_users_and_zipfile_strips_paths(
@@ -226,3 +226,8 @@ def test_a_value_escaped_in_a_constructor_stays_escaped(source_tree: SourceTree)
     flow = next(f for f in findings if f.rule_id == "GATE-PY-XSS").flow
     assert flow[-1].message == "reaches Markup"
     assert flow[-1].location.start_line == 16
+
+
+def test_console_input_is_not_the_invoking_users_own(source_tree: SourceTree) -> None:
+    findings = _run(source_tree, {"calc.py": "print(eval(input()))\n"})
+    assert _summary(findings) == [("B307", 1, "medium", ""), ("GATE-PY-CODEI", 1, "low", "")]

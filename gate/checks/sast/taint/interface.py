@@ -26,8 +26,8 @@ UNPROVEN = "unproven"
 TAINTED = "tainted"
 """A sink reached by user input: a finding."""
 LOCAL = "local"
-"""A sink reached only by the invoking user's own input (environment, argv, console) besides
-proven-safe values: a finding of severity ``low``."""
+"""A sink reached only by the invoking user's own input (environment, argv; not the console,
+which anyone can pipe in) besides proven-safe values: a finding of severity ``low``."""
 
 
 @dataclass(frozen=True)

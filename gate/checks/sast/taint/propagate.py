@@ -63,6 +63,10 @@ class Unit:
     """Parameters a decorator of the repository fills in (``f(request.get_json(), ...)``)."""
 
 
+_CONSOLE = frozenset({"input()", "raw_input()"})
+"""Console input: anyone can pipe it in, unlike the invoking user's environment or argv."""
+
+
 class Frame(ControlFlow):
     """One run over one unit; collects returns, parameter sinks and (via the scope) findings."""
 
@@ -196,7 +200,8 @@ class Frame(ControlFlow):
                     status, unproven = TAINTED if status == TAINTED else UNPROVEN, True
         if inputs:
             self.scope.report(spec, name, line, inputs)
-            if not unproven and all(f.confidence == "low" for f in inputs):
+            if not unproven and all(f.confidence == "low" and f.label not in _CONSOLE
+                                    for f in inputs):
                 status = LOCAL  # the invoking user's own environment/arguments, all else proven
                 proofs = {f"only the invoking user's {', '.join(sorted({f.label for f in inputs}))}"}
         proof = ", ".join(sorted(proofs)) if status in (SAFE, LOCAL) else ""
