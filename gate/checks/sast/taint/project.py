@@ -36,6 +36,8 @@ SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(|ldap|S
                          rb"Client\(|make_parser|XMLParser|Path\(|Environment\(")
 """What a module's text must mention for its functions to return user input (or a client
 the sinks recognise) when called with clean arguments."""
+REQUEST_TEXT = re.compile(rb"request")
+"""What a module two import hops away must mention to be followed (a web request's helpers)."""
 
 
 class ModuleScope:
@@ -271,6 +273,10 @@ class Project:
         what its results depend on besides its own text (reset by :meth:`begin`)."""
         self.modules: OrderedDict[tuple[str, int], ModuleScope | None] = OrderedDict()
         self.sourceful: dict[str, bool] = {}
+        self.requestful: dict[str, bool] = {}
+        self.imports_request: dict[str, bool] = {}
+        self.parsed: OrderedDict[str, ModuleInfo | None] = OrderedDict()
+        """Parsed modules, shared by the hop levels (least recently used evicted first)."""
         self.seen_from: dict[str, dict[tuple[str, str], str | None]] = {}
         """Every lookup ever made from each file (as the importer), for the dependency closure:
         a summary cached while analysing one file may be used by the next."""
@@ -331,6 +337,8 @@ class Project:
         level = importer.level + 1
         if needs_source and not self._sourceful(rel, level < MAX_LEVEL):
             return None
+        if level > 1 and not self._requestful(rel):
+            return None  # the second hop only for a module that handles the request
         if (rel, level) in self.modules:
             self.modules.move_to_end((rel, level))
             return self.modules[(rel, level)]
@@ -346,13 +354,24 @@ class Project:
         except OSError:
             return b""
 
+    def _requestful(self, rel: str) -> bool:
+        """Whether a module's text mentions the request (memoised per worker)."""
+        if rel not in self.requestful:
+            self.requestful[rel] = bool(REQUEST_TEXT.search(self._text(rel)))
+        return self.requestful[rel]
+
     def _sourceful(self, rel: str, through_imports: bool) -> bool:
         """Whether a module's functions may return input for clean arguments: its text names a
-        source, or (``through_imports``) a repository module it imports does."""
+        source, or (``through_imports``) a repository module it imports names the request."""
         if rel not in self.sourceful:
             self.sourceful[rel] = bool(SOURCE_TEXT.search(self._text(rel)))
         if self.sourceful[rel] or not through_imports:
             return self.sourceful[rel]
+        if rel not in self.imports_request:
+            self.imports_request[rel] = self._imports_request(rel)
+        return self.imports_request[rel]
+
+    def _imports_request(self, rel: str) -> bool:
         name = module_name(rel)
         package = name.split(".") if rel.endswith("__init__.py") else name.split(".")[:-1]
         for match in _IMPORT_LINE.finditer(self._text(rel)):
@@ -369,14 +388,27 @@ class Project:
             self.lookups[key] = self.located[key]
             self.seen_from.setdefault(rel, {})[key] = self.located[key]
             found = self.located[key]
-            if found and found != rel and self._sourceful(found, False):
+            if found and found != rel and self._requestful(found):
                 return True
         return False
 
-    def _load(self, rel: str, level: int) -> ModuleScope | None:
+    def _parse(self, rel: str) -> ModuleInfo | None:
+        if rel in self.parsed:
+            self.parsed.move_to_end(rel)
+            return self.parsed[rel]
         try:
-            info = parse_module(rel, (self.root or Path()).joinpath(rel).read_bytes())
+            info: ModuleInfo | None = parse_module(rel, (self.root or Path()).joinpath(rel)
+                                                   .read_bytes())
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            info = None
+        self.parsed[rel] = info
+        while len(self.parsed) > MAX_MODULES:
+            self.parsed.popitem(last=False)
+        return info
+
+    def _load(self, rel: str, level: int) -> ModuleScope | None:
+        info = self._parse(rel)
+        if info is None:
             return None
         scope = ModuleScope(self, info, primary=False, budget=self.budget, level=level)
         try:

@@ -142,8 +142,9 @@ class Frame(ControlFlow):
         tracked apart (``self.text = escape(text)`` stays escaped); without an ``__init__`` the
         object carries its arguments' flows."""
         qual = f"{module.info.name}.{local}()"
+        carried = any(f.is_input or f.is_param for v in args for f in v.every_flow())
         summary = module.summary(f"{local}.__init__") \
-            if module.function_node(f"{local}.__init__") is not None else None
+            if carried and module.function_node(f"{local}.__init__") is not None else None
         if summary is None:
             return Val(flows=union_flows(list(args)).flows, qual=qual)
         attrs = apply_attrs(summary, [Val(), *args], self.step(line, f"stored by {local}()"))
@@ -262,7 +263,8 @@ class Frame(ControlFlow):
     def call_repo(self, fq: str | None, name: str, recv: Val | None, args: list[Val],
                   kwargs: dict[str, Val], line: int, self_call: bool = False) -> Val | None:
         """A call to a function or class of the repository, through its summary."""
-        if self_call and self.unit.owner and f"{self.unit.owner}.{name}" in self.scope.info.functions:
+        if self_call and self.unit.owner and self.scope.info.web \
+                and f"{self.unit.owner}.{name}" in self.scope.info.functions:
             fq = f"{self.scope.info.name}.{self.unit.owner}.{name}"
         else:
             self_call = False
@@ -270,7 +272,7 @@ class Frame(ControlFlow):
             return None
         tainted = any(is_request(v) or any(f.is_input or f.is_param for f in v.flows)
                       for v in [*([recv] if recv else []), *args, *kwargs.values()])
-        found = self.scope.project.resolve(self.scope, fq, needs_source=not tainted)
+        found = self.scope.project.resolve(self.scope, fq, needs_source=not tainted or self.scope.level > 0)
         if found is None:
             return None
         module, local, kind = found

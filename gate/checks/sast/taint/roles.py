@@ -34,6 +34,8 @@ class ScopeRole(Protocol):
 
     info: ModuleInfo
     primary: bool
+    level: int
+    """Import hops from the scanned file (0: the scanned file)."""
     globals: dict[str, Val]
 
     @property

@@ -87,8 +87,8 @@ class Flow:
 
     def step(self, item: Step) -> Flow:
         """This flow with one more step (long paths keep their start and their end)."""
-        if self.steps and self.steps[-1] == item:
-            return self
+        if self.param < INPUT or (self.steps and self.steps[-1] == item):
+            return self  # unresolved values and proofs carry no path
         steps = (*self.steps, item)
         if len(steps) > MAX_STEPS:
             steps = (*steps[:2], *steps[-(MAX_STEPS - 2):])
