@@ -112,14 +112,18 @@ def test_autoescaping_environment_and_non_html_templates(source_tree: SourceTree
         def schema(fields):
             return json.loads(schema_env.get_template("schema.json").render(fields=fields))
 
+        def schema_v2(fields):
+            return json.loads(schema_env.get_template("v2/schema.json.j2").render(fields=fields))
+
         async def raw(request):
             name = request.query_params["name"]
             return HTMLResponse(page_env.get_template("page.html").render(name=name))
     """})
     assert _summary(findings) == [
-        ("B701", 6, "info", "renders the non-HTML template 'schema.json'"),
+        ("B701", 6, "info", "renders the non-HTML template 'schema.json', renders the non-HTML "
+                            "template 'v2/schema.json.j2'"),
         ("B701", 7, "high", ""),
-        ("GATE-PY-XSS", 18, "medium", ""),
+        ("GATE-PY-XSS", 21, "medium", ""),
     ]
 
 

@@ -114,8 +114,19 @@ def _xml_parser(fq: str, kwargs: dict[str, Val]) -> Val:
     return Val(qual=f"{fq}()", flags=flags)
 
 
-_HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".xml", ".svg", ".jinja", ".jinja2", ".j2", ".tpl")
-"""Template names that may render markup (``.j2`` alone says nothing: counted as markup)."""
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".template")
+_PLAIN_EXTENSIONS = frozenset({"json", "yaml", "yml", "toml", "ini", "cfg", "conf", "txt", "sql",
+                               "py", "sh", "md", "rst", "csv", "env", "dockerfile", "tf", "hcl"})
+"""Extensions of templates that render no markup (``schema.json.j2``: the part before the
+template suffix); anything else (``.html``, ``.xml``, a bare ``.j2``) may render markup."""
+
+
+def _plain_template(name: str) -> bool:
+    """Whether a template's name says it renders something other than markup."""
+    base = name.lower().rsplit("/", 1)[-1]
+    while base.endswith(_TEMPLATE_SUFFIXES):
+        base = base[: base.rindex(".")]
+    return "." in base and base.rsplit(".", 1)[-1] in _PLAIN_EXTENSIONS
 _TAR_FILTERS = frozenset({"data", "tar"})
 
 
@@ -141,8 +152,7 @@ def _template_use(frame: Frame, line: int, name: str, recv: Val, args: list[Val]
     env_lines = [int(f[4:]) for f in recv.flags if f.startswith("env:")]
     first = args[0] if args else Val()
     markup = not (name == "get_template" and first.known and isinstance(first.const, str)
-                  and not first.const.lower().endswith(_HTML_EXTENSIONS)
-                  and "." in first.const.rsplit("/", 1)[-1])
+                  and _plain_template(first.const))
     for env_line in env_lines:
         frame.scope.mark("template", env_line, UNPROVEN if markup else SAFE, (line, line),
                          "" if markup else f"renders the non-HTML template {first.const!r}")
