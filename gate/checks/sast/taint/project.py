@@ -146,20 +146,20 @@ class ModuleScope:
         closure = self.locals[local][1] if local in self.locals else {}
         sources = route_parameters(node, self.views, endpoint)
         owner = local.split(".")[0] if "." in local and local not in self.locals else None
-        unit = Unit(f"{self.info.name}.{local}" if local not in self.locals else local,
-                    node.name, node.body, (node.lineno, node.end_lineno or node.lineno), node,
-                    {k: (v.label, v.confidence) for k, v in sources.items()},
-                    html_route=self.flask and any(_is_route(d) for d in node.decorator_list),
-                    fixed_path=_fixed_routes(node), requests=requests, owner=owner,
-                    injected=self._injected(node))
-        if self.primary:
-            result = Frame(self, unit, closure).run()
-        else:  # each summary of an imported module gets its own budget: order cannot matter
+        if not self.primary:  # each summary of an imported module gets its own budget
             self.budget = self.project.budget
-            try:
-                result = Frame(self, unit, closure).run()
-            except (BudgetExceeded, RecursionError):
-                return None
+        try:
+            unit = Unit(f"{self.info.name}.{local}" if local not in self.locals else local,
+                        node.name, node.body, (node.lineno, node.end_lineno or node.lineno), node,
+                        {k: (v.label, v.confidence) for k, v in sources.items()},
+                        html_route=self.flask and any(_is_route(d) for d in node.decorator_list),
+                        fixed_path=_fixed_routes(node), requests=requests, owner=owner,
+                        injected=self._injected(node))
+            result = Frame(self, unit, closure).run()
+        except (BudgetExceeded, RecursionError):
+            if self.primary:
+                raise  # the scanned file: reported as too big to analyse, nothing downgraded
+            return None
         self.summaries[key] = result
         return result
 
