@@ -111,6 +111,10 @@ class ExprEval(CallModels):
         """Replace what a name holds after a method changed it."""
         raise NotImplementedError
 
+    def self_attribute(self, attr: str) -> Val | None:
+        """What the class's other methods store in ``self.attr`` (provided by the frame)."""
+        return None
+
     def sink(self, spec: SinkSpec, name: str, line: int, values: list[Val],
              report: bool = True, proven_by: str = "") -> None:  # pragma: no cover - abstract
         """Record a sink call and the values reaching it."""
@@ -171,6 +175,10 @@ class ExprEval(CallModels):
             stored = self.env.get(f"{node.value.id}.{node.attr}")
             if stored is not None:
                 return stored
+            if node.value.id == "self":
+                elsewhere = self.self_attribute(node.attr)
+                if elsewhere is not None:
+                    return elsewhere
         if node.attr in {"kwargs", "args"} and isinstance(node.value, ast.Name) \
                 and node.value.id == "self" and self.scope.info.django:
             return self.source(f"self.{node.attr}", "medium", node.lineno)  # a view's URL kwargs

@@ -53,6 +53,7 @@ class ModuleScope:
         self.budget = budget
         self.globals: dict[str, Val] = {}
         self.summaries: dict[str, FuncSummary | None] = {}
+        self.setters: dict[str, dict[str, tuple[str, ...]]] = {}
         self.locals: dict[str, tuple[FunctionNode, dict[str, Val]]] = {}
         self.findings: dict[tuple[str, int], TaintFinding] = {}
         self.marks: list[SinkMark] = []
@@ -162,6 +163,26 @@ class ModuleScope:
             return None
         self.summaries[key] = result
         return result
+
+    def attribute_setters(self, owner: str) -> dict[str, tuple[str, ...]]:
+        """The methods of class ``owner`` that assign each ``self.<attr>`` (read once)."""
+        if owner not in self.setters:
+            found: dict[str, list[str]] = {}
+            cls = self.info.classes.get(owner)
+            for item in cls.body if cls is not None else []:
+                if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                params = [*item.args.posonlyargs, *item.args.args]
+                me = params[0].arg if params else None
+                for sub in ast.walk(item):
+                    targets = sub.targets if isinstance(sub, ast.Assign) else \
+                        [sub.target] if isinstance(sub, (ast.AnnAssign, ast.AugAssign)) else []
+                    for target in targets:
+                        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                                and target.value.id == me:
+                            found.setdefault(target.attr, []).append(item.name)
+            self.setters[owner] = {k: tuple(dict.fromkeys(v)) for k, v in found.items()}
+        return self.setters[owner]
 
     def _injected(self, node: FunctionNode) -> dict[str, Val]:
         """Parameters a decorator of the repository fills in from the request.

@@ -91,7 +91,7 @@ class Frame(ControlFlow):
         node = self.unit.node
         first = [*node.args.posonlyargs, *node.args.args][:1] if node is not None else []
         attrs: tuple[tuple[str, Val], ...] = ()
-        if first and self.unit.name == "__init__":
+        if first and (self.unit.name == "__init__" or self.unit.owner):
             prefix = f"{first[0].arg}."
             attrs = tuple((k[len(prefix):], v) for k, v in sorted(self.env.items())
                           if k.startswith(prefix))
@@ -136,6 +136,33 @@ class Frame(ControlFlow):
             else:  # keyword-only and starred parameters: not followed from callers
                 self.env[param.arg] = unresolved(f"parameter '{param.arg}'")
         return len(params)
+
+    def self_attribute(self, attr: str) -> Val | None:
+        """``self.attr`` read in a method of a web module's class and not set in it: what the
+        class's other methods store there (``setup()`` storing ``request.GET['q']``).
+
+        Only when some method stores input there: the input, plus an unresolved value (the
+        attribute may also be set from outside the class), so it reports the flow and never
+        proves one safe. Otherwise ``None``: an attribute of the ``self`` parameter.
+        """
+        owner = self.unit.owner
+        if owner is None or not self.scope.info.web or attr == "request":
+            return None
+        setters = self.scope.attribute_setters(owner).get(attr, ())
+        values: list[Val] = []
+        for method in setters:
+            if method == self.unit.name:
+                continue
+            summary = self.scope.summary(f"{owner}.{method}")
+            if summary is None:
+                continue
+            for name, value in summary.attrs:
+                if name == attr:
+                    values.append(value)
+        flows = [f for v in values for f in v.every_flow() if f.is_input]
+        if not flows:
+            return None  # as any attribute of a parameter: the caller's object decides
+        return Val(flows=(*flows[:3], *unresolved(f"self.{attr}").flows))
 
     def _construct(self, module: ScopeRole, local: str, args: list[Val], line: int) -> Val:
         """A new object of a repository class: the attributes its ``__init__`` sets, each

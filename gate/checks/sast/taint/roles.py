@@ -58,6 +58,9 @@ class ScopeRole(Protocol):
                 endpoint: bool = False) -> FuncSummary | None:
         """A function's summary."""
 
+    def attribute_setters(self, owner: str) -> dict[str, tuple[str, ...]]:
+        """The methods of a class that assign each attribute of ``self``."""
+
     def report(self, spec: SinkSpec, sink: str, line: int, flows: list[Flow]) -> None:
         """Sources reaching a sink."""
 

@@ -82,3 +82,26 @@ def test_a_parameter_annotated_request_is_the_request_whatever_its_name() -> Non
     ''')
     assert [(f.rule_id, f.line, f.confidence) for f in result.findings] == [
         ("GATE-PY-CMDI", 5, "high")]
+
+
+def test_a_value_a_view_stores_on_self_in_setup_is_followed_into_get() -> None:
+    result = _analyse('''
+        from django.db import connection
+        from django.views import View
+
+        class SearchView(View):
+            table = "products"
+
+            def setup(self, request, *args, **kwargs):
+                super().setup(request, *args, **kwargs)
+                self.term = request.GET.get("q", "")
+                self.limit = 10
+
+            def get(self, request):
+                with connection.cursor() as c:
+                    c.execute("SELECT * FROM shop WHERE name = '%s'" % self.term)
+                    c.execute("SELECT * FROM shop LIMIT %s" % self.limit)
+    ''')
+    assert [(f.rule_id, f.line) for f in result.findings] == [("GATE-PY-SQLI", 14)]
+    assert sorted((m.kind, m.line, m.status) for m in result.marks if m.kind == "sql") == [
+        ("sql", 14, "tainted"), ("sql", 15, "unproven")]
