@@ -79,6 +79,12 @@ CORPUS = (
             "3ac5e031cc2340dee710f769bacdd78c1f39f187", "CloudFormation templates"),
     Project("k8s-examples", "kubernetes/examples", "279e8e4fe314f6cb7bc55fa3fbc21bbeaa48c0ea",
             "Kubernetes manifests"),
+    Project("aiohttp-demos", "aio-libs/aiohttp-demos", "5362c18e9612c22f7af29c3d1246e20e89d25145",
+            "aiohttp applications"),
+    Project("fastapi-template", "fastapi/full-stack-fastapi-template",
+            "68adb40d37425f6f8668ec7e5a054500d045e43e", "FastAPI app"),
+    Project("pipx", "pypa/pipx", "9bb766c055d47b44ea36c342b87ed569e7c442b1", "Python CLI"),
+    Project("httpie", "httpie/cli", "5b604c37c6c67e18e7c3e9aee6c88a8c22b98345", "Python CLI"),
 )
 
 _CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "GITHUB_TOKEN", "CI_JOB_TOKEN",

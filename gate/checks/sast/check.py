@@ -46,12 +46,13 @@ if TYPE_CHECKING:
 __all__ = ["SastCheck", "SastScan", "python_files", "scan_files", "taint_spec"]
 
 CHECK = "sast"
-TAINT_VERSION = "2"
+TAINT_VERSION = "3"
 TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
     "taint_scan", "taint_deps", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
     "taint.control", "taint.expressions",
     "taint.folding", "taint.interface", "taint.project", "taint.propagate", "taint.resolve",
-    "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special", "taint.summaries",
+    "taint.roles", "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special",
+    "taint.summaries",
     "taint.values")), "gate.findings")
 PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
 """Hardcoded-password rules: bandit quotes the password in its message; we never do."""

@@ -75,12 +75,13 @@ def _finding(path: str, source: PySource, found: TaintFinding, ordinal: int) -> 
 
 def _marks(path: str, analysis: FileAnalysis) -> list[Finding]:
     out = []
-    for mark in sorted(set(analysis.marks), key=lambda m: (m.line, m.kind, m.status)):
+    for mark in sorted(set(analysis.marks), key=lambda m: (m.line, m.kind, m.status, m.proof)):
         out.append(Finding(
             check=CHECK, rule_id=MARK_RULE, severity=Severity.INFO, message=mark.status,
             location=Location(path, mark.scope[0], mark.scope[1]),
-            fingerprint=f"{mark.kind}:{mark.line}:{mark.status}",
-            extra=(("kind", mark.kind), ("line", str(mark.line)), ("status", mark.status)),
+            fingerprint=f"{mark.kind}:{mark.line}:{mark.status}:{mark.proof}",
+            extra=(("kind", mark.kind), ("line", str(mark.line)), ("status", mark.status),
+                   ("proof", mark.proof)),
         ))
     return out
 

@@ -60,12 +60,15 @@ def test_bandit_finding_on_proven_safe_sink_is_downgraded_not_dropped(
     assert [(f.start_line, f.severity) for f in b608] == [(8, Severity.MEDIUM), (13, Severity.INFO)]
     downgraded = dict(b608[1].extra)
     assert downgraded["bandit_severity"] == "medium"
-    assert downgraded["downgraded_by"].startswith("dataflow: no user input reaches the sql sink")
+    assert downgraded["downgraded_by"] == \
+        "dataflow: every value reaching the SQL string (line 13) is proven safe"
+    assert downgraded["proof"] == "constant"
     assert "[downgraded: dataflow:" in b608[1].message
     b602 = [f for f in result.findings if f.rule_id == "B602"]
     assert [(f.start_line, f.severity) for f in b602] == [(14, Severity.INFO)]
-    b404 = [f for f in result.findings if f.rule_id == "B404"]
-    assert [(f.start_line, f.severity) for f in b404] == [(1, Severity.INFO)]
+    assert dict(b602[0].extra)["proof"] == "constant"
+    b404 = [f for f in result.findings if f.rule_id == "B404"]  # B607 (partial path) is a use
+    assert [(f.start_line, f.severity) for f in b404] == [(1, Severity.LOW)]
 
 
 def test_import_warning_stays_when_a_shell_sink_is_tainted(source_tree: SourceTree) -> None:

@@ -208,3 +208,33 @@ def test_internal_findings_never_reach_a_report(repo: Path, tmp_path: Path) -> N
         assert {f.rule_id for f in result.findings} & {DEPS_RULE, MARK_RULE} == set()
         assert DEPS_RULE not in text and MARK_RULE not in text
         assert '"GATE-PY-CMDI"' in text
+
+
+def test_editing_a_module_two_hops_away_reanalyses_the_importer(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    _repo(root, {
+        "app/__init__.py": "",
+        "app/views.py": ("import os\nfrom app.params import host\n\n\n"
+                         "def ping():\n    os.system('ping ' + host())\n"),
+        "app/params.py": "from app.inputs import raw\n\n\ndef host():\n    return raw().strip()\n",
+        "app/inputs.py": "def raw():\n    return 'localhost'\n",
+    })
+    files = ("app/__init__.py", "app/inputs.py", "app/params.py", "app/views.py")
+    cache = tmp_path / "cache"
+    assert _cmdi(_scan(root, cache, files)) == []
+    (root / "app/inputs.py").write_text(
+        "from flask import request\n\n\ndef raw():\n    return request.args['h']\n",
+        encoding="utf-8")
+    edited = _scan(root, cache, files)
+    assert _cmdi(edited) == [("app/views.py", 6)]
+    assert edited.scanned == 2  # inputs.py, and views.py that reaches it through params.py
+
+
+def test_the_code_digest_covers_every_module_of_the_dataflow_layer() -> None:
+    import pkgutil
+
+    import gate.checks.sast.taint as taint
+    from gate.checks.sast.check import TAINT_MODULES
+
+    modules = {f"gate.checks.sast.taint.{m.name}" for m in pkgutil.iter_modules(taint.__path__)}
+    assert sorted(modules - set(TAINT_MODULES)) == []

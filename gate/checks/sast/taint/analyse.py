@@ -23,7 +23,7 @@ _RELEVANT = re.compile(
     rb"\.(?:get|post|put|delete|patch|api_route|websocket)\(\s*[\"']/|"
     rb"\.execute|subprocess|os\.system|popen|\beval\(|\bexec\(|compile\(|pickle|marshal|shelve|"
     rb"yaml|xml|mark_safe|Markup|HttpResponse|make_response|urlopen|\bopen\(|redirect|send_file|"
-    rb"send_from_directory|requests|httpx|urllib|ldap|xpath|elementpath|render_template_string|"
+    rb"send_from_directory|Environment\(|get_template|extractall|requests|httpx|urllib|ldap|xpath|elementpath|render_template_string|"
     rb"Template\(|from_string|shutil|os\.(?:remove|unlink|rmdir|mkdir|makedirs|rename|replace|"
     rb"listdir|path\.exists)|\.raw\(|\.extra\(|RawSQL|text\(|Path\(|\.search")
 """A file mentioning none of these has no source and no sink: nothing to find or to prove."""
@@ -73,7 +73,7 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
         return FileAnalysis(error="dataflow analysis stopped: expressions nested too deeply")
     findings = tuple(sorted(scope.findings.values(), key=lambda f: (f.line, f.rule_id)))
     lookups = tuple(Lookup(dotted, directory, found)
-                    for (dotted, directory), found in sorted(project.lookups.items()))
+                    for (dotted, directory), found in sorted(project.dependencies().items()))
     return FileAnalysis(findings, tuple(scope.marks), lookups=lookups)
 
 

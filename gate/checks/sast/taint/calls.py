@@ -13,9 +13,18 @@ import ast
 from dataclasses import replace
 from typing import Any
 
-from gate.checks.sast.taint import folding
+import gate.checks.sast.taint.folding as folding
 from gate.checks.sast.taint.sanitisers import replace_clears
-from gate.checks.sast.taint.values import NO_CONST, Val, join_all, union_flows
+from gate.checks.sast.taint.values import (
+    NO_CONST,
+    Val,
+    item_at,
+    join,
+    join_all,
+    proof,
+    union_flows,
+    unresolved,
+)
 
 __all__ = ["CallModels"]
 
@@ -23,6 +32,29 @@ _NOT_TEXT = frozenset({"find", "rfind", "index", "rindex", "count", "startswith"
                        "isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isspace",
                        "islower", "isupper", "isidentifier", "__len__", "exists",
                        "is_file", "is_dir", "close", "flush", "bit_length"})
+_PURE_BUILTINS = frozenset({
+    "str", "repr", "ascii", "format", "list", "tuple", "dict", "set", "frozenset", "sorted",
+    "reversed", "min", "max", "sum", "enumerate", "zip", "range", "chr", "hex", "oct", "bin",
+    "bytes", "bytearray", "iter", "next", "any", "all", "divmod", "pow", "print", "filter"})
+"""Builtins whose result is made of their arguments only (anything else: unresolved)."""
+_PURE = frozenset({
+    "os.path.join", "os.path.dirname", "os.path.normpath", "os.path.splitext", "os.path.split",
+    "posixpath.join", "base64.b64encode", "base64.b64decode", "base64.urlsafe_b64encode",
+    "base64.urlsafe_b64decode", "base64.b32encode", "base64.b16encode", "binascii.hexlify",
+    "binascii.unhexlify", "urllib.parse.unquote", "urllib.parse.unquote_plus",
+    "urllib.parse.urlencode", "urllib.parse.urljoin", "urllib.parse.urlparse",
+    "urllib.parse.urlsplit", "urllib.parse.urlunparse", "urllib.parse.urlunsplit",
+    "urllib.parse.parse_qs", "urllib.parse.parse_qsl", "html.unescape", "json.dumps",
+    "codecs.encode", "codecs.decode", "textwrap.dedent", "textwrap.indent", "textwrap.fill",
+    "shlex.split", "re.escape", "re.sub", "string.Template", "copy.copy", "copy.deepcopy",
+    "operator.itemgetter", "functools.reduce", "itertools.chain", "collections.OrderedDict",
+    "collections.defaultdict", "collections.deque", "io.StringIO", "io.BytesIO",
+    "typing.cast", "configparser.ConfigParser", "configparser.RawConfigParser"})
+"""Standard-library functions whose result is made of their arguments only."""
+_SAFE_TYPED = frozenset({"uuid.uuid1", "uuid.uuid4", "time.time", "time.monotonic",
+                         "os.getpid", "random.randint", "secrets.token_hex",
+                         "secrets.token_urlsafe"})
+"""Calls returning a value no sink can be attacked with (a number, a UUID, random hex)."""
 _PATH_KEEPING = frozenset({"resolve", "absolute", "joinpath", "with_name", "with_suffix",
                            "expanduser", "relative_to"})
 
@@ -57,10 +89,17 @@ class CallModels:
         elif fq == "builtins.str" and len(args) == 1 and args[0].known \
                 and isinstance(args[0].const, (str, int)):
             return Val(const=str(args[0].const))
-        result = union_flows(everything)
-        if fq and not fq.startswith("builtins."):
-            return replace(result, qual=f"{fq}()")
-        return result
+        if fq in _SAFE_TYPED:
+            return proof(f"{fq}()")
+        data = [*args, *kwargs.values()]
+        if fq in _PURE or (fq or "").removeprefix("builtins.") in _PURE_BUILTINS:
+            result = union_flows(data)
+            return replace(result, qual=f"{fq}()") if fq in _PURE and "Parser" in fq else result
+        if recv is not None and recv.qual is None:
+            return union_flows(everything)  # a method of a value the analysis built itself
+        unknown = f"{fq}()" if fq else f"{name}()"
+        result = union_flows([*everything, unresolved(unknown)])
+        return replace(result, qual=f"{fq}()") if fq else result
 
     def container_call(self, node: ast.Call, name: str, recv: Val, args: list[Val]) -> Val | None:
         """Lists, dicts, ``ConfigParser`` and ``StringIO`` read and written by constant keys."""
@@ -88,6 +127,16 @@ class CallModels:
                 self.rebind(target, replace(recv, items=tuple(items)))
                 return taken[1]
             return union_flows([recv])
+        if recv.mapping and items is not None and name in {"keys", "values", "items"} \
+                and not args:
+            parts = [Val(const=k) if name == "keys" else v if name == "values"
+                     else Val(items=((0, Val(const=k)), (1, v))) for k, v in items]
+            return Val(flows=recv.flows, items=tuple(enumerate(parts)))
+        if name in {"get", "getint", "getboolean"} and items is not None and recv.mapping \
+                and args:
+            found = item_at(recv, args[0])
+            if found is not None:
+                return join(found, args[1]) if len(args) > 1 else found
         if name in {"get", "getint", "getboolean"} and items is not None:
             wanted: Any = tuple(consts[:2]) if recv.qual and recv.qual.startswith("configparser.") \
                 else (consts[0] if consts else NO_CONST)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import ast
 from dataclasses import replace
 
-from gate.checks.sast.taint import folding
+import gate.checks.sast.taint.folding as folding
 from gate.checks.sast.taint.expressions import ExprEval
 from gate.checks.sast.taint.sanitisers import guard_kinds, positive
-from gate.checks.sast.taint.values import NO_CONST, Val, join, union_flows
+from gate.checks.sast.taint.values import NO_CONST, Val, element_of, join, unresolved
 
 __all__ = ["ControlFlow", "names_in"]
 
@@ -28,7 +28,8 @@ def names_in(node: ast.expr) -> set[str]:
 class ControlFlow(ExprEval):
     """Statement sequencing and compound statements (mixed into the frame)."""
 
-    derived: dict[str, set[str]]
+    derived: dict[str, ast.expr]
+    """What each name was last assigned from (its names are read only when a guard needs them)."""
 
     def block(self, stmts: list[ast.stmt]) -> bool:
         """Run statements; True when the block always leaves (return/raise)."""
@@ -99,11 +100,13 @@ class ControlFlow(ExprEval):
     def _sanitise(self, test: ast.expr, kinds: frozenset[str]) -> None:
         names = names_in(test)
         for name in list(names):
-            names |= self.derived.get(name, set())
+            source = self.derived.get(name)
+            if source is not None:
+                names |= names_in(source)
         for name in names:
             value = self.lookup(name)
             if value.every_flow():
-                self.env[name] = value.cleared(kinds)
+                self.env[name] = value.cleared(kinds, by="a validating check")
 
     def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], bind: ast.expr | None,
               element: Val, line: int) -> bool:
@@ -120,14 +123,7 @@ class ControlFlow(ExprEval):
         return self.block(orelse)
 
     def st_For(self, node: ast.For) -> bool:
-        iterable = self.ev(node.iter)
-        if iterable.items:
-            element = iterable.items[0][1]
-            for _, item in iterable.items[1:]:
-                element = join(element, item)
-            element = replace(element, flows=union_flows([element, Val(iterable.flows)]).flows)
-        else:
-            element = Val(flows=iterable.every_flow())
+        element = element_of(self.ev(node.iter))
         return self._loop(node.body, node.orelse, node.target, element, node.lineno)
 
     st_AsyncFor = st_For
@@ -159,7 +155,7 @@ class ControlFlow(ExprEval):
         for handler in node.handlers:
             self.env = dict(start)
             if handler.name:
-                self.env[handler.name] = Val()
+                self.env[handler.name] = unresolved(f"exception '{handler.name}'")
             left = self.block(handler.body)
             all_left = all_left and left
             if not left:

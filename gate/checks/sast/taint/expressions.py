@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from gate.checks.sast.taint import folding, special
+import gate.checks.sast.taint.folding as folding
+import gate.checks.sast.taint.special as special
 from gate.checks.sast.taint.calls import CallModels
 from gate.checks.sast.taint.interface import SinkSpec, Step
 from gate.checks.sast.taint.sanitisers import guard_kinds, positive, sanitiser_for
@@ -21,10 +24,21 @@ from gate.checks.sast.taint.sources import (
     call_source,
     request_attribute,
 )
-from gate.checks.sast.taint.values import NO_CONST, Flow, Val, join, join_all, union_flows
+from gate.checks.sast.taint.values import (
+    NO_CONST,
+    Flow,
+    Val,
+    element_of,
+    item_at,
+    join,
+    join_all,
+    proof,
+    union_flows,
+    unresolved,
+)
 
 if TYPE_CHECKING:
-    from gate.checks.sast.taint.project import ModuleScope
+    from gate.checks.sast.taint.roles import ScopeRole
 
 __all__ = ["REQUEST", "ExprEval", "is_request"]
 
@@ -42,20 +56,67 @@ def is_request(v: Val) -> bool:
     return v.qual == REQUEST or v.qual in REQUEST_OBJECTS
 
 
+_SQL_TEXT = re.compile(r"(select\s.*from\s|delete\s+from\s|insert\s+into\s.*values[\s(]?|"
+                       r"update\s.*set\s)", re.IGNORECASE | re.DOTALL)
+"""Text that reads like SQL (bandit's B608 pattern): strings built around it get a verdict."""
+TEXT_KIND = "sql-text"
+"""The mark kind of a string built with ``+``, ``%``, an f-string or ``.format`` around SQL."""
+
+
+def _sql_parts(node: ast.expr) -> bool:
+    """Whether a string-building expression holds SQL-like literal text."""
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Constant) and isinstance(item.value, str):
+            parts.append(item.value)
+        elif isinstance(item, ast.BinOp):
+            stack.extend((item.left, item.right))
+        elif isinstance(item, ast.JoinedStr):
+            stack.extend(item.values)
+        elif isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute):
+            stack.append(item.func.value)
+    return bool(_SQL_TEXT.search(" ".join(parts)))
+
+
 class ExprEval(CallModels):
     """Expression evaluation; the frame provides ``env``, ``scope`` and ``sink``."""
 
     env: dict[str, Val]
-    scope: ModuleScope
+    scope: ScopeRole
     closure: dict[str, Val]
+    fixed_path: bool = False
+    """Inside a view whose every route is a fixed path: ``request.path`` is that path."""
+    building: int = 0
+    """Depth inside a string-building expression (only the outermost gets a text verdict)."""
+
+    def text_mark(self, node: ast.expr, value: Val) -> None:  # pragma: no cover - abstract
+        """Record the verdict on a string built around SQL text (provided by the frame)."""
+        raise NotImplementedError
+
+    def _built(self, node: ast.expr, evaluate: Callable[[], Val]) -> Val:
+        """Evaluate a string-building node; the outermost one around SQL text gets a verdict."""
+        self.building += 1
+        try:
+            value = evaluate()
+        finally:
+            self.building -= 1
+        if self.building == 0 and self.scope.primary and _sql_parts(node):
+            self.text_mark(node, value)
+        return value
 
     # -- provided by the frame ------------------------------------------------
     def rebind(self, target: ast.expr, value: Val) -> None:  # pragma: no cover - abstract
         """Replace what a name holds after a method changed it."""
         raise NotImplementedError
 
-    def sink(self, spec: SinkSpec, name: str, line: int,
-             values: list[Val]) -> None:  # pragma: no cover - abstract
+    def self_attribute(self, attr: str) -> Val | None:
+        """What the class's other methods store in ``self.attr`` (provided by the frame)."""
+        return None
+
+    def sink(self, spec: SinkSpec, name: str, line: int, values: list[Val],
+             report: bool = True, proven_by: str = "") -> None:  # pragma: no cover - abstract
         """Record a sink call and the values reaching it."""
         raise NotImplementedError
 
@@ -64,7 +125,8 @@ class ExprEval(CallModels):
         raise NotImplementedError
 
     def call_repo(self, fq: str | None, name: str, recv: Val | None, args: list[Val],
-                  kwargs: dict[str, Val], line: int) -> Val | None:  # pragma: no cover
+                  kwargs: dict[str, Val], line: int,
+                  self_call: bool = False) -> Val | None:  # pragma: no cover
         """A call into the repository, through the callee's summary (``None``: not one)."""
         raise NotImplementedError
 
@@ -88,7 +150,7 @@ class ExprEval(CallModels):
             return Val(qual=f"builtins.{name}")
         if name == "request" and self.scope.info.web:
             return Val(qual=REQUEST)
-        return Val()
+        return unresolved(f"name '{name}'")
 
     # -- dispatch ---------------------------------------------------------------
     def ev(self, node: ast.expr | None) -> Val:
@@ -97,8 +159,8 @@ class ExprEval(CallModels):
             return Val()
         self.scope.tick()
         handler = getattr(self, f"ev_{type(node).__name__}", None)
-        if handler is None:
-            return Val()
+        if handler is None:  # yield (a value sent in), a template string...: not resolved
+            return unresolved(type(node).__name__)
         result: Val = handler(node)
         return result
 
@@ -113,8 +175,21 @@ class ExprEval(CallModels):
             stored = self.env.get(f"{node.value.id}.{node.attr}")
             if stored is not None:
                 return stored
+            if node.value.id == "self":
+                elsewhere = self.self_attribute(node.attr)
+                if elsewhere is not None:
+                    return elsewhere
+        if node.attr in {"kwargs", "args"} and isinstance(node.value, ast.Name) \
+                and node.value.id == "self" and self.scope.info.django:
+            return self.source(f"self.{node.attr}", "medium", node.lineno)  # a view's URL kwargs
         base = self.ev(node.value)
+        if base.items and not base.mapping:
+            for key, value in base.items:
+                if key == f".{node.attr}":
+                    return value  # an attribute a repository constructor set
         if is_request(base):
+            if node.attr == "path" and self.fixed_path:
+                return proof("request.path of a fixed route")
             spec = request_attribute(node.attr)
             if spec is not None:
                 return self.source(spec.label, spec.confidence, node.lineno,
@@ -128,9 +203,17 @@ class ExprEval(CallModels):
             spec = attribute_source(qual)
             if spec is not None:
                 return self.source(spec.label, spec.confidence, node.lineno, qual=qual)
-        return Val(flows=base.every_flow(), qual=qual)
+        flows = tuple(replace(f, attr=node.attr) if f.is_param and not f.attr else f
+                      for f in base.every_flow())  # ``self.text``: that attribute of a parameter
+        return Val(flows=flows, qual=qual)
 
     def ev_Call(self, node: ast.Call) -> Val:
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+                and isinstance(node.func.value, ast.Constant):
+            return self._built(node, lambda: self._call(node))
+        return self._call(node)
+
+    def _call(self, node: ast.Call) -> Val:
         func = node.func
         recv: Val | None = None
         if isinstance(func, ast.Attribute):
@@ -160,14 +243,24 @@ class ExprEval(CallModels):
         kinds = sanitiser_for(fq, name)
         if kinds:
             if "*" in kinds:
-                return Val()
-            return union_flows(everything).cleared(kinds)
-        repo = self.call_repo(fq, name, recv, args, kwargs, line)
+                return proof(f"{name}()")
+            data = [*args, *kwargs.values()]
+            if recv is not None and (recv.flows or not recv.opaque):
+                data.append(recv)  # a method of the value itself (``s.escape()``), not a module
+            return union_flows(data).cleared(kinds, by=f"{name}()")
+        self_call = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+            and func.value.id == "self"
+        repo = self.call_repo(fq, name, recv, args, kwargs, line, self_call)
         if repo is not None:
             return repo
         return self.model_call(node, fq, name, recv, args, kwargs, everything)
 
     def ev_BinOp(self, node: ast.BinOp) -> Val:
+        if isinstance(node.op, (ast.Add, ast.Mod)):
+            return self._built(node, lambda: self._binop(node))
+        return self._binop(node)
+
+    def _binop(self, node: ast.BinOp) -> Val:
         left, right = self.ev(node.left), self.ev(node.right)
         if left.known and right.known:
             folded = folding.fold_binop(node.op, left.const, right.const)
@@ -223,6 +316,9 @@ class ExprEval(CallModels):
         return join(body, orelse)
 
     def ev_JoinedStr(self, node: ast.JoinedStr) -> Val:
+        return self._built(node, lambda: self._joined(node))
+
+    def _joined(self, node: ast.JoinedStr) -> Val:
         parts = [self.ev(v) for v in node.values]
         if all(p.known and isinstance(p.const, str) for p in parts):
             text = "".join(p.const for p in parts)
@@ -245,14 +341,10 @@ class ExprEval(CallModels):
             folded = folding.fold_subscript(base.const, index.const)
             if folded is not NO_CONST:
                 return Val(const=folded)
-        if base.items is not None and index.known and not isinstance(node.slice, ast.Slice):
-            keys = [k for k, _ in base.items]
-            key = index.const
-            if isinstance(key, int) and keys == list(range(len(keys))) and -len(keys) <= key < 0:
-                key += len(keys)
-            for k, v in base.items:
-                if k == key and type(k) is type(key):
-                    return v
+        if base.items is not None and not isinstance(node.slice, ast.Slice):
+            found = item_at(base, index)
+            if found is not None:
+                return found
         if isinstance(node.slice, ast.Slice):
             return union_flows([base])
         return replace(base.flat(), const=NO_CONST, qual=None)
@@ -298,12 +390,12 @@ class ExprEval(CallModels):
                 items.append((k.const, v))
             else:
                 loose.extend([k, v])
-        return Val(flows=union_flows(loose).flows, items=tuple(items))
+        return Val(flows=union_flows(loose).flows, items=tuple(items), mapping=True)
 
     def _comprehension(self, generators: list[ast.comprehension], elts: list[ast.expr]) -> Val:
         saved = dict(self.env)
         for gen in generators:
-            self.bind_target(gen.target, union_flows([self.ev(gen.iter)]), gen.iter.lineno)
+            self.bind_target(gen.target, element_of(self.ev(gen.iter)), gen.iter.lineno)
             for cond in gen.ifs:
                 self.ev(cond)
         values = [self.ev(e) for e in elts]
@@ -338,4 +430,14 @@ class ExprEval(CallModels):
         return value
 
     def ev_Lambda(self, node: ast.Lambda) -> Val:
-        return Val()
+        """A lambda's body is checked where it is written (its sinks get their verdicts), with
+        its parameters unresolved: nobody is followed into calling it."""
+        saved = dict(self.env)
+        args = node.args
+        for param in [*args.posonlyargs, *args.args, *args.kwonlyargs,
+                      *([args.vararg] if args.vararg else []),
+                      *([args.kwarg] if args.kwarg else [])]:
+            self.env[param.arg] = unresolved(f"parameter '{param.arg}' of a lambda")
+        self.ev(node.body)
+        self.env = saved
+        return Val(qual="<lambda>")

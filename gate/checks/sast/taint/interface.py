@@ -25,6 +25,9 @@ UNPROVEN = "unproven"
 """A sink fed by a value of unknown origin (a parameter nobody is known to pass input to)."""
 TAINTED = "tainted"
 """A sink reached by user input: a finding."""
+LOCAL = "local"
+"""A sink reached only by the invoking user's own input (environment, argv; not the console,
+which anyone can pipe in) besides proven-safe values: a finding of severity ``low``."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class SinkMark:
     status: str
     scope: tuple[int, int]
     """First and last line of the enclosing function (the module: its whole length)."""
+    proof: str = ""
+    """For a safe sink: what proved it (``constant``, ``int()``, ``shlex.quote()``...)."""
 
 
 @dataclass(frozen=True)

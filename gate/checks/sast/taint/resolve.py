@@ -52,6 +52,8 @@ class ModuleInfo:
     """Whether the text mentions Flask or Quart (its views return HTML)."""
     web: bool = False
     """Whether the text mentions a web framework (only then is a ``request`` a request)."""
+    django: bool = False
+    """Whether the text mentions Django or DRF (``self.kwargs`` of a view is input)."""
 
     def index(self) -> None:
         """Record the top-level functions, classes and their methods."""
@@ -71,7 +73,8 @@ def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
     text_lines = (source.count(b"\n") if isinstance(source, bytes) else source.count("\n")) + 1
     raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     info = ModuleInfo(rel, module_name(rel), tree, rel.endswith("__init__.py"), lines=text_lines,
-                      flask=b"flask" in raw or b"quart" in raw, web=bool(WEB_TEXT.search(raw)))
+                      flask=b"flask" in raw or b"quart" in raw, web=bool(WEB_TEXT.search(raw)),
+                      django=b"django" in raw or b"rest_framework" in raw)
     info.index()
     return info
 

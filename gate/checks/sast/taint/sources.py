@@ -18,8 +18,11 @@ __all__ = [
     "REQUEST_OBJECTS",
     "attribute_source",
     "call_source",
+    "dependency",
+    "request_annotation",
     "request_attribute",
     "route_parameters",
+    "safe_annotation",
 ]
 
 REQUEST_OBJECTS = frozenset({
@@ -41,8 +44,12 @@ _REQUEST_ATTRIBUTES = {
     "GET": "request.GET", "POST": "request.POST", "COOKIES": "request.COOKIES",
     "META": "request.META", "body": "request.body", "FILES": "request.FILES",
     "read": "request.read()", "get_full_path": "request.get_full_path()",
-    # Starlette / FastAPI
+    # Starlette / FastAPI / DRF
     "query_params": "request.query_params", "path_params": "request.path_params",
+    # aiohttp
+    "query": "request.query", "match_info": "request.match_info", "post": "request.post()",
+    "text": "request.text()", "content": "request.content", "rel_url": "request.rel_url",
+    "raw_path": "request.raw_path", "query_string_bytes": "request.query_string",
 }
 
 
@@ -84,6 +91,10 @@ _NOT_INPUT_ANNOTATIONS = frozenset({"Request", "WebSocket", "Response", "Backgro
 
 
 def _decorator_kind(decorator: ast.expr) -> str | None:
+    if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
+            and decorator.func.attr in {"argument", "option"} \
+            and isinstance(decorator.func.value, ast.Name) and decorator.func.value.id == "click":
+        return "cli"
     if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute):
         name = decorator.func.attr
         if name in _FLASK_ROUTES:
@@ -109,8 +120,35 @@ def _is_dependency(default: ast.expr | None) -> bool:
     return isinstance(default, ast.Call) and _annotation_name(default.func) in {"Depends", "Security"}
 
 
+SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "date", "datetime",
+                              "PositiveInt", "NonNegativeInt", "conint", "UUID4"})
+"""Annotations a framework converts a parameter to before the handler runs (no text left)."""
+
+
+def safe_annotation(param: ast.arg) -> str | None:
+    """The safe type a route parameter is converted to (``item_id: int``), if any."""
+    name = _annotation_name(param.annotation)
+    return name if name in SAFE_ANNOTATIONS else None
+
+
+_REQUEST_ANNOTATIONS = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest",
+                                  "HTTPConnection", "BaseRequest"})
+
+
+def request_annotation(param: ast.arg) -> bool:
+    """A parameter annotated as the framework's request (``req: Request``)."""
+    return _annotation_name(param.annotation) in _REQUEST_ANNOTATIONS
+
+
+def dependency(default: ast.expr | None) -> ast.expr | None:
+    """The provider of a ``Depends(provider)`` / ``Security(provider)`` default, if any."""
+    if _is_dependency(default) and isinstance(default, ast.Call) and default.args:
+        return default.args[0]
+    return None
+
+
 def route_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef,
-                     views: bool = False) -> dict[str, SourceSpec]:
+                     views: bool = False, endpoint: bool = False) -> dict[str, SourceSpec]:
     """Parameters of a route handler that the client controls, with how to name them.
 
     Flask routes (``@app.route``) receive URL variables; FastAPI endpoints
@@ -120,6 +158,8 @@ def route_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef,
     ``self, request``) receives URL kwargs.
     """
     kinds = {_decorator_kind(d) for d in func.decorator_list} - {None}
+    if endpoint:  # a FastAPI dependency provider: its parameters come from the request too
+        kinds.add("endpoint")
     args = func.args
     params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
     defaults: list[ast.expr | None] = [None] * (len(args.posonlyargs) + len(args.args)
@@ -127,6 +167,10 @@ def route_parameters(func: ast.FunctionDef | ast.AsyncFunctionDef,
     defaults += [*args.defaults, *args.kw_defaults]
     names = [p.arg for p in params]
     found: dict[str, SourceSpec] = {}
+    if kinds == {"cli"}:  # a click command: its arguments and options come from argv
+        return {name: SourceSpec(name, f"command-line argument '{name}'", "low")
+                for name in names if name not in {"self", "ctx"}}
+    kinds.discard("cli")
     if kinds:
         for param, default in zip(params, defaults, strict=False):
             if param.arg in {"self", "cls", "request"}:

@@ -11,12 +11,12 @@ import ast
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from gate.checks.sast.taint import sinks
-from gate.checks.sast.taint.interface import SinkSpec
+import gate.checks.sast.taint.sinks as sinks
+from gate.checks.sast.taint.interface import SAFE, UNPROVEN, SinkSpec
 from gate.checks.sast.taint.values import Val, union_flows
 
 if TYPE_CHECKING:
-    from gate.checks.sast.taint.expressions import ExprEval as Frame
+    from gate.checks.sast.taint.roles import FrameRole as Frame
 
 __all__ = ["SESSIONS", "check_call"]
 
@@ -78,14 +78,14 @@ def _subprocess(frame: Frame, line: int, fq: str, args: list[Val], kwargs: dict[
     if listed is not None:
         frame.sink(sinks.SHELL, fq, line, listed)
     elif command.items is None and not command.known:
-        frame.sink(sinks.SHELL, fq, line, [replace(command, items=None)] if command.flows else [])
+        frame.sink(sinks.SHELL, fq, line, [Val(flows=command.every_flow())])
 
 
 def _yaml(frame: Frame, line: int, fq: str, args: list[Val], kwargs: dict[str, Val]) -> None:
     loader = _arg(args, kwargs, 1, "Loader")
     name = (loader.qual or "") if loader is not None else ""
     if name.endswith(_SAFE_LOADERS):
-        frame.sink(sinks.DESERIAL, fq, line, [])  # a proven-safe call: no value to check
+        frame.sink(sinks.DESERIAL, fq, line, [], proven_by=f"safe loader {name.rsplit('.', 1)[-1]}")
         return
     frame.sink(sinks.DESERIAL, fq, line, args[:1] or list(kwargs.values())[:1])
 
@@ -112,6 +112,69 @@ def _xml_parser(fq: str, kwargs: dict[str, Val]) -> Val:
                 or (dtd is not None and dtd.const is True):
             flags = frozenset({"xxe"})
     return Val(qual=f"{fq}()", flags=flags)
+
+
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".template")
+_PLAIN_EXTENSIONS = frozenset({"json", "yaml", "yml", "toml", "ini", "cfg", "conf", "txt", "sql",
+                               "py", "sh", "md", "rst", "csv", "env", "dockerfile", "tf", "hcl"})
+"""Extensions of templates that render no markup (``schema.json.j2``: the part before the
+template suffix); anything else (``.html``, ``.xml``, a bare ``.j2``) may render markup."""
+
+
+def _plain_template(name: str) -> bool:
+    """Whether a template's name says it renders something other than markup."""
+    base = name.lower().rsplit("/", 1)[-1]
+    while base.endswith(_TEMPLATE_SUFFIXES):
+        base = base[: base.rindex(".")]
+    return "." in base and base.rsplit(".", 1)[-1] in _PLAIN_EXTENSIONS
+_TAR_FILTERS = frozenset({"data", "tar"})
+
+
+def _autoescapes(kwargs: dict[str, Val]) -> bool:
+    value = kwargs.get("autoescape")
+    if value is None:
+        return False
+    if value.known:
+        return bool(value.const)
+    return (value.qual or "").endswith("select_autoescape()")
+
+
+def _jinja_environment(frame: Frame, line: int, kwargs: dict[str, Val]) -> Val:
+    flags = {f"env:{line}"}
+    if _autoescapes(kwargs):
+        flags.add("autoescape")
+    return Val(qual="jinja2.Environment()", flags=frozenset(flags))
+
+
+def _template_use(frame: Frame, line: int, name: str, recv: Val, args: list[Val]) -> Val:
+    """``env.get_template(name)`` / ``env.from_string(text)``: a verdict on the environment's
+    markup (B701) and the template it returns (autoescaping or not)."""
+    env_lines = [int(f[4:]) for f in recv.flags if f.startswith("env:")]
+    first = args[0] if args else Val()
+    markup = not (name == "get_template" and first.known and isinstance(first.const, str)
+                  and _plain_template(first.const))
+    for env_line in env_lines:
+        frame.scope.mark("template", env_line, UNPROVEN if markup else SAFE, (line, line),
+                         "" if markup else f"renders the non-HTML template {first.const!r}")
+    return Val(qual="jinja2.Template()", flags=recv.flags - {f"env:{n}" for n in env_lines})
+
+
+def _tar_filter(frame: Frame, line: int, kwargs: dict[str, Val]) -> None:
+    """``extractall(filter=...)``: Python's data/tar filter or a function that applies it."""
+    chosen = kwargs.get("filter")
+    proof = ""
+    if chosen is not None and chosen.known and chosen.const in _TAR_FILTERS:
+        proof = f"filter={chosen.const!r}"
+    elif chosen is not None and chosen.qual in {"tarfile.data_filter", "tarfile.tar_filter"}:
+        proof = f"filter={chosen.qual}"
+    elif chosen is not None and chosen.qual:
+        found = frame.scope.project.resolve(frame.scope, chosen.qual)
+        node = found[0].function_node(found[1]) if found and found[2] == "function" else None
+        if node is not None and any(
+                isinstance(n, ast.Call) and callee_text(n.func).rsplit(".", 1)[-1]
+                in {"data_filter", "tar_filter"} for n in ast.walk(node)):
+            proof = f"filter={node.name} (applies tarfile's data filter)"
+    frame.scope.mark("tar", line, SAFE if proof else UNPROVEN, (line, line), proof)
 
 
 def callee_text(func: ast.expr) -> str:
@@ -151,6 +214,24 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
     if fq in {"flask.render_template", "django.shortcuts.render", "flask.jsonify",
               "flask.url_for"}:
         return Val(qual=f"{fq}()")
+    if fq in {"jinja2.Environment", "jinja2.environment.Environment"}:
+        return _jinja_environment(frame, line, kwargs)
+    if recv is not None and recv.qual == "jinja2.Environment()" \
+            and name in {"get_template", "from_string", "select_template"}:
+        if name == "from_string":
+            frame.sink(sinks.TEMPLATE, label, line, args[:1])
+        return _template_use(frame, line, name, recv, args)
+    if recv is not None and recv.qual == "jinja2.Template()" and name in {"render",
+                                                                          "render_async"}:
+        value = union_flows([*args, *kwargs.values()])
+        return value.cleared(frozenset({"xss"}), by="autoescaping Jinja environment") \
+            if "autoescape" in recv.flags else value
+    if name in {"extractall", "extract"} and recv is not None \
+            and (recv.qual or "").startswith("zipfile.ZipFile("):
+        frame.scope.mark("tar", line, SAFE, (line, line),
+                         "zipfile drops absolute paths and '..' from member names")
+    elif name in {"extractall", "extract"} and "filter" in kwargs:
+        _tar_filter(frame, line, kwargs)
     if fq in {"xml.sax.make_parser", "lxml.etree.XMLParser", "xml.sax.expatreader.create_parser"}:
         return _xml_parser(fq, kwargs)
     if fq in {"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath"}:
@@ -163,7 +244,8 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
     if (name in _XML_PARSE and (fq or "").startswith(("xml.", "lxml."))) \
             or (name in _XML_PARSE and recv is not None and "xxe" in recv.flags):
         resolving = any("xxe" in v.flags for v in every)
-        frame.sink(sinks.XXE, label, line, args[:1] if resolving else [])
+        frame.sink(sinks.XXE, label, line, args[:1] or list(kwargs.values())[:1],
+                   report=resolving)
     if recv is not None and name == "set_cookie":
         _cookie(frame, line, kwargs)
         return None
@@ -182,5 +264,7 @@ def check_call(frame: Frame, node: ast.Call, fq: str | None, name: str, recv: Va
         frame.sink(spec, label, line, _selected(spec, args, kwargs))
         if spec.kind in _DATA_FROM_SERVER:
             return Val(qual=f"{fq}()" if fq else None)
+        if spec.kind == "xss" and spec.rule_id == sinks.XSS.rule_id:
+            return union_flows(args)  # Markup/mark_safe/HttpResponse: the same text, marked
     return None
 

@@ -163,3 +163,33 @@ def test_results_do_not_depend_on_the_order_files_are_analysed(tmp_path: Path) -
     assert [(f.rule_id, f.line) for f in results[0].findings] == [("GATE-PY-LDAPI", 5)]
     assert results[1] == results[0]
     assert results[2] == results[0]
+
+
+def test_two_import_hops_are_followed_and_recorded_as_dependencies(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "web/__init__.py": "",
+        "web/inputs.py": '''
+            from flask import request
+
+            def raw_host():
+                return request.args.get("host")
+        ''',
+        "web/params.py": '''
+            from web.inputs import raw_host
+
+            def host():
+                return raw_host().strip()
+        ''',
+        "web/views.py": '''
+            import os
+            from web.params import host
+
+            def ping():
+                os.system("ping " + host())
+        ''',
+    })
+    result = analyse_file(tmp_path, "web/views.py")
+    assert [(f.rule_id, f.line) for f in result.findings] == [("GATE-PY-CMDI", 5)]
+    assert result.findings[0].path[0].path == "web/inputs.py"
+    found = sorted((k.dotted, k.found) for k in result.lookups if k.found)
+    assert found == [("web.inputs", "web/inputs.py"), ("web.params", "web/params.py")]
