@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gate.checks.pipeline.interface import Category, Rule
+from gate.checks.pipeline.interface import Category
 from gate.checks.pipeline.registry import RULES
+from gate.checks.pipeline.rule import Rule
 
 __all__ = ["DIFFERENCES", "rule_record", "rules_markdown", "rules_text"]
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from gate.checks.pipeline.interface import Issue, PipelineFile, Rule
+from gate.checks.pipeline.interface import Issue, PipelineFile
 from gate.checks.pipeline.model import Repo
+from gate.checks.pipeline.rule import Rule
 from gate.findings import (
     Finding,
     FlowStep,

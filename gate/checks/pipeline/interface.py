@@ -3,24 +3,21 @@
 Parsers turn CI definitions into :class:`PipelineFile` objects; the model
 (:mod:`gate.checks.pipeline.model`) says, per job, which triggers reach it with
 which privileges; rules yield :class:`Issue` objects with the path from the
-trigger to the sink; :mod:`gate.checks.pipeline.engine` turns them into findings.
+trigger to the sink (rules: :mod:`gate.checks.pipeline.rule`);
+:mod:`gate.checks.pipeline.engine` turns them into findings.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
 from gate.findings import Severity
 
-if TYPE_CHECKING:
-    from gate.checks.pipeline.model import Repo
-
 __all__ = ["AttrPath", "Category", "Hop", "Issue", "Kind", "PipelineError", "PipelineFile",
-           "Platform", "Rule", "Suppress"]
+           "Platform", "Suppress"]
 
 AttrPath = tuple[str | int, ...]
 """A path into a file's YAML: keys for mappings, indexes for lists."""
@@ -121,27 +118,3 @@ class Issue:
     """Lines below ``at``'s own line (a command in the middle of a ``run:`` block)."""
     job: str = ""
     trigger: str = ""
-
-
-class Rule(ABC):
-    """A built-in pipeline rule: metadata plus one ``evaluate`` per file."""
-
-    id: ClassVar[str]
-    title: ClassVar[str]
-    severity: ClassVar[Severity]
-    """The highest severity the rule reports; issues may lower it by reachability."""
-    category: ClassVar[Category]
-    rationale: ClassVar[str]
-    fix: ClassVar[str]
-    incident: ClassVar[str]
-    """The public incident or research the rule comes from."""
-    platforms: ClassVar[frozenset[Platform]] = frozenset({Platform.GITHUB})
-    kinds: ClassVar[frozenset[Kind]] = frozenset({Kind.WORKFLOW})
-    aliases: ClassVar[tuple[str, ...]] = ()
-    """Checkov ids (accepted in suppressions, shown in reports)."""
-    zizmor: ClassVar[tuple[str, ...]] = ()
-    """zizmor audit names (and poutine rule ids) covering the same flaw."""
-
-    @abstractmethod
-    def evaluate(self, file: PipelineFile, repo: Repo) -> Iterable[Issue]:
-        """Yield an :class:`Issue` per problem in ``file``; nothing when fine."""

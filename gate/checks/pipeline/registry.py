@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gate.checks.pipeline.interface import Rule
+from gate.checks.pipeline.rule import Rule
 from gate.checks.pipeline.rules import (
     exfiltration,
     gitlab,

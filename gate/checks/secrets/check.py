@@ -17,8 +17,7 @@ import locale
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any, ClassVar
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.checks.secrets.detectors import DETECTOR_MODULES
 from gate.checks.secrets.lines import inline_suppression, materials, split_lines
+from gate.checks.secrets.plugins import configured_detect_secrets
 from gate.checks.secrets.rules import finding_fields, rank
 from gate.checks.secrets.scan import verifying
 from gate.checks.secrets.verify import VerifySettings
@@ -36,12 +36,6 @@ from gate.yamlsafe import refused_yaml_files
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
 
 CHECK = "secrets"
-_ALLOWLIST_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
-_VERIFY_FILTER = "detect_secrets.filters.common.is_ignored_due_to_verification_policies"
-_REPLACED_FILTERS = {
-    "detect_secrets.filters.heuristic.is_indirect_reference":
-        "gate.checks.secrets.lines.is_indirect_reference",
-}
 _YAML_REFUSED = ("YAML aliases expand past the gate's limit (an alias bomb?): scanned as plain "
                  "lines only, without detect-secrets' YAML view")
 
@@ -52,34 +46,6 @@ class SecretsScan:
 
     findings: tuple[Finding, ...]
     not_scanned: tuple[NotScanned, ...]
-
-
-@contextmanager
-def _detect_secrets() -> Iterator[dict[str, Any]]:
-    """detect-secrets configured for the gate; yields its plugins by secret type.
-
-    Default plugins and filters, except: no allowlist filter (the pragma is
-    reported instead), no verification filter (no network), and an
-    indirect-reference filter that does not mistake ``gate:ignore[...]`` for code.
-
-    Settings are process-global in detect-secrets; ``transient_settings``
-    restores the previous ones on the way out.
-    """
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-    from detect_secrets.settings import Settings, get_filters, get_plugins, transient_settings
-
-    classes: list[type[Any]] = list(get_mapping_from_secret_type_to_class().values())
-    plugins = [{"name": cls.__name__} for cls in classes]
-    filters = [{"path": _REPLACED_FILTERS.get(path, path)} for path in sorted(Settings().filters)
-               if path not in {_ALLOWLIST_FILTER, _VERIFY_FILTER}]
-    with transient_settings({"plugins_used": plugins, "filters_used": filters}) as settings:
-        if _VERIFY_FILTER in settings.filters:  # pragma: no cover - a guard, not a branch
-            raise CheckError("detect-secrets would verify secrets over the network; refusing")
-        # detect-secrets only logs a filter it cannot import, then scans without it
-        missing = {f["path"] for f in filters} - {f.path for f in get_filters()}
-        if missing:
-            raise CheckError(f"detect-secrets could not load filters: {', '.join(sorted(missing))}")
-        yield {plugin.secret_type: plugin for plugin in get_plugins()}
 
 
 def _skipped_by_name(path: str) -> bool:
@@ -183,7 +149,7 @@ def scan_files(root: Path, files: Sequence[str], verify: Any = None) -> SecretsS
     findings: list[Finding] = []
     not_scanned: list[NotScanned] = []
     try:
-        with _detect_secrets() as plugins, verifying(verify):
+        with configured_detect_secrets() as plugins, verifying(verify):
             for rel in files:
                 outcome = _scan_guarded(base, rel, plugins, encoding)
                 if isinstance(outcome, NotScanned):
@@ -201,7 +167,7 @@ def scan_files(root: Path, files: Sequence[str], verify: Any = None) -> SecretsS
 
 def _rules() -> dict[str, Any]:
     """The effective detect-secrets configuration (plugins, filters, decoding): in the cache key."""
-    with _detect_secrets() as plugins:
+    with configured_detect_secrets() as plugins:
         from detect_secrets.settings import get_filters
 
         return {"plugins": sorted(f"{type(p).__module__}.{type(p).__qualname__}"

@@ -34,6 +34,7 @@ from typing import IO, Any
 
 from gate.checks.interface import HistoryRange, NotScanned
 from gate.checks.secrets.hits import Hits, scanner_for
+from gate.checks.secrets.plugins import configured_detect_secrets
 from gate.checks.secrets.stream import CHUNK, GENERIC, OVERLAP, printable
 from gate.findings import Finding
 from gate.git.interface import GitError
@@ -218,9 +219,8 @@ class _Reader:
 
 def scan_history(root: Path, scope: HistoryRange) -> HistoryScan:
     """Scan the lines every commit in ``scope.base..HEAD`` added (see the module docstring)."""
-    from gate.checks.secrets.check import _detect_secrets
 
-    with _detect_secrets() as plugins:
+    with configured_detect_secrets() as plugins:
         try:
             return _scan(root.absolute(), scope, plugins)
         except Exception as exc:  # its message could quote a line: keep only the type

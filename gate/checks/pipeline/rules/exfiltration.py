@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from gate.checks.pipeline.interface import Category, Hop, Issue, Kind, PipelineFile, Rule
+from gate.checks.pipeline.interface import Category, Hop, Issue, Kind, PipelineFile
 from gate.checks.pipeline.model import Job, Repo, Step, iter_strings, offset_in_block
+from gate.checks.pipeline.rule import Rule
 from gate.checks.pipeline.shell import commands, host_allowed, shell_vars, url_hosts
 from gate.findings import Severity
 

@@ -15,9 +15,9 @@ from gate.checks.pipeline.interface import (
     Kind,
     PipelineFile,
     Platform,
-    Rule,
 )
 from gate.checks.pipeline.model import Repo
+from gate.checks.pipeline.rule import Rule
 from gate.checks.pipeline.rules.exfiltration import sends
 from gate.checks.pipeline.shell import host_allowed, url_hosts
 from gate.findings import Severity

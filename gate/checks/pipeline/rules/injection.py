@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from gate.checks.pipeline.expressions import expressions
-from gate.checks.pipeline.interface import Category, Issue, Kind, PipelineFile, Rule
+from gate.checks.pipeline.interface import Category, Issue, Kind, PipelineFile
 from gate.checks.pipeline.model import Job, Repo, Step, offset_in_block
+from gate.checks.pipeline.rule import Rule
 from gate.checks.pipeline.rules.common import flow, sink_hop, worst
 from gate.checks.pipeline.shell import commands, shell_vars, written_part
 from gate.findings import Severity

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from gate.checks.pipeline.interface import Category, Hop, Issue, PipelineFile, Rule
+from gate.checks.pipeline.interface import Category, Hop, Issue, PipelineFile
 from gate.checks.pipeline.model import Job, Repo, Step, offset_in_block
+from gate.checks.pipeline.rule import Rule
 from gate.checks.pipeline.shell import commands, shell_vars, written_part
 from gate.checks.pipeline.triggers import reach_text, triggers
 from gate.findings import Severity

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from gate.checks.pipeline.interface import Category, Hop, Issue, PipelineFile, Rule
+from gate.checks.pipeline.interface import Category, Hop, Issue, PipelineFile
 from gate.checks.pipeline.model import Job, Repo, Step
+from gate.checks.pipeline.rule import Rule
 from gate.checks.pipeline.triggers import PRIVILEGED, UNPRIVILEGED, Trigger, reach_text
 from gate.findings import Severity
 

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator
 
 from gate.checks.dependencies.vulndb.actions import parse_version
-from gate.checks.pipeline.interface import AttrPath, Category, Hop, Issue, Kind, PipelineFile, Rule
+from gate.checks.pipeline.interface import AttrPath, Category, Hop, Issue, Kind, PipelineFile
 from gate.checks.pipeline.model import Repo
+from gate.checks.pipeline.rule import Rule
 from gate.checks.pipeline.rules.common import SHA
 from gate.findings import Severity
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gate.checks.secrets.detectors import (
-    ai,
-    aws,
-    azure,
-    cloud_platforms,
-    comms,
-    gcp,
-    infra,
-    keys,
-    payments,
-    registries,
-    source_hosting,
-    web,
-)
+import gate.checks.secrets.detectors.ai as ai
+import gate.checks.secrets.detectors.aws as aws
+import gate.checks.secrets.detectors.azure as azure
+import gate.checks.secrets.detectors.cloud_platforms as cloud_platforms
+import gate.checks.secrets.detectors.comms as comms
+import gate.checks.secrets.detectors.gcp as gcp
+import gate.checks.secrets.detectors.infra as infra
+import gate.checks.secrets.detectors.keys as keys
+import gate.checks.secrets.detectors.payments as payments
+import gate.checks.secrets.detectors.registries as registries
+import gate.checks.secrets.detectors.source_hosting as source_hosting
+import gate.checks.secrets.detectors.web as web
 from gate.checks.secrets.detectors.interface import Detector
 
 __all__ = ["DETECTORS", "FAMILIES", "by_rule"]
