@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from gate.checks.secrets import scan as _secrets_scan
-from gate.checks.secrets.check import _detect_secrets
+from gate.checks.secrets.plugins import configured_detect_secrets
 
 if TYPE_CHECKING:
     from conftest import SourceTree
@@ -106,7 +106,7 @@ def _both(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     def key(secrets: Iterator[Any]) -> list[tuple[Any, ...]]:
         return sorted((s.type, s.line_number, s.secret_value, s.is_verified) for s in secrets)
 
-    with _detect_secrets():
+    with configured_detect_secrets():
         return key(_secrets_scan.scan_file(str(path))), key(original(str(path)))
 
 
@@ -147,7 +147,7 @@ def test_a_plugin_error_on_a_filtered_line_is_forgiven_as_before(
 
 
 def test_unknown_plugins_are_never_skipped() -> None:
-    with _detect_secrets():
+    with configured_detect_secrets():
         from detect_secrets.settings import get_plugins
 
         scanner = _secrets_scan._Scanner(get_plugins())
@@ -167,7 +167,7 @@ def test_a_patched_plugin_loses_its_hint(monkeypatch: pytest.MonkeyPatch) -> Non
         return set()
 
     monkeypatch.setattr(KeywordDetector, "analyze_line", analyze_line)
-    with _detect_secrets():
+    with configured_detect_secrets():
         from detect_secrets.settings import get_plugins
 
         scanner = _secrets_scan._Scanner(get_plugins())
