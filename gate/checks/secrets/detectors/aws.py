@@ -23,8 +23,11 @@ _HELP = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-
 _REVOKE = ("Deactivate and delete the key in IAM (Users > Security credentials > Access keys), "
            "then review CloudTrail for its use.")
 EXAMPLES = ("AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY")
-"""Published in AWS's own documentation (IAM user guide, CLI configuration guide)."""
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+            "0PN5J17HBGZHT7JJ3X82", "uV3F3YluFJax1cknvbcGwgjvx4QpvB+leU8dUj2o")
+"""Published in AWS's own documentation: the IAM user guide and CLI configuration guide, and
+the Amazon S3 Developer Guide's request-signing examples (2006-03-01, the last pair), which
+client libraries' signing tests still reproduce (Scrapy, boto)."""
 _BASE32 = re.compile(r"[A-Z2-7]{16}")
 
 
