@@ -29,7 +29,6 @@ from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.publish.interface import PublishError
-from gate.publish.sarif_upload import upload_sarif, upload_target
 from gate.report.registry import render_report, write_report
 from gate.report.rule_docs import with_doc_links
 from gate.report.scope import stamp
@@ -340,6 +339,8 @@ def _upload_sarif(result: RunResult, options: RunOptions, scope: str) -> list[st
         return ["gate: --upload-sarif needs GITHUB_TOKEN (with security-events: write); "
                 "nothing was uploaded. The verdict and report files are unaffected."]
     try:
+        from gate.publish.sarif_upload import upload_sarif, upload_target  # HTTP only when asked
+
         target = upload_target(result.context, options.env.get("GITHUB_REF"))
         upload_sarif(render_report(result, "sarif", scope), target, token)
     except PublishError as exc:

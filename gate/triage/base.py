@@ -25,7 +25,6 @@ from pathlib import Path
 
 from gate.checks.interface import CheckResult
 from gate.checks.registry import check_class
-from gate.checks.secrets.history import from_history
 from gate.git.objects import materialise
 from gate.git.refs import BaseRef
 from gate.inventory import build_inventory, select
@@ -50,6 +49,8 @@ class _Plan:
 
 def _plan(job: CheckJob, head: CheckResult, base: BaseRef, policy: Policy) -> _Plan:
     changes = base.changes
+    from gate.checks.secrets.history import from_history  # the secrets check, only with a base
+
     tree = [f for f in head.findings if not from_history(f)]  # a commit's secret is the change's
     if not any(in_scope(p, job.name, policy) for p in changes.all_paths):
         return _Plan(job, tuple(f.fingerprint for f in tree), ())

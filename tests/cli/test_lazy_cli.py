@@ -37,3 +37,15 @@ def test_unknown_command_is_exit_2() -> None:
                           text=True, timeout=60)
     assert done.returncode == 2
     assert "invalid choice: 'frobnicate'" in done.stderr
+
+
+def test_the_run_path_loads_no_http_stack_and_no_scanner() -> None:
+    """``gate run`` imports HTTP clients only to publish, and a scanner only in its worker."""
+    probe = ("import sys\nimport gate.cli.run\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('requests', 'urllib3', 'github', 'gitlab', 'bandit', 'detect_secrets', 'pip_audit',"
+             " 'hcl2') or m.startswith(('gate.publish.sarif_upload', 'gate.checks.secrets.check',"
+             " 'gate.checks.sast.check')))\n"
+             "print(heavy, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
