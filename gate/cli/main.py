@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,7 +67,8 @@ def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gate",
         description="A security gate for CI/CD: SAST (bandit), dependencies (pip-audit), "
-        "secrets (detect-secrets) and IaC, judged against a policy (.gate.yml).",
+        "secrets (detect-secrets), IaC and pipeline definitions, judged against a policy "
+        "(.gate.yml).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -113,6 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, Interrupted):
         print("gate: interrupted by SIGINT: no verdict, no report", file=sys.stderr)
         return 130
+    except Exception as exc:  # loading a subcommand failed: never exit 1, which means "policy failed"
+        if os.environ.get("GATE_DEBUG"):
+            traceback.print_exc()
+        print(f"gate: error: internal error: {type(exc).__name__}: {exc} "
+              "(set GATE_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 3
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)

@@ -91,3 +91,17 @@ def test_python_m_gate_never_imports_the_scanned_checkout(tmp_path: Path) -> Non
                            "--no-cache", "--no-post"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=300, check=False)
     assert (done.returncode, marker.exists()) == (0, False), done.stderr
+
+
+def test_a_subcommand_that_cannot_load_is_an_internal_error_not_a_policy_failure(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from gate.cli import main as cli_main
+
+    monkeypatch.delenv("GATE_DEBUG", raising=False)
+    broken = dict(cli_main.SUBCOMMANDS)
+    broken["run"] = ("gate.cli.no_such_module", broken["run"][1])
+    monkeypatch.setattr(cli_main, "SUBCOMMANDS", broken)
+    assert cli_main.main(["run"]) == 3
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["gate: error: internal error: ModuleNotFoundError: No module named "
+                                "'gate.cli.no_such_module' (set GATE_DEBUG=1 for a traceback)"]
