@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import scan
+from iac_support import scan
 
 from gate.checks.iac.interface import Unknown
 from gate.checks.iac.parsers.cfn_intrinsics import Resolver

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import scan
+from iac_support import scan
 
 from gate.checks.iac.interface import Framework
 from gate.checks.iac.parsers import classify

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import scan
+from iac_support import scan
 
 from gate.checks.iac.registry import RULES
 from gate.checks.iac.rules.aws.deprecations import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import scan
+from iac_support import scan
 
 from gate.checks.iac.registry import rule_by_id
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, scan
+from iac_support import FIXTURES, scan
 
 from gate.checks.iac.registry import rule_by_id
 

@@ -9,7 +9,7 @@ import stat
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, files_under
+from iac_support import FIXTURES, files_under
 
 from gate.checks.iac.check import IacCheck
 from gate.checks.iac.rendering import RenderLimits, Tools, render

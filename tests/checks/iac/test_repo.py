@@ -3,7 +3,7 @@ and the hardened twin raises nothing at high or above."""
 
 from __future__ import annotations
 
-from conftest import FIXTURES, scan
+from iac_support import FIXTURES, scan
 
 from gate.findings import Severity
 

@@ -8,7 +8,7 @@ least one failing and one passing resource, so no fixture passes vacuously.
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, scan
+from iac_support import FIXTURES, scan
 
 from gate.checks.iac.interface import Rule
 from gate.checks.iac.registry import RULES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES, files_under
+from iac_support import FIXTURES, files_under
 
 from gate.checks.iac.check import IacCheck
 from gate.checks.iac.coverage import UNCOVERED_RULE, uncovered
