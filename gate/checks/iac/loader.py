@@ -21,6 +21,7 @@ from gate.checks.iac.parsers.dockerfile import parse_dockerfile
 from gate.checks.iac.parsers.kubernetes import parse_kubernetes
 from gate.checks.iac.parsers.terraform import parse_project
 from gate.checks.interface import NotScanned
+from gate.checks.textfiles import UnreadableText, read_bounded_text
 
 __all__ = ["DEFAULT_MAX_BYTES", "Loaded", "load_units", "would_load"]
 
@@ -45,14 +46,10 @@ class Loaded:
 
 
 def _read(root: Path, path: str, max_bytes: int) -> str:
-    full = root / path
-    size = full.stat().st_size
-    if size > max_bytes:
-        raise ParseError(f"file is {size} bytes, over the {max_bytes}-byte limit")
     try:
-        return full.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text ({exc.reason})") from None
+        return read_bounded_text(root / path, max_bytes)
+    except UnreadableText as exc:
+        raise ParseError(str(exc)) from None
 
 
 def load_units(root: Path, files: Sequence[str], frameworks: Collection[Framework],

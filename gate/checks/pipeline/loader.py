@@ -13,6 +13,7 @@ from pathlib import Path
 from gate.checks.interface import NotScanned
 from gate.checks.pipeline.documents import candidate, parse
 from gate.checks.pipeline.interface import PipelineError, PipelineFile, Platform
+from gate.checks.textfiles import UnreadableText, read_bounded_text
 
 __all__ = ["Loaded", "load_files"]
 
@@ -27,14 +28,10 @@ class Loaded:
 
 
 def _read(root: Path, path: str, max_bytes: int) -> str:
-    full = root / path
-    size = full.stat().st_size
-    if size > max_bytes:
-        raise PipelineError(f"file is {size} bytes, over the {max_bytes}-byte limit")
     try:
-        return full.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PipelineError(f"not UTF-8 text ({exc.reason})") from None
+        return read_bounded_text(root / path, max_bytes)
+    except UnreadableText as exc:
+        raise PipelineError(str(exc)) from None
 
 
 def load_files(root: Path, paths: Sequence[str], platforms: frozenset[Platform],

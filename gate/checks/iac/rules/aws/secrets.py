@@ -8,9 +8,7 @@ A reference (a variable without default, ``{{resolve:secretsmanager:...}}``,
 
 from __future__ import annotations
 
-import base64
 import json
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -22,36 +20,18 @@ from gate.checks.iac.interface import (
     Resource,
     Rule,
     Unit,
-    Unknown,
     Violation,
 )
 from gate.checks.iac.rules.base import on
-from gate.checks.iac.rules.credentials import Hit, in_text, in_variable
+from gate.checks.iac.rules.credentials import Hit, decoded_text, in_text, in_variable
 from gate.checks.iac.values import MISSING, as_list, dig, first_block
 from gate.findings import Severity
 
 __all__ = ["DatabasePassword", "EcsEnvironmentSecret", "LambdaEnvironmentSecret",
            "UserDataSecret"]
 
-_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _FIX_SM = ("Keep the value in AWS Secrets Manager (or SSM Parameter Store SecureString) and "
            "read it at run time; reference it, never paste it.")
-
-
-def _text(value: Any) -> str | None:
-    """The scannable text of a value: a string (base64-decoded when it is base64), or what
-    an unknown expression kept."""
-    if isinstance(value, str):
-        compact = value.strip()
-        if len(compact) >= 16 and _BASE64.fullmatch(compact):
-            try:
-                return base64.b64decode(compact, validate=True).decode("utf-8")
-            except (ValueError, UnicodeDecodeError):
-                return value
-        return value
-    if isinstance(value, Unknown):
-        return value.expr
-    return None
 
 
 def _describe(hit: Hit) -> str:
@@ -85,7 +65,7 @@ class UserDataSecret(Rule):
         else:
             candidates = [("user_data",), ("user_data_base64",)]
         for at in candidates:
-            text = _text(dig(p, *at))
+            text = decoded_text(dig(p, *at))
             if not text:
                 continue
             hits = list(in_text(text))
