@@ -41,14 +41,31 @@ _TEXT_HEADLINE = re.compile(r"^gate: [A-Z][A-Z ]{2,30}  [\d,]+ failing · [\d,]+
 _TEXT_TABLE = re.compile(r"^check +status +findings +failing +suppressed +not scanned +fails on")
 
 
+_REPORT_SUFFIXES = frozenset({".json", ".sarif", ".xml", ".md", ".markdown", ".txt", ".log",
+                              ".out"})
+"""The only suffixes a file recognised by content may have: what the gate writes (cache
+entries are ``.json``) and what a user names a saved report. A source or definition file a
+check reads (``.py``, ``.yml``, ``.tf``, a ``Dockerfile``...) is never one of the gate's files,
+however its first lines look: a Python module whose comment and docstring open like a
+markdown report would otherwise hide its code from the sast check."""
+_MANIFEST_NAME = re.compile(r"(?i)^(requirements|constraints)[\w.-]*\.txt$|\.tf\.json$")
+"""Names the dependency and IaC checks read although their suffix is a report's."""
+
+
+def _may_be_artefact(path: Path) -> bool:
+    return path.suffix.lower() in _REPORT_SUFFIXES and not _MANIFEST_NAME.search(path.name)
+
+
 def recognise(path: Path, head: bytes | None = None) -> str | None:
     """What gate artefact ``path`` is (``"gate baseline"``, ``"gate SARIF report"``...), or ``None``.
 
-    The first :data:`HEAD_BYTES` bytes (``head``, when the caller has read them already)
-    decide whether the whole file is worth parsing: a JSON or XML document must carry one
-    of the gate's markers there, a text or markdown report is recognised by its first
-    lines alone.
+    Only a file with a report's suffix (:data:`_REPORT_SUFFIXES`) can be one. Its first
+    :data:`HEAD_BYTES` bytes (``head``, when the caller has read them already) decide whether
+    the whole file is worth parsing: a JSON or XML document must carry one of the gate's
+    markers there, a text or markdown report is recognised by its first lines alone.
     """
+    if not _may_be_artefact(path):
+        return None
     try:
         if head is None:
             with path.open("rb") as handle:

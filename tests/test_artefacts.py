@@ -46,7 +46,7 @@ def test_a_baseline_and_a_cache_entry_are_recognised(tmp_path: Path) -> None:
     baseline = tmp_path / "b.json"
     baseline.write_text(json.dumps({"version": 1, "generated_by": "gate 0.1.0", "findings": [
         {"check": "secrets", "rule": "R", "path": "a.py", "fingerprint": "ab" * 16}]}))
-    cache = tmp_path / "entry"
+    cache = tmp_path / "entry.json"  # as the store names them: <digest>.json
     cache.write_bytes(b"gate-cache 3 " + b"00" * 32 + b"\n\x00\x01payload")
     assert (recognise(baseline), recognise(cache)) == ("gate baseline", "gate result-cache entry")
 
@@ -66,6 +66,39 @@ def test_a_baseline_and_a_cache_entry_are_recognised(tmp_path: Path) -> None:
 ])
 def test_lookalikes_are_not_recognised(text: str) -> None:
     assert recognise_text(text) is None
+
+
+_MARKDOWN_HEAD = "## \u2705 gate passed\n{open}\n**0 failing** \u00b7 0 findings \u00b7 0 suppressed\n"
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    # a Python module: a comment, then a docstring that opens like a markdown report
+    ("app.py", _MARKDOWN_HEAD.format(open='"""') + '"""\nimport os\nos.system(input())\n'),
+    # a workflow written as JSON (YAML reads it) with a JSON report's keys beside on/jobs
+    (".github/workflows/ci.yml", json.dumps({
+        "schema_version": "1.0", "gate_version": "0.1.0", "verdict": "pass", "checks": [],
+        "findings": [], "summary": {}, "on": "push", "jobs": {}})),
+    ("requirements.txt", "gate: PASS  0 failing \u00b7 0 findings \u00b7 0 suppressed (0.1s)\n"
+                         "check  status  findings  failing  suppressed  not scanned  fails on\n"
+                         "flask==0.5\n"),
+    ("Dockerfile", _MARKDOWN_HEAD.format(open="#") + "FROM python:3\n"),
+])
+def test_a_file_a_check_reads_is_never_one_of_the_gates(name: str, text: str,
+                                                         tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    assert recognise(path) is None
+
+
+def test_a_python_module_shaped_like_a_report_is_still_judged_by_sast(
+        make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"app.py": _MARKDOWN_HEAD.format(open='"""') + '"""\nimport os\n\n\n'
+                      'def run(host):\n    os.system("ping " + host)\n'})
+    done = _gate("run", "--checks", "sast", "--format", "json", "--no-post", "--no-cache",
+                 cwd=root)
+    found = {(f["rule_id"], f["path"]) for f in json.loads(done.stdout)["findings"]}
+    assert ("B605", "app.py") in found
 
 
 def test_inventory_leaves_own_files_out_and_names_them(tmp_path: Path) -> None:
