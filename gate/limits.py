@@ -28,6 +28,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from gate.processes import quiet_thread
+
 __all__ = ["DEFAULT_FILE_SECONDS", "DEFAULT_MEMORY_MB", "WorkerLimits", "harden_worker"]
 
 DEFAULT_MEMORY_MB = 2048
@@ -82,7 +84,9 @@ def _watchdog(parent_pid: int, group_leader: bool) -> None:
                         os.killpg(os.getpid(), signal.SIGKILL)  # takes this process too
                 os._exit(1)
 
-    threading.Thread(target=watch, name="gate-watchdog", daemon=True).start()
+    thread = threading.Thread(target=watch, name="gate-watchdog", daemon=True)
+    thread.start()
+    quiet_thread(thread)  # it holds no lock: this process may still fork (gate.processes)
 
 
 def harden_worker(parent_pid: int, limits: WorkerLimits, *, group_leader: bool = False) -> None:

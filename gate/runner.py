@@ -15,13 +15,17 @@ address-space limit, and death with the gate even when the gate is SIGKILLed).
 Everything a worker sends back is redacted first (:mod:`gate.redact`).
 The checks' pools share ``--jobs`` CPU tokens, so that together they never
 run more chunks at once than the machine was given.
+
+Workers are forked where that is safe and spawned elsewhere
+(:mod:`gate.processes`): a forked worker starts in milliseconds, a spawned
+one re-imports the gate first. A check with nothing to read in the run
+gets its result without a worker at all (:mod:`gate.checks.idle`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import signal
 import tempfile
@@ -34,9 +38,11 @@ from pathlib import Path
 from typing import cast
 
 from gate.checks.engine.pool import CpuTokens
+from gate.checks.idle import idle_result
 from gate.checks.interface import CheckError, CheckResult, ScanTarget
 from gate.checks.registry import load_check
 from gate.limits import harden_worker
+from gate.processes import forked_child, freezing, worker_context
 from gate.redact import redact, redact_result
 from gate.signals import starting_workers
 
@@ -86,6 +92,7 @@ def _sweep(proc: BaseProcess) -> None:
 
 
 def _worker(job: CheckJob, conn: Connection, parent_pid: int) -> None:
+    forked_child()
     _lead_process_group()
     harden_worker(parent_pid, job.scan.limits, group_leader=True)  # memory cap, dies with us
     _silence()
@@ -127,20 +134,31 @@ def run_checks(jobs: list[CheckJob],
 
 def _run(jobs: list[CheckJob],
          on_done: Callable[[CheckResult], None] | None) -> dict[str, CheckResult]:
-    ctx = multiprocessing.get_context("spawn")
     running: dict[Connection, tuple[CheckJob, BaseProcess, float]] = {}
     results: dict[str, CheckResult] = {}
     try:
-        for job in jobs:
-            reader, writer = ctx.Pipe(duplex=False)
-            proc: BaseProcess = ctx.Process(target=_worker, args=(job, writer, os.getpid()),
-                                            name=f"gate-{job.name}", daemon=False)
-            # The worker never sees Ctrl-C: we stop it (gate.signals). It is on the list
-            # before a signal held back meanwhile can interrupt us.
-            with starting_workers():
-                proc.start()
-                running[reader] = (job, proc, time.monotonic())
-            writer.close()
+        working = []
+        for job in jobs:  # a check with nothing to read costs no process (gate.checks.idle)
+            idle = idle_result(job.target, job.scan)
+            if idle is None:
+                working.append(job)
+                continue
+            results[job.name] = idle
+            if on_done is not None:
+                on_done(idle)
+        ctx = worker_context()
+        with freezing(ctx):
+            for job in working:
+                reader, writer = ctx.Pipe(duplex=False)
+                proc: BaseProcess = ctx.Process(target=_worker,
+                                                args=(job, writer, os.getpid()),
+                                                name=f"gate-{job.name}", daemon=False)
+                # The worker never sees Ctrl-C: we stop it (gate.signals). It is on the list
+                # before a signal held back meanwhile can interrupt us.
+                with starting_workers():
+                    proc.start()
+                    running[reader] = (job, proc, time.monotonic())
+                writer.close()
         _wait_all(running, results, on_done)
     finally:  # a stop signal (gate.signals), or a bug here: no worker or pool outlives the run
         for reader, (_, proc, _) in running.items():

@@ -91,3 +91,30 @@ def test_limits_come_from_the_policy_and_the_command_line(
     result = run(RunOptions(path=tmp_path, post=False, memory_mb=memory, file_seconds=seconds,
                             env={}))
     assert [c.warnings for c in result.checks] == [(expected,)]
+
+
+class NeverReadsCheck(Check):
+    """Reads no file; its run would fail, so a result without errors proves no worker ran it."""
+
+    name = "never"
+    tool = "none"
+
+    @classmethod
+    def reads(cls, path: str, options: object) -> bool:  # type: ignore[override]
+        return False
+
+    def tool_version(self) -> str:
+        return "0"
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        raise RuntimeError("a worker ran an idle check")
+
+
+def test_a_check_with_nothing_to_read_gets_no_worker(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    scan = ScanTarget(root=tmp_path, files=("a.py",))
+    done: list[str] = []
+    results = run_checks([CheckJob(name="never", target="test_runner_limits:NeverReadsCheck",
+                                   scan=scan, timeout=60)], on_done=lambda r: done.append(r.check))
+    assert results["never"] == CheckResult(check="never", tool="none", tool_version="0")
+    assert done == ["never"]

@@ -138,6 +138,16 @@ class Check(ABC):
         """
         return True
 
+    def nothing_to_read(self, target: ScanTarget) -> CheckResult:
+        """The result of a run of ``target`` in which no file satisfies :meth:`reads` (none in
+        ``files`` nor in ``set_aside``, and no history to read).
+
+        The runner asks for it instead of starting a worker for the check, so
+        it must be what :meth:`run` returns for such a target (timing aside);
+        a check whose run warns when it finds nothing overrides it to say so.
+        """
+        return CheckResult(check=self.name, tool=self.tool, tool_version=self.tool_version())
+
     @abstractmethod
     def tool_version(self) -> str:
         """The version of the underlying tool (goes into reports and cache keys)."""

@@ -62,6 +62,8 @@ def _patterns(options: dict[str, Any]) -> list[str] | None:
 
 
 _INCLUDABLE = (".txt", ".in", ".toml", ".lock", ".cfg")
+NO_MANIFEST = ("no dependency manifest found (requirements*.txt, pyproject.toml, pylock.toml, "
+               "poetry.lock, uv.lock)")
 
 
 class DependenciesCheck(Check):
@@ -82,6 +84,11 @@ class DependenciesCheck(Check):
         if options.get("files") is not None:
             return True
         return manifest_kind(path) is not None or path.endswith(_INCLUDABLE)
+
+    def nothing_to_read(self, target: ScanTarget) -> CheckResult:
+        """No manifest among the files: the run's warning, and nothing else."""
+        return CheckResult(check=self.name, tool=self.tool, tool_version=self.tool_version(),
+                           warnings=(NO_MANIFEST,))
 
     def tool_version(self) -> str:
         """pip-audit's version: its service layer is what answers the queries."""
@@ -175,8 +182,7 @@ class DependenciesCheck(Check):
                 str(target.options.get("not_scanned", "auto")))
             warnings = [*db_warnings, *warnings, *gaps]
         elif not manifests:
-            warnings.append("no dependency manifest found (requirements*.txt, pyproject.toml, "
-                            "pylock.toml, poetry.lock, uv.lock)")
+            warnings.append(NO_MANIFEST)
         return CheckResult(
             check=self.name,
             tool=self.tool,

@@ -31,6 +31,7 @@ from typing import Any, TypeVar, cast
 from gate.checks.engine.tokens import held
 from gate.checks.interface import CheckError
 from gate.limits import WorkerLimits, harden_worker
+from gate.processes import forked_child, freezing, worker_context
 
 __all__ = ["ChunkFailed", "WorkerPool", "between_files", "call_chunk", "collect",
            "failure_reason", "young_garbage_only"]
@@ -105,6 +106,7 @@ def call_chunk(func: ScanFn[R], root: Path, chunk: tuple[str, ...]) -> tuple[str
 
 def _pool_main(conn: Connection, parent_pid: int, limits: WorkerLimits) -> None:
     """A pool worker: chunks in, results out, until told to stop or orphaned."""
+    forked_child()
     harden_worker(parent_pid, limits)
     while True:
         try:
@@ -143,15 +145,18 @@ class WorkerPool:
     """Worker processes that can be replaced one at a time."""
 
     def __init__(self, size: int, limits: WorkerLimits) -> None:
-        self.ctx = multiprocessing.get_context("spawn")
         self.limits = limits
         self.workers = [self._start() for _ in range(size)]
 
     def _start(self) -> _Worker:
-        mine, theirs = self.ctx.Pipe(duplex=True)
-        proc = self.ctx.Process(target=_pool_main, args=(theirs, os.getpid(), self.limits),
-                                name="gate-pool", daemon=True)
-        proc.start()
+        """A worker forked from this process where that is safe, else spawned
+        (:mod:`gate.processes`): a forked one has the scanner imported already."""
+        ctx = worker_context()
+        mine, theirs = multiprocessing.Pipe(duplex=True)
+        proc = ctx.Process(target=_pool_main, args=(theirs, os.getpid(), self.limits),
+                           name="gate-pool", daemon=True)
+        with freezing(ctx):
+            proc.start()
         theirs.close()
         return _Worker(proc, mine)
 

@@ -1,0 +1,88 @@
+"""A check with nothing to read: its result without a worker, equal to what its run returns."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from gate.checks.idle import idle_result
+from gate.checks.interface import Check, CheckResult, HistoryRange, NotScanned, ScanTarget
+from gate.checks.registry import BUILTIN_CHECKS, load_check
+
+SELECTIVE = ("dependencies", "iac", "pipeline")
+READ_BY = {"dependencies": "requirements.txt", "iac": "main.tf",
+           "pipeline": ".github/workflows/ci.yml"}
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    (tmp_path / "app.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# app\n", encoding="utf-8")
+    return tmp_path
+
+
+def _timeless(result: CheckResult) -> CheckResult:
+    return replace(result, duration=0.0)
+
+
+@pytest.mark.parametrize("name", SELECTIVE)
+def test_an_idle_check_gets_what_its_run_returns(tree: Path, name: str) -> None:
+    target = ScanTarget(root=tree, files=("README.md", "app.py"))
+    idle = idle_result(BUILTIN_CHECKS[name], target)
+    assert idle is not None
+    assert idle.files_scanned == 0
+    assert _timeless(idle) == _timeless(load_check(name).run(target))
+
+
+def test_the_dependencies_check_says_it_found_no_manifest(tree: Path) -> None:
+    idle = idle_result(BUILTIN_CHECKS["dependencies"], ScanTarget(root=tree, files=("app.py",)))
+    assert idle is not None
+    assert idle.warnings == ("no dependency manifest found (requirements*.txt, pyproject.toml, "
+                             "pylock.toml, poetry.lock, uv.lock)",)
+
+
+@pytest.mark.parametrize("name", SELECTIVE)
+def test_one_file_it_reads_makes_it_run(tree: Path, name: str) -> None:
+    target = ScanTarget(root=tree, files=("README.md", "app.py", READ_BY[name]))
+    assert idle_result(BUILTIN_CHECKS[name], target) is None
+
+
+@pytest.mark.parametrize("name", SELECTIVE)
+def test_a_set_aside_file_it_reads_makes_it_run(tree: Path, name: str) -> None:
+    """It must list that file as not scanned: only its run does."""
+    target = ScanTarget(root=tree, files=("app.py",),
+                        set_aside=(NotScanned(READ_BY[name], "over max_file_size"),))
+    assert idle_result(BUILTIN_CHECKS[name], target) is None
+
+
+def test_a_history_to_read_makes_it_run(tree: Path) -> None:
+    target = ScanTarget(root=tree, files=("app.py",), history=HistoryRange("0" * 40))
+    assert idle_result(BUILTIN_CHECKS["pipeline"], target) is None
+
+
+class EverythingCheck(Check):
+    """Keeps the default ``reads`` (every file): never idle, whatever it is given."""
+
+    name = "everything"
+    tool = "none"
+
+    def tool_version(self) -> str:
+        return "0"
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        return CheckResult(check=self.name, tool=self.tool, tool_version="0")
+
+
+class BrokenReadsCheck(EverythingCheck):
+    @classmethod
+    def reads(cls, path: str, options: object) -> bool:  # type: ignore[override]
+        raise RuntimeError("bug")
+
+
+@pytest.mark.parametrize("target", [f"{__name__}:EverythingCheck",
+                                    f"{__name__}:BrokenReadsCheck",
+                                    "no_such_module:Check", f"{__name__}:READ_BY"])
+def test_what_cannot_be_told_idle_runs(tree: Path, target: str) -> None:
+    assert idle_result(target, ScanTarget(root=tree, files=("app.py",))) is None

@@ -1,0 +1,78 @@
+"""How workers start: fork only where safe (Linux, no thread but quiet ones), spawn elsewhere."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from gate.processes import FORK_ALLOWED
+
+pytestmark = pytest.mark.skipif(not FORK_ALLOWED, reason="fork is used on Linux only")
+
+
+def _probe(body: str) -> str:
+    """Run ``body`` in a fresh interpreter (one thread, unlike the test process) and return
+    what it prints."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(body)], capture_output=True,
+                          text=True, timeout=60, check=True)
+    return done.stdout.strip()
+
+
+def test_a_single_threaded_process_forks() -> None:
+    assert _probe("""
+        from gate.processes import can_fork, worker_context
+        print(can_fork(), worker_context().get_start_method())
+    """) == "True fork"
+
+
+def test_another_thread_means_spawn_and_a_quiet_one_does_not() -> None:
+    assert _probe("""
+        import threading, time
+        from gate.processes import can_fork, quiet_thread, worker_context
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait, daemon=True)
+        thread.start()
+        print(can_fork(), worker_context().get_start_method(), end=" ")
+        quiet_thread(thread)
+        print(can_fork(), worker_context().get_start_method(), end=" ")
+        stop.set(); thread.join()
+        print(can_fork())
+    """) == "False spawn True fork True"
+
+
+def test_a_forked_worker_dies_by_sigterm_as_a_spawned_one_does() -> None:
+    """The parent's handler (raise in its code) is not the worker's."""
+    assert _probe("""
+        import os, signal, time
+        from gate.processes import forked_child, freezing, worker_context
+
+        def handler(signum, frame):
+            raise SystemExit("parent handler ran in the worker")
+
+        def work():
+            forked_child()
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+
+        if __name__ == "__main__":
+            signal.signal(signal.SIGTERM, handler)
+            ctx = worker_context()
+            proc = ctx.Process(target=work)
+            with freezing(ctx):
+                proc.start()
+            proc.join(10)
+            print(ctx.get_start_method(), proc.exitcode)
+    """) == f"fork {-15}"
+
+
+def test_the_watchdog_of_a_hardened_worker_still_lets_it_fork_its_pool() -> None:
+    assert _probe("""
+        import os
+        from gate.limits import WorkerLimits, harden_worker
+        from gate.processes import worker_context
+        harden_worker(os.getppid(), WorkerLimits())
+        print(worker_context().get_start_method())
+    """) == "fork"
