@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,7 +102,7 @@ class NeverReadsCheck(Check):
     tool = "none"
 
     @classmethod
-    def reads(cls, path: str, options: object) -> bool:  # type: ignore[override]
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
         return False
 
     def tool_version(self) -> str:

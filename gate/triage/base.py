@@ -2,8 +2,9 @@
 
 Per check, one of three plans:
 
-* **reuse**: the change touches no file the check can see, so the base's
-  findings are the head's (nothing is scanned);
+* **reuse**: the change touches no file the check can see (the policy's
+  globs let it, and the check ``reads`` it), so the base's findings are the
+  head's (nothing is scanned);
 * **changed files**: a file-local check (see :mod:`gate.triage.scope`) rescans
   on the base only the files the change touched, under their head names, and
   takes every other file's findings from the head scan;
@@ -52,7 +53,9 @@ def _plan(job: CheckJob, head: CheckResult, base: BaseRef, policy: Policy) -> _P
     from gate.checks.secrets.history import from_history  # the secrets check, only with a base
 
     tree = [f for f in head.findings if not from_history(f)]  # a commit's secret is the change's
-    if not any(in_scope(p, job.name, policy) for p in changes.all_paths):
+    reads = _reader(job.target)
+    if not any(in_scope(p, job.name, policy) and reads(p, job.scan.options)
+               for p in changes.all_paths):
         return _Plan(job, tuple(f.fingerprint for f in tree), ())
     if not is_file_local(job.target):
         return _Plan(job, (), None)

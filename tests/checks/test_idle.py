@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gate.checks.idle import idle_result
 from gate.checks.interface import Check, CheckResult, HistoryRange, NotScanned, ScanTarget
 from gate.checks.registry import BUILTIN_CHECKS, load_check
+from gate.policy import default_policy
 
 SELECTIVE = ("dependencies", "iac", "pipeline")
 READ_BY = {"dependencies": "requirements.txt", "iac": "main.tf",
@@ -27,9 +30,15 @@ def _timeless(result: CheckResult) -> CheckResult:
     return replace(result, duration=0.0)
 
 
+def _target(root: Path, name: str, files: tuple[str, ...], **extra: object) -> ScanTarget:
+    """As the pipeline builds it: the check's options from the default policy."""
+    return ScanTarget(root=root, files=files, options=default_policy().for_branch(None).check(name).options(),
+                      **extra)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("name", SELECTIVE)
 def test_an_idle_check_gets_what_its_run_returns(tree: Path, name: str) -> None:
-    target = ScanTarget(root=tree, files=("README.md", "app.py"))
+    target = _target(tree, name, ("README.md", "app.py"))
     idle = idle_result(BUILTIN_CHECKS[name], target)
     assert idle is not None
     assert idle.files_scanned == 0
@@ -37,7 +46,7 @@ def test_an_idle_check_gets_what_its_run_returns(tree: Path, name: str) -> None:
 
 
 def test_the_dependencies_check_says_it_found_no_manifest(tree: Path) -> None:
-    idle = idle_result(BUILTIN_CHECKS["dependencies"], ScanTarget(root=tree, files=("app.py",)))
+    idle = idle_result(BUILTIN_CHECKS["dependencies"], _target(tree, "dependencies", ("app.py",)))
     assert idle is not None
     assert idle.warnings == ("no dependency manifest found (requirements*.txt, pyproject.toml, "
                              "pylock.toml, poetry.lock, uv.lock)",)
@@ -45,16 +54,21 @@ def test_the_dependencies_check_says_it_found_no_manifest(tree: Path) -> None:
 
 @pytest.mark.parametrize("name", SELECTIVE)
 def test_one_file_it_reads_makes_it_run(tree: Path, name: str) -> None:
-    target = ScanTarget(root=tree, files=("README.md", "app.py", READ_BY[name]))
+    target = _target(tree, name, ("README.md", "app.py", READ_BY[name]))
     assert idle_result(BUILTIN_CHECKS[name], target) is None
 
 
 @pytest.mark.parametrize("name", SELECTIVE)
 def test_a_set_aside_file_it_reads_makes_it_run(tree: Path, name: str) -> None:
     """It must list that file as not scanned: only its run does."""
-    target = ScanTarget(root=tree, files=("app.py",),
-                        set_aside=(NotScanned(READ_BY[name], "over max_file_size"),))
+    target = _target(tree, name, ("app.py",),
+                     set_aside=(NotScanned(READ_BY[name], "over max_file_size"),))
     assert idle_result(BUILTIN_CHECKS[name], target) is None
+
+
+def test_a_policy_naming_manifests_makes_dependencies_read_everything(tree: Path) -> None:
+    target = ScanTarget(root=tree, files=("app.py",), options={"files": ["deps/*.pin"]})
+    assert idle_result(BUILTIN_CHECKS["dependencies"], target) is None
 
 
 def test_a_history_to_read_makes_it_run(tree: Path) -> None:
@@ -77,7 +91,7 @@ class EverythingCheck(Check):
 
 class BrokenReadsCheck(EverythingCheck):
     @classmethod
-    def reads(cls, path: str, options: object) -> bool:  # type: ignore[override]
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
         raise RuntimeError("bug")
 
 

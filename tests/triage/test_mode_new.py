@@ -75,6 +75,23 @@ def test_mode_new_scans_only_changed_files_of_file_local_checks(
     assert _flags(full) == [("app.py", 5, False)]
 
 
+def test_a_change_to_no_file_a_check_reads_scans_nothing_on_the_base(
+        fakes: dict[str, str], repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "scans.log"
+    monkeypatch.setenv("CFLAW_LOG", str(log))
+    repo.write({"app.cfg": "FLAW-high\n", "app.py": "x = 1\n"}).commit("base")
+    repo.branch("feature").write({"app.py": "x = 2\n"}).commit("feature")
+    result = _run(repo, "cflaw")
+    assert _flags(result) == [("app.cfg", 1, False)]
+    assert log.read_text(encoding="utf-8").splitlines() == [str(repo.root)]  # the head only
+    log.unlink()
+    repo.write({"app.cfg": "FLAW-high\nFLAW-medium\n"}).commit("a file it reads")
+    result = _run(repo, "cflaw")
+    assert _flags(result) == [("app.cfg", 1, False), ("app.cfg", 2, True)]
+    head, base = log.read_text(encoding="utf-8").splitlines()
+    assert head == str(repo.root) and base != head  # the base, in its own temporary tree
+
+
 def test_renamed_file_keeps_its_findings_old(fakes: dict[str, str], repo: Repo) -> None:
     repo.write({"app.py": OLD}).commit("base")
     repo.branch("feature")

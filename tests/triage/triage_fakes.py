@@ -9,8 +9,10 @@ check fail, which lets a test break only the base scan.
 
 from __future__ import annotations
 
+import os
 import re
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
 from gate.findings import Finding, Location, Severity, Suppression, content_fingerprint
@@ -66,4 +68,23 @@ class RepoFlaw(LocalFlaw):
     file_local: ClassVar[bool] = False
 
 
-FAKES = {"lflaw": "triage_fakes:LocalFlaw", "rflaw": "triage_fakes:RepoFlaw"}
+class ConfigFlaw(RepoFlaw):
+    """Not file-local, and reads ``.cfg`` files only; appends each scan's root to the file
+    named by ``CFLAW_LOG`` (so a test can tell whether the base was scanned)."""
+
+    name: ClassVar[str] = "cflaw"
+
+    @classmethod
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
+        return path.endswith(".cfg")
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        log = os.environ.get("CFLAW_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(f"{target.root}\n")
+        return super().run(target)
+
+
+FAKES = {"lflaw": "triage_fakes:LocalFlaw", "rflaw": "triage_fakes:RepoFlaw",
+         "cflaw": "triage_fakes:ConfigFlaw"}

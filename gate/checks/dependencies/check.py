@@ -80,8 +80,8 @@ class DependenciesCheck(Check):
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
         """Manifests by name, and any text file a ``-r``/``-c`` include could name; everything
-        when the policy lists its own ``files``."""
-        if options.get("files") is not None:
+        when the policy lists its own ``files`` (an empty list is the default: discover)."""
+        if options.get("files"):
             return True
         return manifest_kind(path) is not None or path.endswith(_INCLUDABLE)
 
