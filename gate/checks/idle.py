@@ -8,8 +8,9 @@ than the scan that matters. The runner asks :func:`idle_result` first.
 A check is idle only when its class says so for every file it was given:
 it overrides :meth:`~gate.checks.interface.Check.reads` (the default reads
 everything, so a check that keeps it is never idle), no file in ``files``
-or ``set_aside`` satisfies it, and the run has no history to read (a base
-scan reads commits, not files). Its result is then the check's own
+or ``set_aside`` satisfies it, and it has no history to read (the secrets
+check scans the commits of a change; a check that never reads them says so
+with ``reads_history = False``). Its result is then the check's own
 :meth:`~gate.checks.interface.Check.nothing_to_read`, which must equal what
 its ``run`` returns for such a target (tests hold every built-in check to
 that). Anything unexpected (the class cannot be imported, ``reads`` raises)
@@ -31,10 +32,10 @@ def _reads_selectively(cls: type[Check]) -> bool:
 def idle_result(target: str, scan: ScanTarget) -> CheckResult | None:
     """The result of the check at ``target`` (``module:Class``) when it would read nothing in
     ``scan``; ``None`` when it has something to read (or that cannot be told here)."""
-    if scan.history is not None:
-        return None
     cls = check_class(target)
     if cls is None or not issubclass(cls, Check) or not _reads_selectively(cls):
+        return None
+    if scan.history is not None and cls.reads_history:
         return None
     try:
         paths = (*scan.files, *(n.path for n in scan.set_aside))

@@ -127,6 +127,10 @@ class Check(ABC):
     name: ClassVar[str]
     tool: ClassVar[str]
     description: ClassVar[str] = ""
+    reads_history: ClassVar[bool] = True
+    """Whether :meth:`run` reads ``target.history`` (the change's commits) when it is set.
+    A check that never does says ``False``, so that it can be idle in a run with a base
+    (:mod:`gate.checks.idle`)."""
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:

@@ -71,9 +71,33 @@ def test_a_policy_naming_manifests_makes_dependencies_read_everything(tree: Path
     assert idle_result(BUILTIN_CHECKS["dependencies"], target) is None
 
 
-def test_a_history_to_read_makes_it_run(tree: Path) -> None:
+@pytest.mark.parametrize("name", SELECTIVE)
+def test_a_change_s_history_is_not_read_by_these(tree: Path, name: str) -> None:
+    target = _target(tree, name, ("app.py",), history=HistoryRange("0" * 40))
+    assert idle_result(BUILTIN_CHECKS[name], target) is not None
+
+
+class HistoryCheck(Check):
+    """Reads only ``.cfg`` files, and (by default) the change's history."""
+
+    name = "history"
+    tool = "none"
+
+    @classmethod
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
+        return path.endswith(".cfg")
+
+    def tool_version(self) -> str:
+        return "0"
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        return CheckResult(check=self.name, tool=self.tool, tool_version="0")
+
+
+def test_a_history_to_read_makes_a_check_that_may_read_it_run(tree: Path) -> None:
     target = ScanTarget(root=tree, files=("app.py",), history=HistoryRange("0" * 40))
-    assert idle_result(BUILTIN_CHECKS["pipeline"], target) is None
+    assert idle_result(f"{__name__}:HistoryCheck", target) is None
+    assert idle_result(f"{__name__}:HistoryCheck", replace(target, history=None)) is not None
 
 
 class EverythingCheck(Check):

@@ -70,6 +70,7 @@ class DependenciesCheck(Check):
     """Audits pinned dependencies in requirements files, pyproject.toml and lock files."""
 
     name = "dependencies"
+    reads_history = False
     tool = "pip-audit"
     description = "known vulnerabilities (OSV/PyPI advisories) in pinned Python dependencies"
 

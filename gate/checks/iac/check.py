@@ -63,6 +63,7 @@ class IacCheck(Check):
     """CloudFormation, Terraform, Kubernetes, Dockerfile and CI pipeline rules, in-process."""
 
     name = "iac"
+    reads_history = False
     tool = "gate-iac"
     description = "Infrastructure-as-code rules (CloudFormation, Terraform, Kubernetes, CI)"
 

@@ -61,6 +61,7 @@ class PipelineCheck(Check):
     """Workflows, composite actions, reusable workflows and GitLab CI, judged in-process."""
 
     name = "pipeline"
+    reads_history = False
     tool = "gate-pipeline"
     description = "CI pipeline definitions (GitHub Actions, GitLab CI) as attack surface"
 
