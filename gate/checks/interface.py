@@ -127,6 +127,11 @@ class Check(ABC):
     name: ClassVar[str]
     tool: ClassVar[str]
     description: ClassVar[str] = ""
+    reports_unchanged: ClassVar[bool] = False
+    """Whether this check's findings can change while no file it reads does (new advisories
+    for unchanged pins): in ``mode: new`` it then always runs, and lists the findings of
+    files the change did not touch as old, instead of being given no file at all
+    (:mod:`gate.triage.scope`)."""
     reads_history: ClassVar[bool] = True
     """Whether :meth:`run` reads ``target.history`` (the change's commits) when it is set.
     A check that never does says ``False``, so that it can be idle in a run with a base

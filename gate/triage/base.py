@@ -25,14 +25,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate.checks.interface import CheckResult
-from gate.checks.registry import check_class
 from gate.git.objects import materialise
 from gate.git.refs import BaseRef
 from gate.inventory import build_inventory, select
 from gate.policy.model import Policy
 from gate.runner import CheckJob, run_checks
 from gate.triage.newness import BaseFindings
-from gate.triage.scope import in_scope, is_file_local
+from gate.triage.scope import in_scope, is_file_local, reader
 
 __all__ = ["scan_base"]
 
@@ -53,7 +52,7 @@ def _plan(job: CheckJob, head: CheckResult, base: BaseRef, policy: Policy) -> _P
     from gate.checks.secrets.history import from_history  # the secrets check, only with a base
 
     tree = [f for f in head.findings if not from_history(f)]  # a commit's secret is the change's
-    reads = _reader(job.target)
+    reads = reader(job.target)
     if not any(in_scope(p, job.name, policy) and reads(p, job.scan.options)
                for p in changes.all_paths):
         return _Plan(job, tuple(f.fingerprint for f in tree), ())
@@ -76,13 +75,6 @@ def _base_job(plan: _Plan, root: Path, files: tuple[str, ...], policy: Policy) -
                                           set_aside=()))
 
 
-def _reader(target: str) -> Callable[[str, Mapping[str, object]], bool]:
-    """The check's ``reads`` (every file when the check cannot be imported here)."""
-    cls = check_class(target)
-    reads: Callable[[str, Mapping[str, object]], bool] | None = getattr(cls, "reads", None)
-    return reads if reads is not None else lambda _path, _options: True
-
-
 def _wanted(plans: list[_Plan], policy: Policy) -> Callable[[str], bool]:
     """Which base files (by head name) some plan needs."""
     named: set[str] = set()
@@ -91,7 +83,7 @@ def _wanted(plans: list[_Plan], policy: Policy) -> Callable[[str], bool]:
         if plan.rescan is not None:
             named.update(plan.rescan)
         else:
-            whole.append((plan.job.name, _reader(plan.job.target), plan.job.scan.options))
+            whole.append((plan.job.name, reader(plan.job.target), plan.job.scan.options))
 
     def wanted(path: str) -> bool:
         if path in named:

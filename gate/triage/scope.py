@@ -11,11 +11,19 @@ the change did not touch has the same findings on both sides, so
 Checks that read across files (a ``-r`` include, a Terraform module) are not
 file-local and are rescanned whole on the base whenever the change touches a
 file in their scope. Plugins opt in with a ``file_local = True`` class attribute.
+
+A check whose ``reads()`` is false for every path the change touches (on
+either side) has the same findings on both sides: in ``mode: new`` none of
+them can be new, so it is given no file at all (and so gets no worker:
+:mod:`gate.checks.idle`), and the base takes the head's findings as they
+are (:mod:`gate.triage.base`). The exception is a check whose findings change
+while its files do not (``reports_unchanged``: the dependencies check, as
+advisories are published): it runs, and lists those findings as old.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from gate.checks.registry import check_class
@@ -24,9 +32,26 @@ from gate.inventory import select
 from gate.policy.model import Policy
 from gate.runner import CheckJob
 
-__all__ = ["FILE_LOCAL_TARGETS", "in_scope", "is_file_local", "narrow_to_changes"]
+__all__ = ["FILE_LOCAL_TARGETS", "in_scope", "is_file_local", "narrow_to_changes", "reader",
+           "touches_what_it_reads"]
 
 FILE_LOCAL_TARGETS = frozenset({"gate.checks.sast:SastCheck", "gate.checks.secrets:SecretsCheck"})
+
+
+def reader(target: str) -> Callable[[str, Mapping[str, object]], bool]:
+    """The check's ``reads`` (every file when the check cannot be imported here)."""
+    cls = check_class(target)
+    reads: Callable[[str, Mapping[str, object]], bool] | None = getattr(cls, "reads", None)
+    return reads if reads is not None else lambda _path, _options: True
+
+
+def touches_what_it_reads(job: CheckJob, changes: ChangeSet) -> bool:
+    """Whether the change touches a path (either side) the job's check could read, or the
+    check's findings can change without one (``reports_unchanged``)."""
+    if getattr(check_class(job.target), "reports_unchanged", True) is not False:
+        return True
+    reads = reader(job.target)
+    return any(reads(path, job.scan.options) for path in changes.all_paths)
 
 
 def is_file_local(target: str) -> bool:
@@ -45,7 +70,8 @@ def in_scope(path: str, name: str, policy: Policy) -> bool:
 
 def narrow_to_changes(jobs: Sequence[CheckJob], changes: ChangeSet
                       ) -> tuple[list[CheckJob], tuple[str, ...]]:
-    """``mode: new``: file-local checks scan only the changed files; return the jobs and names.
+    """``mode: new``: file-local checks scan only the changed files, and a check that reads no
+    changed file scans nothing; return the jobs and the names of the checks narrowed.
 
     This is what makes a pull request's run cost a fraction of a full scan.
     """
@@ -57,6 +83,9 @@ def narrow_to_changes(jobs: Sequence[CheckJob], changes: ChangeSet
             files = tuple(f for f in job.scan.files if f in touched)
             aside = tuple(n for n in job.scan.set_aside if n.path in touched)
             job = replace(job, scan=replace(job.scan, files=files, set_aside=aside))
+            narrowed.append(job.name)
+        elif not touches_what_it_reads(job, changes):
+            job = replace(job, scan=replace(job.scan, files=(), set_aside=()))
             narrowed.append(job.name)
         out.append(job)
     return out, tuple(narrowed)

@@ -75,21 +75,52 @@ def test_mode_new_scans_only_changed_files_of_file_local_checks(
     assert _flags(full) == [("app.py", 5, False)]
 
 
+@pytest.fixture
+def cflaw(fakes: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The fakes and ``cflaw`` (reads ``.cfg`` files only)."""
+    checks = {**fakes, "cflaw": "triage_fakes:ConfigFlaw"}
+    monkeypatch.setattr("gate.checks.registry.BUILTIN_CHECKS", checks)
+    return checks
+
+
 def test_a_change_to_no_file_a_check_reads_scans_nothing_on_the_base(
-        fakes: dict[str, str], repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cflaw: dict[str, str], repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "scans.log"
+    monkeypatch.setenv("CFLAW_LOG", str(log))
+    repo.write({"app.cfg": "FLAW-high\n", "app.py": "x = 1\n"}).commit("base")
+    repo.branch("feature").write({"app.py": "x = 2\n"}).commit("feature")
+    result = _run(repo, "cflaw", Mode.ALL)
+    assert _flags(result) == [("app.cfg", 1, False)]
+    assert result.verdict == Verdict.FAIL
+    assert log.read_text(encoding="utf-8").splitlines() == [str(repo.root)]  # the head only
+    log.unlink()
+    repo.write({"app.cfg": "FLAW-high\nFLAW-medium\n"}).commit("a file it reads")
+    result = _run(repo, "cflaw", Mode.ALL)
+    assert _flags(result) == [("app.cfg", 1, False), ("app.cfg", 2, True)]
+    head, base = log.read_text(encoding="utf-8").splitlines()
+    assert head == str(repo.root) and base != head  # the base, in its own temporary tree
+
+
+def test_mode_new_gives_a_check_that_reads_no_changed_file_nothing_to_scan(
+        cflaw: dict[str, str], repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "scans.log"
     monkeypatch.setenv("CFLAW_LOG", str(log))
     repo.write({"app.cfg": "FLAW-high\n", "app.py": "x = 1\n"}).commit("base")
     repo.branch("feature").write({"app.py": "x = 2\n"}).commit("feature")
     result = _run(repo, "cflaw")
-    assert _flags(result) == [("app.cfg", 1, False)]
-    assert log.read_text(encoding="utf-8").splitlines() == [str(repo.root)]  # the head only
-    log.unlink()
-    repo.write({"app.cfg": "FLAW-high\nFLAW-medium\n"}).commit("a file it reads")
+    assert not log.exists()  # neither side was scanned: no worker ran the check
+    assert result.findings == ()  # app.cfg's flaw is old by construction
+    assert result.verdict == Verdict.PASS
+    assert any("mode new: cflaw scanned only the files this change touched" in w
+               for w in result.warnings)
+    repo.delete("app.cfg").commit("deleting a file it reads is a change it must see")
     result = _run(repo, "cflaw")
-    assert _flags(result) == [("app.cfg", 1, False), ("app.cfg", 2, True)]
-    head, base = log.read_text(encoding="utf-8").splitlines()
-    assert head == str(repo.root) and base != head  # the base, in its own temporary tree
+    # the head has no .cfg file left (no worker), the base is scanned in its own tree
+    (scanned,) = log.read_text(encoding="utf-8").splitlines()
+    assert scanned != str(repo.root)
+    assert result.findings == ()
+    assert result.verdict == Verdict.EMPTY  # the head has no file left that it reads
+    assert not any("cflaw scanned only" in w for w in result.warnings)
 
 
 def test_renamed_file_keeps_its_findings_old(fakes: dict[str, str], repo: Repo) -> None:

@@ -20,7 +20,27 @@ def test_file_local_checks_keep_only_changed_files_and_set_aside_files(tmp_path:
     narrowed, names = narrow_to_changes(jobs, ChangeSet(modified=frozenset({"b.py"}),
                                                         added=frozenset({"new_big.py"})))
 
-    assert names == ("sast",)
+    assert names == ("sast", "iac")
     assert narrowed[0].scan.files == ("b.py",)
     assert narrowed[0].scan.set_aside == (NotScanned("new_big.py", "over max_file_size"),)
-    assert narrowed[1].scan == scan  # a whole-tree check is not narrowed
+    assert (narrowed[1].scan.files, narrowed[1].scan.set_aside) == ((), ())  # reads no change
+
+
+def test_a_whole_tree_check_is_not_narrowed_when_the_change_touches_a_file_it_reads(
+        tmp_path: Path) -> None:
+    scan = ScanTarget(root=tmp_path, files=("a.py", "main.tf", "requirements.txt"))
+    jobs = [CheckJob(name="iac", target="gate.checks.iac:IacCheck", scan=scan, timeout=60),
+            CheckJob(name="dependencies", target="gate.checks.dependencies:DependenciesCheck",
+                     scan=scan, timeout=60)]
+    deleted = ChangeSet(modified=frozenset({"a.py"}), deleted=frozenset({"old.tf"}))
+    narrowed, names = narrow_to_changes(jobs, deleted)
+    assert names == ()
+    assert [job.scan for job in narrowed] == [scan, scan]
+
+
+def test_dependencies_runs_whatever_the_change_as_advisories_appear(tmp_path: Path) -> None:
+    scan = ScanTarget(root=tmp_path, files=("a.py", "requirements.txt"))
+    job = CheckJob(name="dependencies", target="gate.checks.dependencies:DependenciesCheck",
+                   scan=scan, timeout=60)
+    narrowed, names = narrow_to_changes([job], ChangeSet(modified=frozenset({"a.py"})))
+    assert (names, narrowed[0].scan) == ((), scan)

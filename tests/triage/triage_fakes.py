@@ -73,6 +73,7 @@ class ConfigFlaw(RepoFlaw):
     named by ``CFLAW_LOG`` (so a test can tell whether the base was scanned)."""
 
     name: ClassVar[str] = "cflaw"
+    reads_history: ClassVar[bool] = False
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
@@ -86,5 +87,4 @@ class ConfigFlaw(RepoFlaw):
         return super().run(target)
 
 
-FAKES = {"lflaw": "triage_fakes:LocalFlaw", "rflaw": "triage_fakes:RepoFlaw",
-         "cflaw": "triage_fakes:ConfigFlaw"}
+FAKES = {"lflaw": "triage_fakes:LocalFlaw", "rflaw": "triage_fakes:RepoFlaw"}

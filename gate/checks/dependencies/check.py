@@ -71,6 +71,7 @@ class DependenciesCheck(Check):
 
     name = "dependencies"
     reads_history = False
+    reports_unchanged = True  # an advisory published today is about a pin nobody touched
     tool = "pip-audit"
     description = "known vulnerabilities (OSV/PyPI advisories) in pinned Python dependencies"
 
