@@ -1,4 +1,10 @@
-"""The ``iac`` check: the gate's own IaC rule engine behind the common check interface."""
+"""The ``iac`` check: the gate's own IaC rule engine behind the common check interface.
+
+The class is cheap to import (the parent process asks it :meth:`IacCheck.reads` and
+its tool version before any worker starts): :meth:`IacCheck.run` imports the loader,
+the renderer and the rule registry; the loader imports a framework's parser when a
+file of that framework is found.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,8 @@ from dataclasses import replace
 from typing import Any
 
 from gate import __version__
-from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
-from gate.checks.iac.engine import evaluate_units
+from gate.checks.iac import names
 from gate.checks.iac.interface import Framework
-from gate.checks.iac.loader import DEFAULT_MAX_BYTES, is_iac_candidate, load_units, would_load
-from gate.checks.iac.registry import RULES
-from gate.checks.iac.rendering import Rendered, render
 from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
 from gate.findings import Finding
 
@@ -68,8 +70,14 @@ class IacCheck(Check):
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
-        """IaC files are picked by name (and sniffed), so the rest of a tree is never read."""
-        return is_iac_candidate(path)
+        """IaC files are picked by name (and sniffed), those of the chosen ``frameworks``
+        only, so the rest of a tree is never read (:func:`gate.checks.iac.names.reads`). An
+        unreadable ``frameworks`` option reads every candidate: :meth:`run` reports it."""
+        try:
+            frameworks = parse_frameworks(options.get("frameworks"))
+        except CheckError:
+            return names.is_iac_candidate(path)
+        return names.reads(path, frameworks)
 
     def tool_version(self) -> str:
         """The rules ship with gate, so gate's version is the tool version."""
@@ -77,6 +85,12 @@ class IacCheck(Check):
 
     def run(self, target: ScanTarget) -> CheckResult:
         """Parse the target's IaC files once and evaluate every registered rule."""
+        from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
+        from gate.checks.iac.engine import evaluate_units
+        from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units, would_load
+        from gate.checks.iac.registry import RULES
+        from gate.checks.iac.rendering import Rendered, render
+
         started = time.monotonic()
         frameworks = parse_frameworks(target.options.get("frameworks"))
         max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
