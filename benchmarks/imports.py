@@ -56,7 +56,7 @@ TREES: dict[str, dict[str, str]] = {
     "pipeline": {".github/workflows/ci.yml":
                  "on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
                  "    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n"},
-    "dependencies (offline DB)": {"requirements.txt": "jinja2==2.4.1\n"},
+    "dependencies (offline DB)": {"requirements.txt": "requests==2.19.1\n"},
 }
 
 
@@ -72,7 +72,7 @@ def _entries(trees: Path) -> list[tuple[str, str, list[str]]]:
         ("import gate.checks.interface", "import gate.checks.interface", []),
         ("import gate.cli.run", "import gate.cli.run", []),
     ]
-    for name, target in BUILTIN_CHECKS.items():
+    for target in BUILTIN_CHECKS.values():
         module, _, attr = target.partition(":")
         rows.append((f"class {target}", f"from {module} import {attr}\n{attr}().tool_version()",
                      []))
