@@ -23,7 +23,7 @@ import gate
 from gate.checks.dependencies.names import INCLUDABLE_SUFFIXES, ManifestKind, manifest_kind
 from gate.checks.dependencies.vulndb.location import DEFAULT_MAX_AGE_DAYS
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
-from gate.checks.versions import PackageNotFoundError, installed_version
+from gate.versions import PackageNotFoundError, installed_version
 
 if TYPE_CHECKING:
     from gate.checks.dependencies.audit import AuditOutcome

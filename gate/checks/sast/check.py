@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
-from gate.checks.versions import PackageNotFoundError, installed_version
 from gate.findings import (
     Confidence,
     Finding,
@@ -37,6 +36,7 @@ from gate.findings import (
     content_fingerprint,
     secret_fingerprint,
 )
+from gate.versions import PackageNotFoundError, installed_version
 
 if TYPE_CHECKING:
     from gate.checks.engine.cached_scan import FileScanSpec

@@ -26,8 +26,8 @@ from typing import Any, ClassVar
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.checks.secrets.lines import inline_suppression, materials, split_lines
 from gate.checks.secrets.plugins import configured_detect_secrets
-from gate.checks.versions import PackageNotFoundError, installed_version
 from gate.findings import Finding, Location, secret_fingerprint
+from gate.versions import PackageNotFoundError, installed_version
 
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
 
