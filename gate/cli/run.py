@@ -16,9 +16,8 @@ from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
-from gate.policy import Mode, Policy
+from gate.policy.model import Mode, Policy
 from gate.report.registry import FORMATS, render_report
-from gate.report.text import for_terminal
 from gate.shard import Shard, parse_shard, shard_from_env
 from gate.signals import stop_on_signals
 from gate.verdict import exit_code
@@ -183,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.stop()
     if args.format == "text":
+        from gate.report.text import for_terminal  # rich: only for the terminal report
+
         reporter = for_terminal(sys.stdout, args.verbose, options.path)
         text = reporter.headline(result) if quiet else reporter.render(result)
     else:
