@@ -27,7 +27,9 @@ WATCHED_MODULES = (
     "gate.checks.dependencies.audit", "gate.checks.dependencies.offline",
     "gate.checks.dependencies.requirements", "gate.checks.engine.pool", "gate.checks.iac.loader",
     "gate.checks.iac.parsers.cloudformation", "gate.checks.iac.parsers.terraform",
-    "gate.checks.iac.registry", "gate.checks.iac.rendering", "gate.checks.pipeline.registry",
+    "gate.checks.iac.registry", "gate.checks.iac.rendering", "gate.checks.iac.rules.aws",
+    "gate.checks.iac.rules.azure", "gate.checks.iac.rules.compose", "gate.checks.iac.rules.docker",
+    "gate.checks.iac.rules.gcp", "gate.checks.iac.rules.k8s", "gate.checks.pipeline.registry",
     "gate.checks.sast.bandit_run", "gate.checks.sast.taint_scan", "gate.checks.secrets.detectors",
     "gate.checks.secrets.scan", "gate.checks.secrets.verify.client", "gate.policy",
 )
@@ -130,15 +132,17 @@ def test_the_dependencies_check_reads_a_lock_file_without_the_requirements_parse
     assert "gate.checks.dependencies.offline" in loaded  # it did audit the pin
 
 
-def test_the_iac_check_loads_the_terraform_parser_only_for_terraform(tmp_path: Path) -> None:
+def test_the_iac_check_loads_the_parser_and_rules_of_the_frameworks_found(tmp_path: Path) -> None:
     docker = _tree(tmp_path / "docker", {"Dockerfile": "FROM python:latest\nUSER root\n"})
     assert loaded_after(_RUN, "iac", str(docker)) == [
-        "gate.checks.iac.loader", "gate.checks.iac.registry", "gate.checks.iac.rendering", "yaml"]
+        "gate.checks.iac.loader", "gate.checks.iac.rendering", "gate.checks.iac.rules.docker",
+        "yaml"]
     terraform = _tree(tmp_path / "tf", {"main.tf": 'resource "aws_s3_bucket" "b" {\n'
                                                    '  bucket = "x"\n  acl = "public-read"\n}\n'})
     assert loaded_after(_RUN, "iac", str(terraform)) == [
-        "gate.checks.iac.loader", "gate.checks.iac.parsers.terraform", "gate.checks.iac.registry",
-        "gate.checks.iac.rendering", "hcl2", "lark", "yaml"]
+        "gate.checks.iac.loader", "gate.checks.iac.parsers.terraform", "gate.checks.iac.rendering",
+        "gate.checks.iac.rules.aws", "gate.checks.iac.rules.azure", "gate.checks.iac.rules.gcp",
+        "gate.checks.iac.rules.k8s", "hcl2", "lark", "yaml"]
 
 
 def test_the_sast_check_loads_bandit_and_nothing_of_the_other_checks(tmp_path: Path) -> None:

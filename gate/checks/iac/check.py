@@ -1,9 +1,10 @@
 """The ``iac`` check: the gate's own IaC rule engine behind the common check interface.
 
 The class is cheap to import (the parent process asks it :meth:`IacCheck.reads` and
-its tool version before any worker starts): :meth:`IacCheck.run` imports the loader,
-the renderer and the rule registry; the loader imports a framework's parser when a
-file of that framework is found.
+its tool version before any worker starts): :meth:`IacCheck.run` imports the loader
+and the renderer; the loader imports a framework's parser, and
+:func:`~gate.checks.iac.rulebook.rules_for` a framework's rules, when a file of that
+framework is found.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ class IacCheck(Check):
         from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
         from gate.checks.iac.engine import evaluate_units
         from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units, would_load
-        from gate.checks.iac.registry import RULES
         from gate.checks.iac.rendering import Rendered, render
+        from gate.checks.iac.rulebook import rules_for
 
         started = time.monotonic()
         frameworks = parse_frameworks(target.options.get("frameworks"))
@@ -101,13 +102,17 @@ class IacCheck(Check):
         files = [f for f in target.files if f not in rendered.owned]
         loaded = load_units(target.root, files, frameworks, max_bytes)
         units = (*loaded.units, *rendered.units)
-        result = evaluate_units(units, RULES)
+        # only the rules these files need (a Terraform module's kubernetes_* resources are
+        # Kubernetes resources: each resource's framework counts, not only its unit's)
+        rules = rules_for({unit.framework for unit in units}
+                          | {res.framework for unit in units for res in unit.resources})
+        result = evaluate_units(units, rules)
         if rendered.units:  # a base rendered by several overlays: one finding per source line
             result = replace(result, findings=_once(result.findings, rendered.owned))
         uncovered_mode = target.options.get("uncovered", "warn")
         if uncovered_mode not in ("warn", "fail"):
             raise CheckError("iac option 'uncovered' must be 'warn' or 'fail'")
-        gaps, needing = uncovered(units, RULES)
+        gaps, needing = uncovered(units, rules)
         extra = uncovered_findings(gaps, self.name) if uncovered_mode == "fail" else []
         aside = tuple(n for n in target.set_aside if would_load(target.root, n.path, frameworks))
         return CheckResult(
