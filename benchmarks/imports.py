@@ -93,13 +93,13 @@ def _import_seconds(stderr: str) -> float:
     return total / 1e6
 
 
-def _once(code: str, args: list[str], src: Path | None) -> tuple[float, float]:
+def _once(code: str, args: list[str], src: Path | None, cwd: Path) -> tuple[float, float]:
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = str(src)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", code, *args], env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+                          cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"failed: {code!r}\n{done.stderr[-2000:]}")
@@ -131,7 +131,9 @@ def main() -> None:
         for label, code, extra in rows:
             cells = []
             for _name, src in sources:
-                samples = [_once(code, extra, src) for _ in range(args.runs)]
+                # run from the temporary directory: ``python -c`` puts the working directory
+                # first on sys.path, and a checkout's own ``gate/`` there would win
+                samples = [_once(code, extra, src, trees) for _ in range(args.runs)]
                 imp = statistics.median(s[0] for s in samples)
                 cpu = statistics.median(s[1] for s in samples)
                 cells.append(f" | {imp:12.3f} {cpu:15.3f}")

@@ -159,6 +159,23 @@ def test_dependencies_reads_manifests_and_includable_text() -> None:
     assert [p for p in paths if DependenciesCheck.reads(p, {})] == [
         "requirements.txt", "pyproject.toml", "uv.lock", "constraints.in"]
     assert DependenciesCheck.reads("deps/prod", {"files": ["deps/prod"]}) is True
+    # the default policy hands the check ``files: []``: discovery, as when it is absent
+    assert [p for p in paths if DependenciesCheck.reads(p, {"files": [], "vuln_db_max_age": 7.0})
+            ] == ["requirements.txt", "pyproject.toml", "uv.lock", "constraints.in"]
+
+
+def test_the_default_policy_options_narrow_every_check_but_secrets() -> None:
+    """What the pipeline hands each check without a ``.gate.yml``: reads() stays narrow."""
+    from gate.policy import default_policy
+
+    policy = default_policy().policy
+    paths = ("app/views.py", "requirements.txt", "main.tf", ".github/workflows/ci.yml",
+             "README.md", "docs/index.rst")
+    chosen = {name: [p for p in paths if type(load_check(name)).reads(p, policy.check(name).options())]
+              for name in ("sast", "dependencies", "secrets", "iac", "pipeline")}
+    assert chosen == {
+        "sast": ["app/views.py"], "dependencies": ["requirements.txt"], "secrets": list(paths),
+        "iac": ["main.tf", ".github/workflows/ci.yml"], "pipeline": [".github/workflows/ci.yml"]}
 
 
 def test_secrets_reads_every_file() -> None:

@@ -75,7 +75,7 @@ class DependenciesCheck(Check):
 
         Without ``files``, the check reads nothing unless a manifest is found by name: an
         include (of any name) is only ever read through a manifest that named it."""
-        if options.get("files") is not None:
+        if options.get("files"):  # as _patterns: absent and empty both mean "discover"
             return True
         return manifest_kind(path) is not None or path.endswith(INCLUDABLE_SUFFIXES)
 

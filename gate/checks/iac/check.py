@@ -9,6 +9,7 @@ framework is found.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -37,6 +38,15 @@ def parse_frameworks(value: Any) -> frozenset[Framework]:
             names = ", ".join(f.value for f in Framework)
             raise CheckError(f"unknown iac framework {name!r} (expected: {names})") from None
     return frozenset(chosen)
+
+
+_ALL = frozenset(Framework)
+
+
+@functools.lru_cache(maxsize=16)
+def _frameworks(value: tuple[Any, ...]) -> frozenset[Framework]:
+    """:func:`parse_frameworks` once per option value (``reads`` runs for every file)."""
+    return parse_frameworks(value)
 
 
 def _helm_values(options: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -74,9 +84,11 @@ class IacCheck(Check):
         """IaC files are picked by name (and sniffed), those of the chosen ``frameworks``
         only, so the rest of a tree is never read (:func:`gate.checks.iac.names.reads`). An
         unreadable ``frameworks`` option reads every candidate: :meth:`run` reports it."""
+        value = options.get("frameworks")
         try:
-            frameworks = parse_frameworks(options.get("frameworks"))
-        except CheckError:
+            frameworks = _ALL if value is None else _frameworks(tuple(value)) \
+                if isinstance(value, (list, tuple)) else parse_frameworks(value)
+        except (CheckError, TypeError):  # TypeError: an unhashable name (run() says why)
             return names.is_iac_candidate(path)
         return names.reads(path, frameworks)
 

@@ -44,10 +44,11 @@ def is_compose_name(lower_name: str) -> bool:
 
 
 def classify(path: str) -> Framework | str | None:
-    """The framework a path belongs to, :data:`SNIFF` when the content decides, else None."""
-    pure = PurePosixPath(path)
-    name = pure.name
-    lower = name.lower()
+    """The framework a path belongs to, :data:`SNIFF` when the content decides, else None.
+
+    ``path`` is repo-relative POSIX, as the inventory gives it (string operations: this runs
+    for every inventoried file)."""
+    lower = path.rpartition("/")[2].lower()
     if lower.endswith((".tf", ".tf.json")):
         return Framework.TERRAFORM
     if lower in ("dockerfile", "containerfile") or lower.endswith(".dockerfile") \
@@ -63,21 +64,27 @@ def classify(path: str) -> Framework | str | None:
 
 def is_tfvars(path: str) -> bool:
     """``terraform.tfvars`` and ``*.auto.tfvars``: variable values of a Terraform module."""
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]
     return name == "terraform.tfvars" or name.endswith(".auto.tfvars")
 
 
-def _chart_part(pure: PurePosixPath) -> bool:
-    return pure.name in CHART_NAMES or pure.suffix == ".tpl" or (
-        "templates" in pure.parts[:-1] and pure.name == "NOTES.txt") or (
-        "charts" in pure.parts[:-1] and pure.suffix == ".tgz")
+def _chart_part(path: str) -> bool:
+    parent, _, name = path.rpartition("/")
+    if name in CHART_NAMES:
+        return True
+    if name.endswith(".tpl"):
+        return PurePosixPath(name).suffix == ".tpl"
+    if name == "NOTES.txt":
+        return "templates" in parent.split("/")
+    if name.endswith(".tgz"):
+        return PurePosixPath(name).suffix == ".tgz" and "charts" in parent.split("/")
+    return False
 
 
 def is_iac_candidate(path: str) -> bool:
     """Whether the loader (or a chart render, a kustomize overlay) could read ``path``."""
-    pure = PurePosixPath(path)
-    return classify(path) is not None or is_tfvars(path) or _chart_part(pure) \
-        or pure.name in KUSTOMIZATION_NAMES
+    return classify(path) is not None or is_tfvars(path) or _chart_part(path) \
+        or path.rpartition("/")[2] in KUSTOMIZATION_NAMES
 
 
 def reads(path: str, frameworks: Collection[Framework]) -> bool:
@@ -89,6 +96,5 @@ def reads(path: str, frameworks: Collection[Framework]) -> bool:
         return Framework.CLOUDFORMATION in frameworks or Framework.KUBERNETES in frameworks
     if is_tfvars(path):
         return Framework.TERRAFORM in frameworks
-    pure = PurePosixPath(path)
     return Framework.KUBERNETES in frameworks and (
-        _chart_part(pure) or pure.name in KUSTOMIZATION_NAMES)
+        _chart_part(path) or path.rpartition("/")[2] in KUSTOMIZATION_NAMES)

@@ -22,6 +22,8 @@ _YAML = (".yml", ".yaml")
 
 def candidate(path: str) -> Kind | None:
     """What ``path`` would be by its name alone (``None``: not a CI definition)."""
+    if not path.lower().endswith(_YAML):  # most files: decided without building a path
+        return None
     pure = PurePosixPath(path)
     name = pure.name.lower()
     if not name.endswith(_YAML):
