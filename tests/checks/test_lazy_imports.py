@@ -135,14 +135,18 @@ def test_the_dependencies_check_reads_a_lock_file_without_the_requirements_parse
 def test_the_iac_check_loads_the_parser_and_rules_of_the_frameworks_found(tmp_path: Path) -> None:
     docker = _tree(tmp_path / "docker", {"Dockerfile": "FROM python:latest\nUSER root\n"})
     assert loaded_after(_RUN, "iac", str(docker)) == [
-        "gate.checks.iac.loader", "gate.checks.iac.rendering", "gate.checks.iac.rules.docker",
-        "yaml"]
+        "gate.checks.iac.loader", "gate.checks.iac.rules.docker"]
     terraform = _tree(tmp_path / "tf", {"main.tf": 'resource "aws_s3_bucket" "b" {\n'
                                                    '  bucket = "x"\n  acl = "public-read"\n}\n'})
     assert loaded_after(_RUN, "iac", str(terraform)) == [
-        "gate.checks.iac.loader", "gate.checks.iac.parsers.terraform", "gate.checks.iac.rendering",
-        "gate.checks.iac.rules.aws", "gate.checks.iac.rules.azure", "gate.checks.iac.rules.gcp",
-        "gate.checks.iac.rules.k8s", "hcl2", "lark", "yaml"]
+        "gate.checks.iac.loader", "gate.checks.iac.parsers.terraform", "gate.checks.iac.rules.aws",
+        "gate.checks.iac.rules.azure", "gate.checks.iac.rules.gcp", "gate.checks.iac.rules.k8s",
+        "hcl2", "lark", "yaml"]
+    overlay = _tree(tmp_path / "overlay", {
+        "deploy/kustomization.yaml": "resources:\n  - pod.yaml\n",
+        "deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n"
+                           "  containers:\n    - name: c\n      image: nginx:latest\n"})
+    assert "gate.checks.iac.rendering" in loaded_after(_RUN, "iac", str(overlay))
 
 
 def test_the_sast_check_loads_bandit_and_nothing_of_the_other_checks(tmp_path: Path) -> None:

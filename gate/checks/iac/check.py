@@ -1,10 +1,10 @@
 """The ``iac`` check: the gate's own IaC rule engine behind the common check interface.
 
 The class is cheap to import (the parent process asks it :meth:`IacCheck.reads` and
-its tool version before any worker starts): :meth:`IacCheck.run` imports the loader
-and the renderer; the loader imports a framework's parser, and
-:func:`~gate.checks.iac.rulebook.rules_for` a framework's rules, when a file of that
-framework is found.
+its tool version before any worker starts): :meth:`IacCheck.run` imports the loader,
+and the renderer when a chart or an overlay exists; the loader imports a framework's
+parser, and :func:`~gate.checks.iac.rulebook.rules_for` a framework's rules, when a file
+of that framework is found.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 
 from gate import __version__
 from gate.checks.iac import names
-from gate.checks.iac.interface import Framework
-from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
+from gate.checks.iac.interface import Framework, Unit
+from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.findings import Finding
 
 __all__ = ["IacCheck", "parse_frameworks"]
@@ -101,7 +101,6 @@ class IacCheck(Check):
         from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
         from gate.checks.iac.engine import evaluate_units
         from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units, would_load
-        from gate.checks.iac.rendering import Rendered, render
         from gate.checks.iac.rulebook import rules_for
 
         started = time.monotonic()
@@ -109,18 +108,27 @@ class IacCheck(Check):
         max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
         if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
             raise CheckError("iac option 'max_file_bytes' must be a positive integer")
-        rendered = render(target.root, target.files, values=_helm_values(target.options)) \
-            if Framework.KUBERNETES in frameworks else Rendered()
-        files = [f for f in target.files if f not in rendered.owned]
+        rendered_units: tuple[Unit, ...] = ()
+        rendered_aside: tuple[NotScanned, ...] = ()
+        owned: frozenset[str] = frozenset()
+        if Framework.KUBERNETES in frameworks:
+            values = _helm_values(target.options)
+            if any(names.renders(f) for f in target.files):  # a chart or an overlay
+                from gate.checks.iac.rendering import render
+
+                rendered = render(target.root, target.files, values=values)
+                rendered_units, rendered_aside = rendered.units, rendered.not_scanned
+                owned = rendered.owned
+        files = [f for f in target.files if f not in owned]
         loaded = load_units(target.root, files, frameworks, max_bytes)
-        units = (*loaded.units, *rendered.units)
+        units = (*loaded.units, *rendered_units)
         # only the rules these files need (a Terraform module's kubernetes_* resources are
         # Kubernetes resources: each resource's framework counts, not only its unit's)
         rules = rules_for({unit.framework for unit in units}
                           | {res.framework for unit in units for res in unit.resources})
         result = evaluate_units(units, rules)
-        if rendered.units:  # a base rendered by several overlays: one finding per source line
-            result = replace(result, findings=_once(result.findings, rendered.owned))
+        if rendered_units:  # a base rendered by several overlays: one finding per source line
+            result = replace(result, findings=_once(result.findings, owned))
         uncovered_mode = target.options.get("uncovered", "warn")
         if uncovered_mode not in ("warn", "fail"):
             raise CheckError("iac option 'uncovered' must be 'warn' or 'fail'")
@@ -130,8 +138,8 @@ class IacCheck(Check):
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
             findings=(*result.findings, *extra),
-            not_scanned=(*loaded.not_scanned, *rendered.not_scanned, *aside),
+            not_scanned=(*loaded.not_scanned, *rendered_aside, *aside),
             errors=result.errors, warnings=(*result.warnings, *uncovered_warnings(gaps, needing)),
             duration=time.monotonic() - started,
-            files_scanned=loaded.files_scanned + len(rendered.owned),
+            files_scanned=loaded.files_scanned + len(owned),
         )

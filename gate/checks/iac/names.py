@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from gate.checks.iac.interface import Framework
 
 __all__ = ["CHART_NAMES", "KUSTOMIZATION_NAMES", "SNIFF", "classify", "is_compose_name",
-           "is_iac_candidate", "is_tfvars", "reads"]
+           "is_iac_candidate", "is_tfvars", "reads", "renders"]
 
 SNIFF = "sniff"
 """Marker: the name says YAML/JSON, the content decides."""
@@ -98,3 +98,10 @@ def reads(path: str, frameworks: Collection[Framework]) -> bool:
         return Framework.TERRAFORM in frameworks
     return Framework.KUBERNETES in frameworks and (
         _chart_part(path) or path.rpartition("/")[2] in KUSTOMIZATION_NAMES)
+
+
+def renders(path: str) -> bool:
+    """Whether ``path`` makes its directory a Helm chart (``Chart.yaml``) or a kustomize
+    overlay: what :func:`gate.checks.iac.rendering.render` looks for."""
+    name = path.rpartition("/")[2]
+    return name == "Chart.yaml" or name in KUSTOMIZATION_NAMES
