@@ -11,7 +11,8 @@ starts a fresh interpreter ``--runs`` times and prints the medians of
 - ``import``: the seconds ``python -X importtime`` attributes to imports (the sum of every
   module's own time, the interpreter's own start-up modules included);
 - ``cpu``: the child's user+system CPU seconds (``getrusage(RUSAGE_CHILDREN)``) for the
-  whole ``python -c`` (start-up, imports, the run itself for the ``run:`` rows).
+  whole ``python -c`` (start-up, imports, the run itself for the ``run:`` rows, building
+  the pydantic models for the ``policy:`` rows).
 
 CPU seconds, not wall-clock: the machine is shared. ``--src`` puts another checkout of the
 gate first on ``PYTHONPATH`` (e.g. ``git archive <commit> | tar -x -C /tmp/before``) and
@@ -47,6 +48,14 @@ result = load_check({name!r}).run(ScanTarget(root=root, files=files, vuln_db=vul
 assert not result.errors, result.errors
 """
 
+_POLICY = """
+from gate.policy import default_policy, load_policy_text
+policy = {load}.policy
+options = [policy.check(n).options() for n in ('sast', 'dependencies', 'secrets', 'iac', 'pipeline')]
+"""
+"""What the pipeline asks of a policy before the checks start (the cpu column counts the
+models' validators and serializers, built on first use)."""
+
 TREES: dict[str, dict[str, str]] = {
     "sast": {"app.py": "import subprocess\n\n\ndef run(cmd):\n"
                        "    return subprocess.call(cmd, shell=True)\n"},
@@ -71,6 +80,9 @@ def _entries(trees: Path) -> list[tuple[str, str, list[str]]]:
                            "except SystemExit:\n    pass\n", []),
         ("import gate.checks.interface", "import gate.checks.interface", []),
         ("import gate.cli.run", "import gate.cli.run", []),
+        ("policy: default (no .gate.yml)", _POLICY.format(load="default_policy()"), []),
+        ("policy: .gate.yml validated",
+         _POLICY.format(load="load_policy_text('version: 1\\nfail_on: medium\\n', 'x')"), []),
     ]
     for target in BUILTIN_CHECKS.values():
         module, _, attr = target.partition(":")
