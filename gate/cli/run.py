@@ -8,8 +8,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from gate.cache.location import trusted_cache_dir
-from gate.cache.mac import cache_key
 from gate.cli.args import add_verbose, check_list, positive_float, positive_int, report_spec
 from gate.cli.overrides import fail_on_spec, policy_overrides
 from gate.cli.progress import Progress
@@ -40,6 +38,9 @@ def _shard(value: str) -> Shard:
 def _cache_dir(args: argparse.Namespace, root: Path) -> Path | None:
     if getattr(args, "no_cache", False):
         return None
+    from gate.cache.location import trusted_cache_dir  # the cache's package: only when used
+    from gate.cache.mac import cache_key
+
     chosen = trusted_cache_dir(root, getattr(args, "cache_dir", None), os.environ, _warn)
     if chosen is not None:
         cache_key(os.environ)  # create the MAC key once, before the workers race to
