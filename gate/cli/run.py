@@ -8,17 +8,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from gate.cache.location import trusted_cache_dir
-from gate.cache.mac import cache_key
 from gate.cli.args import add_verbose, check_list, positive_float, positive_int, report_spec
 from gate.cli.overrides import fail_on_spec, policy_overrides
 from gate.cli.progress import Progress
 from gate.errors import UsageError
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
-from gate.policy import Mode, Policy
+from gate.policy.model import Mode, Policy
 from gate.report.registry import FORMATS, render_report
-from gate.report.text import for_terminal
 from gate.shard import Shard, parse_shard, shard_from_env
 from gate.signals import stop_on_signals
 from gate.verdict import exit_code
@@ -41,6 +38,9 @@ def _shard(value: str) -> Shard:
 def _cache_dir(args: argparse.Namespace, root: Path) -> Path | None:
     if getattr(args, "no_cache", False):
         return None
+    from gate.cache.location import trusted_cache_dir  # the cache's package: only when used
+    from gate.cache.mac import cache_key
+
     chosen = trusted_cache_dir(root, getattr(args, "cache_dir", None), os.environ, _warn)
     if chosen is not None:
         cache_key(os.environ)  # create the MAC key once, before the workers race to
@@ -183,6 +183,8 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.stop()
     if args.format == "text":
+        from gate.report.text import for_terminal  # rich: only for the terminal report
+
         reporter = for_terminal(sys.stdout, args.verbose, options.path)
         text = reporter.headline(result) if quiet else reporter.render(result)
     else:

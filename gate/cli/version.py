@@ -1,15 +1,17 @@
 """``gate --version``: the gate's version and each scanner's, read from installed metadata.
 
-Cheap on purpose: :mod:`importlib.metadata` reads the installed ``METADATA``
-files; no scanner is imported, so the answer takes milliseconds.
+Cheap on purpose: the installed ``METADATA`` files are read for their ``Version:``
+header (:mod:`gate.versions`, without the ``email`` parser that
+``importlib.metadata.version`` loads); no scanner is imported, so the answer takes
+milliseconds.
 """
 
 from __future__ import annotations
 
 import platform
-from importlib import metadata
 
 import gate
+from gate.versions import PackageNotFoundError, installed_version
 
 __all__ = ["DISTRIBUTION", "SCANNERS", "version_text"]
 
@@ -23,8 +25,8 @@ SCANNERS = ("bandit", "pip-audit", "detect-secrets", "python-hcl2")
 def _installed(name: str) -> str:
     """The installed version of distribution ``name``, or ``not installed``."""
     try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
+        return installed_version(name)
+    except PackageNotFoundError:
         return "not installed"
 
 

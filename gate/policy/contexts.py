@@ -39,7 +39,7 @@ DEFAULT_CONTEXT_FAIL_ON: dict[str, str | None] = {
 class ContextPolicy(BaseModel):
     """One context under ``contexts:``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     paths: tuple[str, ...] = Field(
         default=(), description="Globs that put a finding in this context, before any path "

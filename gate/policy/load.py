@@ -62,7 +62,7 @@ class LoadedPolicy:
 
 def default_policy() -> LoadedPolicy:
     """The built-in policy: fail on high and above in every check, fail on any check error."""
-    return LoadedPolicy(policy=Policy(), source=None)
+    return LoadedPolicy(policy=Policy.model_construct(), source=None)
 
 
 def load_policy(path: Path, plugin_checks: tuple[str, ...] = ()) -> LoadedPolicy:

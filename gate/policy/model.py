@@ -87,7 +87,10 @@ class InlineSuppressions(str, Enum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    # defer_build: a model's validator and serializer are built when a policy file is
+    # validated, not at import (the default policy is made with model_construct)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False,
+                              defer_build=True)
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
@@ -111,6 +114,19 @@ def parse_size(value: int | str) -> int:
     return size
 
 
+def _json_value(value: Any, annotation: Any = None) -> Any:
+    """``value`` as pydantic's JSON mode dumps it (the types check options use)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (tuple, list)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if annotation is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 class CheckPolicy(_Strict):
     """Settings every check understands. ``None`` means "inherit the global value"."""
 
@@ -131,9 +147,12 @@ class CheckPolicy(_Strict):
         "auto (inherit the top-level on_empty).")
 
     def options(self) -> dict[str, Any]:
-        """The check-specific options handed to the check (fields beyond the common ones)."""
+        """The check-specific options handed to the check (fields beyond the common ones), as
+        ``model_dump(mode="json")`` gives them; read from the fields, because a dump builds
+        the model's serializer, which a run without a policy file never needs otherwise."""
         common = set(CheckPolicy.model_fields)
-        return {k: v for k, v in self.model_dump(mode="json").items() if k not in common}
+        return {name: _json_value(getattr(self, name), info.annotation)
+                for name, info in type(self).model_fields.items() if name not in common}
 
 
 class SastPolicy(CheckPolicy):
@@ -209,11 +228,11 @@ BUILTIN_CHECK_POLICIES: dict[str, type[CheckPolicy]] = {
 class ChecksPolicy(_Strict):
     """One block per check. Plugin checks get fields added by :func:`policy_model`."""
 
-    sast: SastPolicy = Field(default_factory=SastPolicy)
-    dependencies: DependenciesPolicy = Field(default_factory=DependenciesPolicy)
-    secrets: SecretsPolicy = Field(default_factory=SecretsPolicy)
-    iac: IacPolicy = Field(default_factory=IacPolicy)
-    pipeline: PipelinePolicy = Field(default_factory=PipelinePolicy)
+    sast: SastPolicy = Field(default_factory=SastPolicy.model_construct)
+    dependencies: DependenciesPolicy = Field(default_factory=DependenciesPolicy.model_construct)
+    secrets: SecretsPolicy = Field(default_factory=SecretsPolicy.model_construct)
+    iac: IacPolicy = Field(default_factory=IacPolicy.model_construct)
+    pipeline: PipelinePolicy = Field(default_factory=PipelinePolicy.model_construct)
 
 
 class Waiver(_Strict):
@@ -308,12 +327,12 @@ class Policy(_Strict):
     contexts: dict[ContextName, ContextPolicy] = Field(
         default_factory=dict, description="Per context (code, test, docs, example, ci, "
         "generated, vendored, iac): extra path globs and a fail_on threshold.")
-    checks: ChecksPolicy = Field(default_factory=lambda: ChecksPolicy())
+    checks: ChecksPolicy = Field(default_factory=lambda: ChecksPolicy.model_construct())
     waivers: tuple[Waiver, ...] = ()
     baseline: str | None = Field(default=None, description="Path of a baseline file.")
     branches: dict[str, BranchOverride] = Field(default_factory=dict)
-    limits: Limits = Field(default_factory=Limits)
-    reports: ReportsPolicy = Field(default_factory=ReportsPolicy)
+    limits: Limits = Field(default_factory=Limits.model_construct)
+    reports: ReportsPolicy = Field(default_factory=ReportsPolicy.model_construct)
 
     @field_validator("max_file_size")
     @classmethod
@@ -325,7 +344,7 @@ class Policy(_Strict):
         found = getattr(self.checks, name.replace("-", "_"), None)
         if isinstance(found, CheckPolicy):
             return found
-        return BUILTIN_CHECK_POLICIES.get(name, PluginCheckPolicy)()
+        return BUILTIN_CHECK_POLICIES.get(name, PluginCheckPolicy).model_construct()
 
     def fail_on_for(self, name: str) -> Severity:
         """The effective failing threshold of a check."""

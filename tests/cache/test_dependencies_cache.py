@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from gate.checks.dependencies import DependenciesCheck, VulnerabilityServiceError
-from gate.checks.dependencies import check as check_module
+from gate.checks.dependencies import audit as audit_module
 from gate.checks.dependencies.offline import OfflineOsvService, load_database
 from gate.checks.interface import CheckResult, ScanTarget
 
@@ -22,13 +22,13 @@ VULNERABLE = "requests==2.19.1\nPyYAML==5.3.1\n"
 def audits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the real audits (service queries) the check makes."""
     calls: list[int] = []
-    real = check_module.audit
+    real = audit_module.audit
 
-    def counting(service: Any, pins: Any) -> Any:
+    def counting(service: Any, pins: Any, **kw: Any) -> Any:
         calls.append(len(pins))
-        return real(service, pins)
+        return real(service, pins, **kw)
 
-    monkeypatch.setattr(check_module, "audit", counting)
+    monkeypatch.setattr(audit_module, "audit", counting)  # the check imports it when it audits
     return calls
 
 

@@ -45,6 +45,18 @@ def test_an_idle_check_gets_what_its_run_returns(tree: Path, name: str) -> None:
     assert _timeless(idle) == _timeless(load_check(name).run(target))
 
 
+@pytest.mark.parametrize("name", SELECTIVE)
+def test_set_aside_files_it_does_not_read_leave_it_idle(tree: Path, name: str) -> None:
+    aside = (NotScanned("logo.png", "binary"),)
+    target = _target(tree, name, ("README.md", "app.py"), set_aside=aside)
+    if name == "pipeline":  # a platform the policy leaves out is not one it reads
+        target = replace(target, options={**target.options, "platforms": ["github-actions"]},
+                         set_aside=(*aside, NotScanned(".gitlab-ci.yml", "over max_file_size")))
+    idle = idle_result(BUILTIN_CHECKS[name], target)
+    assert idle is not None
+    assert _timeless(idle) == _timeless(load_check(name).run(target))
+
+
 def test_the_dependencies_check_says_it_found_no_manifest(tree: Path) -> None:
     idle = idle_result(BUILTIN_CHECKS["dependencies"], _target(tree, "dependencies", ("app.py",)))
     assert idle is not None

@@ -4,6 +4,12 @@ It reads manifests as data (never installs or builds the project, whose
 ``setup.py`` is untrusted code) and asks a pip-audit vulnerability service
 about each exact pin: an offline OSV database when ``--vuln-db`` names one or
 ``gate db update`` wrote one, else PyPI's JSON API, pip-audit's default.
+
+The class is cheap to import (the parent process asks it :meth:`DependenciesCheck.reads`
+and its tool version before any worker starts): the manifest readers, the offline
+database and the result cache are imported by :meth:`DependenciesCheck.run`, and
+pip-audit with ``requests`` only when the online service is asked
+(:mod:`gate.checks.dependencies.audit`).
 """
 
 from __future__ import annotations
@@ -11,34 +17,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
-
-import pip_audit
+from typing import TYPE_CHECKING, Any
 
 import gate
-from gate.cache import open_cache
-from gate.cache.codec import CodecError, decode_file_result, encode_file_result
-from gate.cache.identity import path_identity
-from gate.cache.keys import code_identity, key_for
-from gate.checks.dependencies.audit import AuditOutcome, audit, pypi_service
-from gate.checks.dependencies.coverage import judge_unanswered
-from gate.checks.dependencies.manifests import (
-    ManifestKind,
-    discover_manifests,
-    manifest_kind,
-    read_manifests,
-    select_manifests,
-)
-from gate.checks.dependencies.model import Pin, VulnerabilityServiceError
-from gate.checks.dependencies.offline import OfflineOsvService, cached_database, resolve_database
-from gate.checks.dependencies.vulndb import DEFAULT_MAX_AGE_DAYS
+from gate.checks.dependencies.names import INCLUDABLE_SUFFIXES, ManifestKind, manifest_kind
+from gate.checks.dependencies.vulndb.location import DEFAULT_MAX_AGE_DAYS
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
+from gate.versions import PackageNotFoundError, installed_version
+
+if TYPE_CHECKING:
+    from gate.checks.dependencies.audit import AuditOutcome
+    from gate.checks.dependencies.model import Pin
 
 __all__ = ["DependenciesCheck"]
 
 _MODULES = (*(f"gate.checks.dependencies.{m}" for m in (
-    "audit", "check", "coverage", "lockfiles", "manifests", "model", "offline", "osv_record",
-    "osv_source", "requirements", "results", "severity")), "gate.findings")
+    "audit", "check", "coverage", "lockfiles", "manifests", "model", "names", "offline",
+    "osv_record", "osv_source", "requirements", "results", "severity")), "gate.findings")
 """The code that shapes a dependencies finding: its source goes into the result cache's key."""
 
 ServiceFactory = Callable[[float | None], Any]
@@ -61,7 +56,6 @@ def _patterns(options: dict[str, Any]) -> list[str] | None:
     return [v.strip() for v in value]
 
 
-_INCLUDABLE = (".txt", ".in", ".toml", ".lock", ".cfg")
 NO_MANIFEST = ("no dependency manifest found (requirements*.txt, pyproject.toml, pylock.toml, "
                "poetry.lock, uv.lock)")
 
@@ -77,15 +71,19 @@ class DependenciesCheck(Check):
 
     def __init__(self, online_service: ServiceFactory | None = None) -> None:
         """``online_service`` replaces pip-audit's ``PyPIService`` (for tests and mirrors)."""
-        self._online_service = online_service or pypi_service
+        self._online_service = online_service
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
         """Manifests by name, and any text file a ``-r``/``-c`` include could name; everything
-        when the policy lists its own ``files`` (an empty list is the default: discover)."""
-        if options.get("files"):
+        when the policy lists its own ``files`` (a listed pattern that matches nothing is
+        reported by :meth:`run`, so the check must run whatever the tree holds).
+
+        Without ``files``, the check reads nothing unless a manifest is found by name: an
+        include (of any name) is only ever read through a manifest that named it."""
+        if options.get("files"):  # as _patterns: absent and empty both mean "discover"
             return True
-        return manifest_kind(path) is not None or path.endswith(_INCLUDABLE)
+        return manifest_kind(path) is not None or path.endswith(INCLUDABLE_SUFFIXES)
 
     def nothing_to_read(self, target: ScanTarget) -> CheckResult:
         """No manifest among the files: the run's warning, and nothing else."""
@@ -93,12 +91,26 @@ class DependenciesCheck(Check):
                            warnings=(NO_MANIFEST,))
 
     def tool_version(self) -> str:
-        """pip-audit's version: its service layer is what answers the queries."""
-        return str(pip_audit.__version__)
+        """pip-audit's version (its installed metadata: pip-audit itself is not imported, an
+        offline run never needs it): its service layer is what answers the queries."""
+        try:
+            return installed_version("pip-audit")
+        except PackageNotFoundError as exc:
+            raise CheckError(f"pip-audit is not installed: {exc}") from exc
+
+    def _factory(self) -> ServiceFactory:
+        """The online service's factory: the one given, else pip-audit's ``PyPIService``."""
+        if self._online_service is not None:
+            return self._online_service
+        from gate.checks.dependencies.audit import pypi_service
+
+        return pypi_service
 
     def _manifests(self, target: ScanTarget
                    ) -> tuple[Sequence[tuple[str, ManifestKind]], list[NotScanned]]:
         """Manifests from the policy's ``files`` option, else discovered by name."""
+        from gate.checks.dependencies.manifests import discover_manifests, select_manifests
+
         patterns = _patterns(target.options)
         if patterns is None:
             return discover_manifests(target.files), []
@@ -106,8 +118,10 @@ class DependenciesCheck(Check):
 
     def _service(self, target: ScanTarget) -> tuple[Any, list[str]]:
         """The vulnerability service for this run, and warnings about it."""
+        from gate.checks.dependencies.offline import OfflineOsvService, cached_database
+
         if target.vuln_db is None:
-            return self._online_service(target.timeout), []
+            return self._factory()(target.timeout), []
         database = cached_database(target.vuln_db)
         stats = database.stats
         warnings = []
@@ -119,9 +133,12 @@ class DependenciesCheck(Check):
 
     def _audit(self, target: ScanTarget, pins: Sequence[Pin]) -> tuple[AuditOutcome, list[str]]:
         """Ask the vulnerability service about every pin; fail closed when it cannot answer."""
+        from gate.checks.dependencies.audit import audit
+        from gate.checks.dependencies.model import VulnerabilityServiceError
+
         service, warnings = self._service(target)
         try:
-            return audit(service, pins), warnings
+            return audit(service, pins, online=target.vuln_db is None), warnings
         except VulnerabilityServiceError as exc:
             if target.vuln_db is not None:
                 raise
@@ -139,8 +156,14 @@ class DependenciesCheck(Check):
         """
         if target.cache_dir is None:
             return self._audit(target, pins)
+        from gate.cache import open_cache
+        from gate.cache.codec import CodecError, decode_file_result, encode_file_result
+        from gate.cache.identity import path_identity
+        from gate.cache.keys import code_identity, key_for
+        from gate.checks.dependencies.audit import AuditOutcome
+
         cache = open_cache(target.cache_dir)
-        factory = self._online_service
+        factory = self._factory()
         service = (path_identity(target.vuln_db) if target.vuln_db is not None else
                    f"{getattr(factory, '__module__', '')}."
                    f"{getattr(factory, '__qualname__', type(factory).__qualname__)}")
@@ -164,6 +187,12 @@ class DependenciesCheck(Check):
 
     def run(self, target: ScanTarget) -> CheckResult:
         """Read the manifests, audit every exact pin, report the rest as not audited."""
+        from gate.checks.dependencies.audit import AuditOutcome
+        from gate.checks.dependencies.coverage import judge_unanswered
+        from gate.checks.dependencies.manifests import read_manifests
+        from gate.checks.dependencies.model import VulnerabilityServiceError
+        from gate.checks.dependencies.offline import resolve_database
+
         started = time.monotonic()
         max_age = target.options.get("vuln_db_max_age", DEFAULT_MAX_AGE_DAYS)
         vuln_db, db_warnings = resolve_database(target.vuln_db, float(max_age))

@@ -8,9 +8,7 @@ policy must not turn into an empty, passing audit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from enum import Enum
 from pathlib import Path
 
 from gate.checks.dependencies.lockfiles import (
@@ -20,6 +18,7 @@ from gate.checks.dependencies.lockfiles import (
     read_uv_lock,
 )
 from gate.checks.dependencies.model import ManifestScan, Pin, not_audited
+from gate.checks.dependencies.names import ManifestKind, manifest_kind
 from gate.checks.dependencies.repo_paths import glob_matches, is_glob, resolve_in_repo
 from gate.checks.dependencies.requirements import read_requirements
 from gate.checks.interface import NotScanned
@@ -27,35 +26,6 @@ from gate.checks.interface import NotScanned
 __all__ = [
     "ManifestKind", "discover_manifests", "manifest_kind", "read_manifests", "select_manifests",
 ]
-
-_PYLOCK = re.compile(r"pylock(\.[^./]+)?\.toml")
-
-
-class ManifestKind(str, Enum):
-    """The manifest formats the check reads."""
-
-    REQUIREMENTS = "requirements"
-    PYPROJECT = "pyproject"
-    PYLOCK = "pylock"
-    POETRY_LOCK = "poetry.lock"
-    UV_LOCK = "uv.lock"
-
-
-def manifest_kind(path: str, *, explicit: bool = False) -> ManifestKind | None:
-    """The format of ``path`` judged by its name; ``explicit`` files default to requirements."""
-    parent, _, name = path.rpartition("/")
-    if name == "pyproject.toml":
-        return ManifestKind.PYPROJECT
-    if name == "poetry.lock":
-        return ManifestKind.POETRY_LOCK
-    if name == "uv.lock":
-        return ManifestKind.UV_LOCK
-    if _PYLOCK.fullmatch(name):
-        return ManifestKind.PYLOCK
-    if name.endswith(".txt") and (name.startswith("requirements")
-                                  or parent.rpartition("/")[2] == "requirements"):
-        return ManifestKind.REQUIREMENTS
-    return ManifestKind.REQUIREMENTS if explicit else None
 
 
 def discover_manifests(files: Sequence[str]) -> list[tuple[str, ManifestKind]]:

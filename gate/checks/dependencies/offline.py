@@ -1,9 +1,12 @@
-"""An offline OSV database as a pip-audit ``VulnerabilityService``.
+"""An offline OSV database, answering as a pip-audit ``VulnerabilityService`` does.
 
 The database is loaded once per process (cached by path and modification
 time), indexed by canonical package name, and queried without any network.
-Results are pip-audit ``VulnerabilityResult`` objects extended with what OSV
-knows and PyPI's JSON API does not: severity and the advisory URL.
+Results have the fields of pip-audit's ``VulnerabilityResult`` plus what OSV
+knows and PyPI's JSON API does not: severity and the advisory URL. The service
+and its results are the gate's own classes with pip-audit's shape, so that an
+offline run never imports pip-audit (whose service package loads ``requests`` and
+``pip_api``, which runs ``pip --version`` when imported).
 
 One bad record never stops the load; a database that does not exist or
 yields no readable record at all raises :class:`VulnerabilityServiceError`,
@@ -15,13 +18,12 @@ from __future__ import annotations
 import threading
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
-from pip_audit._service import Dependency, VulnerabilityResult, VulnerabilityService
 
 from gate.checks.dependencies.model import VulnerabilityServiceError
 from gate.checks.dependencies.osv_record import EventKind, InvalidRecord, OsvRecord, parse_record
@@ -143,22 +145,32 @@ def cached_database(path: Path) -> OsvDatabase:
 
 
 @dataclass(frozen=True)
-class OsvVulnerabilityResult(VulnerabilityResult):  # type: ignore[misc]  # pip-audit is untyped
-    """A pip-audit result plus the OSV facts the gate reports."""
+class OsvVulnerabilityResult:
+    """pip-audit's ``VulnerabilityResult`` fields plus the OSV facts the gate reports."""
 
+    id: str
+    description: str
+    fix_versions: list[Version]
+    aliases: set[str]
+    published: Any = None
     severity: RatedSeverity | None = None
     advisory_url: str | None = None
     last_affected: tuple[Version, ...] = ()
 
 
-class OfflineOsvService(VulnerabilityService):  # type: ignore[misc]  # pip-audit is untyped
-    """pip-audit ``VulnerabilityService`` answering from an :class:`OsvDatabase`."""
+class OfflineOsvService:
+    """A pip-audit ``VulnerabilityService`` look-alike answering from an :class:`OsvDatabase`.
+
+    ``query`` takes anything shaped like pip-audit's ``ResolvedDependency`` (``name``,
+    ``canonical_name``, ``version``, ``is_skipped()``): the gate's own
+    :class:`~gate.checks.dependencies.audit.Query`, or pip-audit's class itself.
+    """
 
     def __init__(self, database: OsvDatabase) -> None:
         """Wrap an already loaded database (see :func:`cached_database`)."""
         self.database = database
 
-    def query(self, spec: Dependency) -> tuple[Dependency, list[VulnerabilityResult]]:
+    def query(self, spec: Any) -> tuple[Any, list[OsvVulnerabilityResult]]:
         """Advisories affecting ``spec``; a skipped dependency has none."""
         if spec.is_skipped():
             return spec, []
@@ -166,8 +178,13 @@ class OfflineOsvService(VulnerabilityService):  # type: ignore[misc]  # pip-audi
         version: Version = spec.version
         return spec, [_result(r, name, version) for r in self.database.lookup(name, version)]
 
+    def query_all(self, specs: Iterable[Any]) -> Iterator[tuple[Any, list[OsvVulnerabilityResult]]]:
+        """:meth:`query` for each spec, in order (pip-audit's ``query_all``)."""
+        for spec in specs:
+            yield self.query(spec)
 
-def _result(record: OsvRecord, name: str, version: Version) -> Any:
+
+def _result(record: OsvRecord, name: str, version: Version) -> OsvVulnerabilityResult:
     """The result for one record matching ``name``/``version``."""
     entries = [a for a in record.affected if a.name == name]
     fixed = sorted({v for a in entries for v in a.events(EventKind.FIXED)})

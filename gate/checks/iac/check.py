@@ -1,20 +1,24 @@
-"""The ``iac`` check: the gate's own IaC rule engine behind the common check interface."""
+"""The ``iac`` check: the gate's own IaC rule engine behind the common check interface.
+
+The class is cheap to import (the parent process asks it :meth:`IacCheck.reads` and
+its tool version before any worker starts): :meth:`IacCheck.run` imports the loader,
+and the renderer when a chart or an overlay exists; the loader imports a framework's
+parser, and :func:`~gate.checks.iac.rulebook.rules_for` a framework's rules, when a file
+of that framework is found.
+"""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from gate import __version__
-from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
-from gate.checks.iac.engine import evaluate_units
-from gate.checks.iac.interface import Framework
-from gate.checks.iac.loader import DEFAULT_MAX_BYTES, is_iac_candidate, load_units, would_load
-from gate.checks.iac.registry import RULES
-from gate.checks.iac.rendering import Rendered, render
-from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
+from gate.checks.iac import names
+from gate.checks.iac.interface import Framework, Unit
+from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.findings import Finding
 
 __all__ = ["IacCheck", "parse_frameworks"]
@@ -34,6 +38,15 @@ def parse_frameworks(value: Any) -> frozenset[Framework]:
             names = ", ".join(f.value for f in Framework)
             raise CheckError(f"unknown iac framework {name!r} (expected: {names})") from None
     return frozenset(chosen)
+
+
+_ALL = frozenset(Framework)
+
+
+@functools.lru_cache(maxsize=16)
+def _frameworks(value: tuple[Any, ...]) -> frozenset[Framework]:
+    """:func:`parse_frameworks` once per option value (``reads`` runs for every file)."""
+    return parse_frameworks(value)
 
 
 def _helm_values(options: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -69,8 +82,16 @@ class IacCheck(Check):
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
-        """IaC files are picked by name (and sniffed), so the rest of a tree is never read."""
-        return is_iac_candidate(path)
+        """IaC files are picked by name (and sniffed), those of the chosen ``frameworks``
+        only, so the rest of a tree is never read (:func:`gate.checks.iac.names.reads`). An
+        unreadable ``frameworks`` option reads every candidate: :meth:`run` reports it."""
+        value = options.get("frameworks")
+        try:
+            frameworks = _ALL if value is None else _frameworks(tuple(value)) \
+                if isinstance(value, (list, tuple)) else parse_frameworks(value)
+        except (CheckError, TypeError):  # TypeError: an unhashable name (run() says why)
+            return names.is_iac_candidate(path)
+        return names.reads(path, frameworks)
 
     def tool_version(self) -> str:
         """The rules ship with gate, so gate's version is the tool version."""
@@ -78,30 +99,48 @@ class IacCheck(Check):
 
     def run(self, target: ScanTarget) -> CheckResult:
         """Parse the target's IaC files once and evaluate every registered rule."""
+        from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
+        from gate.checks.iac.engine import evaluate_units
+        from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units, would_load
+        from gate.checks.iac.rulebook import rules_for
+
         started = time.monotonic()
         frameworks = parse_frameworks(target.options.get("frameworks"))
         max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
         if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
             raise CheckError("iac option 'max_file_bytes' must be a positive integer")
-        rendered = render(target.root, target.files, values=_helm_values(target.options)) \
-            if Framework.KUBERNETES in frameworks else Rendered()
-        files = [f for f in target.files if f not in rendered.owned]
+        rendered_units: tuple[Unit, ...] = ()
+        rendered_aside: tuple[NotScanned, ...] = ()
+        owned: frozenset[str] = frozenset()
+        if Framework.KUBERNETES in frameworks:
+            values = _helm_values(target.options)
+            if any(names.renders(f) for f in target.files):  # a chart or an overlay
+                from gate.checks.iac.rendering import render
+
+                rendered = render(target.root, target.files, values=values)
+                rendered_units, rendered_aside = rendered.units, rendered.not_scanned
+                owned = rendered.owned
+        files = [f for f in target.files if f not in owned]
         loaded = load_units(target.root, files, frameworks, max_bytes)
-        units = (*loaded.units, *rendered.units)
-        result = evaluate_units(units, RULES)
-        if rendered.units:  # a base rendered by several overlays: one finding per source line
-            result = replace(result, findings=_once(result.findings, rendered.owned))
+        units = (*loaded.units, *rendered_units)
+        # only the rules these files need (a Terraform module's kubernetes_* resources are
+        # Kubernetes resources: each resource's framework counts, not only its unit's)
+        rules = rules_for({unit.framework for unit in units}
+                          | {res.framework for unit in units for res in unit.resources})
+        result = evaluate_units(units, rules)
+        if rendered_units:  # a base rendered by several overlays: one finding per source line
+            result = replace(result, findings=_once(result.findings, owned))
         uncovered_mode = target.options.get("uncovered", "warn")
         if uncovered_mode not in ("warn", "fail"):
             raise CheckError("iac option 'uncovered' must be 'warn' or 'fail'")
-        gaps, needing = uncovered(units, RULES)
+        gaps, needing = uncovered(units, rules)
         extra = uncovered_findings(gaps, self.name) if uncovered_mode == "fail" else []
         aside = tuple(n for n in target.set_aside if would_load(target.root, n.path, frameworks))
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
             findings=(*result.findings, *extra),
-            not_scanned=(*loaded.not_scanned, *rendered.not_scanned, *aside),
+            not_scanned=(*loaded.not_scanned, *rendered_aside, *aside),
             errors=result.errors, warnings=(*result.warnings, *uncovered_warnings(gaps, needing)),
             duration=time.monotonic() - started,
-            files_scanned=loaded.files_scanned + len(rendered.owned),
+            files_scanned=loaded.files_scanned + len(owned),
         )

@@ -3,37 +3,48 @@
 Everything that stops a file from being judged becomes a
 :class:`~gate.checks.interface.NotScanned` with a reason and, where known, a
 line: too big, not UTF-8, not parseable, an alias bomb. Terraform files are
-grouped by directory so a module is one unit.
+grouped by directory so a module is one unit. A framework's parser is imported when a
+file of that framework is found (the Terraform one loads python-hcl2 and lark).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from gate.checks.iac.interface import Framework, ParseError, Unit
-from gate.checks.iac.parsers import SNIFF, classify, sniff
-from gate.checks.iac.parsers.cloudformation import parse_cloudformation
-from gate.checks.iac.parsers.compose import parse_compose
-from gate.checks.iac.parsers.dockerfile import parse_dockerfile
-from gate.checks.iac.parsers.kubernetes import parse_kubernetes
-from gate.checks.iac.parsers.terraform import parse_project
+from gate.checks.iac.names import SNIFF, classify, is_iac_candidate
+from gate.checks.iac.names import is_tfvars as _is_tfvars
+from gate.checks.iac.parsers import sniff
 from gate.checks.interface import NotScanned
 from gate.checks.textfiles import UnreadableText, read_bounded_text
 
-__all__ = ["DEFAULT_MAX_BYTES", "Loaded", "load_units", "would_load"]
+__all__ = ["DEFAULT_MAX_BYTES", "Loaded", "is_iac_candidate", "load_units", "would_load"]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 """Bigger files are reported as not scanned: templates that large are generated, not written."""
 
-_SINGLE = {
-    Framework.CLOUDFORMATION: parse_cloudformation,
-    Framework.KUBERNETES: parse_kubernetes,
-    Framework.DOCKERFILE: parse_dockerfile,
-    Framework.COMPOSE: parse_compose,
-}
+def _parser(framework: Framework) -> Callable[[str, str], Unit]:
+    """The parser of a single-file framework, imported on first use."""
+    if framework is Framework.CLOUDFORMATION:
+        from gate.checks.iac.parsers.cloudformation import parse_cloudformation
+
+        return parse_cloudformation
+    if framework is Framework.KUBERNETES:
+        from gate.checks.iac.parsers.kubernetes import parse_kubernetes
+
+        return parse_kubernetes
+    if framework is Framework.DOCKERFILE:
+        from gate.checks.iac.parsers.dockerfile import parse_dockerfile
+
+        return parse_dockerfile
+    if framework is Framework.COMPOSE:
+        from gate.checks.iac.parsers.compose import parse_compose
+
+        return parse_compose
+    raise KeyError(framework)  # Terraform is parsed per module (parse_project), never here
 
 
 @dataclass(frozen=True)
@@ -86,26 +97,17 @@ def load_units(root: Path, files: Sequence[str], frameworks: Collection[Framewor
             continue
         scanned += 1
         try:
-            units.append(_SINGLE[framework](path, text))
+            units.append(_parser(framework)(path, text))
         except ParseError as exc:
             skipped.append(NotScanned(path, exc.reason, exc.line))
-    project = parse_project(modules, tfvars)
-    scanned += sum(len(module_files) for module_files in modules.values())
-    units.extend(project.units)
-    skipped.extend(NotScanned(p, e.reason, e.line) for p, e in sorted(project.errors.items()))
+    if modules or tfvars:
+        from gate.checks.iac.parsers.terraform import parse_project
+
+        project = parse_project(modules, tfvars)
+        scanned += sum(len(module_files) for module_files in modules.values())
+        units.extend(project.units)
+        skipped.extend(NotScanned(p, e.reason, e.line) for p, e in sorted(project.errors.items()))
     return Loaded(tuple(units), tuple(skipped), scanned)
-
-
-_CHART_NAMES = frozenset({"Chart.yaml", "Chart.lock", ".helmignore", "values.schema.json"})
-
-
-def is_iac_candidate(path: str) -> bool:
-    """Whether :func:`load_units` (or a chart render) could read ``path`` (judged by name)."""
-    pure = PurePosixPath(path)
-    chart_part = pure.name in _CHART_NAMES or pure.suffix == ".tpl" or (
-        "templates" in pure.parts[:-1] and pure.name == "NOTES.txt") or (
-        "charts" in pure.parts[:-1] and pure.suffix == ".tgz")
-    return classify(path) is not None or _is_tfvars(path) or chart_part
 
 
 _PEEK_BYTES = 64 * 1024
@@ -129,8 +131,3 @@ def would_load(root: Path, path: str, frameworks: Collection[Framework]) -> bool
     except OSError:
         return False
     return sniff(head) in frameworks
-
-
-def _is_tfvars(path: str) -> bool:
-    name = PurePosixPath(path).name
-    return name == "terraform.tfvars" or name.endswith(".auto.tfvars")

@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.checks.iac.interface import AttrPath, ParseError, Resource, Unit
+from gate.checks.iac.names import KUSTOMIZATION_NAMES
 from gate.checks.iac.parsers.kubernetes import parse_kubernetes
 from gate.checks.iac.parsers.yamlnodes import Document, load_documents
 from gate.checks.interface import NotScanned
@@ -42,7 +43,6 @@ from gate.findings import Location, RelatedLocation
 
 __all__ = ["KUSTOMIZATION_NAMES", "RenderLimits", "Rendered", "Tools", "find_tools", "render"]
 
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _MAX_OUTPUT = 20 * 1024 * 1024
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)"
                      r"|\?ref=|\.git(?:$|/|//)", re.IGNORECASE)

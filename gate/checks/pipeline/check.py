@@ -1,23 +1,26 @@
-"""The ``pipeline`` check: GitHub Actions and GitLab CI definitions judged as attack surface."""
+"""The ``pipeline`` check: GitHub Actions and GitLab CI definitions judged as attack surface.
+
+The class is cheap to import (the parent process asks it :meth:`PipelineCheck.reads`
+and its tool version before any worker starts); :meth:`PipelineCheck.run` imports the
+YAML reader, the model and the rules, and the GitHub Actions advisory reader only when
+there are workflows to match against it. Nothing of the dependencies check (pip-audit,
+``requests``) or of the IaC rule registry is imported.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate import __version__
-from gate.checks.dependencies.vulndb.actions import ActionDatabase, load_actions_database
-from gate.checks.dependencies.vulndb.location import actions_database
 from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
-from gate.checks.pipeline.documents import DEFAULT_MAX_BYTES, candidate
-from gate.checks.pipeline.engine import evaluate
-from gate.checks.pipeline.interface import Platform
-from gate.checks.pipeline.loader import load_files
-from gate.checks.pipeline.model import Repo
-from gate.checks.pipeline.registry import RULES
-from gate.checks.pipeline.rules.exfiltration import DEFAULT_ALLOWED_HOSTS
+from gate.checks.pipeline.interface import Kind, Platform
+from gate.checks.pipeline.names import DEFAULT_MAX_BYTES, candidate
+
+if TYPE_CHECKING:
+    from gate.checks.dependencies.vulndb.actions import ActionDatabase
 
 __all__ = ["PipelineCheck", "parse_platforms"]
 
@@ -47,6 +50,9 @@ def _hosts(value: Any) -> frozenset[str]:
 
 
 def _advisories(vuln_db: Path | None) -> tuple[ActionDatabase | None, list[str]]:
+    from gate.checks.dependencies.vulndb.actions import load_actions_database
+    from gate.checks.dependencies.vulndb.location import actions_database
+
     path = actions_database(vuln_db)
     if path is None:
         return None, ["GATE-GHA-016 not evaluated: no GitHub Actions advisories in the local "
@@ -67,8 +73,17 @@ class PipelineCheck(Check):
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
-        """CI files are picked by name, so the rest of a tree is never read."""
-        return candidate(path) is not None
+        """CI files are picked by name (:func:`~gate.checks.pipeline.names.candidate`), those
+        of the chosen ``platforms`` only, so the rest of a tree is never read. An unreadable
+        ``platforms`` option reads every candidate: :meth:`run` reports the option."""
+        kind = candidate(path)
+        if kind is None:
+            return False
+        try:
+            platforms = parse_platforms(options.get("platforms"))
+        except CheckError:
+            return True
+        return (Platform.GITLAB if kind is Kind.GITLAB else Platform.GITHUB) in platforms
 
     def tool_version(self) -> str:
         """The rules ship with gate, so gate's version is the tool version."""
@@ -76,6 +91,12 @@ class PipelineCheck(Check):
 
     def run(self, target: ScanTarget) -> CheckResult:
         """Parse the CI files once, build the model, evaluate every rule."""
+        from gate.checks.pipeline.engine import evaluate
+        from gate.checks.pipeline.loader import load_files
+        from gate.checks.pipeline.model import Repo
+        from gate.checks.pipeline.registry import RULES
+        from gate.checks.pipeline.rules.exfiltration import DEFAULT_ALLOWED_HOSTS
+
         started = time.monotonic()
         platforms = parse_platforms(target.options.get("platforms"))
         max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
@@ -88,7 +109,7 @@ class PipelineCheck(Check):
             else _advisories(target.vuln_db)
         repo = Repo(loaded.files, allowed_hosts=hosts, advisories=advisories)
         result = evaluate(repo, RULES)
-        aside = tuple(n for n in target.set_aside if candidate(n.path) is not None)
+        aside = tuple(n for n in target.set_aside if self.reads(n.path, target.options))
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
             findings=result.findings, not_scanned=(*loaded.not_scanned, *aside),

@@ -20,33 +20,13 @@ from pathlib import PurePosixPath
 from gate.checks.iac.interface import ParseError
 from gate.checks.iac.parsers.yamlnodes import load_documents
 from gate.checks.pipeline.interface import Kind, PipelineError, PipelineFile, Platform, Suppress
+from gate.checks.pipeline.names import DEFAULT_MAX_BYTES, candidate
 
 __all__ = ["DEFAULT_MAX_BYTES", "candidate", "parse"]
 
-DEFAULT_MAX_BYTES = 1024 * 1024
-"""A CI definition larger than this is generated or hostile: reported as not scanned."""
-
-_YAML = (".yml", ".yaml")
 _IGNORE = re.compile(r"#\s*(?:gate:ignore|zizmor:\s*ignore)\[([A-Za-z0-9_,\- ]+)\][ \t]*(.*)$")
 """``# gate:ignore[ID] reason``, and zizmor's ``# zizmor: ignore[audit]`` for projects that
 already annotate their workflows (the audit names are the rules' zizmor aliases)."""
-
-
-def candidate(path: str) -> Kind | None:
-    """What ``path`` would be by its name alone (``None``: not a CI definition)."""
-    pure = PurePosixPath(path)
-    name = pure.name.lower()
-    if not name.endswith(_YAML):
-        return None
-    parts = pure.parts
-    if len(parts) >= 3 and parts[-3:-1] == (".github", "workflows"):
-        return Kind.WORKFLOW
-    if name in ("action.yml", "action.yaml"):
-        return Kind.ACTION
-    if name in (".gitlab-ci.yml", ".gitlab-ci.yaml") or name.endswith(".gitlab-ci.yml") \
-            or ".gitlab/ci/" in f"/{path}" or (len(parts) >= 2 and "templates" in parts[:-1]):
-        return Kind.GITLAB
-    return None
 
 
 def _ignores(lines: tuple[str, ...]) -> tuple[Suppress, ...]:

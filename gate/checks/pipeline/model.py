@@ -14,15 +14,17 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gate.checks.dependencies.vulndb.actions import ActionDatabase
 from gate.checks.pipeline.contexts import Controller, Source, classify
 from gate.checks.pipeline.expressions import expressions, value_refs
 from gate.checks.pipeline.interface import AttrPath, Hop, Kind, PipelineFile
 from gate.checks.pipeline.permissions import Permissions, effective_permissions
 from gate.checks.pipeline.triggers import CALLER, Trigger, reach_severity, reach_text, triggers
 from gate.findings import Severity
+
+if TYPE_CHECKING:
+    from gate.checks.dependencies.vulndb.actions import ActionDatabase
 
 __all__ = ["Job", "Repo", "Step", "Taint", "iter_strings", "offset_in_block"]
 

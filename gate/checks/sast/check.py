@@ -21,14 +21,12 @@ import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
-from gate.checks.sast.bandit_run import BanditRun, run_bandit, skip_reason
-from gate.checks.sast.source import PySource
 from gate.findings import (
     Confidence,
     Finding,
@@ -38,10 +36,13 @@ from gate.findings import (
     content_fingerprint,
     secret_fingerprint,
 )
+from gate.versions import PackageNotFoundError, installed_version
 
 if TYPE_CHECKING:
     from gate.checks.engine.cached_scan import FileScanSpec
     from gate.checks.engine.digests import Snapshot
+    from gate.checks.sast.bandit_run import BanditRun
+    from gate.checks.sast.source import PySource
 
 __all__ = ["SastCheck", "SastScan", "python_files", "scan_files", "taint_spec"]
 
@@ -173,6 +174,9 @@ def _file_findings(path: str, source: PySource, issues: Sequence[Any]) -> list[F
 
 def _to_scan(base: Path, files: Sequence[str], run: BanditRun) -> SastScan:
     """Map a bandit run (absolute paths) back onto repo-relative findings and skips."""
+    from gate.checks.sast.bandit_run import skip_reason
+    from gate.checks.sast.source import PySource
+
     relative = {str(base / f): f for f in files}
     not_scanned: list[NotScanned] = []
     for abs_path, reason in run.skipped:
@@ -207,6 +211,8 @@ def scan_files(root: Path, files: Sequence[str]) -> SastScan:
     """
     if not files:
         return SastScan((), (), ())
+    from gate.checks.sast.bandit_run import run_bandit
+
     base = root.absolute()
     try:
         run = run_bandit([str(base / f) for f in files])
@@ -282,13 +288,18 @@ class SastCheck(Check):
     description: ClassVar[str] = ("Python static analysis (bandit, plus the gate's dataflow "
                                   "taint tracking); # nosec is reported, not obeyed")
 
+    @classmethod
+    def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
+        """The check reads ``.py`` files only (:func:`python_files`)."""
+        return bool(python_files((path,)))
+
     def tool_version(self) -> str:
-        """bandit's version; raises :class:`CheckError` when bandit is not importable."""
+        """bandit's version (from its metadata: bandit is not imported); raises
+        :class:`CheckError` when bandit is not installed."""
         try:
-            import bandit
-        except ImportError as exc:
+            return installed_version("bandit")
+        except PackageNotFoundError as exc:
             raise CheckError(f"bandit is not installed: {exc}") from exc
-        return str(bandit.__version__)
 
     def run(self, target: ScanTarget) -> CheckResult:
         """Scan the target's Python files with bandit."""

@@ -24,14 +24,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
-from gate.checks.secrets.detectors import DETECTOR_MODULES
 from gate.checks.secrets.lines import inline_suppression, materials, split_lines
 from gate.checks.secrets.plugins import configured_detect_secrets
-from gate.checks.secrets.rules import finding_fields, rank
-from gate.checks.secrets.scan import verifying
-from gate.checks.secrets.verify import VerifySettings
 from gate.findings import Finding, Location, secret_fingerprint
-from gate.yamlsafe import refused_yaml_files
+from gate.versions import PackageNotFoundError, installed_version
 
 __all__ = ["SecretsCheck", "SecretsScan", "scan_files"]
 
@@ -78,6 +74,7 @@ def _read(path: Path, rel: str, encoding: str) -> tuple[str, ...] | NotScanned |
 def _scan_one(base: Path, rel: str, plugins: dict[str, Any],
               encoding: str) -> list[Finding] | NotScanned:
     """Scan one file; the raw values stay in this frame and are gone when it returns."""
+    from gate.checks.secrets.rules import finding_fields, rank
     from gate.checks.secrets.scan import scan_with_detectors  # detect-secrets + our detectors
     from gate.checks.secrets.stream import Mode, scan_streamed, streamed
 
@@ -144,6 +141,9 @@ def scan_files(root: Path, files: Sequence[str], verify: Any = None) -> SecretsS
     (its reason never quotes the file); :class:`CheckError` when
     detect-secrets cannot be set up at all.
     """
+    from gate.checks.secrets.scan import verifying
+    from gate.yamlsafe import refused_yaml_files
+
     base = root.absolute()
     encoding = locale.getpreferredencoding(False)  # what detect-secrets' open() will use
     findings: list[Finding] = []
@@ -183,6 +183,7 @@ def _scan_cached(target: ScanTarget, version: str,
     The pool's workers return :class:`SecretsScan` objects, which hold no values.
     """
     from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
+    from gate.checks.secrets.detectors import DETECTOR_MODULES
 
     spec = FileScanSpec(check=CHECK, tool_version=version, rules=_rules(),
                         scan=partial(scan_files, verify=verify) if verify else scan_files,
@@ -204,20 +205,23 @@ class SecretsCheck(Check):
     description: ClassVar[str] = "Hard-coded secrets (detect-secrets); values never leave the scan"
 
     def tool_version(self) -> str:
-        """detect-secrets' version; raises :class:`CheckError` when it is not importable."""
+        """detect-secrets' version (from its metadata: detect-secrets is not imported); raises
+        :class:`CheckError` when it is not installed."""
         try:
-            from detect_secrets.__version__ import VERSION
-        except ImportError as exc:
+            return installed_version("detect-secrets")
+        except PackageNotFoundError as exc:
             raise CheckError(f"detect-secrets is not installed: {exc}") from exc
-        return str(VERSION)
 
     def run(self, target: ScanTarget) -> CheckResult:
         """Scan every file of the target; detect-secrets decides per file what it understands."""
         started = time.monotonic()
         version = self.tool_version()
         warnings: tuple[str, ...] = ()
-        verify = (VerifySettings.from_env(os.environ) if target.options.get("verify_secrets")
-                  else None)
+        verify = None
+        if target.options.get("verify_secrets"):  # the HTTP client is imported only to verify
+            from gate.checks.secrets.verify import VerifySettings
+
+            verify = VerifySettings.from_env(os.environ)
         if target.jobs > 1 or target.cache_dir is not None:
             scan, warnings = _scan_cached(target, version, verify)
         else:

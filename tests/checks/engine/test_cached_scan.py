@@ -237,12 +237,13 @@ def test_codec_round_trips_every_field(uncached: dict[str, tuple[object, ...]]) 
 def test_a_bandit_upgrade_rescans_everything(tree: ScanTarget, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch,
                                              uncached: dict[str, tuple[object, ...]]) -> None:
-    import bandit
+    from gate.checks.sast import check as sast_module
 
     target = replace(tree, cache_dir=tmp_path / "cache")
     SastCheck().run(target)
     before = len(_entries(tmp_path / "cache"))
-    monkeypatch.setattr(bandit, "__version__", "99.0.0")
+    # the version comes from bandit's installed metadata (bandit is not imported to label it)
+    monkeypatch.setattr(sast_module, "installed_version", lambda _name: "99.0.0")
     upgraded = SastCheck().run(target)
     assert upgraded.tool_version == "99.0.0"
     # nothing of bandit 1.x was reused; the dataflow pass does not depend on bandit's version

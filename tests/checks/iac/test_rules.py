@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from iac_support import FIXTURES, scan
 
-from gate.checks.iac.interface import Rule
+from gate.checks.iac.interface import Framework, Rule
 from gate.checks.iac.registry import RULES
+from gate.checks.iac.rulebook import GROUPS, rules_for
 
 
 def _kind(address: str, path: str) -> str:
@@ -58,3 +59,18 @@ def test_rule_fixture(rule: Rule) -> None:
                if _kind(a, p) == "unknown"]
     for address in unknown:
         assert any(address in w for w in result.warnings), f"{address} not reported as unknown"
+
+
+@pytest.mark.parametrize("framework", list(Framework))
+def test_the_rulebook_gives_each_framework_its_registry_rules(framework: Framework) -> None:
+    """The check asks :func:`rules_for` the frameworks it found: it must get every rule the
+    registry has for them, in the registry's order (a group's declaration covers its rules)."""
+    assert rules_for({framework}) == tuple(r for r in RULES if framework in r.resource_types)
+
+
+def test_the_rulebook_groups_hold_the_whole_registry_once() -> None:
+    assert rules_for(frozenset(Framework)) == RULES
+    loaded = [rule for _covers, load in GROUPS for rule in load()]
+    assert sorted(r.id for r in loaded) == sorted(r.id for r in RULES)
+    assert all(frozenset(r.resource_types) <= covers
+               for covers, load in GROUPS for r in load())

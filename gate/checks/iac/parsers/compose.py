@@ -8,22 +8,16 @@ a mapping of services is a parse error (the file is reported as not scanned).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from gate.checks.iac.interface import AttrPath, Framework, ParseError, Resource, Unit
+from gate.checks.iac.names import is_compose_name
 from gate.checks.iac.parsers.ignores import comment_ignores, in_span
 from gate.checks.iac.parsers.yamlnodes import load_documents
 
 __all__ = ["SERVICE", "is_compose_name", "parse_compose"]
 
 SERVICE = "service"
-_NAME = re.compile(r"^(?:docker-)?compose(?:[._-][\w.-]*)?\.ya?ml$")
-
-
-def is_compose_name(lower_name: str) -> bool:
-    """``compose.yaml``, ``compose.override.yml``, ``docker-compose.prod.yml``..."""
-    return bool(_NAME.match(lower_name))
 
 
 def parse_compose(path: str, text: str) -> Unit:
