@@ -16,6 +16,7 @@ from pathlib import Path
 
 from gate.checks.sast.taint.expressions import BudgetExceeded
 from gate.checks.sast.taint.interface import SinkMark, SinkSpec, Step, TaintFinding
+from gate.checks.sast.taint.mentions import Mentions
 from gate.checks.sast.taint.propagate import Frame, Unit
 from gate.checks.sast.taint.resolve import ModuleInfo, locate, module_name, parse_module
 from gate.checks.sast.taint.roles import FunctionNode
@@ -32,8 +33,9 @@ MAX_LEVEL = 2
 summaries, and those only their own module's functions."""
 MAX_MODULES = 96
 """Parsed imported modules a worker keeps (least recently used evicted first)."""
-SOURCE_TEXT = re.compile(rb"request|argv|environ|getenv|input\(|\.route\(|ldap|Session\(|"
-                         rb"Client\(|make_parser|XMLParser|Path\(|Environment\(")
+SOURCE_TEXT = Mentions((b"request", b"argv", b"environ", b"getenv", b"input(", b".route(", b"ldap",
+                        b"Session(", b"Client(", b"make_parser", b"XMLParser", b"Path(",
+                        b"Environment("))
 """What a module's text must mention for its functions to return user input (or a client
 the sinks recognise) when called with clean arguments."""
 REQUEST_TEXT = re.compile(rb"request")
@@ -385,7 +387,7 @@ class Project:
         """Whether a module's functions may return input for clean arguments: its text names a
         source, or (``through_imports``) a repository module it imports names the request."""
         if rel not in self.sourceful:
-            self.sourceful[rel] = bool(SOURCE_TEXT.search(self._text(rel)))
+            self.sourceful[rel] = SOURCE_TEXT.search(self._text(rel))
         if self.sourceful[rel] or not through_imports:
             return self.sourceful[rel]
         if rel not in self.imports_request:
