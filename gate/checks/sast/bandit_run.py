@@ -121,16 +121,24 @@ def _unlink_shared_nodes() -> None:
 
 @functools.lru_cache(maxsize=1)
 def _manager_class() -> type[Any]:
-    """bandit's manager, with the ``# nosec`` look-ups it makes when none can apply left out.
+    """bandit's manager, without two kinds of bookkeeping whose results nothing here reads.
 
-    With ``ignore_nosec`` bandit reads no marker (the table of them stays
-    empty), yet its tester still looks every node's line range up in that
-    empty table, for every test, whether the test reported or not: a quarter
-    of bandit's time. The tester used here answers "no marker" (``None``, what
-    bandit's own look-up returns for an empty table) without the walk, and
-    defers to bandit when a table has entries, so the findings are bandit's own.
-    When bandit's internals are not the ones this was written against, its
-    manager is used unchanged.
+    - ``# nosec`` look-ups when none can apply: with ``ignore_nosec`` bandit
+      reads no marker (the table of them stays empty), yet its tester still
+      looks every node's line range up in that empty table, for every test,
+      whether the test reported or not: a quarter of bandit's time. The tester
+      used here answers "no marker" (``None``, what bandit's own look-up
+      returns for an empty table) without the walk, and defers to bandit when
+      a table has entries.
+    - Scores: the visitor sums a severity and confidence score after every
+      test run on every node (a tenth of bandit's time); they feed only
+      bandit's metrics, which the gate does not report. The visitor used here
+      does not sum them.
+
+    The issues (what the gate reports) are bandit's own, test for test
+    (``tests/checks/sast/test_bandit_run.py`` compares them with bandit's
+    unchanged manager). When bandit's internals are not the ones this was
+    written against, its manager is used unchanged.
     """
     from bandit.core import manager as b_manager
     from bandit.core import node_visitor as b_node_visitor
@@ -138,7 +146,8 @@ def _manager_class() -> type[Any]:
 
     base: type[Any] = b_manager.BanditManager
     if not (callable(getattr(base, "_execute_ast_visitor", None))
-            and callable(getattr(b_tester.BanditTester, "_get_nosecs_from_contexts", None))):
+            and callable(getattr(b_tester.BanditTester, "_get_nosecs_from_contexts", None))
+            and callable(getattr(b_node_visitor.BanditNodeVisitor, "update_scores", None))):
         return base
 
     class _Tester(b_tester.BanditTester):  # type: ignore[misc]  # bandit is untyped
@@ -147,10 +156,14 @@ def _manager_class() -> type[Any]:
                 return None
             return super()._get_nosecs_from_contexts(context, test_result=test_result)
 
+    class _Visitor(b_node_visitor.BanditNodeVisitor):  # type: ignore[misc]
+        def update_scores(self, scores: Any) -> None:
+            pass
+
     class _Manager(base):  # type: ignore[misc]
         def _execute_ast_visitor(self, fname: Any, fdata: Any, data: Any,
                                  nosec_lines: Any) -> Any:
-            visitor = b_node_visitor.BanditNodeVisitor(
+            visitor = _Visitor(
                 fname, fdata, self.b_ma, self.b_ts, self.debug, nosec_lines, self.metrics)
             visitor.tester = _Tester(self.b_ts, self.debug, nosec_lines, self.metrics)
             score = visitor.process(data)
