@@ -50,7 +50,8 @@ TAINT_VERSION = "3"
 TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
     "taint_scan", "taint_deps", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
     "taint.control", "taint.expressions",
-    "taint.folding", "taint.interface", "taint.project", "taint.propagate", "taint.resolve",
+    "taint.folding", "taint.interface", "taint.mentions", "taint.project", "taint.propagate",
+    "taint.resolve",
     "taint.roles", "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special",
     "taint.summaries",
     "taint.values")), "gate.findings")

@@ -60,14 +60,15 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
     data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     if not _RELEVANT.search(data):
         return FileAnalysis()
+    project = _project(root)
     try:
-        info = parse_module(rel, source)
+        info = project.parse_scanned(rel, source) if isinstance(source, bytes) \
+            else parse_module(rel, source)
     except (SyntaxError, ValueError) as exc:
         reason, line = parse_failure(source if isinstance(source, bytes) else source.encode(), exc)
         return FileAnalysis(error=reason, error_line=line)
     except (RecursionError, MemoryError):
         return FileAnalysis(error="the file is nested too deeply to analyse")
-    project = _project(root)
     project.begin()
     scope = ModuleScope(project, info, primary=True, budget=BUDGET)
     lines = data.split(b"\n")
