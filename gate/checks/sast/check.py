@@ -51,7 +51,8 @@ TAINT_VERSION = "3"
 TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
     "taint_scan", "taint_deps", "downgrade", "syntax", "source", "taint.analyse", "taint.calls",
     "taint.control", "taint.expressions",
-    "taint.folding", "taint.interface", "taint.project", "taint.propagate", "taint.resolve",
+    "taint.folding", "taint.interface", "taint.mentions", "taint.project", "taint.propagate",
+    "taint.resolve",
     "taint.roles", "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special",
     "taint.summaries",
     "taint.values")), "gate.findings")
@@ -316,10 +317,16 @@ class SastCheck(Check):
             taint = _taint_cached(target, files, tree)
             scan = _scan_cached(target, files, version, tree)
         else:
+            from gate.checks.engine.workers import young_garbage_only
             from gate.checks.sast.taint_scan import scan_taint_files
 
-            taint = SastScan(*astuple_scan(scan_taint_files(target.root, files)))
-            scan = scan_files(target.root, files)
+            # In this process, under the collector regime of the pool's workers: without it,
+            # collections triggered by the parse trees' allocations re-walk everything this
+            # process holds, a quarter of the scan's CPU time on a 2,300-file tree.
+            with young_garbage_only():
+                taint = SastScan(*astuple_scan(scan_taint_files(target.root, files)))
+            with young_garbage_only():
+                scan = scan_files(target.root, files)
         from gate.checks.sast.downgrade import apply_dataflow
 
         findings = apply_dataflow((*scan.findings, *taint.findings))

@@ -107,3 +107,20 @@ def test_pooled_and_cached_runs_agree_with_the_plain_run(source_tree: SourceTree
     again = SastCheck().run(replace(source_tree.target(), jobs=2, cache_dir=cache))
     assert pooled.findings == plain.findings
     assert again.findings == plain.findings
+
+
+def test_a_plain_run_leaves_the_collector_as_it_found_it(source_tree: SourceTree) -> None:
+    """The one-process run scans with the collector off, and turns it back on (or leaves it off)."""
+    import gc
+
+    source_tree.write("app.py", APP)
+    assert gc.isenabled()
+    found = SastCheck().run(source_tree.target()).findings
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert SastCheck().run(source_tree.target()).findings == found
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert [f.rule_id for f in found if f.rule_id.startswith("GATE-PY-")] != []

@@ -4,7 +4,8 @@
 ``sinks.py`` and ``sanitisers.py`` the catalogues, ``values.py`` the abstract
 values, ``expressions.py`` and ``propagate.py`` the intra-procedural analysis,
 ``summaries.py`` and ``resolve.py`` the function summaries (same module, then
-across the repository's imports), and ``analyse.py`` the entry point.
+across the repository's imports), ``mentions.py`` the word filters that decide which
+files and functions are worth analysing, and ``analyse.py`` the entry point.
 """
 
 from gate.checks.sast.taint.analyse import analyse_file

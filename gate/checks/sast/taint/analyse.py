@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from gate.checks.sast.syntax import parse_failure
 from gate.checks.sast.taint.expressions import BudgetExceeded
 from gate.checks.sast.taint.interface import FileAnalysis, Lookup
+from gate.checks.sast.taint.mentions import Mentions
 from gate.checks.sast.taint.project import ModuleScope, Project
 from gate.checks.sast.taint.resolve import parse_module
 
@@ -18,14 +18,22 @@ BUDGET = 400_000
 
 _PROJECTS: dict[str, Project] = {}
 
-_RELEVANT = re.compile(
-    rb"request|argv|environ|getenv|\binput\(|\.route\(|set_cookie|session|"
-    rb"\.(?:get|post|put|delete|patch|api_route|websocket)\(\s*[\"']/|"
-    rb"\.execute|subprocess|os\.system|popen|\beval\(|\bexec\(|compile\(|pickle|marshal|shelve|"
-    rb"yaml|xml|mark_safe|Markup|HttpResponse|make_response|urlopen|\bopen\(|redirect|send_file|"
-    rb"send_from_directory|Environment\(|get_template|extractall|requests|httpx|urllib|ldap|xpath|elementpath|render_template_string|"
-    rb"Template\(|from_string|shutil|os\.(?:remove|unlink|rmdir|mkdir|makedirs|rename|replace|"
-    rb"listdir|path\.exists)|\.raw\(|\.extra\(|RawSQL|text\(|Path\(|\.search")
+_VERBS = (b"get", b"post", b"put", b"delete", b"patch", b"api_route", b"websocket")
+_RELEVANT = Mentions(
+    words=(b"request", b"argv", b"environ", b"getenv", b".route(", b"set_cookie", b"session",
+           b".execute", b"subprocess", b"os.system", b"popen", b"compile(", b"pickle",
+           b"marshal", b"shelve", b"yaml", b"xml", b"mark_safe", b"Markup", b"HttpResponse",
+           b"make_response", b"urlopen", b"redirect", b"send_file", b"send_from_directory",
+           b"Environment(", b"get_template", b"extractall", b"requests", b"httpx", b"urllib",
+           b"ldap", b"xpath", b"elementpath", b"render_template_string", b"Template(",
+           b"from_string", b"shutil",
+           *(b"os." + op for op in (b"remove", b"unlink", b"rmdir", b"mkdir", b"makedirs",
+                                    b"rename", b"replace", b"listdir", b"path.exists")),
+           b".raw(", b".extra(", b"RawSQL", b"text(", b"Path(", b".search"),
+    guarded=(*((b"." + verb + b"(", rb"\." + verb + rb"\(\s*[\"']/") for verb in _VERBS),
+             *((call + b"(", rb"\b" + call + rb"\(") for call in (b"input", b"eval", b"exec",
+                                                                  b"open"))),
+)
 """A file mentioning none of these has no source and no sink: nothing to find or to prove."""
 
 
@@ -52,18 +60,19 @@ def analyse_source(rel: str, source: bytes | str, root: Path | None = None) -> F
     data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     if not _RELEVANT.search(data):
         return FileAnalysis()
+    project = _project(root)
     try:
-        info = parse_module(rel, source)
+        info = project.parse_scanned(rel, source) if isinstance(source, bytes) \
+            else parse_module(rel, source)
     except (SyntaxError, ValueError) as exc:
         reason, line = parse_failure(source if isinstance(source, bytes) else source.encode(), exc)
         return FileAnalysis(error=reason, error_line=line)
     except (RecursionError, MemoryError):
         return FileAnalysis(error="the file is nested too deeply to analyse")
-    project = _project(root)
     project.begin()
     scope = ModuleScope(project, info, primary=True, budget=BUDGET)
     lines = data.split(b"\n")
-    scope.relevant = lambda first, last: bool(_RELEVANT.search(b"\n".join(lines[first - 1:last])))
+    scope.relevant = lambda first, last: _RELEVANT.search(b"\n".join(lines[first - 1:last]))
     try:
         scope.run_module()
         scope.analyse_all()

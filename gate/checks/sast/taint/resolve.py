@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gate.checks.sast.taint.mentions import Mentions
+
 __all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "locate", "module_name", "parse_module"]
 
-WEB_TEXT = re.compile(rb"flask|django|starlette|fastapi|quart|aiohttp|pyramid|bottle|sanic|"
-                      rb"falcon|tornado|werkzeug|litestar|rest_framework")
+WEB_TEXT = Mentions((b"flask", b"django", b"starlette", b"fastapi", b"quart", b"aiohttp",
+                     b"pyramid", b"bottle", b"sanic", b"falcon", b"tornado", b"werkzeug",
+                     b"litestar", b"rest_framework"))
 """A module mentioning none of these is not a web module: its ``request`` is just a name."""
 MAX_MODULE_BYTES = 300_000
 """Imported modules bigger than this are not summarised (their calls propagate conservatively)."""
@@ -73,7 +75,7 @@ def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
     text_lines = (source.count(b"\n") if isinstance(source, bytes) else source.count("\n")) + 1
     raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
     info = ModuleInfo(rel, module_name(rel), tree, rel.endswith("__init__.py"), lines=text_lines,
-                      flask=b"flask" in raw or b"quart" in raw, web=bool(WEB_TEXT.search(raw)),
+                      flask=b"flask" in raw or b"quart" in raw, web=WEB_TEXT.search(raw),
                       django=b"django" in raw or b"rest_framework" in raw)
     info.index()
     return info
