@@ -5,9 +5,11 @@ may be built to exhaust a tool (a YAML alias bomb, a pathological regex
 input, a parser's worst case). Each check worker (:mod:`gate.runner`) and
 each pool worker (:mod:`gate.checks.engine.pool`) therefore:
 
-* runs under an address-space limit (``RLIMIT_AS``, default 2048 MB): an
-  allocation past it raises ``MemoryError`` in that process instead of
-  swapping or OOM-killing the runner;
+* runs under an address-space limit (``RLIMIT_AS``): it may map at most
+  ``memory_mb`` (default 2048) beyond what it started with (a forked worker
+  starts with its parent's mappings, shared copy-on-write). An allocation past
+  it raises ``MemoryError`` in that process instead of swapping or
+  OOM-killing the runner;
 * is given a time budget per file (pool workers; default 60 s), after which
   it is killed and replaced and the file is reported as not scanned;
 * dies with its parent: ``PR_SET_PDEATHSIG`` (Linux) sends it ``SIGKILL``
@@ -27,10 +29,12 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from gate.processes import quiet_thread
 
-__all__ = ["DEFAULT_FILE_SECONDS", "DEFAULT_MEMORY_MB", "WorkerLimits", "harden_worker"]
+__all__ = ["DEFAULT_FILE_SECONDS", "DEFAULT_MEMORY_MB", "WorkerLimits", "harden_worker",
+           "memory_budget"]
 
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_FILE_SECONDS = 60.0
@@ -58,18 +62,47 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+_budget: list[int] = []
+"""The memory budget (MiB) this process was hardened under, if it was (:func:`memory_budget`)."""
+
+
+def _address_space() -> int:
+    """Bytes of address space this process maps already (``VmSize``; 0 where unknown)."""
+    try:
+        with Path("/proc/self/status").open("rb") as status:
+            for line in status:
+                if line.startswith(b"VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 def _limit_memory(memory_mb: int) -> None:
-    """Cap the address space (soft and hard, never above an existing hard limit)."""
+    """Cap the address space at what the process maps now plus ``memory_mb`` (soft limit,
+    never above an existing hard limit).
+
+    Relative, because a forked worker starts with its parent's mappings (shared
+    copy-on-write, costing nothing until written): an absolute cap would give a
+    worker forked from a big parent less room than a fresh one. The hard limit is
+    left alone, so a worker this one forks can set its own cap the same way.
+    """
     try:
         import resource
     except ImportError:  # pragma: no cover - Windows
         return
-    limit = memory_mb * 1024 * 1024
+    limit = _address_space() + memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        _budget[:] = [memory_mb]
+
+
+def memory_budget() -> int | None:
+    """The ``memory_mb`` this process runs under (:func:`harden_worker`), ``None`` if none."""
+    return _budget[0] if _budget else None
 
 
 def _watchdog(parent_pid: int, group_leader: bool) -> None:

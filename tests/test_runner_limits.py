@@ -120,3 +120,12 @@ def test_a_check_with_nothing_to_read_gets_no_worker(tmp_path: Path) -> None:
                                    scan=scan, timeout=60)], on_done=lambda r: done.append(r.check))
     assert results["never"] == CheckResult(check="never", tool="none", tool_version="0")
     assert done == ["never"]
+
+
+def test_a_worker_forked_from_a_big_parent_still_gets_its_whole_budget(tmp_path: Path) -> None:
+    """The limit bounds what a worker maps beyond its start: a parent holding more than the
+    budget (as a long test process does) must not leave a forked worker without room."""
+    ballast = bytearray(600 * 1024 * 1024)
+    result = run_checks([_job("hog", tmp_path)])["hog"]
+    assert result.errors == ("exceeded the memory limit (400 MB)",)
+    assert len(ballast) == 600 * 1024 * 1024

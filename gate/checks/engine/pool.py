@@ -50,7 +50,7 @@ from typing import Any, TypeVar
 from gate.checks.engine.tokens import CpuTokens, held
 from gate.checks.engine.workers import ChunkFailed, WorkerPool, call_chunk, collect, failure_reason
 from gate.checks.interface import CheckError
-from gate.limits import WorkerLimits
+from gate.limits import WorkerLimits, memory_budget
 
 __all__ = ["CHUNK_MAX_BYTES", "CHUNK_MAX_FILES", "INLINE_MAX_BYTES", "INLINE_MAX_FILES",
            "INLINE_SECONDS", "ChunkFailed", "CpuTokens", "balanced_chunks", "chunk_count",
@@ -128,13 +128,8 @@ def _inline_allowed(root: Path, chunks: Sequence[tuple[str, ...]], limits: Worke
     if len(files) > INLINE_MAX_FILES or not hasattr(signal, "setitimer") \
             or threading.current_thread() is not threading.main_thread():
         return False
-    try:
-        import resource
-
-        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    except (ImportError, OSError, ValueError):
-        return False
-    if soft == resource.RLIM_INFINITY or soft > limits.memory_mb * 1024 * 1024:
+    budget = memory_budget()
+    if budget is None or budget > limits.memory_mb:
         return False
     total = 0
     for path in files:
