@@ -26,7 +26,7 @@ neither version).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,7 +34,9 @@ from typing import Any, Protocol
 import gate
 from gate.cache import ResultCache, open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
+from gate.cache.interface import CacheKey
 from gate.cache.keys import code_identity, digest_of, fingerprint_key_id, key_for
+from gate.cache.whole import WHOLE_VERSION, Recorded, decode_whole, encode_whole
 from gate.checks.engine.digests import Snapshot, Stat, snapshot
 from gate.checks.engine.pool import ChunkFailed, balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import NotScanned, ScanTarget
@@ -96,6 +98,8 @@ class FileScan:
     warnings: tuple[str, ...]
     cached: int = 0
     scanned: int = 0
+    entries_read: int = 0
+    """Cache entries this scan opened (the whole-result entry counts as one)."""
 
 
 @dataclass(frozen=True)
@@ -146,10 +150,12 @@ def _stat(root: Path, rel: str) -> Stat | None:
 
 
 def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
-           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> None:
-    """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file."""
+           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> dict[str, Recorded]:
+    """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file;
+    returns what was stored, by file (for the whole-result entry)."""
+    stored: dict[str, Recorded] = {}
     if result.warnings:
-        return
+        return stored
     findings: dict[str, list[Finding]] = defaultdict(list)
     skipped: dict[str, list[NotScanned]] = defaultdict(list)
     for f in result.findings:
@@ -157,7 +163,7 @@ def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
     for n in result.not_scanned:
         skipped[n.path].append(n)
     if not set(findings) | set(skipped) <= set(chunk):
-        return  # a result not about one of the chunk's files: nothing to file it under
+        return stored  # a result not about one of the chunk's files: nothing to file it under
     for rel in chunk:
         known = digests.get(rel)
         if known is None or known[1] is None or _stat(root, rel) != known[1]:
@@ -168,32 +174,92 @@ def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
             continue  # its dependencies' state is unknown: a later run scans it again
         payload = encode_file_result(sealed, tuple(skipped[rel]))
         cache.put(key_for(spec.check, _material(spec, config, rel, known[0])), payload)
+        stored[rel] = (known[0], payload)
+    return stored
+
+
+def _serve(spec: FileScanSpec, rel: str, payload: Any, out: _Collected) -> bool | None:
+    """Add a stored outcome to ``out`` if it still holds: ``True``; ``False`` when its
+    dependencies changed since; ``None`` when the payload does not decode."""
+    try:
+        found, skipped = decode_file_result(payload)
+    except CodecError:
+        return None
+    if spec.dependencies is not None and not spec.dependencies.fresh(rel, found):
+        return False
+    out.findings.extend(found)
+    out.not_scanned.extend(skipped)
+    return True
+
+
+@dataclass
+class _Served:
+    """What the lookup served, and what the next whole-result entry starts from."""
+
+    kept: dict[str, Recorded] = field(default_factory=dict)
+    """File -> (identity, payload) served this run: still valid, kept in the whole entry."""
+    from_whole: int = 0
+    """How many of them came from the whole entry (all of them, and all of its files: the
+    entry needs no rewrite)."""
 
 
 def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence[str],
-            tree: Snapshot, out: _Collected) -> tuple[list[tuple[str, int]], _Digests]:
-    """Serve what the cache has; return the misses (with sizes) and their identities."""
+            tree: Snapshot, whole: Mapping[str, Recorded], out: _Collected
+            ) -> tuple[list[tuple[str, int]], _Digests, _Served]:
+    """Serve what the cache has; return the misses (with sizes) and their identities.
+
+    A file whose identity is the one the whole-result entry recorded is served from that
+    entry; any other file from its own entry, if there is one.
+    """
     misses: list[tuple[str, int]] = []
     digests: _Digests = {}
+    served = _Served()
     for rel in files:
         digest = tree.ids.get(rel)
         if digest is not None:
+            recorded = whole.get(rel)
+            if recorded is not None and recorded[0] == digest:
+                verdict = _serve(spec, rel, recorded[1], out)
+                if verdict:
+                    served.kept[rel] = recorded
+                    served.from_whole += 1
+                    continue
+                if verdict is None:
+                    cache.stats.rejected += 1
             payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
             if payload is not None:
-                try:
-                    found, skipped = decode_file_result(payload)
-                except CodecError:
+                verdict = _serve(spec, rel, payload, out)
+                if verdict:
+                    served.kept[rel] = (digest, payload)
+                    continue
+                if verdict is None:
                     cache.stats.rejected += 1
-                else:
-                    if spec.dependencies is None or spec.dependencies.fresh(rel, found):
-                        out.findings.extend(found)
-                        out.not_scanned.extend(skipped)
-                        continue
         stat = tree.stats.get(rel)
         if digest is not None:
             digests[rel] = (digest, stat)
         misses.append((rel, stat[0] if stat else 0))
-    return misses, digests
+    return misses, digests, served
+
+
+def _whole_key(spec: FileScanSpec, config: str, root: Path) -> CacheKey:
+    """Where a check's whole result for one scan root lives (see :mod:`gate.cache.whole`).
+
+    The root is in the key so that two clones sharing a cache each keep their own entry
+    (it decides nothing about a result: every file's identity and path are in the entry).
+    """
+    return key_for(f"{spec.check}-whole", {"whole": WHOLE_VERSION, "tool": spec.tool_version,
+                                            "config": config, "root": str(root.resolve())})
+
+
+def _read_whole(cache: ResultCache, key: CacheKey) -> dict[str, Recorded]:
+    value = cache.get(key)
+    if value is None:
+        return {}
+    try:
+        return decode_whole(value)
+    except CodecError:
+        cache.stats.rejected += 1
+        return {}
 
 
 def _finding_order(f: Finding) -> tuple[str, int, str, str]:
@@ -214,12 +280,15 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
     config = _config(spec, target)
     out = _Collected()
     tree = tree if tree is not None else snapshot(target.root, files)
-    misses, digests = _lookup(cache, spec, config, files, tree, out)
+    whole_key = _whole_key(spec, config, target.root) if target.cache_dir is not None else None
+    whole = _read_whole(cache, whole_key) if whole_key is not None else {}
+    misses, digests, served = _lookup(cache, spec, config, files, tree, whole, out)
     total = sum(size for _, size in misses)
     chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs, total))
     # Everything served from the cache: no pool (no worker process) is started at all.
     scanned = map_chunks(spec.scan, target.root, chunks, target.jobs, target.cpu_tokens,
                          target.limits) if misses else iter(())
+    kept = served.kept
     for chunk, raw in scanned:
         if isinstance(raw, ChunkFailed):  # out of memory or time: reported, never cached
             out.not_scanned.extend(NotScanned(path, f"not scanned: {raw.reason}")
@@ -229,7 +298,10 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
         out.findings.extend(result.findings)
         out.not_scanned.extend(result.not_scanned)
         out.warnings.extend(result.warnings)
-        _store(cache, spec, config, target.root, chunk, digests, result)
+        kept.update(_store(cache, spec, config, target.root, chunk, digests, result))
+    entries_read = cache.stats.hits + cache.stats.misses
+    if whole_key is not None and not (served.from_whole == len(kept) == len(whole)):
+        cache.put(whole_key, encode_whole(kept))  # only when something changed
     if cache.stats.writes:
         cache.prune()
     if cache.stats.write_errors:
@@ -239,4 +311,5 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
         findings=tuple(sorted(out.findings, key=_finding_order)),
         not_scanned=tuple(sorted(out.not_scanned, key=lambda n: (n.path, n.line or 0, n.reason))),
         warnings=tuple(out.warnings), cached=len(files) - len(misses), scanned=len(misses),
+        entries_read=entries_read,
     )
