@@ -299,7 +299,7 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
         out.not_scanned.extend(result.not_scanned)
         out.warnings.extend(result.warnings)
         kept.update(_store(cache, spec, config, target.root, chunk, digests, result))
-    entries_read = cache.stats.hits + cache.stats.misses
+    entries_read = cache.stats.hits + cache.stats.misses if whole_key is not None else 0
     if whole_key is not None and not (served.from_whole == len(kept) == len(whole)):
         cache.put(whole_key, encode_whole(kept))  # only when something changed
     if cache.stats.writes:

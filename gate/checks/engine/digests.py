@@ -79,31 +79,28 @@ class Snapshot:
     left out)."""
 
 
-def _lstat(path: Path) -> os.stat_result | None:
-    try:
-        return path.lstat()
-    except OSError:
-        return None
-
-
 def snapshot(root: Path, files: Sequence[str]) -> Snapshot:
     """Stat every file, then identify each readable one's content: git's object id where it
     can be trusted, else the SHA-256 of its bytes."""
     stats: dict[str, Stat] = {}
     links: set[str] = set()
+    base = os.fspath(root)
+    lstat, join, is_link = os.lstat, os.path.join, stat.S_ISLNK  # a stat per file: kept lean
     for rel in files:
-        st = _lstat(root / rel)
-        if st is not None:
-            stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
-            if stat.S_ISLNK(st.st_mode):
-                links.add(rel)
-    known = {rel: f"git:{oid}" for rel, oid in clean_index_ids(root).items()}
+        try:
+            st = lstat(join(base, rel))
+        except OSError:
+            continue
+        stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        if is_link(st.st_mode):
+            links.add(rel)
+    known = clean_index_ids(root)
     attributes = _attributes(root, files) if known else ""
     ids: dict[str, str] = {}
     for rel in files:
         found = known.get(rel)
         if found is not None and rel in stats and rel not in links:
-            ids[rel] = f"{found}:{attributes}"
+            ids[rel] = f"git:{found}:{attributes}"
             continue
         try:
             ids[rel] = file_sha256(root / rel)
