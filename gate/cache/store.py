@@ -88,11 +88,12 @@ class FileStore(ResultCache):
 
     def __init__(self, directory: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
                  key: bytes | None = None,
-                 max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES) -> None:
+                 max_entry_bytes: int | None = None) -> None:
         super().__init__()
         self.directory = directory
         self.max_bytes = max_bytes
-        self.max_entry_bytes = max_entry_bytes
+        self.max_entry_bytes = DEFAULT_MAX_ENTRY_BYTES if max_entry_bytes is None \
+            else max_entry_bytes
         self._key = key if key is not None else cache_key()
         self._root = directory / f"v{FORMAT}"
         self._prepared = False

@@ -219,8 +219,11 @@ def _rules() -> list[tuple[str, str, str]]:
     """bandit's installed test plugins and who ships them: part of the cache key."""
     from importlib.metadata import entry_points
 
-    return sorted((ep.name, ep.value, f"{ep.dist.name} {ep.dist.version}" if ep.dist else "")
-                  for ep in entry_points(group="bandit.plugins"))
+    shipped: dict[int, str] = {}  # each name/version read parses the metadata: once per dist
+    for ep in (found := entry_points(group="bandit.plugins")):
+        if ep.dist is not None and id(ep.dist) not in shipped:
+            shipped[id(ep.dist)] = f"{ep.dist.name} {ep.dist.version}"
+    return sorted((ep.name, ep.value, shipped[id(ep.dist)] if ep.dist else "") for ep in found)
 
 
 def _scan_cached(target: ScanTarget, files: Sequence[str], version: str,

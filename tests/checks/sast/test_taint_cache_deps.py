@@ -116,6 +116,23 @@ def test_editing_an_imported_module_reanalyses_its_importers(repo: Path, tmp_pat
     assert _cmdi(back) == [("app/other.py", 6)]
 
 
+def test_a_warm_run_reads_the_whole_result_and_the_stale_files_own_entries(
+        repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _scan(repo, cache, FILES)
+    unchanged = _scan(repo, cache, FILES)
+    assert (unchanged.cached, unchanged.scanned, unchanged.entries_read) == (4, 0, 1)
+    (repo / "app/helpers.py").write_text(PASSING, encoding="utf-8")
+    passing = _scan(repo, cache, FILES)
+    # the whole result; helpers.py's own entry (new content: none); views.py's own entry
+    # (its recorded dependencies are stale, and so is that entry's stamp): both analysed again
+    assert (passing.cached, passing.scanned, passing.entries_read) == (2, 2, 3)
+    assert _cmdi(passing) == [("app/other.py", 6), ("app/views.py", 7)]
+    again = _scan(repo, cache, FILES)
+    assert (again.cached, again.scanned, again.entries_read) == (4, 0, 1)
+    assert _cmdi(again) == _cmdi(passing)
+
+
 def test_deleting_an_imported_module_reanalyses_its_importers(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _scan(repo, cache, FILES)
