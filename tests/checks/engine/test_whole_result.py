@@ -248,11 +248,12 @@ def test_concurrent_writers_leave_a_valid_whole_entry(target: ScanTarget) -> Non
 def test_the_codec_rejects_anything_but_its_own_shape() -> None:
     good = encode_whole({"a.py": ("git:1", {"findings": [], "not_scanned": []})})
     assert decode_whole(good) == {"a.py": ("git:1", {"findings": [], "not_scanned": []})}
-    for bad in (None, [], {"version": WHOLE_VERSION + 1, "files": []},
+    bad_values: list[Any] = [None, [], {"version": WHOLE_VERSION + 1, "files": []},
                 {"version": WHOLE_VERSION, "files": {}},
                 {"version": WHOLE_VERSION, "files": [["a.py", "git:1"]]},
                 {"version": WHOLE_VERSION, "files": [["a.py", 1, {}]]},
                 {"version": WHOLE_VERSION, "files": [["a.py", "git:1", []]]},
-                {"version": WHOLE_VERSION, "files": [["a.py", "x", {}], ["a.py", "y", {}]]}):
+                {"version": WHOLE_VERSION, "files": [["a.py", "x", {}], ["a.py", "y", {}]]}]
+    for bad in bad_values:
         with pytest.raises(CodecError):
             decode_whole(bad)
