@@ -56,7 +56,7 @@ def _forge(cache: Path, mac_key: bytes | None) -> int:
         entry = json.loads(body)
         if entry.get("namespace") == "sast-whole":
             for row in entry["payload"]["files"]:
-                row[2]["findings"] = []
+                row[2] = []
         elif entry.get("namespace") == "sast":
             entry["payload"]["findings"] = []
         else:

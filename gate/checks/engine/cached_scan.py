@@ -26,7 +26,7 @@ neither version).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,7 +36,7 @@ from gate.cache import ResultCache, open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
 from gate.cache.interface import CacheKey
 from gate.cache.keys import code_identity, digest_of, fingerprint_key_id, key_for
-from gate.cache.whole import WHOLE_VERSION, Recorded, decode_whole, encode_whole
+from gate.cache.whole import WHOLE_VERSION, WholeResult, WholeWriter, decode_whole
 from gate.checks.engine.digests import Snapshot, Stat, snapshot
 from gate.checks.engine.pool import ChunkFailed, balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import NotScanned, ScanTarget
@@ -138,6 +138,9 @@ def _material(spec: FileScanSpec, config: str, rel: str, content: str) -> dict[s
 
 
 _Digests = dict[str, tuple[str, Stat | None]]
+_Outcome = tuple[tuple[Finding, ...], tuple[NotScanned, ...]]
+_Stored = dict[str, tuple[str, Any]]
+"""File -> the identity it was scanned at and its per-file payload."""
 
 
 def _stat(root: Path, rel: str) -> Stat | None:
@@ -150,10 +153,10 @@ def _stat(root: Path, rel: str) -> Stat | None:
 
 
 def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
-           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> dict[str, Recorded]:
+           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> _Stored:
     """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file;
     returns what was stored, by file (for the whole-result entry)."""
-    stored: dict[str, Recorded] = {}
+    stored: _Stored = {}
     if result.warnings:
         return stored
     findings: dict[str, list[Finding]] = defaultdict(list)
@@ -178,13 +181,9 @@ def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
     return stored
 
 
-def _serve(spec: FileScanSpec, rel: str, payload: Any, out: _Collected) -> bool | None:
-    """Add a stored outcome to ``out`` if it still holds: ``True``; ``False`` when its
-    dependencies changed since; ``None`` when the payload does not decode."""
-    try:
-        found, skipped = decode_file_result(payload)
-    except CodecError:
-        return None
+def _serve(spec: FileScanSpec, rel: str, outcome: _Outcome, out: _Collected) -> bool:
+    """Add a stored outcome to ``out`` unless its dependencies changed since it was sealed."""
+    found, skipped = outcome
     if spec.dependencies is not None and not spec.dependencies.fresh(rel, found):
         return False
     out.findings.extend(found)
@@ -194,17 +193,16 @@ def _serve(spec: FileScanSpec, rel: str, payload: Any, out: _Collected) -> bool 
 
 @dataclass
 class _Served:
-    """What the lookup served, and what the next whole-result entry starts from."""
+    """What the lookup served, and the next whole-result entry, begun with it."""
 
-    kept: dict[str, Recorded] = field(default_factory=dict)
-    """File -> (identity, payload) served this run: still valid, kept in the whole entry."""
+    writer: WholeWriter = field(default_factory=WholeWriter)
     from_whole: int = 0
-    """How many of them came from the whole entry (all of them, and all of its files: the
+    """How many files came from the whole entry (all of them, and all of its files: the
     entry needs no rewrite)."""
 
 
 def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence[str],
-            tree: Snapshot, whole: Mapping[str, Recorded], out: _Collected
+            tree: Snapshot, whole: WholeResult | None, out: _Collected
             ) -> tuple[list[tuple[str, int]], _Digests, _Served]:
     """Serve what the cache has; return the misses (with sizes) and their identities.
 
@@ -217,23 +215,26 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence
     for rel in files:
         digest = tree.ids.get(rel)
         if digest is not None:
-            recorded = whole.get(rel)
-            if recorded is not None and recorded[0] == digest:
-                verdict = _serve(spec, rel, recorded[1], out)
-                if verdict:
-                    served.kept[rel] = recorded
-                    served.from_whole += 1
-                    continue
-                if verdict is None:
+            if whole is not None and whole.identity(rel) == digest:
+                try:
+                    recorded = whole.outcome(rel)
+                except CodecError:
                     cache.stats.rejected += 1
+                else:
+                    if _serve(spec, rel, recorded, out):
+                        served.writer.keep(rel, whole)
+                        served.from_whole += 1
+                        continue
             payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
             if payload is not None:
-                verdict = _serve(spec, rel, payload, out)
-                if verdict:
-                    served.kept[rel] = (digest, payload)
-                    continue
-                if verdict is None:
+                try:
+                    stored = decode_file_result(payload)
+                except CodecError:
                     cache.stats.rejected += 1
+                else:
+                    if _serve(spec, rel, stored, out):
+                        served.writer.add(rel, digest, payload)
+                        continue
         stat = tree.stats.get(rel)
         if digest is not None:
             digests[rel] = (digest, stat)
@@ -251,15 +252,15 @@ def _whole_key(spec: FileScanSpec, config: str, root: Path) -> CacheKey:
                                             "config": config, "root": str(root.resolve())})
 
 
-def _read_whole(cache: ResultCache, key: CacheKey) -> dict[str, Recorded]:
+def _read_whole(cache: ResultCache, key: CacheKey) -> WholeResult | None:
     value = cache.get(key)
     if value is None:
-        return {}
+        return None
     try:
         return decode_whole(value)
     except CodecError:
         cache.stats.rejected += 1
-        return {}
+        return None
 
 
 def _finding_order(f: Finding) -> tuple[str, int, str, str]:
@@ -281,14 +282,14 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
     out = _Collected()
     tree = tree if tree is not None else snapshot(target.root, files)
     whole_key = _whole_key(spec, config, target.root) if target.cache_dir is not None else None
-    whole = _read_whole(cache, whole_key) if whole_key is not None else {}
+    whole = _read_whole(cache, whole_key) if whole_key is not None else None
     misses, digests, served = _lookup(cache, spec, config, files, tree, whole, out)
     total = sum(size for _, size in misses)
     chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs, total))
     # Everything served from the cache: no pool (no worker process) is started at all.
     scanned = map_chunks(spec.scan, target.root, chunks, target.jobs, target.cpu_tokens,
                          target.limits) if misses else iter(())
-    kept = served.kept
+    writer = served.writer
     for chunk, raw in scanned:
         if isinstance(raw, ChunkFailed):  # out of memory or time: reported, never cached
             out.not_scanned.extend(NotScanned(path, f"not scanned: {raw.reason}")
@@ -298,10 +299,13 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
         out.findings.extend(result.findings)
         out.not_scanned.extend(result.not_scanned)
         out.warnings.extend(result.warnings)
-        kept.update(_store(cache, spec, config, target.root, chunk, digests, result))
+        for rel, (identity, payload) in _store(cache, spec, config, target.root, chunk,
+                                               digests, result).items():
+            writer.add(rel, identity, payload)
     entries_read = cache.stats.hits + cache.stats.misses if whole_key is not None else 0
-    if whole_key is not None and not (served.from_whole == len(kept) == len(whole)):
-        cache.put(whole_key, encode_whole(kept))  # only when something changed
+    recorded = len(whole.rows) if whole is not None else -1
+    if whole_key is not None and not served.from_whole == len(writer) == recorded:
+        cache.put(whole_key, writer.value())  # only when something changed
     if cache.stats.writes:
         cache.prune()
     if cache.stats.write_errors:

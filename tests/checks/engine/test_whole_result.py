@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from gate.cache import FileStore
-from gate.cache.codec import CodecError
+from gate.cache.codec import CodecError, decode_file_result, encode_file_result
 from gate.cache.mac import cache_key, sign
 from gate.cache.store import _canonical
-from gate.cache.whole import WHOLE_VERSION, decode_whole, encode_whole
+from gate.cache.whole import WHOLE_VERSION, WholeWriter, decode_whole
 from gate.checks.engine.cached_scan import FileScan, FileScanSpec, scan_with_cache
 from gate.checks.interface import ScanTarget
 from gate.checks.sast import scan_files as sast_scan
@@ -173,7 +173,7 @@ def _tamper(path: Path, key: bytes | None) -> None:
     header, _, body = path.read_bytes().partition(b"\n")
     entry = json.loads(body)
     for row in entry["payload"]["files"]:
-        row[2]["findings"] = []
+        row[2] = []
     forged = _canonical(entry)
     mac = header.rsplit(b" ", 1)[1] if key is None else sign(key, forged).encode()
     path.write_bytes(header.rsplit(b" ", 1)[0] + b" " + mac + b"\n" + forged)
@@ -245,15 +245,47 @@ def test_concurrent_writers_leave_a_valid_whole_entry(target: ScanTarget) -> Non
     assert _same(warm, _uncached(target))
 
 
+def test_the_codec_round_trips_and_shares_repeated_findings(target: ScanTarget) -> None:
+    reference = _uncached(target)
+    payloads: dict[str, dict[str, Any]] = {}
+    for rel in PATHS:
+        mine = tuple(f for f in reference.findings if f.path == rel)
+        skipped = tuple(n for n in reference.not_scanned if n.path == rel)
+        payloads[rel] = encode_file_result(mine, skipped)
+    writer = WholeWriter()
+    for rel, payload in payloads.items():
+        writer.add(rel, f"id-{rel}", payload)
+        writer.add(f"copy/{rel}", f"id-{rel}", payload)  # the same findings elsewhere
+    value = json.loads(json.dumps(writer.value()))
+    read = decode_whole(value)
+    assert len(value["templates"]) == len({f.rule_id for f in reference.findings})
+    for rel in PATHS:
+        assert read.identity(rel) == f"id-{rel}"
+        assert read.outcome(rel) == decode_file_result(payloads[rel])
+    again = WholeWriter()
+    for rel in PATHS:
+        again.keep(rel, read)
+    assert decode_whole(again.value()).outcome("app/run.py") == read.outcome("app/run.py")
+
+
 def test_the_codec_rejects_anything_but_its_own_shape() -> None:
-    good = encode_whole({"a.py": ("git:1", {"findings": [], "not_scanned": []})})
-    assert decode_whole(good) == {"a.py": ("git:1", {"findings": [], "not_scanned": []})}
-    bad_values: list[Any] = [None, [], {"version": WHOLE_VERSION + 1, "files": []},
-                {"version": WHOLE_VERSION, "files": {}},
-                {"version": WHOLE_VERSION, "files": [["a.py", "git:1"]]},
-                {"version": WHOLE_VERSION, "files": [["a.py", 1, {}]]},
-                {"version": WHOLE_VERSION, "files": [["a.py", "git:1", []]]},
-                {"version": WHOLE_VERSION, "files": [["a.py", "x", {}], ["a.py", "y", {}]]}]
+    finding = [0, 1, 1, "f" * 32, None]
+    template = json.dumps({"check": "sast", "rule_id": "B101"})  # far from a whole finding
+    bad_values: list[Any] = [
+        None, [], {"version": WHOLE_VERSION + 1, "templates": [], "files": []},
+        {"version": WHOLE_VERSION, "files": []},
+        {"version": WHOLE_VERSION, "templates": [1], "files": []},
+        {"version": WHOLE_VERSION, "templates": [], "files": {}},
+        {"version": WHOLE_VERSION, "templates": [], "files": [["a.py", "git:1", []]]},
+        {"version": WHOLE_VERSION, "templates": [], "files": [["a.py", 1, [], []]]},
+        {"version": WHOLE_VERSION, "templates": [],
+         "files": [["a.py", "x", [], []], ["a.py", "y", [], []]]}]
     for bad in bad_values:
         with pytest.raises(CodecError):
             decode_whole(bad)
+    for row in ([finding], [[1, 1, 1, "f", None]], [[0, "1", 1, "f", None]],
+                [[0, 1, 1, 5, None]], [[0, 1, 1, "f"]]):
+        read = decode_whole({"version": WHOLE_VERSION, "templates": [template],
+                             "files": [["a.py", "x", row, []]]})
+        with pytest.raises(CodecError):
+            read.outcome("a.py")
