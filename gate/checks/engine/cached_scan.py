@@ -8,6 +8,15 @@ chunks over the pool (:mod:`gate.checks.engine.pool`); store each scanned
 file's outcome as its own entry. A re-run after editing one file therefore
 rescans that one file.
 
+A warm run must not open one entry per file either. So each scan also keeps
+one whole-result entry per scan root and configuration
+(:mod:`gate.cache.whole`): every file's identity and outcome. It is read
+first; a file whose identity is the recorded one is served from it, any
+other file from its own entry or a scan, and the entry is rewritten only
+when something changed. The per-file entries remain the fallback (a damaged
+or oversized whole entry) and what another clone or directory of the same
+code shares.
+
 A file the pool could not scan within the worker limits (memory, time per
 file: :mod:`gate.limits`) is reported as not scanned with the reason; every
 other file's outcome is kept.
