@@ -52,10 +52,12 @@ class FileFacts:
                  modules: tuple[str, ...]) -> None:
         """``modules``: the gate modules that compute the fact (their source is in the key)."""
         self._cache = open_cache(cache_dir) if cache_dir is not None else None
+        self._root = root
         self._started = time.time_ns()
         self._old: dict[str, tuple[StatKey, Any]] = {}
         self._new: dict[str, tuple[StatKey, Any]] = {}
         self._changed = False
+        self._seen: set[str] = set()
         self.read = 0
         """Files whose fact was not remembered (the caller read them)."""
         if self._cache is None:
@@ -67,6 +69,7 @@ class FileFacts:
 
     def get(self, rel: str, st: os.stat_result) -> Any | None:
         """The fact remembered for ``rel`` at stat ``st``, or ``None`` (read the file)."""
+        self._seen.add(rel)
         known = self._old.get(rel)
         if known is not None and known[0] == stat_key(st):
             self._new[rel] = known
@@ -86,8 +89,15 @@ class FileFacts:
         self._changed = True
 
     def save(self) -> None:
-        """Write the facts of the files seen in this run, when any changed or disappeared."""
-        if self._cache is None or not (self._changed or self._new.keys() != self._old.keys()):
+        """Write the facts when any changed or a file disappeared. Files this run did not ask
+        about (a run over one directory) keep theirs while they exist."""
+        if self._cache is None:
+            return
+        base = os.fspath(self._root)
+        for rel in self._old.keys() - self._seen:
+            if os.path.lexists(f"{base}/{rel}"):
+                self._new[rel] = self._old[rel]
+        if not (self._changed or self._new.keys() != self._old.keys()):
             return
         self._cache.put(self._key, {"version": _VERSION,
                                     "files": [[rel, st, value] for rel, (st, value)

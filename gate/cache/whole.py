@@ -149,6 +149,16 @@ class WholeWriter:
                            [[self._add_template(source.templates[item[0]]), *item[1:]]
                             for item in found], skipped]
 
+    def carry(self, rel: str, source: WholeResult) -> bool:
+        """Copy ``rel``'s row from the entry read although this run did not serve it (a
+        narrowed run: the file was not asked for); ``False`` when the row is malformed."""
+        _, found, _ = source.rows[rel]
+        if not all(type(item) is list and len(item) == 5 and type(item[0]) is int
+                   and 0 <= item[0] < len(source.templates) for item in found):
+            return False
+        self.keep(rel, source)
+        return True
+
     def add(self, rel: str, identity: str, payload: dict[str, Any]) -> None:
         """Record a per-file payload (:func:`~gate.cache.codec.encode_file_result`)."""
         found = []

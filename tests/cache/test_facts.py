@@ -99,12 +99,30 @@ def test_a_forged_or_damaged_entry_remembers_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("settled")
-def test_files_not_seen_again_are_dropped(tmp_path: Path) -> None:
+def test_deleted_files_are_dropped_unasked_ones_kept(tmp_path: Path) -> None:
     root, cache = _tree(tmp_path), tmp_path / "cache"
-    _remember(cache, root, {"a.py": 1, "b.py": 2})
-    facts = _facts(cache, root)
+    (root / "c.py").write_text("c = 1\n")
+    _remember(cache, root, {"a.py": 1, "b.py": 2, "c.py": 3})
+    (root / "c.py").unlink()
+    facts = _facts(cache, root)  # a run over a.py only
     assert facts.get("a.py", os.stat(root / "a.py")) == 1
     facts.save()
-    again = _facts(cache, root)
-    assert again.get("b.py", os.stat(root / "b.py")) is None
-    assert again.get("a.py", os.stat(root / "a.py")) == 1
+    [entry] = (cache / "v3" / "facts").rglob("*.json")
+    rows = json.loads(entry.read_bytes().partition(b"\n")[2])["payload"]["files"]
+    assert [row[0] for row in rows] == ["a.py", "b.py"]
+    assert _facts(cache, root).get("b.py", os.stat(root / "b.py")) == 2
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_file_asked_about_and_read_again_racily_loses_its_fact(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    _remember(cache, root, {"a.py": "old"})
+    (root / "a.py").write_text("a = 22\n")
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 2)  # the edit was just now
+    facts = _facts(cache, root)
+    assert facts.get("a.py", os.stat(root / "a.py")) is None
+    facts.put("a.py", os.stat(root / "a.py"), "new")
+    facts.save()
+    assert _facts(cache, root).get("a.py", os.stat(root / "a.py")) is None

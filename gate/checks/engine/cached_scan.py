@@ -34,6 +34,7 @@ neither version).
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -261,6 +262,21 @@ def _whole_key(spec: FileScanSpec, config: str, root: Path) -> CacheKey:
                                             "config": config, "root": str(root.resolve())})
 
 
+def _carry(root: Path, files: Sequence[str], whole: WholeResult | None,
+           writer: WholeWriter) -> int:
+    """Keep the rows of files this run was not given but that still exist (a run narrowed to
+    a change, or to a directory, must not cost the next full run its entry); return how many.
+    A deleted file's row is dropped. A row is only ever served under its file's identity,
+    so keeping one is never wrong, only space."""
+    if whole is None:
+        return 0
+    base, carried = os.fspath(root), 0
+    for rel in whole.rows.keys() - set(files):
+        if os.path.lexists(f"{base}/{rel}") and writer.carry(rel, whole):
+            carried += 1
+    return carried
+
+
 def _read_whole(cache: ResultCache, key: CacheKey) -> WholeResult | None:
     value = cache.get(key)
     if value is None:
@@ -313,7 +329,8 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
             writer.add(rel, identity, payload)
     entries_read = cache.stats.hits + cache.stats.misses if whole_key is not None else 0
     recorded = len(whole.rows) if whole is not None else -1
-    if whole_key is not None and not served.from_whole == len(writer) == recorded:
+    carried = _carry(target.root, files, whole, writer)
+    if whole_key is not None and not served.from_whole + carried == len(writer) == recorded:
         cache.put(whole_key, writer.value())  # only when something changed
     if cache.stats.writes:
         cache.prune()

@@ -134,13 +134,32 @@ def test_an_edited_file_is_rescanned_and_the_entry_updated(target: ScanTarget,
     assert _same(again, warm)
 
 
-def test_a_removed_file_leaves_the_entry(target: ScanTarget) -> None:
-    _scan(target)
-    smaller = replace(target, files=("app/clean.py", "app/run.py"))
-    assert (_scan(smaller).cached, _scan(smaller).scanned) == (2, 0)
+def _recorded(target: ScanTarget) -> list[str]:
     [whole] = _wholes(_dir(target))
     payload = json.loads(whole.read_bytes().partition(b"\n")[2])["payload"]
-    assert [row[0] for row in payload["files"]] == ["app/clean.py", "app/run.py"]
+    return [row[0] for row in payload["files"]]
+
+
+def test_a_narrowed_run_keeps_the_other_files_for_the_next_full_run(
+        target: ScanTarget, reads: list[str]) -> None:
+    _scan(target)
+    (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
+    narrowed = _scan(replace(target, files=("app/clean.py",)))  # a change-only run
+    assert (narrowed.cached, narrowed.scanned) == (0, 1)
+    assert _recorded(target) == list(PATHS)
+    reads.clear()
+    full = _scan(target)
+    assert reads == ["sast-whole"]
+    assert (full.cached, full.scanned) == (4, 0)
+    assert _same(full, _uncached(target))
+
+
+def test_a_deleted_file_leaves_the_entry(target: ScanTarget) -> None:
+    _scan(target)
+    (target.root / "app/broken.py").unlink()
+    smaller = replace(target, files=tuple(p for p in PATHS if p != "app/broken.py"))
+    assert (_scan(smaller).cached, _scan(smaller).scanned) == (3, 0)
+    assert _recorded(target) == ["app/clean.py", "app/conf.py", "app/run.py"]
 
 
 @pytest.mark.parametrize("corruption", [b"", b"{not json", b"gate-cache 3 00\n{}"])
