@@ -48,19 +48,14 @@ def _repo(root: Path) -> Path:
 
 
 def _forge(cache: Path, mac_key: bytes | None) -> int:
-    """Empty every sast entry's findings (per file, and in the whole-result entries); re-sign
-    with ``mac_key`` (``None``: a plain SHA-256)."""
+    """Empty every sast entry's findings; re-sign with ``mac_key`` (``None``: a plain SHA-256)."""
     forged = 0
     for path in cache.rglob("*.json"):
         header, _, body = path.read_bytes().partition(b"\n")
         entry = json.loads(body)
-        if entry.get("namespace") == "sast-whole":
-            for row in entry["payload"]["files"]:
-                row[2] = []
-        elif entry.get("namespace") == "sast":
-            entry["payload"]["findings"] = []
-        else:
+        if entry.get("namespace") != "sast":
             continue
+        entry["payload"]["findings"] = []
         forged_body = _canonical(entry)
         # without the key, the best a forger can do is a plain checksum
         mac = hashlib.sha256(forged_body).hexdigest() if mac_key is None \
@@ -93,8 +88,7 @@ def test_a_committed_forged_cache_never_flips_the_verdict(
         tmp_path: Path, warm_cache: tuple[Path, Path], signing: str) -> None:
     repo, cache = warm_cache
     mac_key = {"sha256": None, "attacker-key": b"a" * 32, "victim-key": cache_key()}[signing]
-    assert _forge(cache, mac_key) == 4  # app.py: bandit's entry and the dataflow pass's, each
-    # per file and whole
+    assert _forge(cache, mac_key) == 2  # app.py: bandit's entry and the dataflow pass's
     clone = _commit_cache_and_clone(repo, cache, tmp_path / "clone")
     assert (clone / ".gate-cache").is_dir()
 
@@ -114,7 +108,7 @@ def test_a_committed_forged_cache_never_flips_the_verdict(
 def test_a_forged_entry_outside_the_tree_fails_its_mac(
         tmp_path: Path, warm_cache: tuple[Path, Path]) -> None:
     repo, cache = warm_cache
-    assert _forge(cache, b"attacker" * 4) == 4
+    assert _forge(cache, b"attacker" * 4) == 2
     result = _gate(str(repo), "--checks", "sast", "--cache-dir", str(cache))
     assert result.returncode == 1, result.stdout
 
@@ -122,7 +116,7 @@ def test_a_forged_entry_outside_the_tree_fails_its_mac(
 def test_the_mac_is_what_stops_a_forgery(tmp_path: Path, warm_cache: tuple[Path, Path]) -> None:
     """Control: the same forgery signed with the real key would be served (so the test bites)."""
     repo, cache = warm_cache
-    assert _forge(cache, cache_key()) == 4
+    assert _forge(cache, cache_key()) == 2
     result = _gate(str(repo), "--checks", "sast", "--cache-dir", str(cache))
     assert result.returncode == 0
 

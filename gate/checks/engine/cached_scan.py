@@ -14,8 +14,8 @@ one whole-result entry per scan root and configuration
 first; a file whose identity is the recorded one is served from it, any
 other file from its own entry or a scan, and the entry is rewritten only
 when something changed. The per-file entries remain the fallback (a damaged
-or oversized whole entry) and what another clone or directory of the same
-code shares.
+or oversized whole entry), what another clone or directory of the same
+code shares, and all that a scan of a few files (:data:`WHOLE_MIN_FILES`) reads.
 
 A file the pool could not scan within the worker limits (memory, time per
 file: :mod:`gate.limits`) is reported as not scanned with the reason; every
@@ -56,6 +56,10 @@ from gate.redact import redact, redact_finding
 __all__ = ["Dependencies", "FileScan", "FileScanSpec", "scan_with_cache"]
 
 ENTRY_VERSION = 1
+WHOLE_MIN_FILES = 64
+"""A scan of fewer files (a pre-push, a pull request's changed files) uses only per-file
+entries: reading them costs less than one whole-result entry of a large tree, and the
+whole entry is left as the last full run wrote it."""
 
 
 class _ToolScan(Protocol):
@@ -306,7 +310,8 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
     config = _config(spec, target)
     out = _Collected()
     tree = tree if tree is not None else snapshot(target.root, files)
-    whole_key = _whole_key(spec, config, target.root) if target.cache_dir is not None else None
+    whole_key = _whole_key(spec, config, target.root) \
+        if target.cache_dir is not None and len(files) >= WHOLE_MIN_FILES else None
     whole = _read_whole(cache, whole_key) if whole_key is not None else None
     misses, digests, served = _lookup(cache, spec, config, files, tree, whole, out)
     total = sum(size for _, size in misses)
@@ -327,7 +332,7 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
         for rel, (identity, payload) in _store(cache, spec, config, target.root, chunk,
                                                digests, result).items():
             writer.add(rel, identity, payload)
-    entries_read = cache.stats.hits + cache.stats.misses if whole_key is not None else 0
+    entries_read = cache.stats.hits + cache.stats.misses if target.cache_dir is not None else 0
     recorded = len(whole.rows) if whole is not None else -1
     carried = _carry(target.root, files, whole, writer)
     if whole_key is not None and not served.from_whole + carried == len(writer) == recorded:

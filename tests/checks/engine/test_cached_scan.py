@@ -37,6 +37,12 @@ FILES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These trees are tiny: give them whole-result entries as a large tree gets."""
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+
+
 def _tree(root: Path) -> ScanTarget:
     for rel, text in FILES.items():
         path = root / rel

@@ -36,6 +36,12 @@ FILES = {
 PATHS = tuple(sorted(FILES))
 
 
+@pytest.fixture(autouse=True)
+def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These trees are tiny: give them whole-result entries as a large tree gets."""
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+
+
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com",
                     *args], check=True, capture_output=True)
@@ -243,6 +249,9 @@ def test_each_scan_root_keeps_its_own_entry(target: ScanTarget, tmp_path: Path) 
 
 
 def _edit_and_scan(root: str, cache: str, n: int) -> tuple[Any, ...]:
+    from gate.checks.engine import cached_scan
+
+    cached_scan.WHOLE_MIN_FILES = 1  # a fresh process: as the fixture does in this one
     path = Path(root) / "app/clean.py"
     if n:
         path.write_text(f"def add(a, b):\n    return a + b  # edit {n}\n")
@@ -308,3 +317,17 @@ def test_the_codec_rejects_anything_but_its_own_shape() -> None:
                              "files": [["a.py", "x", row, []]]})
         with pytest.raises(CodecError):
             read.outcome("a.py")
+
+
+def test_a_scan_of_a_few_files_uses_only_their_own_entries(
+        target: ScanTarget, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _scan(target)
+    [whole] = _wholes(_dir(target))
+    before = whole.read_bytes()
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 3)
+    (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
+    reads.clear()
+    few = _scan(replace(target, files=("app/clean.py", "app/run.py")))  # a pre-push, say
+    assert reads == ["sast", "sast"]
+    assert (few.cached, few.scanned, few.entries_read) == (1, 1, 2)
+    assert whole.read_bytes() == before

@@ -52,6 +52,12 @@ SIBLING = (
 )
 
 
+@pytest.fixture(autouse=True)
+def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These trees are tiny: give them whole-result entries as a large tree gets."""
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+
+
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com",
                     *args], check=True, capture_output=True)
