@@ -103,6 +103,8 @@ class WholeResult:
             place = Location(rel if path is None else path, _line(start), _line(end))
             findings.append(Finding(**{**self._template(index), "location": place,
                                        "fingerprint": fingerprint}))
+        if not skipped:
+            return tuple(findings), ()
         _, not_scanned = decode_file_result({"findings": [], "not_scanned": skipped})
         return tuple(findings), not_scanned
 
