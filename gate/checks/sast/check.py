@@ -304,7 +304,7 @@ class SastCheck(Check):
         if target.jobs > 1 or target.cache_dir is not None:
             from gate.checks.engine.digests import snapshot
 
-            tree = snapshot(target.root, files)  # one listing and hashing for both scans
+            tree = snapshot(target.root, files, target.cache_dir)  # one for both scans
             taint = _taint_cached(target, files, tree)
             scan = _scan_cached(target, files, version, tree)
         else:
