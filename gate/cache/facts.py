@@ -97,7 +97,8 @@ class FileFacts:
         for rel in self._old.keys() - self._seen:
             if os.path.lexists(f"{base}/{rel}"):
                 self._new[rel] = self._old[rel]
-        if not (self._changed or self._new.keys() != self._old.keys()):
+        if not (self._changed or self._new.keys() != self._old.keys()) \
+                or not (self._new or self._old):
             return
         self._cache.put(self._key, {"version": _VERSION,
                                     "files": [[rel, st, value] for rel, (st, value)

@@ -45,6 +45,8 @@ Stat = tuple[int, int, int]
 """What tells a file changed: size, mtime (ns) and inode."""
 
 _READ_CHUNK = 1 << 20
+REMEMBER_FROM = 64
+"""Fewer files to hash (an edit or two) are hashed: cheaper than reading a remembered list."""
 
 
 def file_sha256(path: Path) -> str:
@@ -105,16 +107,18 @@ def snapshot(root: Path, files: Sequence[str], cache_dir: Path | None = None) ->
     known = clean_index_ids(root)
     attributes = _attributes(root, files) if known else ""
     ids: dict[str, str] = {}
-    hashed: FileFacts | None = None
+    rest: list[str] = []
     for rel in files:
         found = known.get(rel)
         if found is not None and rel in stats and rel not in links:
             ids[rel] = f"git:{found}:{attributes}"
-            continue
+        else:
+            rest.append(rel)
+    hashed = FileFacts(cache_dir, "sha256", root, ("gate.checks.engine.digests",)) \
+        if cache_dir is not None and len(rest) >= REMEMBER_FROM else None
+    for rel in rest:
         before = full.get(rel)
-        if before is not None and cache_dir is not None:
-            if hashed is None:
-                hashed = FileFacts(cache_dir, "sha256", root, ("gate.checks.engine.digests",))
+        if before is not None and hashed is not None:
             remembered = hashed.get(rel, before)
             if isinstance(remembered, str) and remembered.startswith("sha256:"):
                 ids[rel] = remembered

@@ -88,6 +88,7 @@ def test_an_untracked_files_hash_is_remembered_under_its_stat(
     from gate.checks.engine import digests
 
     monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)  # written just now: settled
+    monkeypatch.setattr(digests, "REMEMBER_FROM", 2)  # as many untracked files as a big tree
     root, cache = _repo(tmp_path), tmp_path / "cache"
     (root / "new.py").write_text("n = 1\n")
     (root / "other.py").write_text("o = 1\n")
@@ -111,3 +112,7 @@ def test_an_untracked_files_hash_is_remembered_under_its_stat(
     assert hashed == ["new.py"]
     assert again["new.py"] == real(root / "new.py") != first["new.py"]
     assert again == content_ids(root, files)  # what an uncached snapshot says
+    monkeypatch.setattr(digests, "REMEMBER_FROM", 3)
+    hashed.clear()
+    snapshot(root, files, cache)
+    assert sorted(hashed) == ["new.py", "other.py"]  # too few to be worth an entry
