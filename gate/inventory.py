@@ -15,10 +15,13 @@ stream them. Only what no check can read is *not scanned*: a file over
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gate.artefacts import NAMED, recognise
+from gate.cache.facts import FileFacts
 from gate.checks.interface import NotScanned
 from gate.git.files import listed_files
 from gate.globs import matches_any
@@ -30,6 +33,8 @@ _SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", 
                         ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache",
                         ".gate-cache", ".terraform"})
 _SNIFF_BYTES = 8192
+_SNIFFERS = ("gate.inventory", "gate.artefacts")
+"""The modules whose code decides what a file's bytes say (in the remembered facts' key)."""
 
 HARD_CAP = 100 * 1024 * 1024
 """No check reads a larger file. GitHub refuses to store a file over 100 MiB, so
@@ -121,30 +126,42 @@ class _Own:
     kind: str
 
 
-def _classify(root: Path, rel: str, max_file_size: int
+def _sniff(path: Path) -> list[Any]:
+    """What a file's bytes say: ``[own kind or None, a null byte in its head]``."""
+    head = _head(path)
+    return [recognise(path, head), b"\0" in head]
+
+
+def _classify(root: Path, rel: str, max_file_size: int, facts: FileFacts
               ) -> str | _SetAside | _Own | NotScanned | None:
     """``"text"``, :class:`_SetAside`, :class:`_Own`, a :class:`NotScanned`, or ``None``.
 
     ``None``: nothing to read here (a deleted file, a submodule, or a link to
-    a file inside the tree, which is read under its own name).
+    a file inside the tree, which is read under its own name). What the bytes
+    say is remembered under the file's stat (``facts``): an unchanged file is
+    not read again.
     """
-    path = root / rel
     try:
-        if path.is_symlink():
-            return None if _inside(root, path) else NotScanned(rel, SYMLINK_OUTSIDE)
-        if not path.is_file():
+        st = os.lstat(f"{os.fspath(root)}/{rel}")  # pathlib costs more than the call, per file
+        if stat.S_ISLNK(st.st_mode):
+            return None if _inside(root, root / rel) else NotScanned(rel, SYMLINK_OUTSIDE)
+        if not stat.S_ISREG(st.st_mode):
             return None
-        size = path.stat().st_size
+        size = st.st_size
         if size > HARD_CAP:
             return NotScanned(rel, f"larger than the {HARD_CAP} byte hard cap: no check reads it")
-        head = _head(path)
-        kind = recognise(path, head)
+        sniffed = facts.get(rel, st)
+        if not (isinstance(sniffed, list) and len(sniffed) == 2
+                and isinstance(sniffed[0], (str, type(None))) and isinstance(sniffed[1], bool)):
+            sniffed = _sniff(root / rel)
+            facts.put(rel, st, sniffed)
+        kind, binary = sniffed
         if kind is not None:
             return _Own(kind)
         if size > max_file_size:
             return _SetAside(f"over max_file_size ({_size(size)} > {_size(max_file_size)}): "
                              "read by the secrets check only")
-        if b"\0" in head:
+        if binary:
             return _SetAside("binary content (a null byte near the start): read by the "
                              "secrets check only")
         return "text"
@@ -155,7 +172,8 @@ def _classify(root: Path, rel: str, max_file_size: int
 def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
                     max_file_size: int = 2_000_000,
                     listed: tuple[str, ...] | None = None,
-                    own: tuple[str, ...] = (), scope: str | None = None) -> Inventory:
+                    own: tuple[str, ...] = (), scope: str | None = None,
+                    cache_dir: Path | None = None) -> Inventory:
     """List the files to scan under ``root``: text files, byte-only files, and what no check reads.
 
     ``listed`` gives the candidate files instead of asking git or walking the tree (a base
@@ -164,6 +182,8 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
     this run (its reports, a result cache the user put inside the tree): left out whatever
     they hold now. ``scope``: a root-relative subdirectory or file; only it is listed, its
     paths still relative to ``root`` (``gate run tests/`` from anywhere in the repository).
+    ``cache_dir``: the result cache, where what each file's bytes said is remembered under
+    its stat (:mod:`gate.cache.facts`); ``None``: every file is read.
     """
     if not root.exists():
         raise InventoryError(f"path not found: {root}")
@@ -180,6 +200,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
     set_aside: list[NotScanned] = []
     skipped: list[NotScanned] = []
     mine: list[NotScanned] = []
+    facts = FileFacts(cache_dir, "inventory", root, _SNIFFERS)
     if scope:
         candidates = [r for r in candidates if r == scope or r.startswith(scope + "/")]
     for rel in candidates:
@@ -190,7 +211,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
         if any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in own):
             mine.append(NotScanned(rel, NAMED))
             continue
-        kind = _classify(root, rel, max_file_size)
+        kind = _classify(root, rel, max_file_size, facts)
         if isinstance(kind, NotScanned):
             skipped.append(kind)
         elif isinstance(kind, _Own):
@@ -199,6 +220,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
             set_aside.append(NotScanned(rel, kind.reason))
         elif kind is not None:
             files.append(rel)
+    facts.save()
     return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git,
                      set_aside=tuple(set_aside), own=tuple(mine))
 

@@ -250,7 +250,8 @@ def run(options: RunOptions) -> RunResult:
 
     inventory = build_inventory(root, include=policy.include, exclude=policy.exclude,
                                 max_file_size=int(policy.max_file_size),
-                                own=_own_paths(root, options), scope=options.scope)
+                                own=_own_paths(root, options), scope=options.scope,
+                                cache_dir=options.cache_dir)
     selected = _selected_checks(policy, options.checks)
     jobs = _jobs(options, policy, inventory, selected)
     jobs, shard = apply_shard(options.shard, inventory.root, inventory.all_files, jobs)
@@ -276,7 +277,8 @@ def run(options: RunOptions) -> RunResult:
         partial=partial, subset=options.checks is not None,
     ))
 
-    unused = unused_markers(inventory.root, _scanned_whole(jobs, results), findings)
+    unused = unused_markers(inventory.root, _scanned_whole(jobs, results), findings,
+                            cache_dir=options.cache_dir)
     result = evaluate(
         policy, results, list(triaged.findings),
         not_scanned=inventory.not_scanned,

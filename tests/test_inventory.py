@@ -123,3 +123,48 @@ def test_set_aside_files_carry_why_the_other_checks_do_not_get_them(
                     "only", None)]
     assert inventory.set_aside_for("sast") == inventory.set_aside
     assert inventory.set_aside_for("secrets") == ()
+
+
+@pytest.fixture
+def sniffs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file whose bytes the inventory reads; written files count as settled at once."""
+    import gate.inventory
+
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
+    read: list[str] = []
+    real = gate.inventory._sniff
+
+    def counting(path: Path) -> list[object]:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(gate.inventory, "_sniff", counting)
+    return read
+
+
+def test_a_warm_inventory_reads_only_changed_files(make_repo: MakeRepo, tmp_path: Path,
+                                                   sniffs: list[str]) -> None:
+    root = make_repo({"a.py": "x = 1\n", "b.py": "y = 2\n", "big.txt": "x" * 5000})
+    cache = tmp_path / "cache"
+    cold = build_inventory(root, max_file_size=1000, cache_dir=cache)
+    assert sorted(sniffs) == ["a.py", "b.py", "big.txt"]
+    sniffs.clear()
+    assert build_inventory(root, max_file_size=1000, cache_dir=cache) == cold
+    assert sniffs == []
+
+    (root / "b.py").write_bytes(b"y = 2\n\x00\n")  # now binary
+    sniffs.clear()
+    warm = build_inventory(root, max_file_size=1000, cache_dir=cache)
+    assert sniffs == ["b.py"]
+    assert warm.files == ("a.py",) and warm.bytes_only == ("b.py", "big.txt")
+    assert warm == build_inventory(root, max_file_size=1000)  # uncached: the same
+
+
+def test_the_size_limit_is_applied_afresh_to_remembered_files(make_repo: MakeRepo, tmp_path: Path,
+                                                             sniffs: list[str]) -> None:
+    root = make_repo({"a.py": "x = 1\n", "big.txt": "x" * 5000})
+    cache = tmp_path / "cache"
+    assert build_inventory(root, max_file_size=1000, cache_dir=cache).bytes_only == ("big.txt",)
+    sniffs.clear()
+    larger = build_inventory(root, max_file_size=10_000, cache_dir=cache)
+    assert larger.files == ("a.py", "big.txt") and sniffs == []

@@ -1,5 +1,8 @@
 """The result cache: per file and per check, keyed by everything it depends on.
 
+Besides per-file entries: one whole-result entry per scan (:mod:`gate.cache.whole`) and
+facts about files remembered under their stat (:mod:`gate.cache.facts`).
+
 See :mod:`gate.cache.interface` for the contract, :mod:`gate.cache.store` for
 the file-system store, :mod:`gate.cache.keys` for what goes into a key,
 :mod:`gate.cache.mac` for the key entries are authenticated with and

@@ -38,6 +38,8 @@ class CacheStats:
     rejected: int = 0
     """Entries found but not trusted (corrupt, wrong key, wrong format); counted as misses too."""
     write_errors: int = 0
+    oversized: int = 0
+    """Entries not written because they exceeded the store's per-entry bound."""
     last_write_error: str | None = None
 
 

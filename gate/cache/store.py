@@ -34,11 +34,14 @@ from typing import Any
 from gate.cache.interface import CacheKey, ResultCache
 from gate.cache.mac import cache_key, sign, verify
 
-__all__ = ["DEFAULT_MAX_BYTES", "FileStore"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_ENTRY_BYTES", "FileStore"]
 
 FORMAT = 3
 _HEADER = b"gate-cache 3 "
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_ENTRY_BYTES = DEFAULT_MAX_BYTES // 8
+"""No entry may be larger: one huge entry (a whole-result entry of a huge tree) would otherwise
+crowd out everything else, and cost more to read than the per-file entries it stands for."""
 _PRUNE_TO = 0.8
 """Prune down to this fraction of the bound, so that the next run does not prune again."""
 _TOUCH_AFTER = 3600.0
@@ -84,10 +87,13 @@ class FileStore(ResultCache):
     """A bounded, self-healing cache in a directory (``.gate-cache/`` by default)."""
 
     def __init__(self, directory: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 key: bytes | None = None) -> None:
+                 key: bytes | None = None,
+                 max_entry_bytes: int | None = None) -> None:
         super().__init__()
         self.directory = directory
         self.max_bytes = max_bytes
+        self.max_entry_bytes = DEFAULT_MAX_ENTRY_BYTES if max_entry_bytes is None \
+            else max_entry_bytes
         self._key = key if key is not None else cache_key()
         self._root = directory / f"v{FORMAT}"
         self._prepared = False
@@ -153,7 +159,8 @@ class FileStore(ResultCache):
             pass
 
     def put(self, key: CacheKey, value: Any, *, ttl: float | None = None) -> None:
-        """Write the entry atomically; an I/O failure is counted, never raised."""
+        """Write the entry atomically; an I/O failure is counted, never raised, and so is an
+        entry over :attr:`max_entry_bytes` (not written)."""
         path = self._path(key)
         entry = {
             "format": FORMAT, "namespace": key.namespace, "key": key.digest,
@@ -161,6 +168,9 @@ class FileStore(ResultCache):
             "payload": value,
         }
         body = _canonical(entry)
+        if len(body) > self.max_entry_bytes:
+            self.stats.oversized += 1  # not kept: its lookups miss, as for any absent entry
+            return
         data = _HEADER + sign(self._key, body).encode("ascii") + b"\n" + body
         try:
             self._prepare()

@@ -17,11 +17,13 @@ rules need the sast check; any other name, a secret type, the secrets check).
 from __future__ import annotations
 
 import io
+import os
 import re
 import tokenize
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from gate.cache.facts import FileFacts
 from gate.findings import Finding
 
 __all__ = ["MAX_REPORTED", "unused_markers"]
@@ -31,6 +33,7 @@ _MARKER = re.compile(r"#.*?gate:ignore\[(?P<rules>[^\]]*)\]")
 _SAST_RULE = re.compile(r"^(B\d{3}|GATE-PY-[A-Z0-9-]+)$")
 _SOURCE = re.compile(r"^(?P<path>.+):(?P<line>\d+) # ")
 _MAX_BYTES = 2_000_000
+_NEEDLE = b"gate:ignore["
 
 
 def _rules(raw: str) -> list[str]:
@@ -69,22 +72,43 @@ def _used(findings: Sequence[Finding]) -> dict[tuple[str, int], set[str]]:
     return used
 
 
+def _marked(root: Path, path: str, facts: FileFacts) -> bytes | None:
+    """The file's first :data:`_MAX_BYTES` bytes if they hold a marker, else ``None``.
+
+    Whether a file holds one is remembered under its stat: an unchanged file without
+    a marker (nearly all of them) is not read again.
+    """
+    full = f"{os.fspath(root)}/{path}"  # pathlib costs more than the call, per file
+    try:
+        st = os.stat(full)  # noqa: PTH116
+        if facts.get(path, st) is False:
+            return None
+        with open(full, "rb") as handle:  # noqa: PTH123
+            data = handle.read(_MAX_BYTES)
+    except OSError:
+        return None
+    found = _NEEDLE in data
+    facts.put(path, st, found)
+    return data if found else None
+
+
 def unused_markers(root: Path, scanned: Mapping[str, frozenset[str]],
-                   findings: Sequence[Finding]) -> tuple[str, ...]:
+                   findings: Sequence[Finding], cache_dir: Path | None = None
+                   ) -> tuple[str, ...]:
     """One warning per ``gate:ignore`` marker in a Python file with a rule that suppressed nothing.
 
     ``scanned``: check name -> the files it scanned to completion (sast, secrets).
     ``findings``: as the checks reported them, before the policy refused any marker.
+    ``cache_dir``: the result cache, where which files hold no marker is remembered
+    (:mod:`gate.cache.facts`); ``None``: every file is read.
     """
     sast, secrets = scanned.get("sast", frozenset()), scanned.get("secrets", frozenset())
     used = _used(findings)
     warnings: list[str] = []
+    facts = FileFacts(cache_dir, "suppression-markers", root, ("gate.triage.suppress_unused",))
     for path in sorted(p for p in sast | secrets if p.endswith(".py")):
-        try:
-            data = (root / path).read_bytes()[:_MAX_BYTES]
-        except OSError:
-            continue
-        if b"gate:ignore[" not in data:
+        data = _marked(root, path, facts)
+        if data is None:
             continue
         for number, comment in _comments(data.decode("utf-8", "replace")):
             match = _MARKER.search(comment)
@@ -98,6 +122,7 @@ def unused_markers(root: Path, scanned: Mapping[str, frozenset[str]],
                 warnings.append(f"{path}:{number}: unused suppression gate:ignore["
                                 f"{', '.join(unused)}]: no such finding on this line or the "
                                 "one below; remove it")
+    facts.save()
     if len(warnings) > MAX_REPORTED:
         left = len(warnings) - MAX_REPORTED
         warnings = [*warnings[:MAX_REPORTED], f"... and {left} more unused suppressions"]

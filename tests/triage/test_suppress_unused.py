@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,34 @@ def test_unused_markers_are_warned_about_one_by_one(report: dict[str, object]) -
     assert [w for w in warnings if "unused suppression" in w] == [
         "app.py:8: unused suppression gate:ignore[B105, B608]: no such finding on this line "
         "or the one below; remove it"]
+
+
+def test_files_without_markers_are_not_read_again(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from gate.triage import suppress_unused
+
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    root.mkdir()
+    (root / "plain.py").write_text("x = 1\n")
+    (root / "marked.py").write_text("x = 1  # gate:ignore[B101] stale\n")
+    scanned = {"sast": frozenset({"plain.py", "marked.py"})}
+    opened: list[str] = []
+    real = open
+
+    def counting(file: str, *args: object, **kwargs: object) -> object:
+        opened.append(Path(file).name)
+        return real(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(suppress_unused, "open", counting, raising=False)
+    expected = ("marked.py:1: unused suppression gate:ignore[B101]: no such finding on this "
+                "line or the one below; remove it",)
+    assert suppress_unused.unused_markers(root, scanned, [], cache_dir=cache) == expected
+    assert sorted(opened) == ["marked.py", "plain.py"]
+    opened.clear()
+    assert suppress_unused.unused_markers(root, scanned, [], cache_dir=cache) == expected
+    assert opened == ["marked.py"]  # a file with a marker is read to report it
+    (root / "plain.py").write_text("y = 1  # gate:ignore[B105] new\n")
+    opened.clear()
+    assert len(suppress_unused.unused_markers(root, scanned, [], cache_dir=cache)) == 2
+    assert sorted(opened) == ["marked.py", "plain.py"]

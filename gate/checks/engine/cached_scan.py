@@ -8,6 +8,15 @@ chunks over the pool (:mod:`gate.checks.engine.pool`); store each scanned
 file's outcome as its own entry. A re-run after editing one file therefore
 rescans that one file.
 
+A warm run must not open one entry per file either. So each scan also keeps
+one whole-result entry per scan root and configuration
+(:mod:`gate.cache.whole`): every file's identity and outcome. It is read
+first; a file whose identity is the recorded one is served from it, any
+other file from its own entry or a scan, and the entry is rewritten only
+when something changed. The per-file entries remain the fallback (a damaged
+or oversized whole entry), what another clone or directory of the same
+code shares, and all that a scan of a few files (:data:`WHOLE_MIN_FILES`) reads.
+
 A file the pool could not scan within the worker limits (memory, time per
 file: :mod:`gate.limits`) is reported as not scanned with the reason; every
 other file's outcome is kept.
@@ -25,6 +34,7 @@ neither version).
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +44,9 @@ from typing import Any, Protocol
 import gate
 from gate.cache import ResultCache, open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
+from gate.cache.interface import CacheKey
 from gate.cache.keys import code_identity, digest_of, fingerprint_key_id, key_for
+from gate.cache.whole import WHOLE_VERSION, WholeResult, WholeWriter, decode_whole
 from gate.checks.engine.digests import Snapshot, Stat, snapshot
 from gate.checks.engine.pool import ChunkFailed, balanced_chunks, chunk_count, map_chunks
 from gate.checks.interface import NotScanned, ScanTarget
@@ -44,6 +56,10 @@ from gate.redact import redact, redact_finding
 __all__ = ["Dependencies", "FileScan", "FileScanSpec", "scan_with_cache"]
 
 ENTRY_VERSION = 1
+WHOLE_MIN_FILES = 64
+"""A scan of fewer files (a pre-push, a pull request's changed files) uses only per-file
+entries: reading them costs less than one whole-result entry of a large tree, and the
+whole entry is left as the last full run wrote it."""
 
 
 class _ToolScan(Protocol):
@@ -96,6 +112,8 @@ class FileScan:
     warnings: tuple[str, ...]
     cached: int = 0
     scanned: int = 0
+    entries_read: int = 0
+    """Cache entries this scan opened (the whole-result entry counts as one)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +152,9 @@ def _material(spec: FileScanSpec, config: str, rel: str, content: str) -> dict[s
 
 
 _Digests = dict[str, tuple[str, Stat | None]]
+_Outcome = tuple[tuple[Finding, ...], tuple[NotScanned, ...]]
+_Stored = dict[str, tuple[str, Any]]
+"""File -> the identity it was scanned at and its per-file payload."""
 
 
 def _stat(root: Path, rel: str) -> Stat | None:
@@ -146,10 +167,12 @@ def _stat(root: Path, rel: str) -> Stat | None:
 
 
 def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
-           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> None:
-    """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file."""
+           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> _Stored:
+    """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file;
+    returns what was stored, by file (for the whole-result entry)."""
+    stored: _Stored = {}
     if result.warnings:
-        return
+        return stored
     findings: dict[str, list[Finding]] = defaultdict(list)
     skipped: dict[str, list[NotScanned]] = defaultdict(list)
     for f in result.findings:
@@ -157,7 +180,7 @@ def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
     for n in result.not_scanned:
         skipped[n.path].append(n)
     if not set(findings) | set(skipped) <= set(chunk):
-        return  # a result not about one of the chunk's files: nothing to file it under
+        return stored  # a result not about one of the chunk's files: nothing to file it under
     for rel in chunk:
         known = digests.get(rel)
         if known is None or known[1] is None or _stat(root, rel) != known[1]:
@@ -168,32 +191,105 @@ def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
             continue  # its dependencies' state is unknown: a later run scans it again
         payload = encode_file_result(sealed, tuple(skipped[rel]))
         cache.put(key_for(spec.check, _material(spec, config, rel, known[0])), payload)
+        stored[rel] = (known[0], payload)
+    return stored
+
+
+def _serve(spec: FileScanSpec, rel: str, outcome: _Outcome, out: _Collected) -> bool:
+    """Add a stored outcome to ``out`` unless its dependencies changed since it was sealed."""
+    found, skipped = outcome
+    if spec.dependencies is not None and not spec.dependencies.fresh(rel, found):
+        return False
+    out.findings.extend(found)
+    out.not_scanned.extend(skipped)
+    return True
+
+
+@dataclass
+class _Served:
+    """What the lookup served, and the next whole-result entry, begun with it."""
+
+    writer: WholeWriter = field(default_factory=WholeWriter)
+    from_whole: int = 0
+    """How many files came from the whole entry (all of them, and all of its files: the
+    entry needs no rewrite)."""
 
 
 def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence[str],
-            tree: Snapshot, out: _Collected) -> tuple[list[tuple[str, int]], _Digests]:
-    """Serve what the cache has; return the misses (with sizes) and their identities."""
+            tree: Snapshot, whole: WholeResult | None, out: _Collected
+            ) -> tuple[list[tuple[str, int]], _Digests, _Served]:
+    """Serve what the cache has; return the misses (with sizes) and their identities.
+
+    A file whose identity is the one the whole-result entry recorded is served from that
+    entry; any other file from its own entry, if there is one.
+    """
     misses: list[tuple[str, int]] = []
     digests: _Digests = {}
+    served = _Served()
     for rel in files:
         digest = tree.ids.get(rel)
         if digest is not None:
-            payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
-            if payload is not None:
+            if whole is not None and whole.identity(rel) == digest:
                 try:
-                    found, skipped = decode_file_result(payload)
+                    recorded = whole.outcome(rel)
                 except CodecError:
                     cache.stats.rejected += 1
                 else:
-                    if spec.dependencies is None or spec.dependencies.fresh(rel, found):
-                        out.findings.extend(found)
-                        out.not_scanned.extend(skipped)
+                    if _serve(spec, rel, recorded, out):
+                        served.writer.keep(rel, whole)
+                        served.from_whole += 1
+                        continue
+            payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
+            if payload is not None:
+                try:
+                    stored = decode_file_result(payload)
+                except CodecError:
+                    cache.stats.rejected += 1
+                else:
+                    if _serve(spec, rel, stored, out):
+                        served.writer.add(rel, digest, payload)
                         continue
         stat = tree.stats.get(rel)
         if digest is not None:
             digests[rel] = (digest, stat)
         misses.append((rel, stat[0] if stat else 0))
-    return misses, digests
+    return misses, digests, served
+
+
+def _whole_key(spec: FileScanSpec, config: str, root: Path) -> CacheKey:
+    """Where a check's whole result for one scan root lives (see :mod:`gate.cache.whole`).
+
+    The root is in the key so that two clones sharing a cache each keep their own entry
+    (it decides nothing about a result: every file's identity and path are in the entry).
+    """
+    return key_for(f"{spec.check}-whole", {"whole": WHOLE_VERSION, "tool": spec.tool_version,
+                                            "config": config, "root": str(root.resolve())})
+
+
+def _carry(root: Path, files: Sequence[str], whole: WholeResult | None,
+           writer: WholeWriter) -> int:
+    """Keep the rows of files this run was not given but that still exist (a run narrowed to
+    a change, or to a directory, must not cost the next full run its entry); return how many.
+    A deleted file's row is dropped. A row is only ever served under its file's identity,
+    so keeping one is never wrong, only space."""
+    if whole is None:
+        return 0
+    base, carried = os.fspath(root), 0
+    for rel in whole.rows.keys() - set(files):
+        if os.path.lexists(f"{base}/{rel}") and writer.carry(rel, whole):
+            carried += 1
+    return carried
+
+
+def _read_whole(cache: ResultCache, key: CacheKey) -> WholeResult | None:
+    value = cache.get(key)
+    if value is None:
+        return None
+    try:
+        return decode_whole(value)
+    except CodecError:
+        cache.stats.rejected += 1
+        return None
 
 
 def _finding_order(f: Finding) -> tuple[str, int, str, str]:
@@ -213,13 +309,17 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
     cache = open_cache(target.cache_dir)
     config = _config(spec, target)
     out = _Collected()
-    tree = tree if tree is not None else snapshot(target.root, files)
-    misses, digests = _lookup(cache, spec, config, files, tree, out)
+    tree = tree if tree is not None else snapshot(target.root, files, target.cache_dir)
+    whole_key = _whole_key(spec, config, target.root) \
+        if target.cache_dir is not None and len(files) >= WHOLE_MIN_FILES else None
+    whole = _read_whole(cache, whole_key) if whole_key is not None else None
+    misses, digests, served = _lookup(cache, spec, config, files, tree, whole, out)
     total = sum(size for _, size in misses)
     chunks = balanced_chunks(misses, chunk_count(len(misses), target.jobs, total))
     # Everything served from the cache: no pool (no worker process) is started at all.
     scanned = map_chunks(spec.scan, target.root, chunks, target.jobs, target.cpu_tokens,
                          target.limits) if misses else iter(())
+    writer = served.writer
     for chunk, raw in scanned:
         if isinstance(raw, ChunkFailed):  # out of memory or time: reported, never cached
             out.not_scanned.extend(NotScanned(path, f"not scanned: {raw.reason}")
@@ -229,7 +329,14 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
         out.findings.extend(result.findings)
         out.not_scanned.extend(result.not_scanned)
         out.warnings.extend(result.warnings)
-        _store(cache, spec, config, target.root, chunk, digests, result)
+        for rel, (identity, payload) in _store(cache, spec, config, target.root, chunk,
+                                               digests, result).items():
+            writer.add(rel, identity, payload)
+    entries_read = cache.stats.hits + cache.stats.misses if target.cache_dir is not None else 0
+    recorded = len(whole.rows) if whole is not None else -1
+    carried = _carry(target.root, files, whole, writer)
+    if whole_key is not None and not served.from_whole + carried == len(writer) == recorded:
+        cache.put(whole_key, writer.value())  # only when something changed
     if cache.stats.writes:
         cache.prune()
     if cache.stats.write_errors:
@@ -239,4 +346,5 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
         findings=tuple(sorted(out.findings, key=_finding_order)),
         not_scanned=tuple(sorted(out.not_scanned, key=lambda n: (n.path, n.line or 0, n.reason))),
         warnings=tuple(out.warnings), cached=len(files) - len(misses), scanned=len(misses),
+        entries_read=entries_read,
     )

@@ -14,7 +14,10 @@ the commit, so their content goes into every git-derived identity: a change to
 them changes every key.
 
 Everything else (untracked files, modified files, trees outside git) is hashed
-from its bytes, as before. Identities are prefixed (``git:`` / ``sha256:``), so
+from its bytes; with a result cache, that hash is remembered under the file's
+stat (:mod:`gate.cache.facts`: device, inode, mode, size, modification and
+change times, the data git's index trusts for its own ids), so an untracked
+file is hashed again only when its stat changes. Identities are prefixed (``git:`` / ``sha256:``), so
 the two kinds can never be confused.
 
 :func:`snapshot` also keeps each file's ``lstat`` (size, mtime, inode), taken
@@ -33,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gate.cache.facts import FileFacts
 from gate.git.index import clean_index_ids, toplevel
 
 __all__ = ["Snapshot", "Stat", "file_sha256", "snapshot"]
@@ -41,6 +45,8 @@ Stat = tuple[int, int, int]
 """What tells a file changed: size, mtime (ns) and inode."""
 
 _READ_CHUNK = 1 << 20
+REMEMBER_FROM = 64
+"""Fewer files to hash (an edit or two) are hashed: cheaper than reading a remembered list."""
 
 
 def file_sha256(path: Path) -> str:
@@ -79,34 +85,50 @@ class Snapshot:
     left out)."""
 
 
-def _lstat(path: Path) -> os.stat_result | None:
-    try:
-        return path.lstat()
-    except OSError:
-        return None
-
-
-def snapshot(root: Path, files: Sequence[str]) -> Snapshot:
+def snapshot(root: Path, files: Sequence[str], cache_dir: Path | None = None) -> Snapshot:
     """Stat every file, then identify each readable one's content: git's object id where it
-    can be trusted, else the SHA-256 of its bytes."""
+    can be trusted, else the SHA-256 of its bytes, remembered under the file's stat in
+    ``cache_dir`` (:mod:`gate.cache.facts`: an untracked file is not hashed again while its
+    stat is unchanged, the trust git's index gives its own ids)."""
     stats: dict[str, Stat] = {}
+    full: dict[str, os.stat_result] = {}
     links: set[str] = set()
+    base = os.fspath(root)
+    lstat, join, is_link = os.lstat, os.path.join, stat.S_ISLNK  # a stat per file: kept lean
     for rel in files:
-        st = _lstat(root / rel)
-        if st is not None:
-            stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
-            if stat.S_ISLNK(st.st_mode):
-                links.add(rel)
-    known = {rel: f"git:{oid}" for rel, oid in clean_index_ids(root).items()}
+        try:
+            st = lstat(join(base, rel))
+        except OSError:
+            continue
+        stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        full[rel] = st
+        if is_link(st.st_mode):
+            links.add(rel)
+    known = clean_index_ids(root)
     attributes = _attributes(root, files) if known else ""
     ids: dict[str, str] = {}
+    rest: list[str] = []
     for rel in files:
         found = known.get(rel)
         if found is not None and rel in stats and rel not in links:
-            ids[rel] = f"{found}:{attributes}"
-            continue
+            ids[rel] = f"git:{found}:{attributes}"
+        else:
+            rest.append(rel)
+    hashed = FileFacts(cache_dir, "sha256", root, ("gate.checks.engine.digests",)) \
+        if cache_dir is not None and len(rest) >= REMEMBER_FROM else None
+    for rel in rest:
+        before = full.get(rel)
+        if before is not None and hashed is not None:
+            remembered = hashed.get(rel, before)
+            if isinstance(remembered, str) and remembered.startswith("sha256:"):
+                ids[rel] = remembered
+                continue
         try:
             ids[rel] = file_sha256(root / rel)
         except OSError:
             continue
+        if hashed is not None and before is not None:
+            hashed.put(rel, before, ids[rel])  # the stat was taken before the bytes were read
+    if hashed is not None:
+        hashed.save()
     return Snapshot(ids, stats)

@@ -226,8 +226,11 @@ def _rules() -> list[tuple[str, str, str]]:
     """bandit's installed test plugins and who ships them: part of the cache key."""
     from importlib.metadata import entry_points
 
-    return sorted((ep.name, ep.value, f"{ep.dist.name} {ep.dist.version}" if ep.dist else "")
-                  for ep in entry_points(group="bandit.plugins"))
+    shipped: dict[int, str] = {}  # each name/version read parses the metadata: once per dist
+    for ep in (found := entry_points(group="bandit.plugins")):
+        if ep.dist is not None and id(ep.dist) not in shipped:
+            shipped[id(ep.dist)] = f"{ep.dist.name} {ep.dist.version}"
+    return sorted((ep.name, ep.value, shipped[id(ep.dist)] if ep.dist else "") for ep in found)
 
 
 def _scan_cached(target: ScanTarget, files: Sequence[str], version: str,
@@ -313,7 +316,7 @@ class SastCheck(Check):
         if target.jobs > 1 or target.cache_dir is not None:
             from gate.checks.engine.digests import snapshot
 
-            tree = snapshot(target.root, files)  # one listing and hashing for both scans
+            tree = snapshot(target.root, files, target.cache_dir)  # one for both scans
             taint = _taint_cached(target, files, tree)
             scan = _scan_cached(target, files, version, tree)
         else:

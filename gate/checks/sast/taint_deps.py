@@ -71,6 +71,7 @@ class TaintDependencies:
         self.started = time.time_ns()
         self._located: dict[tuple[str, str], str | None] = {}
         self._hashed: dict[str, str] = {}
+        self._lines: dict[tuple[str, str, str | None, str], bytes] = {}
 
     def _identity(self, rel: str | None, sealing: bool) -> str:
         if rel is None:
@@ -90,11 +91,15 @@ class TaintDependencies:
         return found
 
     def _stamp(self, lookups: list[_Lookup], sealing: bool) -> str:
-        h = hashlib.sha256()
+        lines = []
         for dotted, directory, found in lookups:
-            item = [dotted, directory, found, self._identity(found, sealing)]
-            h.update(json.dumps(item).encode("utf-8", "surrogatepass") + b"\n")
-        return h.hexdigest()
+            item = (dotted, directory, found, self._identity(found, sealing))
+            line = self._lines.get(item)  # files share most lookups: encode each once
+            if line is None:
+                line = self._lines[item] = json.dumps(list(item)).encode(
+                    "utf-8", "surrogatepass") + b"\n"
+            lines.append(line)
+        return hashlib.sha256(b"".join(lines)).hexdigest()
 
     def _locate(self, dotted: str, directory: str) -> str | None:
         key = (dotted, directory)

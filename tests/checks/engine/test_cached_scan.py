@@ -37,6 +37,12 @@ FILES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These trees are tiny: give them whole-result entries as a large tree gets."""
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+
+
 def _tree(root: Path) -> ScanTarget:
     for rel, text in FILES.items():
         path = root / rel
@@ -71,8 +77,17 @@ def _both(target: ScanTarget) -> dict[str, tuple[object, ...]]:
             "secrets": _normalised(SecretsCheck().run(target))}
 
 
-def _entries(cache: Path) -> list[Path]:
+def _all_entries(cache: Path) -> list[Path]:
     return sorted((cache / "v3").rglob("*.json"))
+
+
+def _entries(cache: Path) -> list[Path]:
+    """The per-file entries (not the whole-result entries, one per scan)."""
+    return [p for p in _all_entries(cache) if not p.parts[-3].endswith("-whole")]
+
+
+def _wholes(cache: Path) -> list[Path]:
+    return [p for p in _all_entries(cache) if p.parts[-3].endswith("-whole")]
 
 
 def test_reference_tree_has_findings_of_every_kind(uncached: dict[str, tuple[object, ...]]
@@ -91,6 +106,7 @@ def test_cold_and_warm_runs_equal_the_uncached_scan(tree: ScanTarget, tmp_path: 
     assert _both(target) == uncached
     written = _entries(tmp_path / "cache")
     assert len(written) == 2 * 5 + len(FILES)  # sast: bandit + dataflow per .py; secrets: all
+    assert len(_wholes(tmp_path / "cache")) == 3  # and one whole result per scan
     assert _both(target) == uncached
 
 
@@ -115,9 +131,10 @@ def test_warm_run_after_an_edit_rescans_only_that_file(tree: ScanTarget, tmp_pat
     warm = scan_with_cache(_spec(), target, target.files)
 
     assert (warm.cached, warm.scanned) == (4, 1)
+    assert warm.entries_read == 2  # the whole result, then the edited file's own entry
     assert [f.rule_id for f in warm.findings if f.path == "app/clean.py"] == ["B307"]
     fresh = scan_with_cache(_spec(), replace(target, cache_dir=None), target.files)
-    assert warm == replace(fresh, cached=4, scanned=1)
+    assert warm == replace(fresh, cached=4, scanned=1, entries_read=2)
 
 
 def test_tool_upgrade_misses_and_never_serves_old_results(tree: ScanTarget,
@@ -156,11 +173,11 @@ def test_corrupt_entries_are_rescanned_and_healed(tree: ScanTarget, tmp_path: Pa
                                                   corruption: bytes) -> None:
     target = replace(tree, cache_dir=tmp_path / "cache")
     _both(target)
-    entries = _entries(tmp_path / "cache")
+    entries = _all_entries(tmp_path / "cache")
     for path in entries:
         path.write_bytes(corruption)
     assert _both(target) == uncached
-    healed = _entries(tmp_path / "cache")
+    healed = _all_entries(tmp_path / "cache")
     assert len(healed) == len(entries)
     assert all(p.read_bytes() != corruption for p in healed)
 
@@ -171,7 +188,7 @@ def test_a_well_formed_but_false_entry_is_not_trusted(tree: ScanTarget, tmp_path
     """Someone empties an entry's findings but cannot recompute its checksum to match."""
     target = replace(tree, cache_dir=tmp_path / "cache")
     _both(target)
-    for path in _entries(tmp_path / "cache"):
+    for path in _all_entries(tmp_path / "cache"):
         text = path.read_text()
         start = text.find('"findings":[')
         if start >= 0 and '"findings":[]' not in text:

@@ -6,6 +6,8 @@ import hashlib
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from gate.checks.engine.digests import file_sha256, snapshot
 
 
@@ -79,3 +81,38 @@ def test_a_snapshot_stats_every_file_and_identifies_the_readable(tmp_path: Path)
     assert tree.ids["a.py"].startswith("git:")
     assert tree.ids["link.py"] == file_sha256(root / "a.py")  # untracked: its target's bytes
     assert set(tree.ids) == {"a.py", "link.py"}
+
+
+def test_an_untracked_files_hash_is_remembered_under_its_stat(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gate.checks.engine import digests
+
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)  # written just now: settled
+    monkeypatch.setattr(digests, "REMEMBER_FROM", 2)  # as many untracked files as a big tree
+    root, cache = _repo(tmp_path), tmp_path / "cache"
+    (root / "new.py").write_text("n = 1\n")
+    (root / "other.py").write_text("o = 1\n")
+    hashed: list[str] = []
+    real = digests.file_sha256
+
+    def counting(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(digests, "file_sha256", counting)
+    files = ["a.py", "new.py", "other.py"]
+    first = snapshot(root, files, cache).ids
+    assert sorted(hashed) == ["new.py", "other.py"]
+    hashed.clear()
+    assert snapshot(root, files, cache).ids == first
+    assert hashed == []
+    (root / "new.py").write_text("n = 2\n")  # same size: the stat still differs
+    hashed.clear()
+    again = snapshot(root, files, cache).ids
+    assert hashed == ["new.py"]
+    assert again["new.py"] == real(root / "new.py") != first["new.py"]
+    assert again == content_ids(root, files)  # what an uncached snapshot says
+    monkeypatch.setattr(digests, "REMEMBER_FROM", 3)
+    hashed.clear()
+    snapshot(root, files, cache)
+    assert sorted(hashed) == ["new.py", "other.py"]  # too few to be worth an entry

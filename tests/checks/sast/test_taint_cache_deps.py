@@ -52,6 +52,12 @@ SIBLING = (
 )
 
 
+@pytest.fixture(autouse=True)
+def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These trees are tiny: give them whole-result entries as a large tree gets."""
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+
+
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com",
                     *args], check=True, capture_output=True)
@@ -114,6 +120,23 @@ def test_editing_an_imported_module_reanalyses_its_importers(repo: Path, tmp_pat
     back = _scan(repo, cache, FILES)
     assert (back.cached, back.scanned) == (2, 2)
     assert _cmdi(back) == [("app/other.py", 6)]
+
+
+def test_a_warm_run_reads_the_whole_result_and_the_stale_files_own_entries(
+        repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _scan(repo, cache, FILES)
+    unchanged = _scan(repo, cache, FILES)
+    assert (unchanged.cached, unchanged.scanned, unchanged.entries_read) == (4, 0, 1)
+    (repo / "app/helpers.py").write_text(PASSING, encoding="utf-8")
+    passing = _scan(repo, cache, FILES)
+    # the whole result; helpers.py's own entry (new content: none); views.py's own entry
+    # (its recorded dependencies are stale, and so is that entry's stamp): both analysed again
+    assert (passing.cached, passing.scanned, passing.entries_read) == (2, 2, 3)
+    assert _cmdi(passing) == [("app/other.py", 6), ("app/views.py", 7)]
+    again = _scan(repo, cache, FILES)
+    assert (again.cached, again.scanned, again.entries_read) == (4, 0, 1)
+    assert _cmdi(again) == _cmdi(passing)
 
 
 def test_deleting_an_imported_module_reanalyses_its_importers(repo: Path, tmp_path: Path) -> None:

@@ -1,0 +1,179 @@
+"""A check's whole result as one cache entry: every file's content identity and outcome.
+
+A warm run of a per-file check on an unchanged tree must not open one cache
+entry per file. So besides its per-file entries, a check keeps one *whole*
+entry per scan root and configuration: for each file it scanned to
+completion, the content identity it was scanned at
+(:mod:`gate.checks.engine.digests`) and the outcome. A run reads that one
+entry, serves every file whose identity is unchanged, and looks up or scans
+the rest.
+
+Findings repeat: a test suite has tens of thousands of ``assert`` findings
+that differ only in place and fingerprint. So the entry keeps each distinct
+rest of a finding (rule, message, severity, ...: the per-file payload's
+fields but path, lines and fingerprint, as :func:`gate.cache.codec.encode_file_result`
+writes them) once, as canonical JSON in a table, and each finding as
+``[template, start, end, fingerprint, path or null]`` (``null``: the file's
+own path). Decoding builds a template's fields once and each finding from
+them; a run that keeps most files copies their rows and templates without
+decoding them.
+
+The entry is private and must reject rather than guess: a malformed entry
+raises :class:`~gate.cache.codec.CodecError` when read, a malformed row when
+its file is served; the caller then treats it as absent (the file falls back
+to its per-file entry, then to a scan). Like every entry, it is
+HMAC-authenticated by the store (:mod:`gate.cache.store`) and written
+atomically; its findings are redacted before they get here, as per-file
+payloads are.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from typing import Any
+
+from gate.cache.codec import CodecError, decode_file_result
+from gate.checks.interface import NotScanned
+from gate.findings import Finding, Location
+
+__all__ = ["WHOLE_VERSION", "WholeResult", "WholeWriter", "decode_whole"]
+
+WHOLE_VERSION = 2
+_PLACE = frozenset({"path", "start", "end", "fingerprint"})
+_FIELDS = tuple(f.name for f in fields(Finding))
+_Row = tuple[str, list[Any], list[Any]]
+"""A file's identity, its findings as ``[template, start, end, fingerprint, path]`` rows, and
+its not-scanned entries as the per-file payload has them."""
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _line(value: Any) -> int | None:
+    if value is None or type(value) is int:
+        return value
+    raise CodecError("bad line number")
+
+
+class WholeResult:
+    """A whole-result entry as read: each file's identity, its outcome decoded on demand."""
+
+    def __init__(self, templates: list[str], rows: dict[str, _Row]) -> None:
+        self.templates = templates
+        self.rows = rows
+        self._made: dict[int, dict[str, Any]] = {}
+
+    def identity(self, rel: str) -> str | None:
+        """The content identity ``rel`` was scanned at, or ``None`` if it is not recorded."""
+        row = self.rows.get(rel)
+        return row[0] if row is not None else None
+
+    def _template(self, index: Any) -> dict[str, Any]:
+        made = self._made.get(index) if type(index) is int else None
+        if made is not None:
+            return made
+        if type(index) is not int or not 0 <= index < len(self.templates):
+            raise CodecError("bad template reference")
+        try:
+            rest = json.loads(self.templates[index])
+        except ValueError as exc:
+            raise CodecError("undecodable template") from exc
+        if not isinstance(rest, dict) or _PLACE & rest.keys():
+            raise CodecError("bad template")
+        [proto], _ = decode_file_result({"findings": [{**rest, "path": "", "start": None,
+                                                       "end": None, "fingerprint": ""}],
+                                         "not_scanned": []})
+        made = {name: getattr(proto, name) for name in _FIELDS}
+        self._made[index] = made
+        return made
+
+    def outcome(self, rel: str) -> tuple[tuple[Finding, ...], tuple[NotScanned, ...]]:
+        """The findings and not-scanned entries recorded for ``rel``; :class:`CodecError` if
+        its row is malformed."""
+        _, found, skipped = self.rows[rel]
+        findings = []
+        for item in found:
+            if type(item) is not list or len(item) != 5:
+                raise CodecError("bad finding row")
+            index, start, end, fingerprint, path = item
+            if type(fingerprint) is not str or not (path is None or type(path) is str):
+                raise CodecError("bad finding row")
+            place = Location(rel if path is None else path, _line(start), _line(end))
+            findings.append(Finding(**{**self._template(index), "location": place,
+                                       "fingerprint": fingerprint}))
+        if not skipped:
+            return tuple(findings), ()
+        _, not_scanned = decode_file_result({"findings": [], "not_scanned": skipped})
+        return tuple(findings), not_scanned
+
+
+def decode_whole(value: Any) -> WholeResult:
+    """The entry's files and templates; :class:`CodecError` unless it has exactly the shape
+    :class:`WholeWriter` writes (rows' contents are checked when a file is served)."""
+    if not isinstance(value, dict) or value.get("version") != WHOLE_VERSION:
+        raise CodecError("not a whole-result entry of this version")
+    templates, files = value.get("templates"), value.get("files")
+    if type(templates) is not list or not all(type(t) is str for t in templates) \
+            or type(files) is not list:
+        raise CodecError("whole-result entry without its tables")
+    rows: dict[str, _Row] = {}
+    for row in files:
+        if not (type(row) is list and len(row) == 4 and type(row[0]) is str
+                and type(row[1]) is str and type(row[2]) is list and type(row[3]) is list):
+            raise CodecError("bad whole-result row")
+        if row[0] in rows:
+            raise CodecError("a path twice in a whole-result entry")
+        rows[row[0]] = (row[1], row[2], row[3])
+    return WholeResult(templates, rows)
+
+
+class WholeWriter:
+    """Builds the next whole-result entry: rows kept from the last one, and new outcomes."""
+
+    def __init__(self) -> None:
+        self._templates: list[str] = []
+        self._index: dict[str, int] = {}
+        self._rows: dict[str, list[Any]] = {}
+
+    def _add_template(self, text: str) -> int:
+        index = self._index.get(text)
+        if index is None:
+            index = self._index[text] = len(self._templates)
+            self._templates.append(text)
+        return index
+
+    def keep(self, rel: str, source: WholeResult) -> None:
+        """Copy ``rel``'s row from the entry read (served this run, so well-formed)."""
+        identity, found, skipped = source.rows[rel]
+        self._rows[rel] = [rel, identity,
+                           [[self._add_template(source.templates[item[0]]), *item[1:]]
+                            for item in found], skipped]
+
+    def carry(self, rel: str, source: WholeResult) -> bool:
+        """Copy ``rel``'s row from the entry read although this run did not serve it (a
+        narrowed run: the file was not asked for); ``False`` when the row is malformed."""
+        _, found, _ = source.rows[rel]
+        if not all(type(item) is list and len(item) == 5 and type(item[0]) is int
+                   and 0 <= item[0] < len(source.templates) for item in found):
+            return False
+        self.keep(rel, source)
+        return True
+
+    def add(self, rel: str, identity: str, payload: dict[str, Any]) -> None:
+        """Record a per-file payload (:func:`~gate.cache.codec.encode_file_result`)."""
+        found = []
+        for d in payload["findings"]:
+            rest = {k: v for k, v in d.items() if k not in _PLACE}
+            found.append([self._add_template(_canonical(rest)), d["start"], d["end"],
+                          d["fingerprint"], None if d["path"] == rel else d["path"]])
+        self._rows[rel] = [rel, identity, found, payload["not_scanned"]]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def value(self) -> dict[str, Any]:
+        """The entry's value (rows by path)."""
+        return {"version": WHOLE_VERSION, "templates": self._templates,
+                "files": [self._rows[rel] for rel in sorted(self._rows)]}

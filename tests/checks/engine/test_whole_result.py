@@ -1,0 +1,333 @@
+"""The whole-result entry: a warm run reads one entry per scan, not one per file.
+
+Real bandit over a small git repository (so unchanged files get git's ids),
+the real store in tmp dirs. Each test counts the entries a run opened
+(``FileScan.entries_read`` and the store's own reads) and what it scanned
+again, and compares findings with an uncached scan.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gate.cache import FileStore
+from gate.cache.codec import CodecError, decode_file_result, encode_file_result
+from gate.cache.mac import cache_key, sign
+from gate.cache.store import _canonical
+from gate.cache.whole import WHOLE_VERSION, WholeWriter, decode_whole
+from gate.checks.engine.cached_scan import FileScan, FileScanSpec, scan_with_cache
+from gate.checks.interface import ScanTarget
+from gate.checks.sast import scan_files as sast_scan
+
+FILES = {
+    "app/run.py": "import subprocess\n\ndef run(c):\n    subprocess.call(c, shell=True)\n",
+    "app/conf.py": 'password = "Tr0ub4dor-horse-battery"\n',
+    "app/clean.py": "def add(a, b):\n    return a + b\n",
+    "app/broken.py": "def broken(:\n",
+}
+PATHS = tuple(sorted(FILES))
+
+
+@pytest.fixture(autouse=True)
+def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These trees are tiny: give them whole-result entries as a large tree gets."""
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.com",
+                    *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> ScanTarget:
+    root = tmp_path / "repo"
+    for rel, text in FILES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "fixture")
+    return ScanTarget(root=root, files=PATHS, cache_dir=tmp_path / "cache")
+
+
+def _spec() -> FileScanSpec:
+    return FileScanSpec(check="sast", tool_version="1.9", scan=sast_scan,
+                        modules=("gate.checks.sast.check",), rules=["B101"])
+
+
+def _scan(target: ScanTarget) -> FileScan:
+    return scan_with_cache(_spec(), target, target.files)
+
+
+def _uncached(target: ScanTarget) -> FileScan:
+    return _scan(replace(target, cache_dir=None))
+
+
+def _same(scan: FileScan, reference: FileScan) -> bool:
+    return (scan.findings, scan.not_scanned, scan.warnings) == \
+        (reference.findings, reference.not_scanned, reference.warnings)
+
+
+def _dir(target: ScanTarget) -> Path:
+    assert target.cache_dir is not None
+    return target.cache_dir
+
+
+def _wholes(cache: Path) -> list[Path]:
+    return sorted((cache / "v3" / "sast-whole").rglob("*.json"))
+
+
+def _per_file(cache: Path) -> list[Path]:
+    return sorted((cache / "v3" / "sast").rglob("*.json"))
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The namespace of every entry the store opens, in order."""
+    opened: list[str] = []
+    real = FileStore.get
+
+    def counting(self: FileStore, key: Any, **kwargs: Any) -> Any:
+        opened.append(key.namespace)
+        return real(self, key, **kwargs)
+
+    monkeypatch.setattr(FileStore, "get", counting)
+    return opened
+
+
+def test_a_warm_run_reads_one_entry(target: ScanTarget, reads: list[str]) -> None:
+    cold = _scan(target)
+    assert (cold.cached, cold.scanned, cold.entries_read) == (0, 4, 5)  # the whole + each file
+    assert len(_wholes(_dir(target))) == 1
+    reads.clear()
+    warm = _scan(target)
+    assert reads == ["sast-whole"]
+    assert (warm.cached, warm.scanned, warm.entries_read) == (4, 0, 1)
+    assert _same(warm, _uncached(target)) and _same(warm, cold)
+
+
+def test_an_unchanged_warm_run_does_not_rewrite_the_entry(target: ScanTarget) -> None:
+    _scan(target)
+    [whole] = _wholes(_dir(target))
+    before = whole.read_bytes()
+    _scan(target)
+    assert whole.read_bytes() == before
+
+
+def test_an_edited_file_is_rescanned_and_the_entry_updated(target: ScanTarget,
+                                                          reads: list[str]) -> None:
+    _scan(target)
+    (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
+    reads.clear()
+    warm = _scan(target)
+    assert reads == ["sast-whole", "sast"]  # the whole result, then the edited file's own
+    assert (warm.cached, warm.scanned) == (3, 1)
+    assert [f.rule_id for f in warm.findings if f.path == "app/clean.py"] == ["B307"]
+    assert _same(warm, _uncached(target))
+    reads.clear()
+    again = _scan(target)  # the rewritten whole entry knows the edit
+    assert reads == ["sast-whole"]
+    assert (again.cached, again.scanned) == (4, 0)
+    assert _same(again, warm)
+
+
+def _recorded(target: ScanTarget) -> list[str]:
+    [whole] = _wholes(_dir(target))
+    payload = json.loads(whole.read_bytes().partition(b"\n")[2])["payload"]
+    return [row[0] for row in payload["files"]]
+
+
+def test_a_narrowed_run_keeps_the_other_files_for_the_next_full_run(
+        target: ScanTarget, reads: list[str]) -> None:
+    _scan(target)
+    (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
+    narrowed = _scan(replace(target, files=("app/clean.py",)))  # a change-only run
+    assert (narrowed.cached, narrowed.scanned) == (0, 1)
+    assert _recorded(target) == list(PATHS)
+    reads.clear()
+    full = _scan(target)
+    assert reads == ["sast-whole"]
+    assert (full.cached, full.scanned) == (4, 0)
+    assert _same(full, _uncached(target))
+
+
+def test_a_deleted_file_leaves_the_entry(target: ScanTarget) -> None:
+    _scan(target)
+    (target.root / "app/broken.py").unlink()
+    smaller = replace(target, files=tuple(p for p in PATHS if p != "app/broken.py"))
+    assert (_scan(smaller).cached, _scan(smaller).scanned) == (3, 0)
+    assert _recorded(target) == ["app/clean.py", "app/conf.py", "app/run.py"]
+
+
+@pytest.mark.parametrize("corruption", [b"", b"{not json", b"gate-cache 3 00\n{}"])
+def test_a_corrupt_whole_entry_falls_back_to_the_per_file_entries(
+        target: ScanTarget, reads: list[str], corruption: bytes) -> None:
+    cold = _scan(target)
+    for path in _wholes(_dir(target)):
+        path.write_bytes(corruption)
+    reads.clear()
+    warm = _scan(target)
+    assert reads == ["sast-whole"] + ["sast"] * 4
+    assert (warm.cached, warm.scanned) == (4, 0)
+    assert _same(warm, cold)
+    reads.clear()
+    assert (_scan(target).entries_read, reads) == (1, ["sast-whole"])  # healed
+
+
+def test_corrupt_whole_and_per_file_entries_mean_a_rescan(target: ScanTarget) -> None:
+    _scan(target)
+    for path in [*_wholes(_dir(target)), *_per_file(_dir(target))]:
+        path.write_bytes(b"{")
+    warm = _scan(target)
+    assert (warm.cached, warm.scanned) == (0, 4)
+    assert _same(warm, _uncached(target))
+
+
+def _tamper(path: Path, key: bytes | None) -> None:
+    """Empty every file's findings in a whole entry; re-sign with ``key`` (``None``: keep the
+    old MAC)."""
+    header, _, body = path.read_bytes().partition(b"\n")
+    entry = json.loads(body)
+    for row in entry["payload"]["files"]:
+        row[2] = []
+    forged = _canonical(entry)
+    mac = header.rsplit(b" ", 1)[1] if key is None else sign(key, forged).encode()
+    path.write_bytes(header.rsplit(b" ", 1)[0] + b" " + mac + b"\n" + forged)
+
+
+@pytest.mark.parametrize("key", [None, b"k" * 32])
+def test_a_tampered_whole_entry_is_rejected(target: ScanTarget, key: bytes | None) -> None:
+    cold = _scan(target)
+    assert any(f.rule_id == "B602" for f in cold.findings)
+    [whole] = _wholes(_dir(target))
+    _tamper(whole, key)
+    warm = _scan(target)
+    assert warm.entries_read == 5  # rejected: every file from its own entry
+    assert _same(warm, cold)
+
+
+def test_the_mac_is_what_stops_the_tampering(target: ScanTarget) -> None:
+    """Control: the same tampering signed with the real key is served (so the test bites)."""
+    _scan(target)
+    [whole] = _wholes(_dir(target))
+    _tamper(whole, cache_key())
+    assert _scan(target).findings == ()
+
+
+def test_a_whole_entry_over_the_bound_is_not_kept(target: ScanTarget,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = _scan(target)
+    [whole] = _wholes(_dir(target))
+    largest = max(p.stat().st_size for p in _per_file(_dir(target)))
+    assert largest < whole.stat().st_size - 100
+    whole.unlink()
+    monkeypatch.setattr("gate.cache.store.DEFAULT_MAX_ENTRY_BYTES", largest)
+    warm = _scan(target)
+    assert _wholes(_dir(target)) == []
+    assert (warm.cached, warm.scanned, warm.entries_read) == (4, 0, 5)
+    assert _same(warm, cold)
+
+
+def test_each_scan_root_keeps_its_own_entry(target: ScanTarget, tmp_path: Path) -> None:
+    _scan(target)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(target.root), str(clone)], check=True)
+    other = replace(target, root=clone)
+    first = _scan(other)  # same content and paths: served from the per-file entries
+    assert (first.cached, first.scanned, first.entries_read) == (4, 0, 5)
+    assert len(_wholes(_dir(target))) == 2
+    assert (_scan(target).entries_read, _scan(other).entries_read) == (1, 1)
+
+
+def _edit_and_scan(root: str, cache: str, n: int) -> tuple[Any, ...]:
+    from gate.checks.engine import cached_scan
+
+    cached_scan.WHOLE_MIN_FILES = 1  # a fresh process: as the fixture does in this one
+    path = Path(root) / "app/clean.py"
+    if n:
+        path.write_text(f"def add(a, b):\n    return a + b  # edit {n}\n")
+    scan = scan_with_cache(_spec(), ScanTarget(root=Path(root), files=PATHS,
+                                               cache_dir=Path(cache)), PATHS)
+    return scan.findings, scan.not_scanned
+
+
+def test_concurrent_writers_leave_a_valid_whole_entry(target: ScanTarget) -> None:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(3, mp_context=spawn) as pool:
+        done = list(pool.map(_edit_and_scan, [str(target.root)] * 6,
+                             [str(target.cache_dir)] * 6, range(6)))
+    assert len(done) == 6
+    assert len(_wholes(_dir(target))) == 1
+    assert not list(_dir(target).rglob(".tmp-*"))
+    warm = _scan(target)
+    assert warm.entries_read in (1, 2)  # the last writer may have scanned another edit
+    assert _same(warm, _uncached(target))
+
+
+def test_the_codec_round_trips_and_shares_repeated_findings(target: ScanTarget) -> None:
+    reference = _uncached(target)
+    payloads: dict[str, dict[str, Any]] = {}
+    for rel in PATHS:
+        mine = tuple(f for f in reference.findings if f.path == rel)
+        skipped = tuple(n for n in reference.not_scanned if n.path == rel)
+        payloads[rel] = encode_file_result(mine, skipped)
+    writer = WholeWriter()
+    for rel, payload in payloads.items():
+        writer.add(rel, f"id-{rel}", payload)
+        writer.add(f"copy/{rel}", f"id-{rel}", payload)  # the same findings elsewhere
+    value = json.loads(json.dumps(writer.value()))
+    read = decode_whole(value)
+    assert len(value["templates"]) == len({f.rule_id for f in reference.findings})
+    for rel in PATHS:
+        assert read.identity(rel) == f"id-{rel}"
+        assert read.outcome(rel) == decode_file_result(payloads[rel])
+    again = WholeWriter()
+    for rel in PATHS:
+        again.keep(rel, read)
+    assert decode_whole(again.value()).outcome("app/run.py") == read.outcome("app/run.py")
+
+
+def test_the_codec_rejects_anything_but_its_own_shape() -> None:
+    finding = [0, 1, 1, "f" * 32, None]
+    template = json.dumps({"check": "sast", "rule_id": "B101"})  # far from a whole finding
+    bad_values: list[Any] = [
+        None, [], {"version": WHOLE_VERSION + 1, "templates": [], "files": []},
+        {"version": WHOLE_VERSION, "files": []},
+        {"version": WHOLE_VERSION, "templates": [1], "files": []},
+        {"version": WHOLE_VERSION, "templates": [], "files": {}},
+        {"version": WHOLE_VERSION, "templates": [], "files": [["a.py", "git:1", []]]},
+        {"version": WHOLE_VERSION, "templates": [], "files": [["a.py", 1, [], []]]},
+        {"version": WHOLE_VERSION, "templates": [],
+         "files": [["a.py", "x", [], []], ["a.py", "y", [], []]]}]
+    for bad in bad_values:
+        with pytest.raises(CodecError):
+            decode_whole(bad)
+    for row in ([finding], [[1, 1, 1, "f", None]], [[0, "1", 1, "f", None]],
+                [[0, 1, 1, 5, None]], [[0, 1, 1, "f"]]):
+        read = decode_whole({"version": WHOLE_VERSION, "templates": [template],
+                             "files": [["a.py", "x", row, []]]})
+        with pytest.raises(CodecError):
+            read.outcome("a.py")
+
+
+def test_a_scan_of_a_few_files_uses_only_their_own_entries(
+        target: ScanTarget, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    _scan(target)
+    [whole] = _wholes(_dir(target))
+    before = whole.read_bytes()
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 3)
+    (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
+    reads.clear()
+    few = _scan(replace(target, files=("app/clean.py", "app/run.py")))  # a pre-push, say
+    assert reads == ["sast", "sast"]
+    assert (few.cached, few.scanned, few.entries_read) == (1, 1, 2)
+    assert whole.read_bytes() == before
