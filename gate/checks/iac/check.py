@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+import gate.checks.iac.names as names
 from gate import __version__
-from gate.checks.iac import names
 from gate.checks.iac.interface import Framework, Unit
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.findings import Finding
