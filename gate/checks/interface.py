@@ -9,7 +9,7 @@ values must never be part of a result.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -146,6 +146,15 @@ class Check(ABC):
         correct; a check that picks its files by name narrows it.
         """
         return True
+
+    @classmethod
+    def reads_any(cls, paths: Iterable[str], tree: Sequence[str],
+                  options: Mapping[str, Any]) -> bool:
+        """Whether a change to any of ``paths`` can change this check's result over a tree of
+        ``tree`` files (the base and head scans use it to skip a check the change does not
+        concern). The default asks :meth:`reads` of each path; a check that also reads files
+        it cannot name one by one (a Helm chart's ``files/``) overrides it."""
+        return any(cls.reads(path, options) for path in paths)
 
     def nothing_to_read(self, target: ScanTarget) -> CheckResult:
         """The result of a run of ``target`` in which no file satisfies :meth:`reads` (none in

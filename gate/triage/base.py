@@ -31,7 +31,7 @@ from gate.inventory import build_inventory, select
 from gate.policy.model import Policy
 from gate.runner import CheckJob, run_checks
 from gate.triage.newness import BaseFindings
-from gate.triage.scope import in_scope, is_file_local, reader
+from gate.triage.scope import concerns, in_scope, is_file_local, reader
 
 __all__ = ["scan_base"]
 
@@ -52,9 +52,7 @@ def _plan(job: CheckJob, head: CheckResult, base: BaseRef, policy: Policy) -> _P
     from gate.checks.secrets.history import from_history  # the secrets check, only with a base
 
     tree = [f for f in head.findings if not from_history(f)]  # a commit's secret is the change's
-    reads = reader(job.target)
-    if not any(in_scope(p, job.name, policy) and reads(p, job.scan.options)
-               for p in changes.all_paths):
+    if not concerns(job, (p for p in changes.all_paths if in_scope(p, job.name, policy))):
         return _Plan(job, tuple(f.fingerprint for f in tree), ())
     if not is_file_local(job.target):
         return _Plan(job, (), None)

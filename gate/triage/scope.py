@@ -23,17 +23,18 @@ advisories are published): it runs, and lists those findings as old.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from gate.checks.interface import Check
 from gate.checks.registry import check_class
 from gate.git.interface import ChangeSet
 from gate.inventory import select
 from gate.policy.model import Policy
 from gate.runner import CheckJob
 
-__all__ = ["FILE_LOCAL_TARGETS", "in_scope", "is_file_local", "narrow_to_changes", "reader",
-           "touches_what_it_reads"]
+__all__ = ["FILE_LOCAL_TARGETS", "concerns", "in_scope", "is_file_local", "narrow_to_changes",
+           "reader", "touches_what_it_reads"]
 
 FILE_LOCAL_TARGETS = frozenset({"gate.checks.sast:SastCheck", "gate.checks.secrets:SecretsCheck"})
 
@@ -45,13 +46,21 @@ def reader(target: str) -> Callable[[str, Mapping[str, object]], bool]:
     return reads if reads is not None else lambda _path, _options: True
 
 
+def concerns(job: CheckJob, paths: Iterable[str]) -> bool:
+    """Whether a change to ``paths`` can change the job's check's result (its ``reads_any``
+    over the job's files; ``True`` when the check cannot be imported here)."""
+    cls = check_class(job.target)
+    if not (isinstance(cls, type) and issubclass(cls, Check)):
+        return True
+    return cls.reads_any(paths, job.scan.files, job.scan.options)
+
+
 def touches_what_it_reads(job: CheckJob, changes: ChangeSet) -> bool:
     """Whether the change touches a path (either side) the job's check could read, or the
     check's findings can change without one (``reports_unchanged``)."""
     if getattr(check_class(job.target), "reports_unchanged", True) is not False:
         return True
-    reads = reader(job.target)
-    return any(reads(path, job.scan.options) for path in changes.all_paths)
+    return concerns(job, changes.all_paths)
 
 
 def is_file_local(target: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gate.checks.interface import NotScanned, ScanTarget
 from gate.git.interface import ChangeSet
 from gate.runner import CheckJob
@@ -44,3 +46,28 @@ def test_dependencies_runs_whatever_the_change_as_advisories_appear(tmp_path: Pa
                    scan=scan, timeout=60)
     narrowed, names = narrow_to_changes([job], ChangeSet(modified=frozenset({"a.py"})))
     assert (names, narrowed[0].scan) == ((), scan)
+
+
+@pytest.mark.parametrize(("changed", "narrowed"), [
+    ("charts/app/files/config.ini", False),  # .Files.Get reads any file of the chart
+    ("deploy/overlay/app.properties", False),  # a configMapGenerator names any file
+    ("docs/guide.md", True),
+    ("charts/application.md", True),  # beside the chart, not in it
+])
+def test_a_change_inside_a_chart_or_an_overlay_concerns_iac_whatever_its_name(
+        tmp_path: Path, changed: str, narrowed: bool) -> None:
+    tree = ("charts/app/Chart.yaml", "charts/app/templates/pod.yaml", "charts/app/files/config.ini",
+            "deploy/overlay/kustomization.yaml", "deploy/overlay/app.properties",
+            "docs/guide.md", "charts/application.md")
+    scan = ScanTarget(root=tmp_path, files=tree)
+    job = CheckJob(name="iac", target="gate.checks.iac:IacCheck", scan=scan, timeout=60)
+    out, names = narrow_to_changes([job], ChangeSet(modified=frozenset({changed})))
+    assert (names == ("iac",)) is narrowed
+    assert out[0].scan.files == (() if narrowed else tree)
+
+
+def test_a_chart_at_the_root_concerns_iac_with_every_change(tmp_path: Path) -> None:
+    scan = ScanTarget(root=tmp_path, files=("Chart.yaml", "templates/pod.yaml", "README.md"))
+    job = CheckJob(name="iac", target="gate.checks.iac:IacCheck", scan=scan, timeout=60)
+    _, names = narrow_to_changes([job], ChangeSet(modified=frozenset({"README.md"})))
+    assert names == ()

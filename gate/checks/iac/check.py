@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -92,6 +92,19 @@ class IacCheck(Check):
         except (CheckError, TypeError):  # TypeError: an unhashable name (run() says why)
             return names.is_iac_candidate(path)
         return names.reads(path, frameworks)
+
+    @classmethod
+    def reads_any(cls, paths: Iterable[str], tree: Sequence[str],
+                  options: Mapping[str, Any]) -> bool:
+        """:meth:`reads` of a path, or any path inside a chart's or an overlay's directory in
+        ``tree``: ``helm template`` reads the whole chart (``.Files.Get`` of any file in it),
+        ``kustomize build`` the files its generators name, whatever their names."""
+        paths = tuple(paths)
+        if any(cls.reads(path, options) for path in paths):
+            return True
+        roots = {path.rpartition("/")[0] for path in tree if names.renders(path)}
+        return any(path.startswith(f"{root}/") if root else True
+                   for path in paths for root in roots)
 
     def tool_version(self) -> str:
         """The rules ship with gate, so gate's version is the tool version."""
