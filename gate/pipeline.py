@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import gate
-import gate.publish
 from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
 from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
@@ -28,7 +27,6 @@ from gate.git.refs import BaseRef, open_base
 from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
-from gate.publish.interface import PublishError
 from gate.report.registry import render_report, write_report
 from gate.report.rule_docs import with_doc_links
 from gate.report.scope import stamp
@@ -327,9 +325,13 @@ def _publish(result: RunResult, context: Context, options: RunOptions,
 
     It never changes the verdict; whatever goes wrong is a warning line.
     """
-    warnings = gate.publish.publish(result, context, options.env, post=options.post,
-                                    github_token=options.github_token,
-                                    report_paths=options.reports)
+    warnings: list[str] = []
+    if context.platform in ("github", "gitlab"):  # elsewhere there is nothing to publish to
+        import gate.publish
+
+        warnings = gate.publish.publish(result, context, options.env, post=options.post,
+                                        github_token=options.github_token,
+                                        report_paths=options.reports)
     if options.upload_sarif and options.post:
         warnings += _upload_sarif(result, options, policy.reports.scope_for("sarif"))
     return warnings
@@ -340,6 +342,8 @@ def _upload_sarif(result: RunResult, options: RunOptions, scope: str) -> list[st
     if not token:
         return ["gate: --upload-sarif needs GITHUB_TOKEN (with security-events: write); "
                 "nothing was uploaded. The verdict and report files are unaffected."]
+    from gate.publish.interface import PublishError
+
     try:
         from gate.publish.sarif_upload import upload_sarif, upload_target  # HTTP only when asked
 
