@@ -9,6 +9,7 @@ how a tool works or how a format looks.
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -28,18 +29,11 @@ from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.report.registry import render_report, write_report
-from gate.report.rule_docs import with_doc_links
-from gate.report.scope import stamp
 from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
-from gate.triage.apply import TriageInputs, triage
-from gate.triage.base import scan_base
-from gate.triage.context import assign_contexts
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.scope import narrow_to_changes
-from gate.triage.suppress_unused import unused_markers
-from gate.verdict import Emptiness, evaluate, is_live_secret
 from gate.workspace import POLICY_FILE, policy_candidates
 
 __all__ = ["RunOptions", "find_policy", "run"]
@@ -93,6 +87,22 @@ class RunOptions:
     """Command-line settings (``--fail-on``, ``--exclude``) applied to the governing policy."""
     on_policy: Callable[[Policy], None] | None = None
     """Receives the policy that governs the run (the CLI reads its ``reports`` block)."""
+    meanwhile: Callable[[], None] | None = None
+    """Called while the checks work, once they have all started (the CLI loads its terminal
+    reporter then, not before the checks start)."""
+
+
+_JUDGING = ("gate.report.rule_docs", "gate.report.scope", "gate.triage.apply",
+            "gate.triage.context", "gate.triage.suppress_unused", "gate.verdict")
+"""What judging the checks' results imports, and nothing before it needs: loaded while the
+workers work (:func:`gate.runner.run_checks`' ``meanwhile``), off the path to their start."""
+
+
+def _meanwhile(options: RunOptions) -> None:
+    for module in _JUDGING:
+        importlib.import_module(module)
+    if options.meanwhile is not None:
+        options.meanwhile()
 
 
 def find_policy(root: Path, explicit: Path | None, start: str = "") -> LoadedPolicy:
@@ -261,7 +271,15 @@ def run(options: RunOptions) -> RunResult:
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)
-    results = run_checks(jobs, on_done=options.on_check_done)
+    results = run_checks(jobs, on_done=options.on_check_done,
+                         meanwhile=lambda: _meanwhile(options))
+    from gate.report.rule_docs import with_doc_links  # loaded meanwhile: see _JUDGING
+    from gate.report.scope import stamp
+    from gate.triage.apply import TriageInputs, triage
+    from gate.triage.base import scan_base
+    from gate.triage.context import assign_contexts
+    from gate.triage.suppress_unused import unused_markers
+    from gate.verdict import Emptiness, evaluate, is_live_secret
 
     own = {n.path for n in inventory.own}
     findings: list[Finding] = assign_contexts(

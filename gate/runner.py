@@ -73,18 +73,24 @@ def _error_result(job: CheckJob, message: str, duration: float) -> CheckResult:
 
 
 def run_checks(jobs: list[CheckJob],
-               on_done: Callable[[CheckResult], None] | None = None) -> dict[str, CheckResult]:
-    """Run every job concurrently; return results by check name, in the jobs' order."""
+               on_done: Callable[[CheckResult], None] | None = None,
+               meanwhile: Callable[[], None] | None = None) -> dict[str, CheckResult]:
+    """Run every job concurrently; return results by check name, in the jobs' order.
+
+    ``meanwhile`` is called in this process once every worker has started, before
+    waiting for them: work the caller needs only afterwards (imports) is done there
+    instead of delaying the workers' start. A stop signal raised in it stops the run.
+    """
     cpus = max((job.scan.jobs for job in jobs), default=1)
     with tempfile.TemporaryDirectory(prefix="gate-cpu-") as tokens:
         CpuTokens.create(Path(tokens), cpus)
         shared = [replace(job, scan=replace(job.scan, cpu_tokens=Path(tokens))) for job in jobs]
-        results = _run(shared, on_done)
+        results = _run(shared, on_done, meanwhile)
     return {job.name: results[job.name] for job in jobs}
 
 
-def _run(jobs: list[CheckJob],
-         on_done: Callable[[CheckResult], None] | None) -> dict[str, CheckResult]:
+def _run(jobs: list[CheckJob], on_done: Callable[[CheckResult], None] | None,
+         meanwhile: Callable[[], None] | None) -> dict[str, CheckResult]:
     running: dict[Connection, tuple[CheckJob, BaseProcess, float]] = {}
     results: dict[str, CheckResult] = {}
     try:
@@ -119,6 +125,8 @@ def _run(jobs: list[CheckJob],
                     proc.start()
                     running[reader] = (job, proc, time.monotonic())
                 writer.close()
+        if meanwhile is not None:
+            meanwhile()
         _wait_all(running, results, on_done)
     finally:  # a stop signal (gate.signals), or a bug here: no worker or pool outlives the run
         dismiss_all()
