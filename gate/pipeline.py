@@ -32,6 +32,7 @@ from gate.report.registry import render_report, write_report
 from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
+from gate.standby import prepare as prepare_standby
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.scope import narrow_to_changes
 from gate.workspace import POLICY_FILE, policy_candidates
@@ -251,6 +252,7 @@ def run(options: RunOptions) -> RunResult:
     root = options.path
     if not root.is_dir():
         raise UsageError(f"path not found or not a directory: {root}")
+    prepare_standby(root)  # standby workers learn the tree's stats while we plan (gate.standby)
 
     context: Context = detect_context(options.env)
     base, loaded, policy = _base_and_policy(root, options, context)
