@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gate
 from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
@@ -28,14 +29,15 @@ from gate.git.refs import BaseRef, open_base
 from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
-from gate.report.registry import render_report, write_report
-from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
 from gate.standby import prepare as prepare_standby
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.scope import narrow_to_changes
 from gate.workspace import POLICY_FILE, policy_candidates
+
+if TYPE_CHECKING:  # the result model is loaded with judging (_JUDGING), while the checks work
+    from gate.result import RunResult
 
 __all__ = ["RunOptions", "find_policy", "run"]
 
@@ -93,7 +95,8 @@ class RunOptions:
     reporter then, not before the checks start)."""
 
 
-_JUDGING = ("gate.report.rule_docs", "gate.report.scope", "gate.triage.apply",
+_JUDGING = ("gate.report.registry", "gate.report.rule_docs", "gate.report.scope",
+            "gate.triage.apply",
             "gate.triage.context", "gate.triage.suppress_unused", "gate.verdict")
 """What judging the checks' results imports, and nothing before it needs: loaded while the
 workers work (:func:`gate.runner.run_checks`' ``meanwhile``), off the path to their start."""
@@ -275,7 +278,8 @@ def run(options: RunOptions) -> RunResult:
             options.on_check_started(job.name)
     results = run_checks(jobs, on_done=options.on_check_done,
                          meanwhile=lambda: _meanwhile(options))
-    from gate.report.rule_docs import with_doc_links  # loaded meanwhile: see _JUDGING
+    from gate.report.registry import write_report  # loaded meanwhile: see _JUDGING
+    from gate.report.rule_docs import with_doc_links
     from gate.report.scope import stamp
     from gate.triage.apply import TriageInputs, triage
     from gate.triage.base import scan_base
@@ -363,6 +367,7 @@ def _upload_sarif(result: RunResult, options: RunOptions, scope: str) -> list[st
         return ["gate: --upload-sarif needs GITHUB_TOKEN (with security-events: write); "
                 "nothing was uploaded. The verdict and report files are unaffected."]
     from gate.publish.interface import PublishError
+    from gate.report.registry import render_report
 
     try:
         from gate.publish.sarif_upload import upload_sarif, upload_target  # HTTP only when asked
