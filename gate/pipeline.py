@@ -38,6 +38,7 @@ from gate.workspace import POLICY_FILE, policy_candidates
 
 if TYPE_CHECKING:  # the result model is loaded with judging (_JUDGING), while the checks work
     from gate.result import RunResult
+    from gate.triage.suppress_unused import Markers
 
 __all__ = ["RunOptions", "find_policy", "run"]
 
@@ -96,15 +97,25 @@ class RunOptions:
 
 
 _JUDGING = ("gate.report.registry", "gate.report.rule_docs", "gate.report.scope",
-            "gate.triage.apply",
-            "gate.triage.context", "gate.triage.suppress_unused", "gate.verdict")
+            "gate.triage.apply", "gate.triage.context", "gate.triage.suppress_unused",
+            "gate.verdict")
 """What judging the checks' results imports, and nothing before it needs: loaded while the
 workers work (:func:`gate.runner.run_checks`' ``meanwhile``), off the path to their start."""
 
+_MARKED = frozenset({"sast", "secrets"})
+"""The checks whose files can hold a ``gate:ignore`` marker that judging reports unused."""
 
-def _meanwhile(options: RunOptions) -> None:
+
+def _meanwhile(options: RunOptions, root: Path, jobs: list[CheckJob],
+               markers: list[Markers]) -> None:
+    """While the checks work: load judging, and find the suppression markers of the files
+    the sast and secrets checks were given (which of them a finding used is known later)."""
     for module in _JUDGING:
         importlib.import_module(module)
+    from gate.triage.suppress_unused import find_markers
+
+    markers.append(find_markers(root, {f for job in jobs if job.name in _MARKED
+                                       for f in job.scan.files}, options.cache_dir))
     if options.meanwhile is not None:
         options.meanwhile()
 
@@ -276,8 +287,9 @@ def run(options: RunOptions) -> RunResult:
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)
+    markers: list[Markers] = []
     results = run_checks(jobs, on_done=options.on_check_done,
-                         meanwhile=lambda: _meanwhile(options))
+                         meanwhile=lambda: _meanwhile(options, inventory.root, jobs, markers))
     from gate.report.registry import write_report  # loaded meanwhile: see _JUDGING
     from gate.report.rule_docs import with_doc_links
     from gate.report.scope import stamp
@@ -300,7 +312,7 @@ def run(options: RunOptions) -> RunResult:
     ))
 
     unused = unused_markers(inventory.root, _scanned_whole(jobs, results), findings,
-                            cache_dir=options.cache_dir)
+                            cache_dir=options.cache_dir, markers=markers[0] if markers else None)
     result = evaluate(
         policy, results, list(triaged.findings),
         not_scanned=inventory.not_scanned,
