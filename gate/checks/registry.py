@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import functools
 import importlib
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
 from gate.checks.builtin import BUILTIN_CHECKS, STANDBY_CHECKS
 from gate.checks.interface import Check, CheckError
+from gate.distributions import entry_point_files
 
 __all__ = ["BUILTIN_CHECKS", "STANDBY_CHECKS", "available_checks", "check_class", "load_check",
            "plugin_checks"]
@@ -38,42 +37,10 @@ def _plugins(path: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 def _may_declare(path: tuple[str, ...], group: str) -> bool:
     """``False`` only when no distribution :mod:`importlib.metadata` can find along ``path``
-    declares an entry point of ``group``, proven without importing it.
-
-    It finds distributions through the meta-path finders that have
-    ``find_distributions``: the standard path finder, which looks for
-    ``*.dist-info`` and ``*.egg-info`` in each directory of ``path`` and reads their
-    ``entry_points.txt``. Where none of those files names ``group``, its answer is
-    empty. Anything else (another such finder, a zip or ``.egg`` on the path, a file
-    that cannot be read) is no proof: the answer is then asked of importlib.metadata.
-    """
-    from importlib.machinery import PathFinder
-
-    if any(getattr(finder, "find_distributions", None) is not None and finder is not PathFinder
-           for finder in sys.meta_path):
-        return True
-    needle = group.encode()
-    for entry in path:
-        directory = Path(entry or os.curdir)
-        if directory.name.lower().endswith(".egg"):
-            return True
-        try:
-            children = list(directory.iterdir())
-        except NotADirectoryError:  # a zip, or a file it would try as one
-            return True
-        except OSError:  # not there: nothing found there either
-            continue
-        for child in children:
-            if not child.name.lower().endswith((".dist-info", ".egg-info")):
-                continue
-            try:
-                if needle in (child / "entry_points.txt").read_bytes():
-                    return True
-            except (FileNotFoundError, NotADirectoryError):  # none: no entry points
-                continue
-            except OSError:
-                return True
-    return False
+    declares an entry point of ``group``, proven without importing it
+    (:mod:`gate.distributions`; where that cannot say, ``True``)."""
+    files = entry_point_files(path)
+    return files is None or any(group.encode() in text for text in files)
 
 
 def available_checks() -> dict[str, str]:
