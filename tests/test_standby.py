@@ -173,3 +173,11 @@ def _alive(pid: int) -> bool:
 def test_the_command_line_decides_which_standbys_start(argv: list[str],
                                                        chosen: set[str] | None) -> None:
     assert _chosen(argv) == chosen
+
+
+def test_meanwhile_runs_once_while_the_workers_work(tmp_path: Path) -> None:
+    standby.start([("preloading", TARGET)])
+    calls: list[tuple[str, ...]] = []
+    result = run_checks([_job(tmp_path)], meanwhile=lambda: calls.append(standby.waiting()))
+    assert calls == [()]  # once, after every job was handed out
+    assert result["preloading"].warnings[0].split()[0] == "preloaded"
