@@ -114,7 +114,7 @@ class IacCheck(Check):
         """Parse the target's IaC files once and evaluate every registered rule."""
         from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
         from gate.checks.iac.engine import evaluate_units
-        from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units, would_load
+        from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units, sniff_facts, would_load
         from gate.checks.iac.rulebook import rules_for
 
         started = time.monotonic()
@@ -134,7 +134,10 @@ class IacCheck(Check):
                 rendered_units, rendered_aside = rendered.units, rendered.not_scanned
                 owned = rendered.owned
         files = [f for f in target.files if f not in owned]
-        loaded = load_units(target.root, files, frameworks, max_bytes)
+        facts = sniff_facts(target.cache_dir, target.root)
+        loaded = load_units(target.root, files, frameworks, max_bytes, facts)
+        if facts is not None:
+            facts.save()
         units = (*loaded.units, *rendered_units)
         # only the rules these files need (a Terraform module's kubernetes_* resources are
         # Kubernetes resources: each resource's framework counts, not only its unit's)
