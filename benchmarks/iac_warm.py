@@ -47,15 +47,27 @@ def counting(*args, **kwargs):
     read.append(getattr(loaded, "files_read", -1))
     return loaded
 loader.load_units = counting
+memo = {"judged": -1, "hits": -1}
+try:
+    import gate.checks.iac.judged as judged
+    original_load = judged.load_judged
+    def counting_judged(*args, **kwargs):
+        loaded = original_load(*args, **kwargs)
+        read.append(len(loaded.read))
+        memo.update(judged=args[3].judged, hits=args[3].hits)
+        return loaded
+    judged.load_judged = counting_judged
+except ImportError:
+    pass
 target = ScanTarget(root=inv.root, files=inv.files, cache_dir=cache, set_aside=inv.set_aside)
-before = resource.getrusage(resource.RUSAGE_SELF)
+before = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 result = IacCheck().run(target)
-after = resource.getrusage(resource.RUSAGE_SELF)
-cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+after = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+cpu = sum(a.ru_utime - b.ru_utime + a.ru_stime - b.ru_stime for a, b in zip(after, before))
 shape = json.dumps([sorted(repr(f) for f in result.findings),
                     sorted(repr(n) for n in result.not_scanned), sorted(result.warnings),
                     sorted(result.errors), result.files_scanned])
-print(json.dumps({"cpu": cpu, "read": read[0] if read else -1,
+print(json.dumps({"cpu": cpu, "read": read[0] if read else -1, **memo,
                   "findings": len(result.findings), "not_scanned": len(result.not_scanned),
                   "digest": hashlib.sha256(shape.encode()).hexdigest()[:16]}))
 '''
@@ -78,8 +90,10 @@ def _default_edit(tree: Path) -> str:
 
 
 def _line(label: str, figures: dict[str, object], cold: dict[str, object] | None = None) -> str:
-    text = (f"  {label:<34} cpu {figures['cpu']:.3f} s  read {figures['read']:>5}  "
-            f"findings {figures['findings']}  not scanned {figures['not_scanned']}")
+    text = (f"  {label:<36} cpu {figures['cpu']:.3f} s  read {figures['read']:>5}  "
+            f"parts judged {figures['judged']:>4} (remembered {figures['hits']:>4})  "
+            f"findings {figures['findings']}  not scanned {figures['not_scanned']}  "
+            f"result {figures['digest']}")
     if cold is not None:
         same = figures["digest"] == cold["digest"]
         text += f"  {'== cold' if same else '!= COLD'}"
@@ -108,7 +122,7 @@ def main() -> None:
                     path.write_bytes(original + b"\n# gate benchmark edit\n")
                     warm = _run(code, tree, cache)
                     cold = _run(code, tree, None)
-                    print(_line(f"warm after editing {rel[-24:]}", warm, cold))
+                    print(_line(f"warm, edited {rel[-22:]}", warm, cold))
                     time.sleep(2.1)
                     again = _run(code, tree, cache)
                     print(_line("  same state, settled", again, cold))
