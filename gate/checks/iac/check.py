@@ -116,7 +116,7 @@ class IacCheck(Check):
         under the text they were judged from (:mod:`gate.checks.iac.judged`): a warm run
         parses and evaluates only what changed, and returns what a cold one returns."""
         from gate.checks.iac.coverage import tally, uncovered_findings, uncovered_warnings
-        from gate.checks.iac.judged import Judged, Memo, combine, judge_units, load_judged
+        from gate.checks.iac.judged import Judged, Memo, combine, judge_render, load_judged
         from gate.checks.iac.loader import DEFAULT_MAX_BYTES, sniff_facts, would_load
 
         started = time.monotonic()
@@ -127,31 +127,24 @@ class IacCheck(Check):
         uncovered_mode = target.options.get("uncovered", "warn")
         if uncovered_mode not in ("warn", "fail"):
             raise CheckError("iac option 'uncovered' must be 'warn' or 'fail'")
+        memo = Memo(target.cache_dir)
         rendered: Judged | None = None
         owned: frozenset[str] = frozenset()
-        rendered_units = False
         if Framework.KUBERNETES in frameworks:
             values = _helm_values(target.options)
             if any(names.renders(f) for f in target.files):  # a chart or an overlay
-                from gate.checks.iac.rendering import render
-
-                charts = render(target.root, target.files, values=values)
-                owned = charts.owned
-                rendered_units = bool(charts.units)
-                # charts and overlays are rendered on every run: never remembered
-                rendered = judge_units(charts.units, charts.not_scanned, len(owned)) \
-                    if charts.units else Judged(not_scanned=charts.not_scanned,
-                                                scanned=len(owned))
+                rendered = judge_render(target.root, target.files, values, memo,
+                                        target.cache_dir)
+                owned = frozenset(rendered.owned)
         files = [f for f in target.files if f not in owned]
         facts = sniff_facts(target.cache_dir, target.root)
-        memo = Memo(target.cache_dir)
         loaded = load_judged(target.root, files, frameworks, memo, max_bytes, facts)
         if facts is not None:
             facts.save()
         memo.close()
         result = combine((*loaded.parts, *((rendered,) if rendered is not None else ())))
         findings = result.findings
-        if rendered_units:
+        if rendered is not None and rendered.rendered:
             # a base rendered by several overlays: one finding per source line
             findings = _once(findings, owned)
         gaps, needing = tally(result.needs)

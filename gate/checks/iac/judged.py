@@ -43,7 +43,7 @@ from gate.checks.iac.loader import DEFAULT_MAX_BYTES, Source, parse_file, read_s
 from gate.checks.interface import NotScanned
 from gate.findings import Finding
 
-__all__ = ["Judged", "Loaded", "Memo", "combine", "judge_units", "load_judged"]
+__all__ = ["Judged", "Loaded", "Memo", "combine", "judge_render", "judge_units", "load_judged"]
 
 _VERSION = 1
 _OWN = ("findings.py", "yamlsafe.py", "cache/codec.py", "checks/textfiles.py",
@@ -67,6 +67,13 @@ class Judged:
     """Files parsed for it."""
     needs: tuple[Need, ...] = ()
     """Its resources that need a rule (:func:`gate.checks.iac.coverage.tally` counts them)."""
+    owned: tuple[str, ...] = ()
+    """Rendered charts and overlays: the files judged through the render."""
+    rendered: int = 0
+    """Rendered charts and overlays: how many units the renders produced."""
+    unstable: bool = False
+    """Not decided by its input alone (a rendering tool failed: a time limit, say): never
+    remembered."""
 
 
 def judge_units(units: Sequence[Unit], not_scanned: tuple[NotScanned, ...] = (),
@@ -163,7 +170,8 @@ def _code() -> str:
 def _encode(part: Judged) -> dict[str, Any]:
     return {"version": _VERSION, "result": encode_file_result(part.findings, part.not_scanned),
             "warnings": list(part.warnings), "scanned": part.scanned,
-            "needs": [[n.path, n.ref_key, n.line, n.type, n.covered] for n in part.needs]}
+            "needs": [[n.path, n.ref_key, n.line, n.type, n.covered] for n in part.needs],
+            "owned": list(part.owned), "rendered": part.rendered}
 
 
 def _decode(value: Any) -> Judged | None:
@@ -175,8 +183,11 @@ def _decode(value: Any) -> Judged | None:
         warnings = value["warnings"]
         scanned = value["scanned"]
         rows = value["needs"]
+        owned = value["owned"]
+        rendered = value["rendered"]
         if not (isinstance(warnings, list) and all(type(w) is str for w in warnings)
-                and type(scanned) is int and isinstance(rows, list)):
+                and type(scanned) is int and isinstance(rows, list) and type(rendered) is int
+                and isinstance(owned, list) and all(type(o) is str for o in owned)):
             return None
         found = []
         for row in rows:
@@ -187,7 +198,8 @@ def _decode(value: Any) -> Judged | None:
             found.append(Need(row[0], row[1], row[2], row[3], row[4]))
     except (CodecError, KeyError, TypeError):
         return None
-    return Judged(findings, tuple(warnings), (), not_scanned, scanned, tuple(found))
+    return Judged(findings, tuple(warnings), (), not_scanned, scanned, tuple(found),
+                  tuple(owned), rendered)
 
 
 class Memo:
@@ -213,7 +225,7 @@ class Memo:
             return found
         self.judged += 1
         part = compute()
-        if not part.errors:
+        if not (part.errors or part.unstable):
             self._cache.put(key, _encode(part))
         return part
 
@@ -287,3 +299,132 @@ def load_judged(root: Path, files: Sequence[str], frameworks: Collection[Framewo
             {"part": "terraform", "modules": _texts(modules), "tfvars": _texts(tfvars)},
             functools.partial(_judge_project, modules, tfvars)))
     return Loaded(tuple(parts), tuple(read))
+
+
+# --- charts and overlays ----------------------------------------------------------------------
+
+def content_facts(cache_dir: Path | None, root: Path) -> FileFacts | None:
+    """Content digests of the files under charts and overlays, remembered under their stat
+    (:mod:`gate.cache.facts`); ``None`` without a cache."""
+    if cache_dir is None:
+        return None
+    return FileFacts(cache_dir, "iac-sha256", root, ("gate.checks.iac.judged",))
+
+
+def _file_digest(base: str, rel: str, facts: FileFacts | None) -> str:
+    """``sha256:`` + the digest of a regular file's bytes (``absent``/``unreadable`` else)."""
+    full = os.path.join(base, rel)  # noqa: PTH118 - a stat per file of a chart: kept lean
+    try:
+        st = os.lstat(full)
+    except OSError:
+        return "absent"
+    if facts is not None:
+        known = facts.get(rel, st)
+        if isinstance(known, str):
+            return known
+    h = hashlib.sha256()
+    try:
+        with open(full, "rb") as handle:  # noqa: PTH123
+            while chunk := handle.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return "unreadable"
+    digest = "sha256:" + h.hexdigest()
+    if facts is not None:
+        facts.put(rel, st, digest)  # the stat was taken before the bytes were read
+    return digest
+
+
+def _tree(base: str, directory: str, facts: FileFacts | None) -> list[list[str]] | None:
+    """Every file under ``directory`` with its digest, every subdirectory named; ``None``
+    when a symbolic link is found (the tools follow it wherever it points: judged anew)."""
+    entries: list[list[str]] = []
+    top = os.path.join(base, directory)  # noqa: PTH118
+    if os.path.islink(top):  # noqa: PTH114
+        return None
+    for current, dirs, names in os.walk(top):
+        dirs.sort()
+        rel_dir = os.path.relpath(current, base)
+        for name in dirs:
+            if os.path.islink(os.path.join(current, name)):  # noqa: PTH114, PTH118
+                return None
+            entries.append([f"{rel_dir}/{name}", "dir"])
+        for name in sorted(names):
+            rel = f"{rel_dir}/{name}" if rel_dir != "." else name
+            if os.path.islink(os.path.join(current, name)):  # noqa: PTH114, PTH118
+                return None
+            entries.append([rel, _file_digest(base, rel, facts)])
+    return entries
+
+
+def _tools_identity(tools: Any, facts: FileFacts | None) -> list[list[str]]:
+    """Each rendering tool's path, resolved, and the digest of its bytes."""
+    found = []
+    for command in (tools.helm, *(tools.kustomize or ())):
+        if command is None or not Path(command).is_absolute():
+            found.append([str(command), ""])
+            continue
+        real = os.path.realpath(command)
+        found.append([command, real, _file_digest("/", real.lstrip("/"), facts)])
+    return found
+
+
+def _render_material(root: Path, files: Sequence[str], values: Mapping[str, Sequence[str]],
+                     tools: Any, facts: FileFacts | None,
+                     tool_facts: FileFacts | None) -> dict[str, Any] | None:
+    """Everything a render of ``files`` reads, or ``None`` when that cannot be told (a link)."""
+    from gate.checks.iac.names import renders
+    from gate.checks.iac.rendering import read_dirs
+
+    dirs, listed = read_dirs(root, files)
+    base = os.fspath(root)
+    trees: list[list[Any]] = []
+    for directory in dirs:
+        if directory.startswith("..") or Path(directory).is_absolute():
+            trees.append([directory, "outside the tree"])
+            continue
+        tree = _tree(base, directory, facts)
+        if tree is None:
+            return None
+        trees.append([directory, tree])
+    prefixes = tuple("" if d == "." else f"{d}/" for d in dirs)
+    return {
+        "part": "render",
+        "given": [f for f in files if renders(f) or f.startswith(prefixes)],
+        "trees": trees,
+        "listed": [[p, "outside the tree" if p.startswith("..")
+                    else _file_digest(base, p, facts)] for p in listed],
+        "values": [[chart, [[v, _file_digest(base, v, facts)] for v in chosen]]
+                   for chart, chosen in sorted(values.items())],
+        "tools": _tools_identity(tools, tool_facts),
+    }
+
+
+def judge_render(root: Path, files: Sequence[str], values: Mapping[str, Sequence[str]],
+                 memo: Memo, cache_dir: Path | None) -> Judged:
+    """The charts and overlays among ``files``, rendered and judged as one part, remembered
+    under every file of every chart and overlay directory (each counted whole), the files
+    the overlays list, the values files and the tools' bytes."""
+    from gate.checks.iac.rendering import find_tools, render
+
+    tools = find_tools()
+
+    def compute() -> Judged:
+        charts = render(root, files, tools=tools, values=values)
+        part = judge_units(charts.units, charts.not_scanned, len(charts.owned))
+        return Judged(part.findings, part.warnings, part.errors, part.not_scanned, part.scanned,
+                      part.needs, tuple(sorted(charts.owned)), len(charts.units),
+                      unstable=charts.failed > 0)
+
+    if cache_dir is None:
+        return memo.judge({}, compute)
+    facts = content_facts(cache_dir, root)
+    tool_facts = FileFacts(cache_dir, "iac-tools", Path("/"), ("gate.checks.iac.judged",))
+    material = _render_material(root, files, values, tools, facts, tool_facts)
+    for remembered in (facts, tool_facts):
+        if remembered is not None:
+            remembered.save()
+    if material is None:
+        memo.judged += 1
+        return compute()
+    return memo.judge(material, compute)
