@@ -8,10 +8,15 @@ a run without any cache returns.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
+import stat
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from iac_support import files_under
@@ -207,3 +212,203 @@ def test_the_check_with_a_cache_returns_what_it_returns_without(tmp_path: Path,
     warm = run(cache)
     assert sorted(reads) == ["k8s/pod.yaml", "stack.yaml"]
     assert shape(warm) == shape(cold)
+
+
+# --- parts remembered under their input: charts, overlays, Terraform, single files ----------
+
+RENDERED = Path(__file__).parent / "fixtures" / "rendered"
+SHIM = Path(__file__).parent / "tools" / "helm_shim.py"
+KUBECTL = shutil.which("kubectl")
+
+
+def _logging_tool(bin_dir: Path, name: str, command: str) -> Path:
+    """``bin_dir/name``: appends one line to ``bin_dir/name.log`` per run, then ``command``."""
+    bin_dir.mkdir(exist_ok=True)
+    log = bin_dir / f"{name}.log"
+    tool = bin_dir / name
+    tool.write_text(f"#!/bin/sh\necho run >> {log}\nexec {command} \"$@\"\n")
+    tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
+    return log
+
+
+def _runs(log: Path) -> int:
+    return len(log.read_text().splitlines()) if log.exists() else 0
+
+
+def _run(root: Path, cache: Path | None, options: dict[str, object] | None = None) -> CheckResult:
+    return IacCheck().run(ScanTarget(root=root, files=files_under(root), cache_dir=cache,
+                                     options=dict(options or {})))
+
+
+def _same(result: CheckResult) -> tuple[object, ...]:
+    return (result.findings, result.not_scanned, result.warnings, result.errors,
+            result.files_scanned)
+
+
+def _privileged(result: CheckResult) -> list[tuple[str, int]]:
+    return [(f.path, f.location.start_line) for f in result.findings
+            if f.rule_id == "GATE-K8S-001"]
+
+
+@pytest.fixture
+def helm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A ``helm`` on PATH (the real one, else the helm-python-sdk stand-in) that logs each run;
+    the log's path."""
+    real = shutil.which("helm")
+    command = real if real else f"{sys.executable} {SHIM}"
+    assert real or importlib.util.find_spec("helm_python") is not None, \
+        "needs helm on PATH or helm-python-sdk: pip install -e '.[test]'"
+    log = _logging_tool(tmp_path / "bin", "helm", command)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def _chart(tmp_path: Path) -> Path:
+    """A chart whose template reads ``files/debug.txt`` through ``.Files.Get`` (no name the
+    check knows), next to an unrelated file."""
+    root = tmp_path / "repo"
+    shutil.copytree(RENDERED / "chart", root)
+    template = root / "web" / "templates" / "deployment.yaml"
+    template.write_text(template.read_text().replace(
+        "{{- if .Values.debug }}", '{{- if eq (.Files.Get "files/debug.txt" | trim) "on" }}'))
+    (root / "web" / "files").mkdir()
+    (root / "web" / "files" / "debug.txt").write_text("off\n")
+    (root / "README.md").write_text("# the repository\n")
+    return root
+
+
+def test_a_chart_is_rendered_again_only_when_a_file_under_it_changes(
+        tmp_path: Path, helm: Path) -> None:
+    root, cache = _chart(tmp_path), tmp_path / "cache"
+    first = _run(root, cache)
+    assert _runs(helm) == 1 and _privileged(first) == []
+    again = _run(root, cache)
+    assert _runs(helm) == 1  # unchanged: remembered, not rendered
+    assert _same(again) == _same(first)
+    (root / "README.md").write_text("# the repository, edited\n")
+    unrelated = _run(root, cache)
+    assert _runs(helm) == 1
+    assert _same(unrelated) == _same(first)
+    (root / "web" / "files" / "debug.txt").write_text("on\n")  # read by .Files.Get only
+    edited = _run(root, cache)
+    assert _runs(helm) == 2
+    assert _privileged(edited) == [("web/templates/deployment.yaml", 13)]
+    cold = _run(root, None)
+    assert _runs(helm) == 3
+    assert _same(edited) == _same(cold)
+
+
+def test_a_values_file_the_policy_names_is_part_of_the_chart_s_key(
+        tmp_path: Path, helm: Path) -> None:
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    shutil.copytree(RENDERED / "chart", root)
+    (root / "prod.yaml").write_text("debug: false\n")
+    options = {"helm_values": {"web": ["prod.yaml"]}}
+    first = _run(root, cache, options)
+    assert _runs(helm) == 1 and _privileged(first) == []
+    _run(root, cache, options)
+    assert _runs(helm) == 1
+    (root / "prod.yaml").write_text("debug: true\n")
+    edited = _run(root, cache, options)
+    assert _runs(helm) == 2
+    assert _privileged(edited) == [("web/templates/deployment.yaml", 13)]
+    assert _same(edited) == _same(_run(root, None, options))
+
+
+def test_a_same_size_rewrite_inside_a_chart_with_the_old_mtime_renders_again(
+        tmp_path: Path, helm: Path) -> None:
+    root, cache = _chart(tmp_path), tmp_path / "cache"
+    time.sleep(0.01)
+    _run(root, cache)
+    path = root / "web" / "files" / "debug.txt"
+    st = path.stat()
+    path.write_text("on!\n")  # same size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same mtime: the ctime moves
+    edited = _run(root, cache)
+    assert _runs(helm) == 2
+    assert _privileged(edited) == []  # "on!" is not "on": judged by the new bytes
+
+
+def test_a_failed_render_is_never_remembered(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache = _chart(tmp_path), tmp_path / "cache"
+    log = _logging_tool(tmp_path / "bin", "helm", "false")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    first = _run(root, cache)
+    assert [(n.path, n.reason) for n in first.not_scanned] == [
+        ("web/Chart.yaml", "chart not rendered: helm failed: exit 1")]
+    second = _run(root, cache)
+    assert _runs(log) == 2
+    assert _same(second) == _same(first)
+
+
+def test_an_overlay_renders_again_when_its_base_or_a_generator_file_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert KUBECTL is not None, "needs kubectl (its built-in kustomize) on PATH"
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    shutil.copytree(RENDERED / "kustomize", root)
+    shutil.rmtree(root / "overlays" / "remote")
+    (root / "overlays" / "prod" / "app.properties").write_text("mode=quiet\n")
+    kustomization = root / "overlays" / "prod" / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text() + (
+        "configMapGenerator:\n  - name: app\n    files:\n      - app.properties\n"))
+    log = _logging_tool(tmp_path / "bin", "kubectl", KUBECTL)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    first = _run(root, cache)
+    overlays = _runs(log)
+    assert overlays == 3  # base, net and prod
+    _run(root, cache)
+    assert _runs(log) == overlays
+    (root / "overlays" / "prod" / "app.properties").write_text("mode=loud\n")
+    _run(root, cache)
+    assert _runs(log) == 2 * overlays  # the charts and overlays are one part: all again
+    base = root / "base" / "deployment.yaml"
+    base.write_text(base.read_text().replace(
+        "    spec:\n      containers:\n        - name: sidecar",
+        "    spec:\n      hostNetwork: true\n      containers:\n        - name: sidecar"))
+    edited = _run(root, cache)
+    assert _runs(log) == 3 * overlays
+    assert _same(edited) == _same(_run(root, None))
+    def host_network(result: CheckResult) -> list[tuple[str, int]]:
+        return [(f.path, f.location.start_line) for f in result.findings
+                if f.rule_id == "GATE-K8S-003" and f.path.startswith("base/")]
+
+    assert host_network(first) == []
+    assert host_network(edited) == [("base/deployment.yaml", 8)]  # the base's new line
+
+
+def test_the_terraform_project_is_judged_again_when_any_of_its_files_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.checks.iac.judged as judged
+
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "repo" / "planted", root)
+    projects: list[int] = []
+    files: list[str] = []
+    original_project, original_file = judged._judge_project, judged._judge_file
+
+    def project(modules: Any, tfvars: Any) -> Any:
+        projects.append(len(modules))
+        return original_project(modules, tfvars)
+
+    def single(source: Any) -> Any:
+        files.append(source.path)
+        return original_file(source)
+
+    monkeypatch.setattr(judged, "_judge_project", project)
+    monkeypatch.setattr(judged, "_judge_file", single)
+    first = _run(root, cache)
+    assert len(projects) == 1 and files != []
+    judged_files = sorted(files)
+    files.clear()
+    assert _same(_run(root, cache)) == _same(first)
+    assert len(projects) == 1 and files == []  # nothing parsed or evaluated again
+    tf = sorted(root.rglob("*.tf"))[0]
+    tf.write_text(tf.read_text() + "\n# a comment\n")
+    assert _same(_run(root, cache)) == _same(_run(root, None))
+    assert len(projects) == 3 and files == judged_files  # the cold run judged them all
+    files.clear()
+    template = root / judged_files[0]
+    template.write_text(template.read_text() + "\n# a comment\n")
+    _run(root, cache)
+    assert len(projects) == 3 and files == [judged_files[0]]
