@@ -229,6 +229,17 @@ class Memo:
             self._cache.put(key, _encode(part))
         return part
 
+    def terraform_parser(self) -> Callable[[str, str], Any]:
+        """How the Terraform project parses a file: remembered per file under its text
+        (:mod:`gate.checks.iac.tf_files`), so an edit re-parses that file alone."""
+        from gate.checks.iac.parsers.terraform_files import parse_file
+
+        if self._cache is None:
+            return parse_file
+        from gate.checks.iac.tf_files import remembering_parser
+
+        return remembering_parser(self._cache, _code())
+
     def close(self) -> None:
         """Keep the cache within its bound after this run's writes."""
         if self._cache is not None and self._cache.stats.writes:
@@ -254,10 +265,10 @@ def _judge_file(source: Source) -> Judged:
 
 
 def _judge_project(modules: Mapping[str, list[tuple[str, str]]],
-                   tfvars: Mapping[str, list[tuple[str, str]]]) -> Judged:
+                   tfvars: Mapping[str, list[tuple[str, str]]], memo: Memo) -> Judged:
     from gate.checks.iac.parsers.terraform import parse_project
 
-    project = parse_project(modules, tfvars)
+    project = parse_project(modules, tfvars, memo.terraform_parser())
     return judge_units(project.units,
                        tuple(NotScanned(p, e.reason, e.line)
                              for p, e in sorted(project.errors.items())),
@@ -297,7 +308,7 @@ def load_judged(root: Path, files: Sequence[str], frameworks: Collection[Framewo
     if modules or tfvars:
         parts.append(memo.judge(
             {"part": "terraform", "modules": _texts(modules), "tfvars": _texts(tfvars)},
-            functools.partial(_judge_project, modules, tfvars)))
+            functools.partial(_judge_project, modules, tfvars, memo)))
     return Loaded(tuple(parts), tuple(read))
 
 

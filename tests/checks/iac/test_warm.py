@@ -8,7 +8,9 @@ a run without any cache returns.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import json
 import os
 import shutil
 import stat
@@ -22,6 +24,7 @@ import pytest
 from iac_support import files_under
 
 import gate.checks.iac.loader as loader
+import gate.checks.iac.rendering as rendering
 from gate.checks.iac.check import IacCheck
 from gate.checks.iac.interface import Framework
 from gate.checks.iac.loader import Loaded, load_units, sniff_facts
@@ -260,6 +263,10 @@ def helm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "needs helm on PATH or helm-python-sdk: pip install -e '.[test]'"
     log = _logging_tool(tmp_path / "bin", "helm", command)
     monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    # the stand-in's Go runtime sometimes reserves more than the default 1 GiB of address
+    # space ("out of memory" at random): these tests are about what is remembered
+    monkeypatch.setattr(rendering, "RenderLimits",
+                        functools.partial(rendering.RenderLimits, memory_mb=1 << 16))
     return log
 
 
@@ -387,9 +394,9 @@ def test_the_terraform_project_is_judged_again_when_any_of_its_files_changes(
     files: list[str] = []
     original_project, original_file = judged._judge_project, judged._judge_file
 
-    def project(modules: Any, tfvars: Any) -> Any:
+    def project(modules: Any, tfvars: Any, memo: Any) -> Any:
         projects.append(len(modules))
-        return original_project(modules, tfvars)
+        return original_project(modules, tfvars, memo)
 
     def single(source: Any) -> Any:
         files.append(source.path)
@@ -412,3 +419,50 @@ def test_the_terraform_project_is_judged_again_when_any_of_its_files_changes(
     template.write_text(template.read_text() + "\n# a comment\n")
     _run(root, cache)
     assert len(projects) == 3 and files == [judged_files[0]]
+
+
+def test_a_terraform_edit_parses_that_file_alone(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.checks.iac.tf_files as tf_files
+
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "repo" / "planted", root)
+    parsed: list[str] = []
+    original = tf_files.parse_file
+
+    def recording(path: str, text: str) -> Any:
+        parsed.append(path)
+        return original(path, text)
+
+    monkeypatch.setattr(tf_files, "parse_file", recording)
+    every = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.tf"))
+    assert len(every) > 1
+    _run(root, cache)
+    assert sorted(parsed) == every
+    parsed.clear()
+    edited = root / every[-1]
+    edited.write_text(edited.read_text() + "\n# a comment\n")
+    warm = _run(root, cache)
+    assert parsed == [every[-1]]
+    assert _same(warm) == _same(_run(root, None))
+
+
+def test_a_parsed_terraform_file_comes_back_equal_in_order_and_type() -> None:
+    from gate.cache.store import _canonical
+    from gate.checks.iac.parsers.terraform_files import parse_file
+    from gate.checks.iac.tf_files import _file, encode
+
+    text = (
+        'resource "aws_s3_bucket" "b" {  # gate:ignore[GATE-AWS-S3-002] reviewed\n'
+        '  bucket = "x"\n  ratio = 0.1\n  big = 12345678901234567890\n  on = true\n'
+        '  tags = { z = "1", a = null }\n  list = [1, "2", [3]]\n}\n')
+    parsed = parse_file("main.tf", text)
+    assert parsed.comments != {}
+    stored = json.loads(_canonical({"version": 1, "file": [
+        encode(parsed.data), encode(parsed.spans), encode(parsed.comments)]}))
+    back = _file(stored, "main.tf")
+    assert back == parsed
+    assert back is not None and not isinstance(back, Exception)
+    assert encode(back.data) == encode(parsed.data)  # the same order, the same types
+    assert encode(back.spans) == encode(parsed.spans)
+    assert _file({"version": 1, "file": [["d", []], ["x", 1], ["d", []]]}, "main.tf") is None
