@@ -411,31 +411,59 @@ def _render_material(root: Path, files: Sequence[str], values: Mapping[str, Sequ
     }
 
 
+def _groups(files: Sequence[str]) -> list[Sequence[str]]:
+    """The files of the charts, and those of the overlays outside them, rendered apart (a
+    chart's render does not depend on an overlay's, nor the other way round); one group when
+    the root is a chart (its overlays are rendered with it)."""
+    from gate.checks.iac.names import KUSTOMIZATION_NAMES, renders
+    from gate.checks.iac.rendering import chart_dirs
+
+    charts = chart_dirs(files)
+    if not charts or "." in charts:
+        return [files]
+    prefixes = tuple(f"{chart}/" for chart in charts)
+    groups = [
+        [f for f in files if f.startswith(prefixes)
+         or f.rpartition("/")[2] not in KUSTOMIZATION_NAMES],
+        [f for f in files if not f.startswith(prefixes) and f.rpartition("/")[2] != "Chart.yaml"],
+    ]
+    return [group for group in groups if any(renders(f) for f in group)]
+
+
 def judge_render(root: Path, files: Sequence[str], values: Mapping[str, Sequence[str]],
                  memo: Memo, cache_dir: Path | None) -> Judged:
-    """The charts and overlays among ``files``, rendered and judged as one part, remembered
-    under every file of every chart and overlay directory (each counted whole), the files
-    the overlays list, the values files and the tools' bytes."""
+    """The charts and overlays among ``files``, rendered and judged: the charts as one part,
+    the overlays outside them as another, each remembered under every file of every chart
+    or overlay directory it reads (each counted whole), the files the overlays list, the
+    values files and the tools' bytes."""
     from gate.checks.iac.rendering import find_tools, render
 
     tools = find_tools()
 
-    def compute() -> Judged:
-        charts = render(root, files, tools=tools, values=values)
+    def compute(group: Sequence[str]) -> Judged:
+        charts = render(root, group, tools=tools, values=values)
         part = judge_units(charts.units, charts.not_scanned, len(charts.owned))
         return Judged(part.findings, part.warnings, part.errors, part.not_scanned, part.scanned,
                       part.needs, tuple(sorted(charts.owned)), len(charts.units),
                       unstable=charts.failed > 0)
 
-    if cache_dir is None:
-        return memo.judge({}, compute)
     facts = content_facts(cache_dir, root)
-    tool_facts = FileFacts(cache_dir, "iac-tools", Path("/"), ("gate.checks.iac.judged",))
-    material = _render_material(root, files, values, tools, facts, tool_facts)
+    tool_facts = FileFacts(cache_dir, "iac-tools", Path("/"), ("gate.checks.iac.judged",)) \
+        if cache_dir is not None else None
+    parts = []
+    for group in _groups(files):
+        material = _render_material(root, group, values, tools, facts, tool_facts) \
+            if cache_dir is not None else {}
+        if material is None:
+            memo.judged += 1
+            parts.append(compute(group))
+        else:
+            parts.append(memo.judge(material, functools.partial(compute, group)))
     for remembered in (facts, tool_facts):
         if remembered is not None:
             remembered.save()
-    if material is None:
-        memo.judged += 1
-        return compute()
-    return memo.judge(material, compute)
+    whole = combine(parts)
+    owned = tuple(sorted({path for part in parts for path in part.owned}))
+    return Judged(whole.findings, whole.warnings, whole.errors, whole.not_scanned, len(owned),
+                  whole.needs, owned, sum(part.rendered for part in parts),
+                  unstable=any(part.unstable for part in parts))

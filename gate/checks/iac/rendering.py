@@ -41,8 +41,8 @@ from gate.checks.iac.parsers.yamlnodes import Document, load_documents
 from gate.checks.interface import NotScanned
 from gate.findings import Location, RelatedLocation
 
-__all__ = ["KUSTOMIZATION_NAMES", "RenderLimits", "Rendered", "Tools", "find_tools", "read_dirs",
-           "render"]
+__all__ = ["KUSTOMIZATION_NAMES", "RenderLimits", "Rendered", "Tools", "chart_dirs", "find_tools",
+           "read_dirs", "render"]
 
 _MAX_OUTPUT = 20 * 1024 * 1024
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)"
@@ -318,6 +318,12 @@ def _kustomizations(files: Sequence[str]) -> list[str]:
 
 
 # --- Helm ------------------------------------------------------------------------------------
+
+def chart_dirs(files: Sequence[str]) -> list[str]:
+    """The charts among ``files`` (directories with ``Chart.yaml``; subcharts go with their
+    parent)."""
+    return _charts(files)
+
 
 def _charts(files: Sequence[str]) -> list[str]:
     dirs = {str(PurePosixPath(f).parent) for f in files if PurePosixPath(f).name == "Chart.yaml"}

@@ -466,3 +466,23 @@ def test_a_parsed_terraform_file_comes_back_equal_in_order_and_type() -> None:
     assert encode(back.data) == encode(parsed.data)  # the same order, the same types
     assert encode(back.spans) == encode(parsed.spans)
     assert _file({"version": 1, "file": [["d", []], ["x", 1], ["d", []]]}, "main.tf") is None
+
+
+def test_charts_and_overlays_are_rendered_apart(tmp_path: Path, helm: Path) -> None:
+    assert KUBECTL is not None, "needs kubectl (its built-in kustomize) on PATH"
+    root, cache = _chart(tmp_path), tmp_path / "cache"
+    shutil.copytree(RENDERED / "kustomize", root / "deploy")
+    shutil.rmtree(root / "deploy" / "overlays" / "remote")
+    kubectl = _logging_tool(tmp_path / "bin", "kubectl", KUBECTL)
+    first = _run(root, cache)
+    assert (_runs(helm), _runs(kubectl)) == (1, 3)
+    (root / "web" / "files" / "debug.txt").write_text("on\n")
+    chart_edited = _run(root, cache)
+    assert (_runs(helm), _runs(kubectl)) == (2, 3)  # the overlays were not rendered again
+    assert _privileged(chart_edited) == [("web/templates/deployment.yaml", 13),
+                                         *_privileged(first)]  # charts' units come first
+    patch = root / "deploy" / "overlays" / "prod" / "debug.yaml"
+    patch.write_text(patch.read_text() + "\n# edited\n")
+    overlay_edited = _run(root, cache)
+    assert (_runs(helm), _runs(kubectl)) == (2, 6)  # the chart was not rendered again
+    assert _same(overlay_edited) == _same(_run(root, None))
