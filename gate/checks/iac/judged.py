@@ -9,8 +9,9 @@ of its own framework only (:func:`gate.checks.iac.rulebook.rules_for` loads a fr
 rules whatever else is loaded), and its coverage depends on those same rules
 (:func:`gate.checks.iac.coverage.needs`). So a part's verdict (findings, warnings,
 not-scanned entries, coverage) is remembered in the result cache under a key made of the
-exact text of every file it was computed from, its path, the check's own code and the
-parsing libraries' versions; a part whose key is found is not parsed or evaluated again.
+exact text of every file it was computed from, its path, the check's own code, the
+parsing libraries' versions and the day (the deprecation rules grade a deadline by how
+close it is); a part whose key is found is not parsed or evaluated again.
 What crosses parts (one finding per line for ``count``/``for_each`` copies, coverage per
 file) is applied when the parts are combined, exactly as one evaluation applies it.
 
@@ -22,6 +23,7 @@ evaluation had an error (a rule crashed) is not remembered either.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import functools
 import hashlib
 import importlib.util
@@ -218,14 +220,16 @@ class Memo:
         if self._cache is None:
             self.judged += 1
             return compute()
-        key = key_for("iac-part", {"version": _VERSION, "code": _code(), **material})
+        today = datetime.date.today()  # deprecation rules grade deadlines by the day
+        key = key_for("iac-part", {"version": _VERSION, "code": _code(),
+                                   "today": today.isoformat(), **material})
         found = _decode(self._cache.get(key))
         if found is not None:
             self.hits += 1
             return found
         self.judged += 1
         part = compute()
-        if not (part.errors or part.unstable):
+        if not (part.errors or part.unstable or datetime.date.today() != today):
             self._cache.put(key, _encode(part))
         return part
 

@@ -486,3 +486,37 @@ def test_charts_and_overlays_are_rendered_apart(tmp_path: Path, helm: Path) -> N
     overlay_edited = _run(root, cache)
     assert (_runs(helm), _runs(kubectl)) == (2, 6)  # the chart was not rendered again
     assert _same(overlay_edited) == _same(_run(root, None))
+
+
+def test_a_verdict_is_remembered_for_the_day_it_was_judged(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as real
+
+    import gate.checks.iac.judged as judged
+
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    judged_files: list[str] = []
+    original = judged._judge_file
+
+    def single(source: Any) -> Any:
+        judged_files.append(source.path)
+        return original(source)
+
+    class Day:
+        value = real.date(2026, 12, 6)
+
+        @classmethod
+        def today(cls) -> real.date:
+            return cls.value
+
+    class Clock:
+        date = Day
+
+    monkeypatch.setattr(judged, "_judge_file", single)
+    monkeypatch.setattr(judged, "datetime", Clock)
+    _run(root, cache)
+    _run(root, cache)
+    assert sorted(judged_files) == ["k8s/pod.yaml", "stack.yaml"]
+    Day.value = real.date(2026, 12, 7)  # deadlines are graded by the day: judged again
+    _run(root, cache)
+    assert sorted(judged_files) == ["k8s/pod.yaml", "k8s/pod.yaml", "stack.yaml", "stack.yaml"]
