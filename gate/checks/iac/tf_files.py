@@ -91,7 +91,7 @@ def _file(value: Any, path: str) -> TfFile | ParseError | None:
                 return ParseError(reason, line)
             return None
         data, spans, comments = (decode(v) for v in value["file"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, RecursionError):
         return None
     if type(data) is not dict or type(spans) is not dict or type(comments) is not dict:
         return None
@@ -114,14 +114,15 @@ def remembering_parser(cache: ResultCache, code: str) -> Callable[[str, str], Tf
         try:
             parsed = parse_file(path, text)
         except ParseError as exc:
-            cache.put(key, {"version": _VERSION, "error": [exc.reason, exc.line]})
+            if "recursion" not in exc.reason:  # a stack limit depends on the caller's depth
+                cache.put(key, {"version": _VERSION, "error": [exc.reason, exc.line]})
             raise
         try:
             value = {"version": _VERSION,
                      "file": [encode(parsed.data), encode(parsed.spans), encode(parsed.comments)]}
-        except _Unknown:
-            return parsed
-        cache.put(key, value)
+            cache.put(key, value)
+        except (_Unknown, RecursionError):  # an odd type, or nesting too deep to store
+            pass
         return parsed
 
     return parse
