@@ -229,7 +229,9 @@ class Memo:
             return found
         self.judged += 1
         part = compute()
-        if not (part.errors or part.unstable or datetime.date.today() != today):
+        if not (part.errors or part.unstable or datetime.date.today() != today
+                or any("recursion" in n.reason for n in part.not_scanned)):  # a stack limit
+            # depends on the caller's depth, not on the input alone
             self._cache.put(key, _encode(part))
         return part
 
