@@ -33,7 +33,8 @@ __all__ = ["DependenciesCheck"]
 
 _MODULES = (*(f"gate.checks.dependencies.{m}" for m in (
     "audit", "check", "coverage", "lockfiles", "manifests", "model", "names", "offline",
-    "osv_record", "osv_source", "requirements", "results", "severity")), "gate.findings")
+    "osv_index", "osv_record", "osv_source", "requirements", "results", "severity")),
+    "gate.findings")
 """The code that shapes a dependencies finding: its source goes into the result cache's key."""
 
 ServiceFactory = Callable[[float | None], Any]
@@ -122,7 +123,12 @@ class DependenciesCheck(Check):
 
         if target.vuln_db is None:
             return self._factory()(target.timeout), []
-        database = cached_database(target.vuln_db)
+        if target.cache_dir is not None:  # read package by package through a remembered index
+            from gate.checks.dependencies.osv_index import indexed_database
+
+            database: Any = indexed_database(target.vuln_db, target.cache_dir)
+        else:
+            database = cached_database(target.vuln_db)
         stats = database.stats
         warnings = []
         if stats.unreadable:

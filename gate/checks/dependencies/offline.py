@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
@@ -30,8 +30,11 @@ from gate.checks.dependencies.osv_record import EventKind, InvalidRecord, OsvRec
 from gate.checks.dependencies.osv_source import decode, iter_documents
 from gate.checks.dependencies.severity import RatedSeverity
 
+if TYPE_CHECKING:
+    from gate.checks.dependencies.osv_index import IndexedDatabase
+
 __all__ = ["LoadStats", "OfflineOsvService", "OsvDatabase", "OsvVulnerabilityResult",
-           "load_database", "resolve_database"]
+           "Position", "load_database", "load_positions", "resolve_database"]
 
 _MAX_PROBLEMS = 5
 
@@ -68,7 +71,18 @@ class OsvDatabase:
 
 def load_database(path: Path) -> OsvDatabase:
     """Read and index every record under ``path``; raise if nothing readable is there."""
+    return load_positions(path)[0]
+
+
+Position = tuple[str, int]
+"""Where an indexed record was read: the document's name, and its place in the document."""
+
+
+def load_positions(path: Path) -> tuple[OsvDatabase, dict[str, list[Position]]]:
+    """:func:`load_database`, and for each package name where its records were read, in the
+    index's order (:mod:`gate.checks.dependencies.osv_index` remembers them)."""
     index: defaultdict[str, list[OsvRecord]] = defaultdict(list)
+    positions: defaultdict[str, list[Position]] = defaultdict(list)
     seen: set[str] = set()
     skipped: Counter[str] = Counter()
     problems: list[str] = []
@@ -86,7 +100,7 @@ def load_database(path: Path) -> OsvDatabase:
                     problems.append(f"{doc.name}: {exc}"[:200])
                 continue
             parsed += len(records)
-            for record in records:
+            for place, record in enumerate(records):
                 reason = ("withdrawn" if record.withdrawn else "duplicate id" if record.id in seen
                           else "no PyPI package" if not record.affected else None)
                 if reason:
@@ -95,6 +109,7 @@ def load_database(path: Path) -> OsvDatabase:
                 seen.add(record.id)
                 for name in record.packages():
                     index[name].append(record)
+                    positions[name].append((doc.name, place))
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise VulnerabilityServiceError(
             f"cannot read vulnerability database {path}: {exc}") from exc
@@ -105,7 +120,8 @@ def load_database(path: Path) -> OsvDatabase:
             f"({documents} files looked at){detail}")
     stats = LoadStats(documents=documents, records=len(seen), skipped=dict(skipped),
                       problems=tuple(problems))
-    return OsvDatabase(path=path, index={k: tuple(v) for k, v in index.items()}, stats=stats)
+    return (OsvDatabase(path=path, index={k: tuple(v) for k, v in index.items()}, stats=stats),
+            dict(positions))
 
 
 def resolve_database(explicit: Path | None, max_age_days: float) -> tuple[Path | None, list[str]]:
@@ -166,8 +182,9 @@ class OfflineOsvService:
     :class:`~gate.checks.dependencies.audit.Query`, or pip-audit's class itself.
     """
 
-    def __init__(self, database: OsvDatabase) -> None:
-        """Wrap an already loaded database (see :func:`cached_database`)."""
+    def __init__(self, database: OsvDatabase | IndexedDatabase) -> None:
+        """Wrap an already loaded database (see :func:`cached_database`), or one read
+        package by package (:func:`gate.checks.dependencies.osv_index.indexed_database`)."""
         self.database = database
 
     def query(self, spec: Any) -> tuple[Any, list[OsvVulnerabilityResult]]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import gate.checks.iac.names as names
 from gate import __version__
-from gate.checks.iac.interface import Framework, Unit
-from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
+from gate.checks.iac.interface import Framework
+from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
 from gate.findings import Finding
 
 __all__ = ["IacCheck", "parse_frameworks"]
@@ -111,49 +110,51 @@ class IacCheck(Check):
         return __version__
 
     def run(self, target: ScanTarget) -> CheckResult:
-        """Parse the target's IaC files once and evaluate every registered rule."""
-        from gate.checks.iac.coverage import uncovered, uncovered_findings, uncovered_warnings
-        from gate.checks.iac.engine import evaluate_units
-        from gate.checks.iac.loader import DEFAULT_MAX_BYTES, load_units, would_load
-        from gate.checks.iac.rulebook import rules_for
+        """Parse the target's IaC files once and evaluate every registered rule.
+
+        Each single-file unit and the Terraform project are judged apart and remembered
+        under the text they were judged from (:mod:`gate.checks.iac.judged`): a warm run
+        parses and evaluates only what changed, and returns what a cold one returns."""
+        from gate.checks.iac.coverage import tally, uncovered_findings, uncovered_warnings
+        from gate.checks.iac.judged import Judged, Memo, combine, judge_render, load_judged
+        from gate.checks.iac.loader import DEFAULT_MAX_BYTES, sniff_facts, would_load
 
         started = time.monotonic()
         frameworks = parse_frameworks(target.options.get("frameworks"))
         max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
         if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
             raise CheckError("iac option 'max_file_bytes' must be a positive integer")
-        rendered_units: tuple[Unit, ...] = ()
-        rendered_aside: tuple[NotScanned, ...] = ()
+        uncovered_mode = target.options.get("uncovered", "warn")
+        if uncovered_mode not in ("warn", "fail"):
+            raise CheckError("iac option 'uncovered' must be 'warn' or 'fail'")
+        memo = Memo(target.cache_dir)
+        rendered: Judged | None = None
         owned: frozenset[str] = frozenset()
         if Framework.KUBERNETES in frameworks:
             values = _helm_values(target.options)
             if any(names.renders(f) for f in target.files):  # a chart or an overlay
-                from gate.checks.iac.rendering import render
-
-                rendered = render(target.root, target.files, values=values)
-                rendered_units, rendered_aside = rendered.units, rendered.not_scanned
-                owned = rendered.owned
+                rendered = judge_render(target.root, target.files, values, memo,
+                                        target.cache_dir)
+                owned = frozenset(rendered.owned)
         files = [f for f in target.files if f not in owned]
-        loaded = load_units(target.root, files, frameworks, max_bytes)
-        units = (*loaded.units, *rendered_units)
-        # only the rules these files need (a Terraform module's kubernetes_* resources are
-        # Kubernetes resources: each resource's framework counts, not only its unit's)
-        rules = rules_for({unit.framework for unit in units}
-                          | {res.framework for unit in units for res in unit.resources})
-        result = evaluate_units(units, rules)
-        if rendered_units:  # a base rendered by several overlays: one finding per source line
-            result = replace(result, findings=_once(result.findings, owned))
-        uncovered_mode = target.options.get("uncovered", "warn")
-        if uncovered_mode not in ("warn", "fail"):
-            raise CheckError("iac option 'uncovered' must be 'warn' or 'fail'")
-        gaps, needing = uncovered(units, rules)
+        facts = sniff_facts(target.cache_dir, target.root)
+        loaded = load_judged(target.root, files, frameworks, memo, max_bytes, facts)
+        if facts is not None:
+            facts.save()
+        memo.close()
+        result = combine((*loaded.parts, *((rendered,) if rendered is not None else ())))
+        findings = result.findings
+        if rendered is not None and rendered.rendered:
+            # a base rendered by several overlays: one finding per source line
+            findings = _once(findings, owned)
+        gaps, needing = tally(result.needs)
         extra = uncovered_findings(gaps, self.name) if uncovered_mode == "fail" else []
         aside = tuple(n for n in target.set_aside if would_load(target.root, n.path, frameworks))
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
-            findings=(*result.findings, *extra),
-            not_scanned=(*loaded.not_scanned, *rendered_aside, *aside),
+            findings=(*findings, *extra),
+            not_scanned=(*result.not_scanned, *aside),
             errors=result.errors, warnings=(*result.warnings, *uncovered_warnings(gaps, needing)),
             duration=time.monotonic() - started,
-            files_scanned=loaded.files_scanned + len(owned),
+            files_scanned=result.scanned,
         )

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from gate.checks.iac.interface import Framework, Resource, Rule, Unit
 from gate.findings import Finding, Location, Severity, content_fingerprint
 
-__all__ = ["READ_WITH", "UNCOVERED_RULE", "Uncovered", "covered_types", "uncovered",
-           "uncovered_findings", "uncovered_warnings"]
+__all__ = ["READ_WITH", "UNCOVERED_RULE", "Need", "Uncovered", "covered_types", "needs", "tally",
+           "uncovered", "uncovered_findings", "uncovered_warnings"]
 
 UNCOVERED_RULE = "GATE-IAC-UNCOVERED"
 
@@ -85,26 +85,51 @@ class Uncovered:
         return ", ".join(t if n == 1 else f"{t} x{n}" for t, n in self.types)
 
 
-def uncovered(units: Iterable[Unit], rules: Sequence[Rule]) -> tuple[tuple[Uncovered, ...], int]:
-    """Files with resources no rule covers (in path order), and how many resources needed one."""
+@dataclass(frozen=True)
+class Need:
+    """A parsed resource that needs a rule, and whether one covers its type."""
+
+    path: str
+    ref_key: str
+    line: int
+    type: str
+    covered: bool
+
+
+def needs(units: Iterable[Unit], rules: Sequence[Rule]) -> tuple[Need, ...]:
+    """The resources of ``units`` that need a rule, in order (``count`` copies included).
+
+    A resource's coverage depends only on the rules of its own framework, so the needs of
+    units judged apart (each with the rules of its frameworks) add up to those of one run."""
     covered = covered_types(rules)
+    return tuple(Need(res.path, res.ref_key, res.start_line, res.type,
+                      res.type in covered.get(res.framework, frozenset()))
+                 for unit in units for res in unit.resources if _needs_rule(res))
+
+
+def tally(found: Iterable[Need]) -> tuple[tuple[Uncovered, ...], int]:
+    """Files with resources no rule covers (in path order), and how many resources needed one."""
     missing: dict[str, Counter[str]] = {}
     first: dict[str, int] = {}
     totals: Counter[str] = Counter()
     seen: set[tuple[str, str]] = set()
-    for unit in units:
-        for res in unit.resources:
-            key = (res.path, res.ref_key)
-            if not _needs_rule(res) or key in seen:  # count/for_each copies count once
-                continue
-            seen.add(key)
-            totals[res.path] += 1
-            if res.type not in covered.get(res.framework, frozenset()):
-                missing.setdefault(res.path, Counter())[res.type] += 1
-                first[res.path] = min(first.get(res.path, res.start_line), res.start_line)
+    for need in found:
+        key = (need.path, need.ref_key)
+        if key in seen:  # count/for_each copies count once
+            continue
+        seen.add(key)
+        totals[need.path] += 1
+        if not need.covered:
+            missing.setdefault(need.path, Counter())[need.type] += 1
+            first[need.path] = min(first.get(need.path, need.line), need.line)
     files = tuple(Uncovered(p, first[p], tuple(sorted(c.items(), key=lambda i: (-i[1], i[0]))),
                             totals[p]) for p, c in sorted(missing.items()))
     return files, sum(totals.values())
+
+
+def uncovered(units: Iterable[Unit], rules: Sequence[Rule]) -> tuple[tuple[Uncovered, ...], int]:
+    """Files with resources no rule covers (in path order), and how many resources needed one."""
+    return tally(needs(units, rules))
 
 
 def uncovered_warnings(files: Sequence[Uncovered], total: int, top: int = 5) -> list[str]:

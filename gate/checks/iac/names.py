@@ -55,10 +55,8 @@ def classify(path: str) -> Framework | str | None:
             or (lower.startswith(("dockerfile.", "containerfile."))
                 and PurePosixPath(lower).suffix not in _NOT_DOCKERFILE_SUFFIXES):
         return Framework.DOCKERFILE
-    if is_compose_name(lower):
-        return Framework.COMPOSE
-    if lower.endswith(_DATA_SUFFIXES):
-        return SNIFF
+    if lower.endswith(_DATA_SUFFIXES):  # every Compose name is one of these
+        return Framework.COMPOSE if is_compose_name(lower) else SNIFF
     return None
 
 

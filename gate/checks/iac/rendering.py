@@ -41,7 +41,8 @@ from gate.checks.iac.parsers.yamlnodes import Document, load_documents
 from gate.checks.interface import NotScanned
 from gate.findings import Location, RelatedLocation
 
-__all__ = ["KUSTOMIZATION_NAMES", "RenderLimits", "Rendered", "Tools", "find_tools", "render"]
+__all__ = ["KUSTOMIZATION_NAMES", "RenderLimits", "Rendered", "Tools", "chart_dirs", "find_tools",
+           "read_dirs", "render"]
 
 _MAX_OUTPUT = 20 * 1024 * 1024
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)"
@@ -86,6 +87,8 @@ class Rendered:
     rendered: int = 0
     """How many charts and overlays were rendered."""
     warnings: tuple[str, ...] = field(default=())
+    failed: int = 0
+    """How many tool runs failed (an error, a time or memory limit, output over the bound)."""
 
 
 class RenderError(Exception):
@@ -316,6 +319,12 @@ def _kustomizations(files: Sequence[str]) -> list[str]:
 
 # --- Helm ------------------------------------------------------------------------------------
 
+def chart_dirs(files: Sequence[str]) -> list[str]:
+    """The charts among ``files`` (directories with ``Chart.yaml``; subcharts go with their
+    parent)."""
+    return _charts(files)
+
+
 def _charts(files: Sequence[str]) -> list[str]:
     dirs = {str(PurePosixPath(f).parent) for f in files if PurePosixPath(f).name == "Chart.yaml"}
     # a subchart (charts/x inside another chart) is rendered with its parent
@@ -398,7 +407,7 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
     units: list[Unit] = []
     skipped: list[NotScanned] = []
     owned: set[str] = set()
-    count = 0
+    count = failed = 0
     charts = _charts(files)
     for chart in charts:
         prefix = "" if chart == "." else chart + "/"
@@ -425,6 +434,7 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
             count += 1
             units += _helm_units(root, chart, text)
         except RenderError as exc:
+            failed += 1
             skipped.append(NotScanned(entry, f"chart not rendered: {exc}"))
     in_chart = tuple(charts)
     components: dict[str, str] = {}
@@ -461,6 +471,7 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
             text = _run([*tools.kustomize, _argument(overlay)], root, limits)
             count += 1
         except RenderError as exc:
+            failed += 1
             skipped.append(NotScanned(entry, f"overlay not rendered: {exc}"))
             continue
         owned.update(p for p, _patch in members)
@@ -471,7 +482,44 @@ def render(root: Path, files: Sequence[str], tools: Tools | None = None,
             skipped.append(NotScanned(entry, "kustomize component not judged: no overlay in "
                                       "the repository renders it (it is judged through the "
                                       "overlays that list it under components)"))
-    return Rendered(tuple(units), tuple(skipped), frozenset(owned), count)
+    return Rendered(tuple(units), tuple(skipped), frozenset(owned), count, failed=failed)
+
+
+def _local_dependencies(root: Path, chart: str) -> list[str]:
+    """The chart directories a chart's ``file://`` dependencies name (helm reads them)."""
+    docs = _yaml(_read(root, f"{chart}/Chart.yaml" if chart != "." else "Chart.yaml"))
+    meta = docs[0].value if docs and isinstance(docs[0].value, Mapping) else {}
+    found = []
+    for dep in meta.get("dependencies") or []:
+        repository = str(dep.get("repository") or "") if isinstance(dep, Mapping) else ""
+        if repository.startswith("file://"):
+            found.append(os.path.normpath(str(PurePosixPath(chart) / repository[len("file://"):])))
+    return found
+
+
+def read_dirs(root: Path, files: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every directory :func:`render` may read a file of, each to be counted whole: the charts
+    and the charts their ``file://`` dependencies name, and the overlays with every base and
+    component they list (``helm template`` reads any file of its chart through
+    ``.Files.Get``; ``kustomize`` the files its generators name). A directory outside the
+    tree is named as it is (``../x``): its render is refused, and what it holds is not read.
+    Also every file an overlay lists (wherever it is)."""
+    dirs: set[str] = set()
+    listed: set[str] = set()
+    pending = list(_charts(files))
+    while pending:
+        chart = pending.pop()
+        if chart in dirs:
+            continue
+        dirs.add(chart)
+        if not chart.startswith(".."):
+            pending += _local_dependencies(root, chart)
+    for overlay in _kustomizations(files):
+        seen: set[str] = set()
+        members, _remote = _kustomize_files(root, overlay, seen)
+        dirs |= seen
+        listed.update(path for path, _patch in members)
+    return tuple(sorted(dirs)), tuple(sorted(listed))
 
 
 def _is_component(root: Path, path: str) -> bool:

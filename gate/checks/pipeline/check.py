@@ -10,17 +10,18 @@ there are workflows to match against it. Nothing of the dependencies check (pip-
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gate import __version__
-from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
+from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.checks.pipeline.interface import Kind, Platform
 from gate.checks.pipeline.names import DEFAULT_MAX_BYTES, candidate
 
 if TYPE_CHECKING:
     from gate.checks.dependencies.vulndb.actions import ActionDatabase
+    from gate.checks.pipeline.loader import Read
 
 __all__ = ["PipelineCheck", "parse_platforms"]
 
@@ -90,11 +91,10 @@ class PipelineCheck(Check):
         return __version__
 
     def run(self, target: ScanTarget) -> CheckResult:
-        """Parse the CI files once, build the model, evaluate every rule."""
-        from gate.checks.pipeline.engine import evaluate
-        from gate.checks.pipeline.loader import load_files
-        from gate.checks.pipeline.model import Repo
-        from gate.checks.pipeline.registry import RULES
+        """Parse the CI files once, build the model, evaluate every rule; with a result cache,
+        the verdict is remembered under the exact text of every CI file, the options, the
+        GitHub Actions advisories' identity and the check's code (:mod:`.remembered`)."""
+        from gate.checks.pipeline.loader import read_files
         from gate.checks.pipeline.rules.exfiltration import DEFAULT_ALLOWED_HOSTS
 
         started = time.monotonic()
@@ -103,16 +103,39 @@ class PipelineCheck(Check):
         if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
             raise CheckError("pipeline option 'max_file_bytes' must be a positive integer")
         hosts = DEFAULT_ALLOWED_HOSTS | _hosts(target.options.get("allowed_hosts"))
-        loaded = load_files(target.root, target.files, platforms, max_bytes)
-        advisories, notes = (None, []) if Platform.GITHUB not in platforms or not any(
-            f.platform is Platform.GITHUB for f in loaded.files.values()) \
-            else _advisories(target.vuln_db)
-        repo = Repo(loaded.files, allowed_hosts=hosts, advisories=advisories)
-        result = evaluate(repo, RULES)
+        read = read_files(target.root, target.files, platforms, max_bytes)
+        if target.cache_dir is None:
+            verdict = _judge(read, platforms, hosts, target.vuln_db)
+        else:
+            from gate.checks.pipeline.remembered import judge_remembered
+
+            verdict = judge_remembered(
+                target.cache_dir, read, platforms, hosts, target.vuln_db,
+                lambda: _judge(read, platforms, hosts, target.vuln_db))
         aside = tuple(n for n in target.set_aside if self.reads(n.path, target.options))
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
-            findings=result.findings, not_scanned=(*loaded.not_scanned, *aside),
-            errors=result.errors, warnings=(*notes, *result.warnings),
-            duration=time.monotonic() - started, files_scanned=loaded.files_scanned,
+            findings=verdict.findings, not_scanned=(*verdict.not_scanned, *aside),
+            errors=verdict.errors, warnings=verdict.warnings,
+            duration=time.monotonic() - started, files_scanned=verdict.files_scanned,
         )
+
+
+def _judge(read: Sequence[Read | NotScanned], platforms: frozenset[Platform],
+           hosts: frozenset[str], vuln_db: Path | None) -> CheckResult:
+    """Parse what was read, build the model, evaluate every rule (durations aside)."""
+    from gate.checks.pipeline.engine import evaluate
+    from gate.checks.pipeline.loader import parse_files
+    from gate.checks.pipeline.model import Repo
+    from gate.checks.pipeline.registry import RULES
+
+    loaded = parse_files(read)
+    advisories, notes = (None, []) if Platform.GITHUB not in platforms or not any(
+        f.platform is Platform.GITHUB for f in loaded.files.values()) \
+        else _advisories(vuln_db)
+    repo = Repo(loaded.files, allowed_hosts=hosts, advisories=advisories)
+    result = evaluate(repo, RULES)
+    return CheckResult(check=PipelineCheck.name, tool=PipelineCheck.tool, tool_version="",
+                       findings=result.findings, not_scanned=loaded.not_scanned,
+                       errors=result.errors, warnings=(*notes, *result.warnings),
+                       files_scanned=loaded.files_scanned)

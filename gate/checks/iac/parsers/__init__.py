@@ -18,8 +18,7 @@ __all__ = ["SNIFF", "classify", "sniff"]
 
 def sniff(text: str) -> Framework | None:
     """CloudFormation or Kubernetes from the content; None for any other YAML/JSON."""
-    from gate.checks.iac.parsers.cloudformation import looks_like_cloudformation
-    from gate.checks.iac.parsers.kubernetes import looks_like_kubernetes
+    from gate.checks.iac.parsers.sniffing import looks_like_cloudformation, looks_like_kubernetes
 
     if looks_like_cloudformation(text):
         return Framework.CLOUDFORMATION

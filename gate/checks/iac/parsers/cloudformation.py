@@ -12,7 +12,6 @@ JSON and YAML templates go through the same reader, so they judge alike.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,17 +27,10 @@ from gate.checks.iac.interface import (
 )
 from gate.checks.iac.parsers.cfn_intrinsics import Resolver
 from gate.checks.iac.parsers.ignores import comment_ignores, in_span
+from gate.checks.iac.parsers.sniffing import looks_like_cloudformation
 from gate.checks.iac.parsers.yamlnodes import load_documents
 
 __all__ = ["looks_like_cloudformation", "parse_cloudformation"]
-
-_SNIFF = re.compile(r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::")
-
-
-def looks_like_cloudformation(text: str) -> bool:
-    """Cheap test on the text: a template version or an ``AWS::`` resource type."""
-    return bool(_SNIFF.search(text)) and "Resources" in text
-
 
 _GLOBALS = {"Function": "AWS::Serverless::Function", "Api": "AWS::Serverless::Api",
             "HttpApi": "AWS::Serverless::HttpApi", "SimpleTable": "AWS::Serverless::SimpleTable",

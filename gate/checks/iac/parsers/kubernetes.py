@@ -7,12 +7,12 @@ through :func:`pod_spec`, whose path also locates findings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from gate.checks.iac.interface import AttrPath, Framework, InlineIgnore, Resource, Unit
 from gate.checks.iac.parsers.ignores import comment_ignores, in_span
+from gate.checks.iac.parsers.sniffing import looks_like_kubernetes
 from gate.checks.iac.parsers.tf_kubernetes import TF_KINDS, as_manifest
 from gate.checks.iac.parsers.yamlnodes import Document, load_documents
 from gate.checks.iac.values import dig
@@ -32,15 +32,6 @@ POD_SPEC_PATHS: dict[str, AttrPath] = {
 }
 WORKLOAD_TYPES = {"kubernetes": frozenset(POD_SPEC_PATHS), "terraform": frozenset(TF_KINDS)}
 """Resource types with a pod template, per framework (manifests and the Terraform provider)."""
-_SNIFF = re.compile(r"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
-_KIND = re.compile(r"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
-
-
-def looks_like_kubernetes(text: str) -> bool:
-    """``apiVersion`` and ``kind`` keys (YAML, or JSON with quoted keys)."""
-    return bool(_SNIFF.search(text)) and bool(_KIND.search(text))
-
-
 def workload_problem(kind: str, value: Mapping[str, Any]) -> str:
     """Why a workload cannot be judged ("" when it can): its pod spec is missing or malformed."""
     spec = dig(value, *POD_SPEC_PATHS.get(kind, ("spec",)))

@@ -15,7 +15,7 @@ file that does not parse is reported on its own and the rest is still scanned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,12 +218,14 @@ class _Project:
 
 
 def parse_project(directories: Mapping[str, Sequence[tuple[str, str]]],
-                  tfvars: Mapping[str, Sequence[tuple[str, str]]]) -> ProjectResult:
+                  tfvars: Mapping[str, Sequence[tuple[str, str]]],
+                  parse: Callable[[str, str], TfFile] = parse_file) -> ProjectResult:
     """Parse every directory of ``.tf`` / ``.tf.json`` files and instantiate local modules.
 
     Each root directory is one unit; every local ``module`` call it makes
     (recursively) becomes another unit, built from the module's files with the
-    call's inputs, whose resources carry the call as ``via``.
+    call's inputs, whose resources carry the call as ``via``. ``parse``: how one file is
+    parsed (:func:`gate.checks.iac.tf_files.remembering_parser` remembers each).
     """
     parsed: dict[str, list[TfFile]] = {}
     errors: dict[str, ParseError] = {}
@@ -231,7 +233,7 @@ def parse_project(directories: Mapping[str, Sequence[tuple[str, str]]],
         parsed[directory] = []
         for path, text in files:
             try:
-                parsed[directory].append(parse_file(path, text))
+                parsed[directory].append(parse(path, text))
             except ParseError as exc:
                 errors[path] = exc
     project = _Project(parsed, tfvars)
