@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from packaging.version import Version
 
@@ -30,13 +30,19 @@ from gate.checks.dependencies.osv_record import EventKind, InvalidRecord, OsvRec
 from gate.checks.dependencies.osv_source import decode, iter_documents
 from gate.checks.dependencies.severity import RatedSeverity
 
-if TYPE_CHECKING:
-    from gate.checks.dependencies.osv_index import IndexedDatabase
-
 __all__ = ["LoadStats", "OfflineOsvService", "OsvDatabase", "OsvVulnerabilityResult",
            "Position", "load_database", "load_positions", "resolve_database"]
 
 _MAX_PROBLEMS = 5
+
+
+class AdvisorySource(Protocol):
+    """What answers the service: an :class:`OsvDatabase` loaded whole, or one read package by
+    package (:class:`gate.checks.dependencies.osv_index.IndexedDatabase`)."""
+
+    def lookup(self, name: str, version: Version) -> list[OsvRecord]:
+        """The records affecting ``name`` at ``version``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,7 @@ class OfflineOsvService:
     :class:`~gate.checks.dependencies.audit.Query`, or pip-audit's class itself.
     """
 
-    def __init__(self, database: OsvDatabase | IndexedDatabase) -> None:
+    def __init__(self, database: AdvisorySource) -> None:
         """Wrap an already loaded database (see :func:`cached_database`), or one read
         package by package (:func:`gate.checks.dependencies.osv_index.indexed_database`)."""
         self.database = database
