@@ -75,8 +75,6 @@ def _real(stand_in: _Deferred) -> types.ModuleType:
 def import_detect_secrets() -> None:
     """Import detect-secrets' modules and plugins with ``requests`` deferred (once per process)."""
     global _done
-    if _done:
-        return
     with _lock:
         if _done:
             return
