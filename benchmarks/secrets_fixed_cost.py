@@ -69,8 +69,9 @@ _PY = "\n".join([
 
 TREES: dict[str, dict[str, str]] = {
     "one .py file, no secret": {"app/handlers.py": _PY},
-    "one .npmrc with a password": {".npmrc": "registry=https://registry.example.org/\n"
-                                   "//registry.example.org/:_password=" + "cVd6" + "cHJvZDIwMjQ=\n"},
+    "one .npmrc with a password": {".npmrc": "registry=https://npm.acme-corp.io/\n"
+                                   "//npm.acme-corp.io/:_password=" + "VHE4dkwy"
+                                   + "bVJ6OXhLdzQ=\n"},
 }
 
 

@@ -190,6 +190,7 @@ def _scan_cached(target: ScanTarget, version: str,
                         modules=("gate.checks.secrets.check", "gate.checks.secrets.lines",
                                  "gate.checks.secrets.rules", "gate.checks.secrets.scan",
                                  "gate.checks.secrets.stream", "gate.checks.secrets.hits",
+                                 "gate.checks.secrets.prefilter",
                                  "gate.findings", *DETECTOR_MODULES))
     if verify:  # a provider's answer is not a property of the file: never cached
         target = replace(target, cache_dir=None)
