@@ -160,3 +160,43 @@ def test_a_lazy_pattern_behaves_as_the_compiled_one() -> None:
     copy = pickle.loads(pickle.dumps(late))
     assert copy == late and hash(copy) == hash(late) and "search" not in vars(copy)
     assert lazy(source) != late  # other flags
+
+
+def _fake(seed: int, alphabet: str, length: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def test_findings_do_not_depend_on_the_order_files_are_scanned_in(tmp_path: Path) -> None:
+    """What is compiled when (a credential file's rules, the whole-text search past 2,000
+    lines) follows the order of the files; the findings must not."""
+    from gate.checks.secrets.check import scan_files
+
+    alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    big = [f"value_{i} = compute({i})" for i in range(1_500)]
+    big[1_200] = f"token = '{'ghp_' + _fake(1, alnum, 36)}'"
+    mid = [f"other_{i} = compute({i})" for i in range(1_000)]
+    mid[400] = f'password = "{_fake(2, alnum, 16)}"'
+    (tmp_path / "big.py").write_text("\n".join(big) + "\n")
+    (tmp_path / "mid.py").write_text("\n".join(mid) + "\n")
+    aws = "AKIA" + _fake(3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16)
+    (tmp_path / "small.py").write_text(f"key = '{aws}'\n")
+    (tmp_path / ".npmrc").write_text(_NPMRC)
+    # the whole-text search starts inside whichever of big.py and mid.py comes second
+    orders = [("big.py", "mid.py", "small.py", ".npmrc"), (".npmrc", "small.py", "mid.py", "big.py"),
+              ("small.py", "big.py", ".npmrc", "mid.py")]
+    seen = []
+    for order in orders:
+        scan = scan_files(tmp_path, order)
+        assert scan.not_scanned == ()
+        seen.append(sorted((f.location.path, f.location.start_line, f.rule_id, f.severity.name,
+                            f.fingerprint) for f in scan.findings))
+    assert seen[0] == seen[1] == seen[2]
+    assert [row[:4] for row in seen[0]] == [
+        (".npmrc", 2, "GATE-SECRET-NPMRC-AUTH", "HIGH"),
+        ("big.py", 1201, "GATE-SECRET-GITHUB-PAT", "LOW"),
+        ("mid.py", 401, "Secret Keyword", "MEDIUM"),
+        ("small.py", 1, "GATE-SECRET-AWS-ACCESS-KEY-ID", "CRITICAL"),
+    ]
