@@ -21,8 +21,6 @@ each pool worker (:mod:`gate.checks.engine.pool`) therefore:
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import signal
 import sys
@@ -55,8 +53,10 @@ class WorkerLimits:
 def _die_with_parent(parent_pid: int) -> None:
     """Ask the kernel for ``SIGKILL`` when the parent dies; exit now if it already has."""
     if sys.platform.startswith("linux"):
+        import ctypes  # a worker's, not the gate's: see harden_worker
+
         with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc = ctypes.CDLL(None, use_errno=True)  # this process's own libc
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent_pid:  # the parent died before prctl: nobody would notice
         os._exit(1)

@@ -9,6 +9,7 @@ how a tool works or how a format looks.
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -17,7 +18,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import gate
-import gate.publish
 from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
 from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
@@ -28,20 +28,12 @@ from gate.git.refs import BaseRef, open_base
 from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
-from gate.publish.interface import PublishError
 from gate.report.registry import render_report, write_report
-from gate.report.rule_docs import with_doc_links
-from gate.report.scope import stamp
 from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
-from gate.triage.apply import TriageInputs, triage
-from gate.triage.base import scan_base
-from gate.triage.context import assign_contexts
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.scope import narrow_to_changes
-from gate.triage.suppress_unused import unused_markers
-from gate.verdict import Emptiness, evaluate, is_live_secret
 from gate.workspace import POLICY_FILE, policy_candidates
 
 __all__ = ["RunOptions", "find_policy", "run"]
@@ -95,6 +87,22 @@ class RunOptions:
     """Command-line settings (``--fail-on``, ``--exclude``) applied to the governing policy."""
     on_policy: Callable[[Policy], None] | None = None
     """Receives the policy that governs the run (the CLI reads its ``reports`` block)."""
+    meanwhile: Callable[[], None] | None = None
+    """Called while the checks work, once they have all started (the CLI loads its terminal
+    reporter then, not before the checks start)."""
+
+
+_JUDGING = ("gate.report.rule_docs", "gate.report.scope", "gate.triage.apply",
+            "gate.triage.context", "gate.triage.suppress_unused", "gate.verdict")
+"""What judging the checks' results imports, and nothing before it needs: loaded while the
+workers work (:func:`gate.runner.run_checks`' ``meanwhile``), off the path to their start."""
+
+
+def _meanwhile(options: RunOptions) -> None:
+    for module in _JUDGING:
+        importlib.import_module(module)
+    if options.meanwhile is not None:
+        options.meanwhile()
 
 
 def find_policy(root: Path, explicit: Path | None, start: str = "") -> LoadedPolicy:
@@ -263,7 +271,15 @@ def run(options: RunOptions) -> RunResult:
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)
-    results = run_checks(jobs, on_done=options.on_check_done)
+    results = run_checks(jobs, on_done=options.on_check_done,
+                         meanwhile=lambda: _meanwhile(options))
+    from gate.report.rule_docs import with_doc_links  # loaded meanwhile: see _JUDGING
+    from gate.report.scope import stamp
+    from gate.triage.apply import TriageInputs, triage
+    from gate.triage.base import scan_base
+    from gate.triage.context import assign_contexts
+    from gate.triage.suppress_unused import unused_markers
+    from gate.verdict import Emptiness, evaluate, is_live_secret
 
     own = {n.path for n in inventory.own}
     findings: list[Finding] = assign_contexts(
@@ -327,9 +343,13 @@ def _publish(result: RunResult, context: Context, options: RunOptions,
 
     It never changes the verdict; whatever goes wrong is a warning line.
     """
-    warnings = gate.publish.publish(result, context, options.env, post=options.post,
-                                    github_token=options.github_token,
-                                    report_paths=options.reports)
+    warnings: list[str] = []
+    if context.platform in ("github", "gitlab"):  # elsewhere there is nothing to publish to
+        import gate.publish
+
+        warnings = gate.publish.publish(result, context, options.env, post=options.post,
+                                        github_token=options.github_token,
+                                        report_paths=options.reports)
     if options.upload_sarif and options.post:
         warnings += _upload_sarif(result, options, policy.reports.scope_for("sarif"))
     return warnings
@@ -340,6 +360,8 @@ def _upload_sarif(result: RunResult, options: RunOptions, scope: str) -> list[st
     if not token:
         return ["gate: --upload-sarif needs GITHUB_TOKEN (with security-events: write); "
                 "nothing was uploaded. The verdict and report files are unaffected."]
+    from gate.publish.interface import PublishError
+
     try:
         from gate.publish.sarif_upload import upload_sarif, upload_target  # HTTP only when asked
 

@@ -19,19 +19,21 @@ run more chunks at once than the machine was given.
 Workers are forked where that is safe and spawned elsewhere
 (:mod:`gate.processes`): a forked worker starts in milliseconds, a spawned
 one re-imports the gate first. A check with nothing to read in the run
-gets its result without a worker at all (:mod:`gate.checks.idle`).
+gets its result without a worker at all (:mod:`gate.checks.idle`). A check
+whose standby worker was forked early, while the gate was still planning,
+gets that one, its scanner already loaded (:mod:`gate.standby`). What runs
+inside a worker is :mod:`gate.worker`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import signal
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -39,39 +41,13 @@ from typing import cast
 
 from gate.checks.engine.pool import CpuTokens
 from gate.checks.idle import idle_result
-from gate.checks.interface import CheckError, CheckResult, ScanTarget
-from gate.checks.registry import load_check
-from gate.limits import harden_worker
-from gate.processes import forked_child, freezing, worker_context
-from gate.redact import redact, redact_result
+from gate.checks.interface import CheckResult
+from gate.processes import freezing, worker_context
 from gate.signals import starting_workers
+from gate.standby import dismiss_all, take
+from gate.worker import CheckJob, worker_main
 
 __all__ = ["CheckJob", "run_checks"]
-
-
-@dataclass(frozen=True)
-class CheckJob:
-    """One check to run: its registry name, import target, input and deadline."""
-
-    name: str
-    target: str
-    scan: ScanTarget
-    timeout: float
-
-
-def _silence() -> None:
-    """Tools log and print freely; none of that may reach the user unfiltered (or at all)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    logging.disable(logging.CRITICAL)
-
-
-def _lead_process_group() -> None:
-    """Make this worker a process group leader, so the runner can kill it with its pool."""
-    if hasattr(os, "setpgid"):
-        with contextlib.suppress(OSError):
-            os.setpgid(0, 0)
 
 
 def _kill_tree(proc: BaseProcess) -> None:
@@ -91,49 +67,30 @@ def _sweep(proc: BaseProcess) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _worker(job: CheckJob, conn: Connection, parent_pid: int) -> None:
-    forked_child()
-    _lead_process_group()
-    harden_worker(parent_pid, job.scan.limits, group_leader=True)  # memory cap, dies with us
-    _silence()
-    started = time.monotonic()
-    try:
-        check = load_check(job.name, job.target)
-        result = check.run(job.scan)
-        if not isinstance(result, CheckResult):
-            raise CheckError(f"check {job.name!r} returned {type(result).__name__}, "
-                             "not a CheckResult")
-        conn.send(("ok", redact_result(result)))  # no credential leaves the worker
-    except CheckError as exc:
-        conn.send(("error", redact(str(exc) or type(exc).__name__), time.monotonic() - started))
-    except MemoryError:
-        conn.send(("error", f"exceeded the memory limit ({job.scan.limits.memory_mb} MB)",
-                   time.monotonic() - started))
-    except BaseException as exc:  # a crash is a result too: fail closed, say why
-        conn.send(("error", redact(f"crashed: {type(exc).__name__}: {exc}"),
-                   time.monotonic() - started))
-    finally:
-        conn.close()
-
-
 def _error_result(job: CheckJob, message: str, duration: float) -> CheckResult:
     return CheckResult(check=job.name, tool=job.name, tool_version="", errors=(message,),
                        duration=duration)
 
 
 def run_checks(jobs: list[CheckJob],
-               on_done: Callable[[CheckResult], None] | None = None) -> dict[str, CheckResult]:
-    """Run every job concurrently; return results by check name, in the jobs' order."""
+               on_done: Callable[[CheckResult], None] | None = None,
+               meanwhile: Callable[[], None] | None = None) -> dict[str, CheckResult]:
+    """Run every job concurrently; return results by check name, in the jobs' order.
+
+    ``meanwhile`` is called in this process once every worker has started, before
+    waiting for them: work the caller needs only afterwards (imports) is done there
+    instead of delaying the workers' start. A stop signal raised in it stops the run.
+    """
     cpus = max((job.scan.jobs for job in jobs), default=1)
     with tempfile.TemporaryDirectory(prefix="gate-cpu-") as tokens:
         CpuTokens.create(Path(tokens), cpus)
         shared = [replace(job, scan=replace(job.scan, cpu_tokens=Path(tokens))) for job in jobs]
-        results = _run(shared, on_done)
+        results = _run(shared, on_done, meanwhile)
     return {job.name: results[job.name] for job in jobs}
 
 
-def _run(jobs: list[CheckJob],
-         on_done: Callable[[CheckResult], None] | None) -> dict[str, CheckResult]:
+def _run(jobs: list[CheckJob], on_done: Callable[[CheckResult], None] | None,
+         meanwhile: Callable[[], None] | None) -> dict[str, CheckResult]:
     running: dict[Connection, tuple[CheckJob, BaseProcess, float]] = {}
     results: dict[str, CheckResult] = {}
     try:
@@ -146,11 +103,20 @@ def _run(jobs: list[CheckJob],
             results[job.name] = idle
             if on_done is not None:
                 on_done(idle)
+        fresh = []
+        for job in working:  # a standby forked early has its scanner loaded (gate.standby)
+            with starting_workers():
+                taken = take(job)
+                if taken is not None:
+                    running[taken[1]] = (job, taken[0], time.monotonic())
+            if taken is None:
+                fresh.append(job)
+        dismiss_all()  # the rest: a check the policy did not choose, or with nothing to read
         ctx = worker_context()
         with freezing(ctx):
-            for job in working:
+            for job in fresh:
                 reader, writer = ctx.Pipe(duplex=False)
-                proc: BaseProcess = ctx.Process(target=_worker,
+                proc: BaseProcess = ctx.Process(target=worker_main,
                                                 args=(job, writer, os.getpid()),
                                                 name=f"gate-{job.name}", daemon=False)
                 # The worker never sees Ctrl-C: we stop it (gate.signals). It is on the list
@@ -159,8 +125,11 @@ def _run(jobs: list[CheckJob],
                     proc.start()
                     running[reader] = (job, proc, time.monotonic())
                 writer.close()
+        if meanwhile is not None:
+            meanwhile()
         _wait_all(running, results, on_done)
     finally:  # a stop signal (gate.signals), or a bug here: no worker or pool outlives the run
+        dismiss_all()
         for reader, (_, proc, _) in running.items():
             _kill_tree(proc)
             reader.close()

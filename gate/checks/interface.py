@@ -8,6 +8,7 @@ values must never be part of a result.
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -132,6 +133,8 @@ class Check(ABC):
     for unchanged pins): in ``mode: new`` it then always runs, and lists the findings of
     files the change did not touch as old, instead of being given no file at all
     (:mod:`gate.triage.scope`)."""
+    preload_modules: ClassVar[tuple[str, ...]] = ()
+    """Modules every :meth:`run` imports (its scanner's), which :meth:`preload` loads early."""
     reads_history: ClassVar[bool] = True
     """Whether :meth:`run` reads ``target.history`` (the change's commits) when it is set.
     A check that never does says ``False``, so that it can be idle in a run with a base
@@ -155,6 +158,20 @@ class Check(ABC):
         concern). The default asks :meth:`reads` of each path; a check that also reads files
         it cannot name one by one (a Helm chart's ``files/``) overrides it."""
         return any(cls.reads(path, options) for path in paths)
+
+    @classmethod
+    def preload(cls) -> None:
+        """Load, ahead of :meth:`run`, what every run of this check needs: its scanner's
+        modules, patterns it compiles whatever the target.
+
+        Called in a standby worker (:mod:`gate.standby`) while the gate is still
+        planning the run, before the check's target, policy and limits exist: it
+        must read nothing from the scanned tree and change nothing outside its own
+        process. A failure is ignored there (:meth:`run` meets it again and
+        reports it). The default imports :attr:`preload_modules`.
+        """
+        for module in cls.preload_modules:
+            importlib.import_module(module)
 
     def nothing_to_read(self, target: ScanTarget) -> CheckResult:
         """The result of a run of ``target`` in which no file satisfies :meth:`reads` (none in

@@ -3,32 +3,33 @@ entry-point group. Imports are lazy so that ``gate --help`` does not load bandit
 
 from __future__ import annotations
 
+import functools
 import importlib
-from importlib.metadata import entry_points
+import sys
 from typing import Any
 
+from gate.checks.builtin import BUILTIN_CHECKS, STANDBY_CHECKS
 from gate.checks.interface import Check, CheckError
 
-__all__ = ["BUILTIN_CHECKS", "available_checks", "check_class", "load_check", "plugin_checks"]
-
-BUILTIN_CHECKS: dict[str, str] = {
-    "sast": "gate.checks.sast:SastCheck",
-    "dependencies": "gate.checks.dependencies:DependenciesCheck",
-    "secrets": "gate.checks.secrets:SecretsCheck",
-    "iac": "gate.checks.iac:IacCheck",
-    "pipeline": "gate.checks.pipeline:PipelineCheck",
-}
+__all__ = ["BUILTIN_CHECKS", "STANDBY_CHECKS", "available_checks", "check_class", "load_check",
+           "plugin_checks"]
 
 ENTRY_POINT_GROUP = "gate.checks"
 
 
 def plugin_checks() -> dict[str, str]:
     """Installed third-party checks: name -> ``module:attr`` (built-in names cannot be taken)."""
-    found: dict[str, str] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name not in BUILTIN_CHECKS:
-            found[ep.name] = ep.value
-    return found
+    return dict(_plugins(tuple(sys.path)))
+
+
+@functools.cache
+def _plugins(path: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The entry points found along ``path`` (``sys.path``): read once per process and path,
+    since scanning every installed distribution's metadata is not free."""
+    from importlib.metadata import entry_points  # zipfile, email, json: only when asked
+
+    return tuple((ep.name, ep.value) for ep in entry_points(group=ENTRY_POINT_GROUP)
+                 if ep.name not in BUILTIN_CHECKS)
 
 
 def available_checks() -> dict[str, str]:

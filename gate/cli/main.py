@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
+from gate.cli.early import STANDBY_COMMANDS, start_standby
 from gate.signals import Interrupted, interrupt
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
@@ -130,14 +131,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _command(argv)
-    parser = build_parser(only=command or "")
-    args = parser.parse_args(argv)
-    if command is None or not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    from gate.cli.errors import handle_errors
+    if command in STANDBY_COMMANDS:
+        start_standby(argv)  # before the imports below: see gate.cli.early
+    try:
+        parser = build_parser(only=command or "")
+        args = parser.parse_args(argv)
+        if command is None or not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        from gate.cli.errors import handle_errors
 
-    return handle_errors(args.func, args)
+        return handle_errors(args.func, args)
+    finally:
+        standby = sys.modules.get("gate.standby")
+        if standby is not None:
+            standby.dismiss_all()  # any the run did not take (or a run that never started)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -162,8 +162,14 @@ def options_from_args(args: argparse.Namespace, progress: Progress | None,
         policy_overrides=policy_overrides(getattr(args, "fail_on", []),
                                           getattr(args, "exclude", [])),
         on_policy=on_policy,
+        meanwhile=_load_terminal_reporter if args.format == "text" else None,
         **extra,
     )
+
+
+def _load_terminal_reporter() -> None:
+    """rich, for the terminal report: loaded while the checks work (``RunOptions.meanwhile``)."""
+    import gate.report.text  # noqa: F401
 
 
 def _warn(line: str) -> None:

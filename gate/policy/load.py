@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from gate.policy.errors import PolicyError, PolicyProblem
 from gate.policy.model import Policy, policy_model
-from gate.yamlsafe import compose_one, construct
+
+if TYPE_CHECKING:  # YAML is loaded when a policy file is read: the default policy needs none
+    import yaml
 
 __all__ = ["Key", "LoadedPolicy", "default_policy", "load_policy", "load_policy_text"]
 
@@ -27,14 +29,20 @@ _MAX_ALIAS_NODES = 10_000
 """A policy is small and hand-written: aliases adding more nodes than this are an attack."""
 
 
-class _PolicyLoader(yaml.SafeLoader):
+@functools.cache
+def _policy_loader() -> type[yaml.SafeLoader]:
     """SafeLoader that leaves dates as strings, so pydantic reports a bad date with its key."""
+    import yaml
 
+    class _PolicyLoader(yaml.SafeLoader):
+        pass
 
-_PolicyLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    _PolicyLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _PolicyLoader
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,13 @@ def load_policy(path: Path, plugin_checks: tuple[str, ...] = ()) -> LoadedPolicy
 
 def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()) -> LoadedPolicy:
     """Validate policy text (from a file, or from a git ref for the base-branch policy)."""
+    import yaml
+
+    from gate.yamlsafe import compose_one, construct
+
     raw: Any
     try:
-        node = compose_one(text, loader=_PolicyLoader, max_alias_nodes=_MAX_ALIAS_NODES)
+        node = compose_one(text, loader=_policy_loader(), max_alias_nodes=_MAX_ALIAS_NODES)
     except yaml.YAMLError as exc:
         raise _yaml_error(source, exc) from None
     if node is None:
@@ -93,7 +105,7 @@ def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()
         if duplicates:
             raise PolicyError(source, duplicates)
         try:
-            raw = construct(node, loader=_PolicyLoader)
+            raw = construct(node, loader=_policy_loader())
         except yaml.YAMLError as exc:
             raise _yaml_error(source, exc) from None
     if not isinstance(raw, dict):
@@ -138,6 +150,8 @@ def _deep_merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 def _index_lines(node: yaml.Node) -> tuple[dict[Key, int], list[PolicyProblem]]:
     """Map each key path to its 1-based line, and report duplicate keys (YAML keeps the last)."""
+    import yaml
+
     lines: dict[Key, int] = {(): node.start_mark.line + 1}
     duplicates: list[PolicyProblem] = []
 

@@ -297,6 +297,22 @@ class SastCheck(Check):
         """The check reads ``.py`` files only (:func:`python_files`)."""
         return bool(python_files((path,)))
 
+    preload_modules: ClassVar[tuple[str, ...]] = (
+        "bandit.core.config",
+        "bandit.core.extension_loader",
+        "bandit.core.manager",
+        "bandit.core.node_visitor",
+        "bandit.core.tester",
+        "gate.checks.engine.cached_scan",
+        "gate.checks.engine.digests",
+        "gate.checks.engine.workers",
+        "gate.checks.sast.bandit_run",
+        "gate.checks.sast.downgrade",
+        "gate.checks.sast.taint_deps",
+        "gate.checks.sast.taint_scan",
+    )
+    """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
+
     def tool_version(self) -> str:
         """bandit's version (from its metadata: bandit is not imported); raises
         :class:`CheckError` when bandit is not installed."""

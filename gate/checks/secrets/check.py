@@ -205,6 +205,18 @@ class SecretsCheck(Check):
     tool: ClassVar[str] = "detect-secrets"
     description: ClassVar[str] = "Hard-coded secrets (detect-secrets); values never leave the scan"
 
+    preload_modules: ClassVar[tuple[str, ...]] = (
+        "detect_secrets.core.scan",
+        "detect_secrets.settings",
+        "gate.checks.engine.cached_scan",
+        "gate.checks.engine.digests",
+        "gate.checks.secrets.detectors",
+        "gate.checks.secrets.rules",
+        "gate.checks.secrets.scan",
+        "gate.checks.secrets.stream",
+    )
+    """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
+
     def tool_version(self) -> str:
         """detect-secrets' version (from its metadata: detect-secrets is not imported); raises
         :class:`CheckError` when it is not installed."""
