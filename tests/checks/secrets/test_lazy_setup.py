@@ -200,3 +200,17 @@ def test_findings_do_not_depend_on_the_order_files_are_scanned_in(tmp_path: Path
         ("mid.py", 401, "Secret Keyword", "MEDIUM"),
         ("small.py", 1, "GATE-SECRET-AWS-ACCESS-KEY-ID", "CRITICAL"),
     ]
+
+
+def test_a_standby_worker_preloads_detect_secrets_without_requests() -> None:
+    code = ("import json, sys\n"
+            "from gate.checks.secrets.check import SecretsCheck\n"
+            "SecretsCheck.preload()\n"
+            "from gate.checks.secrets.detectors import lazyre\n"
+            "loaded = [m for m in SecretsCheck.preload_modules if m not in sys.modules]\n"
+            "print(json.dumps({'missing': loaded, 'requests': 'requests' in sys.modules,\n"
+            "                  'urllib3': 'urllib3' in sys.modules,\n"
+            "                  'plugins': 'detect_secrets.plugins.aws' in sys.modules,\n"
+            "                  'compiled': sum('search' in vars(p) for p in lazyre._created)}))\n")
+    assert _fresh(code) == {"missing": [], "requests": False, "urllib3": False,
+                            "plugins": True, "compiled": 0}
