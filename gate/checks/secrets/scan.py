@@ -212,11 +212,13 @@ class _TextSearch:
 
 
 TEXT_SEARCH_AFTER = 2_000
-"""Lines a process scans line by line before it compiles the whole-text expressions.
+"""Lines a scanner (one per detect-secrets settings, so per :func:`check.scan_files` call: a
+chunk of files in a cold run) scans line by line before it compiles the whole-text
+expressions.
 
 Compiling them costs about as much as scanning ~1,000 lines line by line, and
-pays back only over more lines than that: a warm re-run or a pre-commit
-scan of a file or two never compiles them. Both ways give the same
+pays back, if at all, only over more lines than that: a warm re-run or a
+pre-commit scan of a file or two never compiles them. Both ways give the same
 secrets (the whole-text search only skips lines the plugins would reject)."""
 
 
@@ -228,7 +230,7 @@ class _Scanner:
     expressions, combined, and each hinted plugin's hint are searched over the
     file's whole text once; expressions that cannot be searched that way
     exactly are tried line by line, combined. Those whole-text expressions
-    are compiled once the process has scanned ``text_search_after`` lines;
+    are compiled once this scanner has scanned ``text_search_after`` lines;
     before, each plugin's own expressions are tried line by line.
     """
 
