@@ -10,7 +10,7 @@ Exit codes (documented in the README and ``gate --help``):
 from __future__ import annotations
 
 __all__ = ["EXIT_CHECK_ERROR", "EXIT_EMPTY", "EXIT_FAIL", "EXIT_PASS", "EXIT_USAGE",
-           "UsageError"]
+           "ReportError", "SerializeError", "UsageError"]
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
@@ -21,3 +21,16 @@ EXIT_EMPTY = 4
 
 class UsageError(Exception):
     """The command line or the environment asks for something impossible (exit 2)."""
+
+
+class ReportError(Exception):
+    """A report could not be rendered or written (unknown format, unwritable path; exit 2).
+
+    Defined here, and re-exported by :mod:`gate.report.interface`, so that the CLI can
+    catch it without loading the result model."""
+
+
+class SerializeError(Exception):
+    """A JSON report could not be read back (wrong schema, missing keys; exit 2).
+
+    Re-exported by :mod:`gate.serialize`."""

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import gate
 from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
@@ -28,13 +29,16 @@ from gate.git.refs import BaseRef, open_base
 from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
-from gate.report.registry import render_report, write_report
-from gate.result import RunResult
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard, settle_shard
+from gate.standby import prepare as prepare_standby
 from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
 from gate.triage.scope import narrow_to_changes
 from gate.workspace import POLICY_FILE, policy_candidates
+
+if TYPE_CHECKING:  # the result model is loaded with judging (_JUDGING), while the checks work
+    from gate.result import RunResult
+    from gate.triage.suppress_unused import Markers
 
 __all__ = ["RunOptions", "find_policy", "run"]
 
@@ -92,15 +96,26 @@ class RunOptions:
     reporter then, not before the checks start)."""
 
 
-_JUDGING = ("gate.report.rule_docs", "gate.report.scope", "gate.triage.apply",
-            "gate.triage.context", "gate.triage.suppress_unused", "gate.verdict")
+_JUDGING = ("gate.report.registry", "gate.report.rule_docs", "gate.report.scope",
+            "gate.triage.apply", "gate.triage.context", "gate.triage.suppress_unused",
+            "gate.verdict")
 """What judging the checks' results imports, and nothing before it needs: loaded while the
 workers work (:func:`gate.runner.run_checks`' ``meanwhile``), off the path to their start."""
 
+_MARKED = frozenset({"sast", "secrets"})
+"""The checks whose files can hold a ``gate:ignore`` marker that judging reports unused."""
 
-def _meanwhile(options: RunOptions) -> None:
+
+def _meanwhile(options: RunOptions, root: Path, jobs: list[CheckJob],
+               markers: list[Markers]) -> None:
+    """While the checks work: load judging, and find the suppression markers of the files
+    the sast and secrets checks were given (which of them a finding used is known later)."""
     for module in _JUDGING:
         importlib.import_module(module)
+    from gate.triage.suppress_unused import find_markers
+
+    markers.append(find_markers(root, {f for job in jobs if job.name in _MARKED
+                                       for f in job.scan.files}, options.cache_dir))
     if options.meanwhile is not None:
         options.meanwhile()
 
@@ -251,6 +266,7 @@ def run(options: RunOptions) -> RunResult:
     root = options.path
     if not root.is_dir():
         raise UsageError(f"path not found or not a directory: {root}")
+    prepare_standby(root)  # standby workers learn the tree's stats while we plan (gate.standby)
 
     context: Context = detect_context(options.env)
     base, loaded, policy = _base_and_policy(root, options, context)
@@ -271,9 +287,11 @@ def run(options: RunOptions) -> RunResult:
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)
+    markers: list[Markers] = []
     results = run_checks(jobs, on_done=options.on_check_done,
-                         meanwhile=lambda: _meanwhile(options))
-    from gate.report.rule_docs import with_doc_links  # loaded meanwhile: see _JUDGING
+                         meanwhile=lambda: _meanwhile(options, inventory.root, jobs, markers))
+    from gate.report.registry import write_report  # loaded meanwhile: see _JUDGING
+    from gate.report.rule_docs import with_doc_links
     from gate.report.scope import stamp
     from gate.triage.apply import TriageInputs, triage
     from gate.triage.base import scan_base
@@ -294,7 +312,7 @@ def run(options: RunOptions) -> RunResult:
     ))
 
     unused = unused_markers(inventory.root, _scanned_whole(jobs, results), findings,
-                            cache_dir=options.cache_dir)
+                            cache_dir=options.cache_dir, markers=markers[0] if markers else None)
     result = evaluate(
         policy, results, list(triaged.findings),
         not_scanned=inventory.not_scanned,
@@ -361,6 +379,7 @@ def _upload_sarif(result: RunResult, options: RunOptions, scope: str) -> list[st
         return ["gate: --upload-sarif needs GITHUB_TOKEN (with security-events: write); "
                 "nothing was uploaded. The verdict and report files are unaffected."]
     from gate.publish.interface import PublishError
+    from gate.report.registry import render_report
 
     try:
         from gate.publish.sarif_upload import upload_sarif, upload_target  # HTTP only when asked

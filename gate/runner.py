@@ -45,6 +45,7 @@ from gate.checks.interface import CheckResult
 from gate.processes import freezing, worker_context
 from gate.signals import starting_workers
 from gate.standby import dismiss_all, take
+from gate.standby import waiting as standbys_waiting
 from gate.worker import CheckJob, worker_main
 
 __all__ = ["CheckJob", "run_checks"]
@@ -94,18 +95,16 @@ def _run(jobs: list[CheckJob], on_done: Callable[[CheckResult], None] | None,
     running: dict[Connection, tuple[CheckJob, BaseProcess, float]] = {}
     results: dict[str, CheckResult] = {}
     try:
-        working = []
-        for job in jobs:  # a check with nothing to read costs no process (gate.checks.idle)
-            idle = idle_result(job.target, job.scan)
-            if idle is None:
-                working.append(job)
-                continue
-            results[job.name] = idle
-            if on_done is not None:
-                on_done(idle)
         fresh = []
-        for job in working:  # a standby forked early has its scanner loaded (gate.standby)
-            with starting_workers():
+        waiting = set(standbys_waiting())  # they are ready and waiting on us: first
+        for job in sorted(jobs, key=lambda job: job.name not in waiting):
+            idle = idle_result(job.target, job.scan)  # nothing to read: no process at all
+            if idle is not None:  # (gate.checks.idle)
+                results[job.name] = idle
+                if on_done is not None:
+                    on_done(idle)
+                continue
+            with starting_workers():  # a standby forked early has its scanner loaded
                 taken = take(job)
                 if taken is not None:
                     running[taken[1]] = (job, taken[0], time.monotonic())

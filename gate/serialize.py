@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from gate.checks.interface import NotScanned
+from gate.errors import SerializeError
 from gate.findings import Confidence, Finding, FlowStep, Location, RelatedLocation, Severity, Suppression
 from gate.report.grouping import package_to_dict, packages_of
 from gate.result import SCHEMA_VERSION, CheckOutcome, RunResult, ShardInfo
@@ -18,10 +19,6 @@ from gate.triage.interface import WaiverStatus
 
 __all__ = ["SerializeError", "finding_from_dict", "finding_to_dict", "from_dict",
            "not_scanned_count", "to_dict"]
-
-
-class SerializeError(Exception):
-    """A JSON report could not be read back (wrong schema, missing keys)."""
 
 
 def finding_to_dict(f: Finding, failing: bool = False) -> dict[str, Any]:

@@ -28,11 +28,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate.errors import UsageError
-from gate.result import RunResult, ShardInfo, Verdict
 from gate.runner import CheckJob
 from gate.shard_cost import per_file_costs, sizes, whole_tree_cost
+
+if TYPE_CHECKING:  # the result model: only a sharded run, or its verdict, needs it
+    from gate.result import RunResult, ShardInfo
 
 __all__ = ["PER_FILE_CHECKS", "Shard", "ShardPlan", "apply_shard", "costs_of", "inventory_digest",
            "parse_shard", "partition", "plan_shard", "settle_shard", "shard_from_env"]
@@ -152,6 +155,8 @@ def plan_shard(shard: Shard, root: Path, files: Sequence[str],
     names = [job.name for job in jobs]
     sliced = tuple(c for c in names if c in PER_FILE_CHECKS)
     runs = tuple(c for c in names if c in PER_FILE_CHECKS or shard.index == 1)
+    from gate.result import ShardInfo
+
     info = ShardInfo(index=shard.index, total=shard.total,
                      inventory=inventory_digest(sorted(size.items()), costs, head),
                      files=len(mine), sliced=sliced)
@@ -187,6 +192,8 @@ def settle_shard(result: RunResult) -> RunResult:
     """
     if result.shard is None or result.checks:
         return result
+    from gate.result import Verdict
+
     info = result.shard
     return replace(result, verdict=Verdict.PASS, reasons=(
         f"shard {info.index}/{info.total}: no check runs on this slice (the whole-tree "

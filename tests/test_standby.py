@@ -48,6 +48,20 @@ class PreloadingCheck(Check):
 
 TARGET = "test_standby:PreloadingCheck"
 
+_prepared: list[str] = []
+
+
+class PreparingCheck(PreloadingCheck):
+    """Says which trees it was told of before its job."""
+
+    @classmethod
+    def prepare(cls, root: Path) -> None:
+        _prepared.append(str(root))
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        return CheckResult(check=self.name, tool=self.tool, tool_version="0",
+                           warnings=tuple(_prepared))
+
 
 @pytest.fixture(autouse=True)
 def _no_standby_left() -> Iterator[None]:
@@ -77,6 +91,15 @@ def test_a_standby_runs_its_job_with_its_preload_done(tmp_path: Path) -> None:
     assert int(pid) != os.getpid()
     assert PRELOADED not in sys.modules  # the preload happened in the standby, not here
     assert standby.waiting() == ()
+
+
+def test_a_standby_told_the_tree_prepares_for_it_before_its_job(tmp_path: Path) -> None:
+    target = "test_standby:PreparingCheck"
+    standby.start([("preloading", target)])
+    standby.prepare(tmp_path)
+    result = run_checks([_job(tmp_path, target)])["preloading"]
+    assert result.warnings == (str(tmp_path),)
+    assert _prepared == []  # in the standby, not here
 
 
 def test_without_a_standby_the_worker_is_forked_cold(tmp_path: Path) -> None:
@@ -150,3 +173,11 @@ def _alive(pid: int) -> bool:
 def test_the_command_line_decides_which_standbys_start(argv: list[str],
                                                        chosen: set[str] | None) -> None:
     assert _chosen(argv) == chosen
+
+
+def test_meanwhile_runs_once_while_the_workers_work(tmp_path: Path) -> None:
+    standby.start([("preloading", TARGET)])
+    calls: list[tuple[str, ...]] = []
+    result = run_checks([_job(tmp_path)], meanwhile=lambda: calls.append(standby.waiting()))
+    assert calls == [()]  # once, after every job was handed out
+    assert result["preloading"].warnings[0].split()[0] == "preloaded"

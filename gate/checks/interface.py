@@ -173,6 +173,19 @@ class Check(ABC):
         for module in cls.preload_modules:
             importlib.import_module(module)
 
+    @classmethod
+    def prepare(cls, root: Path) -> None:
+        """Learn, ahead of :meth:`run`, what its first steps will ask of the tree at ``root``
+        (the tracked files' stats and git's ids for them, say).
+
+        Called in a standby worker (:mod:`gate.standby`) once the gate knows which
+        tree it scans, before the check's target exists. It may stat files and
+        read git's index, never a file's content (no limit applies yet); what it
+        learns must stay true of the tree the way :meth:`run` checks what it
+        reads. A failure is ignored. The default learns nothing.
+        """
+        return None
+
     def nothing_to_read(self, target: ScanTarget) -> CheckResult:
         """The result of a run of ``target`` in which no file satisfies :meth:`reads` (none in
         ``files`` nor in ``set_aside``, and no history to read).

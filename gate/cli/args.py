@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gate.report.registry import FORMATS
+from gate.report.formats import FORMATS
 
 __all__ = ["add_verbose", "check_list", "positive_float", "positive_int", "report_spec"]
 

@@ -5,6 +5,9 @@ as soon as the command line names the subcommand, so that the workers load
 their scanners while this process imports the run path and plans the run.
 Only ``--checks`` is read here (a standby for a check it leaves out would be
 waste); everything else is parsed, and validated, by the subcommand itself.
+What a worker runs (:mod:`gate.worker`: the check interface, the registry, the
+limits) is imported first, once: the run needs it too, and every standby then
+inherits it instead of importing it again.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def start_standby(argv: Sequence[str]) -> None:
     names = [name for name in STANDBY_CHECKS if chosen is None or name in chosen]
     if not names:
         return
+    import gate.worker  # noqa: F401  # the run needs it anyway; forked, the standbys have it
     from gate.standby import start
 
     start((name, BUILTIN_CHECKS[name]) for name in names)

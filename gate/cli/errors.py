@@ -16,11 +16,9 @@ import traceback
 from collections.abc import Callable
 
 from gate.checks.interface import CheckError
-from gate.errors import EXIT_CHECK_ERROR, EXIT_USAGE, UsageError
+from gate.errors import EXIT_CHECK_ERROR, EXIT_USAGE, ReportError, SerializeError, UsageError
 from gate.inventory import InventoryError
 from gate.policy.errors import PolicyError
-from gate.report.interface import ReportError
-from gate.serialize import SerializeError
 from gate.signals import Interrupted, exit_code_for
 
 __all__ = ["handle_errors"]

@@ -15,10 +15,9 @@ from gate.errors import UsageError
 from gate.pipeline import RunOptions
 from gate.pipeline import run as run_pipeline
 from gate.policy.model import Mode, Policy
-from gate.report.registry import FORMATS, render_report
+from gate.report.formats import FORMATS
 from gate.shard import Shard, parse_shard, shard_from_env
 from gate.signals import stop_on_signals
-from gate.verdict import exit_code
 from gate.workspace import resolve_workspace
 
 __all__ = ["register", "run"]
@@ -195,7 +194,11 @@ def run(args: argparse.Namespace) -> int:
         text = reporter.headline(result) if quiet else reporter.render(result)
     else:
         scope = governing[-1].reports.scope_for(args.format) if governing else None
+        from gate.report.registry import render_report
+
         text = render_report(result, args.format, scope)
     sys.stdout.write(text)
     sys.stdout.flush()
+    from gate.verdict import exit_code
+
     return exit_code(result.verdict)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gate.git.command import output, split_z
 
-__all__ = ["clean_index_ids", "toplevel"]
+__all__ = ["clean_index_ids", "toplevel", "tracked_files"]
 
 _TIMEOUT = 120
 _REGULAR_MODES = ("100644", "100755")
@@ -43,6 +43,12 @@ def clean_index_ids(root: Path) -> dict[str, str]:
             continue
         ids[path[len(head):]] = parts[1]
     return ids
+
+
+def tracked_files(root: Path) -> list[str] | None:
+    """The files git tracks under ``root``, root-relative; ``None`` when git cannot say."""
+    out = output(root, "ls-files", "-z", timeout=_TIMEOUT)
+    return None if out is None else split_z(out)
 
 
 def toplevel(root: Path) -> Path | None:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
+from gate.errors import ReportError
 from gate.result import RunResult
 
 __all__ = ["ReportError", "Reporter"]
-
-
-class ReportError(Exception):
-    """A report could not be rendered or written (unknown format, unwritable path)."""
 
 
 class Reporter(ABC):

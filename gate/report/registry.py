@@ -7,29 +7,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from gate.report.formats import FORMATS, SIZE_LIMITED
 from gate.report.interface import Reporter, ReportError
 from gate.result import RunResult
 
 __all__ = ["FORMATS", "SIZE_LIMITED", "get_reporter", "render_report", "write_report"]
-
-FORMATS: dict[str, str] = {
-    "text": "gate.report.text:TextReporter",
-    "json": "gate.report.json:JsonReporter",
-    "markdown": "gate.report.markdown:MarkdownReporter",
-    "sarif": "gate.report.sarif:SarifReporter",
-    "junit": "gate.report.junit:JunitReporter",
-    "gitlab-sast": "gate.report.gitlab:GitlabSastReporter",
-    "gitlab-secrets": "gate.report.gitlab:GitlabSecretsReporter",
-    "gitlab-dependencies": "gate.report.gitlab:GitlabDependenciesReporter",
-    "codequality": "gate.report.codequality:CodeQualityReporter",
-    "cyclonedx": "gate.report.cyclonedx:CycloneDxReporter",
-}
-
-
-SIZE_LIMITED = frozenset({"sarif", "junit", "gitlab-sast", "gitlab-secrets",
-                          "gitlab-dependencies", "codequality"})
-"""Formats a platform ingests: kept under :data:`gate.report.budget.MAX_REPORT_BYTES`."""
-
 
 def get_reporter(name: str) -> Reporter:
     """Instantiate the reporter for a format name; :class:`ReportError` when unknown."""

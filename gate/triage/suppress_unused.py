@@ -20,13 +20,13 @@ import io
 import os
 import re
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from gate.cache.facts import FileFacts
 from gate.findings import Finding
 
-__all__ = ["MAX_REPORTED", "unused_markers"]
+__all__ = ["MAX_REPORTED", "Markers", "find_markers", "unused_markers"]
 
 MAX_REPORTED = 20
 _MARKER = re.compile(r"#.*?gate:ignore\[(?P<rules>[^\]]*)\]")
@@ -92,25 +92,48 @@ def _marked(root: Path, path: str, facts: FileFacts) -> bytes | None:
     return data if found else None
 
 
+Markers = Mapping[str, Sequence[tuple[int, str]]]
+"""Path -> each ``gate:ignore`` comment in it, with its line (:func:`find_markers`)."""
+
+
+def find_markers(root: Path, paths: Iterable[str], cache_dir: Path | None = None
+                 ) -> dict[str, list[tuple[int, str]]]:
+    """The ``gate:ignore`` comments of the Python files among ``paths``, by file.
+
+    ``cache_dir``: the result cache, where which files hold no marker is remembered
+    (:mod:`gate.cache.facts`); ``None``: every file is read. It needs no finding, so
+    the pipeline asks it while the checks work.
+    """
+    found: dict[str, list[tuple[int, str]]] = {}
+    facts = FileFacts(cache_dir, "suppression-markers", root, ("gate.triage.suppress_unused",))
+    for path in sorted({p for p in paths if p.endswith(".py")}):
+        data = _marked(root, path, facts)
+        if data is None:
+            continue
+        comments = _comments(data.decode("utf-8", "replace"))
+        if comments:
+            found[path] = comments
+    facts.save()
+    return found
+
+
 def unused_markers(root: Path, scanned: Mapping[str, frozenset[str]],
-                   findings: Sequence[Finding], cache_dir: Path | None = None
-                   ) -> tuple[str, ...]:
+                   findings: Sequence[Finding], cache_dir: Path | None = None,
+                   markers: Markers | None = None) -> tuple[str, ...]:
     """One warning per ``gate:ignore`` marker in a Python file with a rule that suppressed nothing.
 
     ``scanned``: check name -> the files it scanned to completion (sast, secrets).
     ``findings``: as the checks reported them, before the policy refused any marker.
-    ``cache_dir``: the result cache, where which files hold no marker is remembered
-    (:mod:`gate.cache.facts`); ``None``: every file is read.
+    ``markers``: :func:`find_markers` of (at least) those files, if already asked;
+    else it is asked here, with ``cache_dir``.
     """
     sast, secrets = scanned.get("sast", frozenset()), scanned.get("secrets", frozenset())
+    if markers is None:
+        markers = find_markers(root, sast | secrets, cache_dir)
     used = _used(findings)
     warnings: list[str] = []
-    facts = FileFacts(cache_dir, "suppression-markers", root, ("gate.triage.suppress_unused",))
     for path in sorted(p for p in sast | secrets if p.endswith(".py")):
-        data = _marked(root, path, facts)
-        if data is None:
-            continue
-        for number, comment in _comments(data.decode("utf-8", "replace")):
+        for number, comment in markers.get(path, ()):
             match = _MARKER.search(comment)
             if match is None:
                 continue
@@ -122,7 +145,6 @@ def unused_markers(root: Path, scanned: Mapping[str, frozenset[str]],
                 warnings.append(f"{path}:{number}: unused suppression gate:ignore["
                                 f"{', '.join(unused)}]: no such finding on this line or the "
                                 "one below; remove it")
-    facts.save()
     if len(warnings) > MAX_REPORTED:
         left = len(warnings) - MAX_REPORTED
         warnings = [*warnings[:MAX_REPORTED], f"... and {left} more unused suppressions"]

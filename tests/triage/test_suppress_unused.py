@@ -93,3 +93,20 @@ def test_files_without_markers_are_not_read_again(tmp_path: Path,
     opened.clear()
     assert len(suppress_unused.unused_markers(root, scanned, [], cache_dir=cache)) == 2
     assert sorted(opened) == ["marked.py", "plain.py"]
+
+
+def test_markers_found_beforehand_for_more_files_report_only_the_scanned(tmp_path: Path) -> None:
+    from gate.triage.suppress_unused import find_markers, unused_markers
+
+    (tmp_path / "a.py").write_text("x = 1  # gate:ignore[B101] stale\n")
+    (tmp_path / "b.py").write_text("y = 2  # gate:ignore[B105] stale too\n")
+    (tmp_path / "c.txt").write_text("# gate:ignore[B101] not Python\n")
+    markers = find_markers(tmp_path, ["a.py", "b.py", "c.txt"])
+    assert markers == {"a.py": [(1, "# gate:ignore[B101] stale")],
+                       "b.py": [(1, "# gate:ignore[B105] stale too")]}
+    scanned = {"sast": frozenset({"a.py"})}  # b.py was not scanned to completion
+    assert unused_markers(tmp_path, scanned, [], markers=markers) == (
+        "a.py:1: unused suppression gate:ignore[B101]: no such finding on this line or the "
+        "one below; remove it",)
+    assert unused_markers(tmp_path, scanned, [], markers=markers) == \
+        unused_markers(tmp_path, scanned, [])

@@ -25,6 +25,13 @@ the two kinds can never be confused.
 knows it read the content the identity names. One snapshot can serve several
 scans of a run (bandit's and the dataflow pass's, say): the tree is listed and
 hashed once.
+
+:func:`prefetch` does the git part ahead of time: a standby worker (:mod:`gate.standby`),
+while the gate is still planning its run, stats the tracked files and asks git's index
+for their ids; the check's :func:`snapshot` of that tree then starts from what it
+learnt (in the same order: every stat before the ids), and stats and hashes only the
+files it did not know. What the snapshot says is then the tree as it was a moment
+earlier, which is what any run reports anyway; the scans' stat-after-read check holds.
 """
 
 from __future__ import annotations
@@ -37,9 +44,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gate.cache.facts import FileFacts
-from gate.git.index import clean_index_ids, toplevel
+from gate.git.index import clean_index_ids, toplevel, tracked_files
 
-__all__ = ["Snapshot", "Stat", "file_sha256", "snapshot"]
+__all__ = ["Snapshot", "Stat", "file_sha256", "prefetch", "snapshot"]
 
 Stat = tuple[int, int, int]
 """What tells a file changed: size, mtime (ns) and inode."""
@@ -58,12 +65,12 @@ def file_sha256(path: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def _attributes(root: Path, files: Sequence[str]) -> str:
-    """A short digest of every ``.gitattributes`` that shapes the checkout (they are tiny)."""
+def _attributes(root: Path, files: Sequence[str], base: Path | None) -> str:
+    """A short digest of every ``.gitattributes`` that shapes the checkout (they are tiny);
+    ``base``: the work tree's top."""
     h = hashlib.sha256()
     paths = [root / rel for rel in sorted(files)
              if rel == ".gitattributes" or rel.endswith("/.gitattributes")]
-    base = toplevel(root)
     if base is not None:  # attributes above the scan root, and the clone's own info/attributes
         paths += [base / ".gitattributes", base / ".git" / "info" / "attributes"]
     for path in paths:
@@ -85,27 +92,65 @@ class Snapshot:
     left out)."""
 
 
+@dataclass(frozen=True)
+class _Prefetched:
+    """What :func:`prefetch` learnt of a tree ahead of its scan."""
+
+    stats: Mapping[str, os.stat_result]
+    """Each tracked file's ``lstat``, taken before ``known``."""
+    known: Mapping[str, str]
+    """:func:`gate.git.index.clean_index_ids`."""
+    top: Path | None
+    """The work tree's top (:func:`gate.git.index.toplevel`)."""
+
+
+_prefetched: dict[str, _Prefetched] = {}
+
+
+def prefetch(root: Path) -> None:
+    """Stat the files git tracks under ``root`` and read their ids from git's index now, for
+    a later :func:`snapshot` of ``root`` in this process. Reads no file's content."""
+    listed = tracked_files(root)
+    if listed is None:
+        return
+    stats = _lstat(root, listed)
+    known = clean_index_ids(root)
+    _prefetched[os.path.realpath(root)] = _Prefetched(stats, known, toplevel(root) if known
+                                                      else None)
+
+
+def _lstat(root: Path, files: Sequence[str],
+           known: Mapping[str, os.stat_result] | None = None) -> dict[str, os.stat_result]:
+    """Each file's ``lstat`` (``known`` ones as given); files that cannot be stat'ed are left
+    out."""
+    full: dict[str, os.stat_result] = {}
+    base = os.fspath(root)
+    lstat, join = os.lstat, os.path.join  # a stat per file: kept lean
+    for rel in files:
+        st = known.get(rel) if known is not None else None
+        if st is None:
+            try:
+                st = lstat(join(base, rel))
+            except OSError:
+                continue
+        full[rel] = st
+    return full
+
+
 def snapshot(root: Path, files: Sequence[str], cache_dir: Path | None = None) -> Snapshot:
     """Stat every file, then identify each readable one's content: git's object id where it
     can be trusted, else the SHA-256 of its bytes, remembered under the file's stat in
     ``cache_dir`` (:mod:`gate.cache.facts`: an untracked file is not hashed again while its
-    stat is unchanged, the trust git's index gives its own ids)."""
-    stats: dict[str, Stat] = {}
-    full: dict[str, os.stat_result] = {}
-    links: set[str] = set()
-    base = os.fspath(root)
-    lstat, join, is_link = os.lstat, os.path.join, stat.S_ISLNK  # a stat per file: kept lean
-    for rel in files:
-        try:
-            st = lstat(join(base, rel))
-        except OSError:
-            continue
-        stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
-        full[rel] = st
-        if is_link(st.st_mode):
-            links.add(rel)
-    known = clean_index_ids(root)
-    attributes = _attributes(root, files) if known else ""
+    stat is unchanged, the trust git's index gives its own ids). What :func:`prefetch`
+    learnt of ``root`` in this process is used instead of asking again."""
+    early = _prefetched.get(os.path.realpath(root))
+    full = _lstat(root, files, early.stats if early is not None else None)
+    stats: dict[str, Stat] = {rel: (st.st_size, st.st_mtime_ns, st.st_ino)
+                              for rel, st in full.items()}
+    links = {rel for rel, st in full.items() if stat.S_ISLNK(st.st_mode)}
+    known = early.known if early is not None else clean_index_ids(root)
+    attributes = _attributes(root, files, early.top if early is not None else toplevel(root)) \
+        if known else ""
     ids: dict[str, str] = {}
     rest: list[str] = []
     for rel in files:

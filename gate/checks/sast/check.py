@@ -313,6 +313,13 @@ class SastCheck(Check):
     )
     """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
 
+    @classmethod
+    def prepare(cls, root: Path) -> None:
+        """Stat the tracked files and read git's ids for them: the scan's snapshot starts there."""
+        from gate.checks.engine.digests import prefetch
+
+        prefetch(root)
+
     def tool_version(self) -> str:
         """bandit's version (from its metadata: bandit is not imported); raises
         :class:`CheckError` when bandit is not installed."""

@@ -231,6 +231,13 @@ class SecretsCheck(Check):
         import_detect_secrets()
         super().preload()
 
+    @classmethod
+    def prepare(cls, root: Path) -> None:
+        """Stat the tracked files and read git's ids for them: the scan's snapshot starts there."""
+        from gate.checks.engine.digests import prefetch
+
+        prefetch(root)
+
     def tool_version(self) -> str:
         """detect-secrets' version (from its metadata: detect-secrets is not imported); raises
         :class:`CheckError` when it is not installed."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from gate.checks.engine import digests
 from gate.checks.engine.digests import file_sha256, snapshot
 
 
@@ -116,3 +119,57 @@ def test_an_untracked_files_hash_is_remembered_under_its_stat(
     hashed.clear()
     snapshot(root, files, cache)
     assert sorted(hashed) == ["new.py", "other.py"]  # too few to be worth an entry
+
+
+@pytest.fixture
+def _no_prefetch() -> Iterator[None]:
+    yield
+    digests._prefetched.clear()
+
+
+@pytest.mark.usefixtures("_no_prefetch")
+def test_a_snapshot_after_prefetch_is_the_snapshot_without(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / ".gitattributes").write_text("*.py text eol=lf\n")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "attrs")
+    (root / "sub" / "b.py").write_text("b = 2\n")  # modified
+    (root / "new.py").write_text("n = 1\n")  # untracked
+    files = [".gitattributes", "a.py", "sub/b.py", "new.py", "missing.py"]
+    plain = snapshot(root, files)
+    digests.prefetch(root)
+    early = snapshot(root, files)
+    assert dict(early.ids) == dict(plain.ids)
+    assert dict(early.stats) == dict(plain.stats)
+    assert sorted(early.ids) == [".gitattributes", "a.py", "new.py", "sub/b.py"]
+
+
+@pytest.mark.usefixtures("_no_prefetch")
+def test_after_prefetch_a_file_edited_keeps_the_stat_that_goes_with_its_identity(
+        tmp_path: Path) -> None:
+    """The snapshot is the tree as prefetch saw it: a scan that reads the edited file finds a
+    stat other than the snapshot's, so it cannot take its bytes for the identity's content."""
+    root = _repo(tmp_path)
+    seen = os.lstat(root / "a.py")
+    digests.prefetch(root)
+    (root / "a.py").write_text("a = 2  # edited after the prefetch\n")
+    (root / "late.py").write_text("l = 1\n")  # created after it: hashed now
+    snap = snapshot(root, ["a.py", "late.py"])
+    assert snap.ids["a.py"].startswith("git:" + _git(root, "rev-parse", "HEAD:a.py"))
+    assert snap.stats["a.py"] == (seen.st_size, seen.st_mtime_ns, seen.st_ino)
+    assert snap.stats["a.py"] != _stat(root / "a.py")
+    assert snap.ids["late.py"] == file_sha256(root / "late.py")
+
+
+@pytest.mark.usefixtures("_no_prefetch")
+def test_a_prefetch_serves_only_its_own_tree(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    other = _repo(tmp_path / "other")
+    digests.prefetch(root)
+    (other / "a.py").write_text("a = 3\n")
+    assert snapshot(other, ["a.py"]).ids["a.py"] == file_sha256(other / "a.py")
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    st = os.lstat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
