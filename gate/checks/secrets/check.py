@@ -190,6 +190,7 @@ def _scan_cached(target: ScanTarget, version: str,
                         modules=("gate.checks.secrets.check", "gate.checks.secrets.lines",
                                  "gate.checks.secrets.rules", "gate.checks.secrets.scan",
                                  "gate.checks.secrets.stream", "gate.checks.secrets.hits",
+                                 "gate.checks.secrets.prefilter",
                                  "gate.findings", *DETECTOR_MODULES))
     if verify:  # a provider's answer is not a property of the file: never cached
         target = replace(target, cache_dir=None)
@@ -207,14 +208,28 @@ class SecretsCheck(Check):
     preload_modules: ClassVar[tuple[str, ...]] = (
         "detect_secrets.core.scan",
         "detect_secrets.settings",
+        "detect_secrets.transformers.config",  # what reading any file loads (configparser)
+        "detect_secrets.transformers.yaml",  # (yaml)
         "gate.checks.engine.cached_scan",
         "gate.checks.engine.digests",
         "gate.checks.secrets.detectors",
         "gate.checks.secrets.rules",
         "gate.checks.secrets.scan",
         "gate.checks.secrets.stream",
+        "gate.yamlsafe",
     )
     """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
+
+    @classmethod
+    def preload(cls) -> None:
+        """:attr:`preload_modules`, detect-secrets first and without ``requests``
+        (:func:`~gate.checks.secrets.deferred.import_detect_secrets`): importing
+        ``detect_secrets.core.scan`` first would import ``requests`` for real. No
+        expression is compiled here: each compiles when a file needs it."""
+        from gate.checks.secrets.deferred import import_detect_secrets
+
+        import_detect_secrets()
+        super().preload()
 
     @classmethod
     def prepare(cls, root: Path) -> None:

@@ -32,6 +32,9 @@ def configured_detect_secrets() -> Iterator[dict[str, Any]]:
     Settings are process-global in detect-secrets; ``transient_settings``
     restores the previous ones on the way out.
     """
+    from gate.checks.secrets.deferred import import_detect_secrets
+
+    import_detect_secrets()  # without ``requests``, which only verification uses
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
     from detect_secrets.settings import Settings, get_filters, get_plugins, transient_settings
 

@@ -58,8 +58,6 @@ class _Plugin:
     """A plain regex detector's denylist: skipped on lines none of these finds anything in."""
     hint: re.Pattern[str] | None = None
     """For another plugin: an expression every line it can report on matches (else ``None``)."""
-    text_hint: TextHint | None = None
-    """How to search :attr:`hint` over a whole file, when that is exact (else line by line)."""
 
 
 def _wants(method: Callable[..., Any]) -> frozenset[str]:
@@ -190,31 +188,20 @@ def _text_hint(hint: re.Pattern[str]) -> TextHint | None:
     return TextHint(pattern, lowered)
 
 
-class _Scanner:
-    """The plugins of the current detect-secrets settings, prepared for fast line scanning.
+@dataclass(frozen=True)
+class _TextSearch:
+    """The expressions that find, per file, which lines need a plugin (see :class:`_Scanner`)."""
 
-    Which lines need a plugin at all is found per file, not per line
-    (:mod:`gate.checks.secrets.prefilter`): the plain regex detectors'
-    expressions, combined, and each hinted plugin's hint are searched over the
-    file's whole text once; expressions that cannot be searched that way
-    exactly are tried line by line, combined.
-    """
+    regex_ok: bool
+    """Whether the regex detectors can be skipped on the lines no expression matches."""
+    regex_text: tuple[re.Pattern[str], ...]
+    """Plain regex detectors' expressions, searched over the whole text."""
+    regex_line: tuple[re.Pattern[str], ...]
+    """The others (not exact over the whole text), combined, tried line by line."""
+    hints: tuple[TextHint | None, ...]
+    """Per plugin: its hint searched over the whole text, when that is exact (else ``None``)."""
 
-    def __init__(self, plugins: Sequence[Any]) -> None:
-        hints = [_hint(p) for p in plugins]
-        self.plugins = tuple(_Plugin(p, _wants(p.analyze_line), _denylist(p), hint,
-                                     _text_hint(hint) if hint is not None else None)
-                             for p, hint in zip(plugins, hints, strict=True))
-        patterns = [(p, over_text(p)) for entry in self.plugins for p in entry.patterns or ()]
-        by_line = _combined([p for p, text in patterns if text is None])
-        self.regex_ok = by_line is not None
-        """Whether the regex detectors can be skipped on the lines no expression matches."""
-        # One by one, not combined: an alternation loses the regex engine's fast scan for a
-        # literal prefix (``AKIA``, ``ghp_``, ``-----BEGIN``), and is slower than all of them.
-        self.regex_text = tuple(dict.fromkeys(text for _, text in patterns if text is not None))
-        self.regex_line = by_line or ()
-
-    def _regex_lines(self, index: LineIndex) -> set[int] | None:
+    def regex_lines(self, index: LineIndex) -> set[int] | None:
         """Lines (0-based) where some plain regex detector may match; ``None``: every line."""
         if not self.regex_ok:
             return None
@@ -223,6 +210,52 @@ class _Scanner:
             lines |= index.candidates(pattern)
         return lines
 
+
+TEXT_SEARCH_AFTER = 2_000
+"""Lines a scanner (one per detect-secrets settings, so per :func:`check.scan_files` call: a
+chunk of files in a cold run) scans line by line before it compiles the whole-text
+expressions.
+
+Compiling them costs about as much as scanning ~1,000 lines line by line, and
+pays back, if at all, only over more lines than that: a warm re-run or a
+pre-commit scan of a file or two never compiles them. Both ways give the same
+secrets (the whole-text search only skips lines the plugins would reject)."""
+
+
+class _Scanner:
+    """The plugins of the current detect-secrets settings, prepared for fast line scanning.
+
+    Which lines need a plugin at all is found per file, not per line
+    (:mod:`gate.checks.secrets.prefilter`): the plain regex detectors'
+    expressions, combined, and each hinted plugin's hint are searched over the
+    file's whole text once; expressions that cannot be searched that way
+    exactly are tried line by line, combined. Those whole-text expressions
+    are compiled once this scanner has scanned ``text_search_after`` lines;
+    before, each plugin's own expressions are tried line by line.
+    """
+
+    def __init__(self, plugins: Sequence[Any], text_search_after: int | None = None) -> None:
+        self.plugins = tuple(_Plugin(p, _wants(p.analyze_line), _denylist(p), _hint(p))
+                             for p in plugins)
+        self.text_search_after = TEXT_SEARCH_AFTER if text_search_after is None else text_search_after
+        self.lines_scanned = 0
+        self._text: _TextSearch | None = None
+
+    def text_search(self) -> _TextSearch:
+        """The whole-text expressions (compiled at the first call)."""
+        if self._text is None:
+            patterns = [(p, over_text(p)) for entry in self.plugins for p in entry.patterns or ()]
+            by_line = _combined([p for p, text in patterns if text is None])
+            # One by one, not combined: an alternation loses the regex engine's fast scan for a
+            # literal prefix (``AKIA``, ``ghp_``, ``-----BEGIN``), and is slower than all of them.
+            self._text = _TextSearch(
+                regex_ok=by_line is not None,
+                regex_text=tuple(dict.fromkeys(text for _, text in patterns if text is not None)),
+                regex_line=by_line or (),
+                hints=tuple(_text_hint(e.hint) if e.hint is not None else None
+                            for e in self.plugins))
+        return self._text
+
     def process(self, lines: list[tuple[int, str]], filename: str) -> Iterator[Any]:
         """detect-secrets' ``_process_line_based_plugins``, same results, same order."""
         from detect_secrets.core.scan import _is_filtered_out
@@ -230,17 +263,22 @@ class _Scanner:
 
         line_content = [line for _, line in lines]
         stripped = [raw.rstrip() for _, raw in lines]
-        index = LineIndex(stripped)
-        regex_lines = self._regex_lines(index)
-        hinted = [e.text_hint.lines(index) if e.text_hint is not None else None
-                  for e in self.plugins]
+        self.lines_scanned += len(lines)
+        text = self.text_search() if self.lines_scanned > self.text_search_after else self._text
+        regex_line: tuple[re.Pattern[str], ...] = ()
+        regex_lines: set[int] | None = None  # every line: each plugin tries its own expressions
+        hinted: list[set[int] | None] = [None] * len(self.plugins)  # each hint, line by line
+        if text is not None:
+            index = LineIndex(stripped)
+            regex_line, regex_lines = text.regex_line, text.regex_lines(index)
+            hinted = [hint.lines(index) if hint is not None else None for hint in text.hints]
         for position, (line_number, _) in enumerate(lines):
             line = stripped[position]
             context = None
             found: list[tuple[Any, Any]] = []
             failed: BaseException | None = None
             regex_may_match = regex_lines is None or position in regex_lines or any(
-                pattern.search(line) for pattern in self.regex_line)
+                pattern.search(line) for pattern in regex_line)
             for entry, text_lines in zip(self.plugins, hinted, strict=True):
                 if entry.hint is not None:
                     if text_lines is not None and position not in text_lines:

@@ -100,6 +100,15 @@ def shapes(source_tree: SourceTree) -> SourceTree:
     return source_tree
 
 
+@pytest.fixture(params=["line by line", "whole text"])
+def search_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways the scanner finds the lines a plugin needs: each plugin's own expressions on
+    each line (a process's first lines), and the whole-text search (once it scanned more)."""
+    after = 10**9 if request.param == "line by line" else -1
+    monkeypatch.setattr(_secrets_scan, "TEXT_SEARCH_AFTER", after)
+    return str(request.param)
+
+
 def _both(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     from detect_secrets.core.scan import scan_file as original
 
@@ -110,7 +119,8 @@ def _both(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         return key(_secrets_scan.scan_file(str(path))), key(original(str(path)))
 
 
-def test_same_secrets_as_detect_secrets_on_every_shape(shapes: SourceTree) -> None:
+def test_same_secrets_as_detect_secrets_on_every_shape(shapes: SourceTree,
+                                                      search_mode: str) -> None:
     total = 0
     for rel in shapes.files:
         fast, original = _both(shapes.root / rel)
@@ -119,7 +129,7 @@ def test_same_secrets_as_detect_secrets_on_every_shape(shapes: SourceTree) -> No
     assert total > 30  # the shapes are actually found, not both empty
 
 
-def test_same_secrets_as_detect_secrets_on_real_code() -> None:
+def test_same_secrets_as_detect_secrets_on_real_code(search_mode: str) -> None:
     files = sorted(p for p in (REPO / "gate").rglob("*") if p.is_file() and p.suffix != ".pyc")
     files += sorted((REPO / "tests").rglob("*.py"))[:40]
     assert len(files) > 50
@@ -129,7 +139,7 @@ def test_same_secrets_as_detect_secrets_on_real_code() -> None:
 
 
 def test_a_plugin_error_on_a_filtered_line_is_forgiven_as_before(
-        shapes: SourceTree, monkeypatch: pytest.MonkeyPatch) -> None:
+        shapes: SourceTree, monkeypatch: pytest.MonkeyPatch, search_mode: str) -> None:
     rel = shapes.write("boom.py", "x = 1\nvalue = config['" + _fake("b", ALNUM, 30) + "']\n")
     from detect_secrets.plugins.keyword import KeywordDetector
 
@@ -190,3 +200,30 @@ def test_the_combined_expression_matches_a_line_iff_one_of_its_parts_does() -> N
         True, True, False, True, False, False]
     assert _secrets_scan._combined([re.compile(r"(a)\1")]) is None
     assert _secrets_scan._combined([re.compile(r"(?P<x>a)")]) is None
+
+
+def test_the_whole_text_search_is_compiled_only_past_the_line_budget(shapes: SourceTree) -> None:
+    path = shapes.root / "app/settings.py"
+    lines = list(enumerate(path.read_text().splitlines(keepends=True), start=1))
+    with configured_detect_secrets():
+        from detect_secrets.settings import get_plugins
+
+        scanner = _secrets_scan._Scanner(get_plugins(), text_search_after=len(lines))
+        first = [(s.type, s.line_number) for s in scanner.process(lines, str(path))]
+        compiled_after_first = scanner._text is not None
+        second = [(s.type, s.line_number) for s in scanner.process(lines, str(path))]
+        compiled_after_second = scanner._text is not None
+        assert scanner.lines_scanned == 2 * len(lines)
+    # a process's first lines: no whole-text expressions yet; past the budget, compiled
+    assert (compiled_after_first, compiled_after_second) == (False, True)
+    assert first == second
+    assert first == [
+        ("AWS Access Key", 1), ("GitHub Token", 2), ("GitLab Token", 3), ("Slack Token", 4),
+        ("Base64 High Entropy String", 5), ("Stripe Access Key", 5), ("JSON Web Token", 6),
+        ("Basic Auth Credentials", 7), ("Base64 High Entropy String", 8),
+        ("Hex High Entropy String", 9), ("Secret Keyword", 10), ("Hex High Entropy String", 13),
+        ("Twilio API Key", 13), ("SendGrid API Key", 14), ("Mailchimp Access Key", 15),
+        ("Telegram Bot Token", 17), ("Base64 High Entropy String", 18),
+        ("Azure Storage Account access key", 19), ("Base64 High Entropy String", 19),
+        ("Base64 High Entropy String", 20), ("Secret Keyword", 20),
+        ("Base64 High Entropy String", 24), ("Secret Keyword", 24)]

@@ -21,7 +21,7 @@ from gate.checks.secrets.detectors.registry import DETECTORS, FAMILIES, by_rule
 
 DETECTOR_MODULES = tuple(f"gate.checks.secrets.detectors.{name}" for name in (
     "interface", "checksums", "common", "lookalikes", "decoding", "literals", "credfiles", "engine",
-    "registry",
+    "registry", "lazyre",
     *FAMILIES))
 """Modules whose code shapes the findings (in the result cache's key)."""
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 
 from gate.checks.secrets.detectors.common import assigned, entropy_validator, rx
 from gate.checks.secrets.detectors.interface import Detector, Validation
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.findings import Severity
 
 __all__ = ["DETECTORS", "account_id"]
@@ -28,7 +28,7 @@ EXAMPLES = ("AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPL
 """Published in AWS's own documentation: the IAM user guide and CLI configuration guide, and
 the Amazon S3 Developer Guide's request-signing examples (2006-03-01, the last pair), which
 client libraries' signing tests still reproduce (Scrapy, boto)."""
-_BASE32 = re.compile(r"[A-Z2-7]{16}")
+_BASE32 = lazy(r"[A-Z2-7]{16}")
 
 
 def account_id(key_id: str) -> str | None:

@@ -10,13 +10,13 @@ offset since 2024); Service Bus / Event Hubs ``SharedAccessKey=``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import unquote
 
 from gate.checks.secrets.detectors.checksums import b64decode_loose
 from gate.checks.secrets.detectors.common import entropy_validator, rx
 from gate.checks.secrets.detectors.interface import Detector, Validation
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.findings import Severity
 
 __all__ = ["DETECTORS"]
@@ -38,7 +38,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-AZURE-STORAGE-KEY", provider="Azure",
         title="Azure storage account key", severity=Severity.CRITICAL,
-        pattern=re.compile(r"(?i:AccountKey)\s*=\s*(?P<secret>[A-Za-z0-9+/]{86}==)"),
+        pattern=lazy(r"(?i:AccountKey)\s*=\s*(?P<secret>[A-Za-z0-9+/]{86}==)"),
         anchors=("accountkey",),
         help_url="https://learn.microsoft.com/azure/storage/common/storage-account-keys-manage",
         revoke="Rotate both keys: Azure portal > Storage account > Security + networking > "
@@ -47,7 +47,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-AZURE-SAS-TOKEN", provider="Azure",
         title="Azure shared access signature (SAS)", severity=Severity.HIGH,
-        pattern=re.compile(r"sv=20\d\d-\d\d-\d\d&[^\s\"'<>]{0,300}?sig="
+        pattern=lazy(r"sv=20\d\d-\d\d-\d\d&[^\s\"'<>]{0,300}?sig="
                            r"(?P<secret>[A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})"),
         anchors=("sig=",),
         help_url="https://learn.microsoft.com/azure/storage/common/storage-sas-overview",
@@ -57,7 +57,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-AZURE-CLIENT-SECRET", provider="Azure",
         title="Microsoft Entra ID (Azure AD) application client secret", severity=Severity.HIGH,
-        pattern=re.compile(r"(?<![A-Za-z0-9_~.-])(?P<secret>[A-Za-z0-9_~.-]{3}\dQ~"
+        pattern=lazy(r"(?<![A-Za-z0-9_~.-])(?P<secret>[A-Za-z0-9_~.-]{3}\dQ~"
                            r"[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])"),
         anchors=("q~",),
         help_url="https://learn.microsoft.com/entra/identity-platform/how-to-add-credentials",
@@ -76,7 +76,7 @@ DETECTORS: tuple[Detector, ...] = (
         rule_id="GATE-SECRET-AZURE-SHARED-ACCESS-KEY", provider="Azure",
         title="Azure Service Bus / Event Hubs / IoT Hub shared access key",
         severity=Severity.HIGH,
-        pattern=re.compile(r"(?i:SharedAccessKey)\s*=\s*(?P<secret>[A-Za-z0-9+/]{43}=)"),
+        pattern=lazy(r"(?i:SharedAccessKey)\s*=\s*(?P<secret>[A-Za-z0-9+/]{43}=)"),
         anchors=("sharedaccesskey",),
         help_url="https://learn.microsoft.com/azure/service-bus-messaging/"
                  "service-bus-sas",

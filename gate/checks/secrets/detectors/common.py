@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from gate.checks.secrets.detectors.checksums import crc32_suffix_valid, shannon_entropy
 from gate.checks.secrets.detectors.interface import Validation
+from gate.checks.secrets.detectors.lazyre import lazy
 
 __all__ = ["END", "START", "assigned", "crc32_validator", "entropy_validator", "rx"]
 
@@ -18,7 +19,7 @@ END = r"(?![A-Za-z0-9_+/=])"
 
 def rx(body: str, flags: int = 0) -> re.Pattern[str]:
     """Compile a token pattern between word boundaries."""
-    return re.compile(START + body + END, flags)
+    return lazy(START + body + END, flags)
 
 
 def assigned(keyword: str, value: str) -> re.Pattern[str]:
@@ -28,7 +29,7 @@ def assigned(keyword: str, value: str) -> re.Pattern[str]:
     name characters (``AWS_SECRET_ACCESS_KEY``), then an assignment or a key
     separator and optional quotes.
     """
-    return re.compile(r"(?i:" + keyword + r")[\w.-]{0,24}[\"']?\s*(?:[:=]|=>|:=)\s*"
+    return lazy(r"(?i:" + keyword + r")[\w.-]{0,24}[\"']?\s*(?:[:=]|=>|:=)\s*"
                       r"[\"'`]?(?P<secret>" + value + r")(?![A-Za-z0-9_+/=-])")
 
 

@@ -11,11 +11,10 @@ HMAC; webhooks); Telegram Bot API (``<bot id>:AA...``); Twilio "API keys"
 
 from __future__ import annotations
 
-import re
-
 from gate.checks.secrets.detectors.checksums import b64decode_loose
 from gate.checks.secrets.detectors.common import assigned, entropy_validator, rx
 from gate.checks.secrets.detectors.interface import Detector, Validation
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.findings import Severity
 
 __all__ = ["DETECTORS"]
@@ -45,7 +44,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-SLACK-WEBHOOK", provider="Slack", title="Slack incoming webhook URL",
         severity=Severity.HIGH,
-        pattern=re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/"
+        pattern=lazy(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/"
                            r"T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9]{20,}"),
         anchors=("hooks.slack.com",),
         help_url="https://api.slack.com/messaging/webhooks",
@@ -62,7 +61,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-DISCORD-WEBHOOK", provider="Discord", title="Discord webhook URL",
         severity=Severity.HIGH,
-        pattern=re.compile(r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
+        pattern=lazy(r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
                            r"\d{17,20}/[A-Za-z0-9_-]{60,68}"),
         anchors=("discord.com/api/webhooks", "discordapp.com/api/webhooks"),
         help_url="https://discord.com/developers/docs/resources/webhook",
@@ -71,7 +70,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-TELEGRAM-BOT-TOKEN", provider="Telegram",
         title="Telegram bot token", severity=Severity.HIGH,
-        pattern=re.compile(r"(?<![A-Za-z0-9_:])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])"),
+        pattern=lazy(r"(?<![A-Za-z0-9_:])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])"),
         anchors=(":aa",),
         help_url="https://core.telegram.org/bots/api#authorizing-your-bot",
         revoke="Revoke it: message @BotFather, /revoke, choose the bot.",

@@ -34,13 +34,14 @@ from urllib.parse import urlsplit
 
 from gate.checks.secrets.detectors.checksums import b64decode_loose
 from gate.checks.secrets.detectors.interface import Detector, DetectorSecret, Note
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.checks.secrets.detectors.literals import public_material, rate, secret_name
 from gate.checks.secrets.detectors.web import is_dev_host
 from gate.findings import Severity
 
 __all__ = ["FILE_DETECTORS", "find_in_credential_files"]
 
-_NEVER = re.compile(r"(?!)")
+_NEVER = lazy(r"(?!)")
 _HELP = "https://cwe.mitre.org/data/definitions/798.html"
 _ROTATE = "Change the password or token on the service it opens, then load it at run time."
 
@@ -68,7 +69,7 @@ FILE_DETECTORS: tuple[Detector, ...] = (DOTENV, NETRC, PYPIRC, NPMRC, DOCKER, KU
                                         SETTINGS, TERRAFORM)
 """Rules found by a file's place and syntax, not by a token format (no anchors, no pattern)."""
 
-_EXAMPLE_FILE = re.compile(r"(?i)[._-](?:example|sample|template|tmpl|tpl|dist|defaults?|schema)$")
+_EXAMPLE_FILE = lazy(r"(?i)[._-](?:example|sample|template|tmpl|tpl|dist|defaults?|schema)$")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def _host(url: str) -> str:
         return ""
 
 
-_ASSIGN = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*)$")
+_ASSIGN = lazy(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(.*)$")
 """``NAME=value``; the value is stripped by :func:`_unquote` (a lazy match before trailing
 spaces would be quadratic on a long line of spaces)."""
 
@@ -111,7 +112,7 @@ def _dotenv(lines: Sequence[str], path: str) -> Iterator[_Found]:
             yield _Found(index, value, rate(DOTENV, value, "localhost" if dev else None))
 
 
-_NETRC_TOKENS = re.compile(r"\S+")
+_NETRC_TOKENS = lazy(r"\S+")
 
 
 def _netrc(lines: Sequence[str], path: str) -> Iterator[_Found]:
@@ -161,7 +162,7 @@ def _pypirc(lines: Sequence[str], path: str) -> Iterator[_Found]:
     yield from flush()
 
 
-_NPMRC = re.compile(r"^\s*(?://([^/:\s]+)[^:\s]*:)?(_authToken|_auth|_password|npmAuthToken"
+_NPMRC = lazy(r"^\s*(?://([^/:\s]+)[^:\s]*:)?(_authToken|_auth|_password|npmAuthToken"
                     r"|npmAuthIdent)\s*[=:]\s*(.+)$")
 
 
@@ -222,7 +223,7 @@ def _docker(lines: Sequence[str], path: str) -> Iterator[_Found]:
             yield _Found(index, value, rate(DOCKER, password, host, user))
 
 
-_KUBE_SECRET = re.compile(r"^\s*(token|password)\s*:\s*(\S.*)$")
+_KUBE_SECRET = lazy(r"^\s*(token|password)\s*:\s*(\S.*)$")
 
 
 def _kubeconfig(lines: Sequence[str], path: str) -> Iterator[_Found]:
@@ -238,12 +239,12 @@ def _kubeconfig(lines: Sequence[str], path: str) -> Iterator[_Found]:
             yield _Found(index, value, rate(KUBECONFIG, value, "localhost" if dev else None))
 
 
-_SECRET_KEY = re.compile(
+_SECRET_KEY = lazy(
     r"""^\s*(?:SECRET_KEY|app\.secret_key|app\.config\[\s*["']SECRET_KEY["']\s*\])\s*"""
     r"""(?::\s*str\s*)?=\s*(["'])(.+?)\1""")
-_DB_PASSWORD = re.compile(r"""["']PASSWORD["']\s*:\s*(["'])(.*?)\1""")
-_DB_HOST = re.compile(r"""["']HOST["']\s*:\s*(["'])(.*?)\1""")
-_DB_USER = re.compile(r"""["']USER["']\s*:\s*(["'])(.*?)\1""")
+_DB_PASSWORD = lazy(r"""["']PASSWORD["']\s*:\s*(["'])(.*?)\1""")
+_DB_HOST = lazy(r"""["']HOST["']\s*:\s*(["'])(.*?)\1""")
+_DB_USER = lazy(r"""["']USER["']\s*:\s*(["'])(.*?)\1""")
 
 
 def _settings(lines: Sequence[str], path: str) -> Iterator[_Found]:
@@ -263,9 +264,9 @@ def _settings(lines: Sequence[str], path: str) -> Iterator[_Found]:
                      rate(SETTINGS, password.group(2), host, users[0] if users else None))
 
 
-_TFVAR = re.compile(r"""^\s*"?([A-Za-z_][\w-]*)"?\s*[=:]\s*"((?:[^"\\]|\\.)*)"\s*(?:,\s*)?(?:#.*)?$""")
-_VARIABLE = re.compile(r"""^\s*variable\s+"([^"]+)"\s*\{""")
-_DEFAULT = re.compile(r"""^\s*default\s*=\s*"((?:[^"\\]|\\.)*)"\s*$""")
+_TFVAR = lazy(r"""^\s*"?([A-Za-z_][\w-]*)"?\s*[=:]\s*"((?:[^"\\]|\\.)*)"\s*(?:,\s*)?(?:#.*)?$""")
+_VARIABLE = lazy(r"""^\s*variable\s+"([^"]+)"\s*\{""")
+_DEFAULT = lazy(r"""^\s*default\s*=\s*"((?:[^"\\]|\\.)*)"\s*$""")
 
 
 def _tfvars(lines: Sequence[str], path: str) -> Iterator[_Found]:
@@ -275,8 +276,8 @@ def _tfvars(lines: Sequence[str], path: str) -> Iterator[_Found]:
             yield _Found(index, match.group(2), rate(TERRAFORM, match.group(2)))
 
 
-_ARGUMENT = re.compile(r"""^\s*([A-Za-z_][\w-]*)\s*=\s*"((?:[^"\\$]|\\.)*)"\s*(?:#.*)?$""")
-_FLOWS = re.compile(r"""^\s*([A-Za-z_][\w-]*)\s*=.*\bvar\.([A-Za-z_][\w-]*)""")
+_ARGUMENT = lazy(r"""^\s*([A-Za-z_][\w-]*)\s*=\s*"((?:[^"\\$]|\\.)*)"\s*(?:#.*)?$""")
+_FLOWS = lazy(r"""^\s*([A-Za-z_][\w-]*)\s*=.*\bvar\.([A-Za-z_][\w-]*)""")
 
 
 def _terraform(lines: Sequence[str], path: str) -> Iterator[_Found]:
@@ -308,8 +309,8 @@ def _basename(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-_PRODUCTION = re.compile(r"(?i)(?:^|[/_.-])(?:prod|production|live|staging)(?:$|[/_.-])")
-_SETTINGS_PATH = re.compile(r"(?i)(?:^|/)(?:[\w-]*settings[\w-]*|config|conf)(?:/|\.py$|$)")
+_PRODUCTION = lazy(r"(?i)(?:^|[/_.-])(?:prod|production|live|staging)(?:$|[/_.-])")
+_SETTINGS_PATH = lazy(r"(?i)(?:^|/)(?:[\w-]*settings[\w-]*|config|conf)(?:/|\.py$|$)")
 
 
 def _rules(path: str, lines: Sequence[str]) -> Callable[[Sequence[str], str], Iterator[_Found]] | None:

@@ -15,9 +15,9 @@ cannot push it out), decoded text only (UTF-8, no NUL byte).
 from __future__ import annotations
 
 import base64
-import re
 
 from gate.checks.secrets.detectors.checksums import b64decode_loose
+from gate.checks.secrets.detectors.lazyre import lazy
 
 __all__ = ["ANCHORS", "LOWER_ANCHORS", "MAX_DECODED_RUNS", "MAX_DEPTH", "decoded_runs"]
 
@@ -58,7 +58,7 @@ ANCHORS: tuple[str, ...] = _anchors()
 """Case-sensitive base64 texts whose presence makes a run worth decoding."""
 LOWER_ANCHORS: tuple[str, ...] = tuple(dict.fromkeys(a.lower() for a in ANCHORS))
 """The same, lower-cased, for the engine's pre-filter."""
-_RUN = re.compile(r"[A-Za-z0-9+/_-]{24,}={0,2}")
+_RUN = lazy(r"[A-Za-z0-9+/_-]{24,}={0,2}")
 
 
 def decoded_runs(line: str) -> list[tuple[int, int, str]]:

@@ -27,6 +27,7 @@ from gate.checks.secrets.detectors.interface import (
     Note,
     Validation,
 )
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.checks.secrets.detectors.lookalikes import placeholder_reason
 from gate.checks.secrets.detectors.registry import DETECTORS
 from gate.findings import Severity
@@ -64,7 +65,7 @@ for _detector in DETECTORS:
         _ANCHORS[_anchor] = (*_ANCHORS.get(_anchor, ()), _detector)
 _DECODE = frozenset(LOWER_ANCHORS)
 """Anchors of a base64-encoded key (:mod:`.decoding`): the line's runs are decoded and scanned."""
-_PREFILTER = re.compile(_trie({*_ANCHORS, *_DECODE}))
+_PREFILTER = lazy(_trie({*_ANCHORS, *_DECODE}))
 
 
 def _proven(detector: Detector, verdict: Validation) -> bool:

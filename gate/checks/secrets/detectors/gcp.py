@@ -9,11 +9,10 @@ OAuth 2.0 access tokens (``ya29.``).
 
 from __future__ import annotations
 
-import re
-
 from gate.checks.secrets.detectors.common import entropy_validator, rx
 from gate.checks.secrets.detectors.interface import Detector
 from gate.checks.secrets.detectors.keys import pem_block, validate_pem
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.findings import Severity
 
 __all__ = ["DETECTORS"]
@@ -22,7 +21,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-GCP-SERVICE-ACCOUNT-KEY", provider="Google Cloud",
         title="Google Cloud service-account key (JSON key file)", severity=Severity.CRITICAL,
-        pattern=re.compile(r"\"private_key\"\s*:\s*\"(?P<secret>-----BEGIN PRIVATE KEY-----"
+        pattern=lazy(r"\"private_key\"\s*:\s*\"(?P<secret>-----BEGIN PRIVATE KEY-----"
                            r"[^\"]{40,})"),
         anchors=("\"private_key\"",),
         help_url="https://cloud.google.com/iam/docs/keys-create-delete",

@@ -18,12 +18,12 @@ Grafana service-account (``glsa_``) and Cloud (``glc_``) tokens; Linear
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 
 from gate.checks.secrets.detectors.checksums import b64decode_loose
 from gate.checks.secrets.detectors.common import assigned, entropy_validator, rx
 from gate.checks.secrets.detectors.interface import Detector, Validation
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.findings import Severity
 
 __all__ = ["DETECTORS"]
@@ -77,7 +77,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-SNOWFLAKE-CREDENTIALS", provider="Snowflake",
         title="Snowflake connection URL with a password", severity=Severity.HIGH,
-        pattern=re.compile(r"snowflake://[^\s:/@\"']+:(?P<secret>[^\s@/\"']{6,})@"
+        pattern=lazy(r"snowflake://[^\s:/@\"']+:(?P<secret>[^\s@/\"']{6,})@"
                            r"[A-Za-z0-9.-]+"),
         anchors=("snowflake://",),
         help_url="https://docs.snowflake.com/en/user-guide/admin-user-management",

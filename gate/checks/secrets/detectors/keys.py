@@ -19,15 +19,16 @@ from collections.abc import Sequence
 
 from gate.checks.secrets.detectors.checksums import b64decode_loose, bech32_valid, der_sequence
 from gate.checks.secrets.detectors.interface import Detector, Validation
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.findings import Severity
 
 __all__ = ["DETECTORS", "pem_block", "putty_mac", "validate_pem"]
 
-_HEADER = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----")
-_KEY_END = re.compile(r"END [A-Z0-9 ]*PRIVATE KEY")
+_HEADER = lazy(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----")
+_KEY_END = lazy(r"END [A-Z0-9 ]*PRIVATE KEY")
 _MAX_LINES = 500
-_RUN = re.compile(r"[A-Za-z0-9+/=]{4,}")
-_PIECES = re.compile(r"\\r\\n|\\n|\r?\n")
+_RUN = lazy(r"[A-Za-z0-9+/=]{4,}")
+_PIECES = lazy(r"\\r\\n|\\n|\r?\n")
 _REVOKE = ("Replace the key pair and remove the public half wherever it is trusted "
            "(authorized_keys, TLS certificate, deploy keys); the old key cannot be recalled.")
 
@@ -45,9 +46,9 @@ def pem_block(lines: Sequence[str], number: int, value: str) -> str | None:
     return None
 
 
-_ARMOR_HEADER = re.compile(r"^\s*[A-Za-z][A-Za-z0-9-]*\s*:\s")
-_CRC24_LINE = re.compile(r"^\s*=([A-Za-z0-9+/]{4})\s*$")
-_DEK_INFO = re.compile(r"DEK-Info:\s*([A-Z0-9-]+),([0-9A-Fa-f]{16,32})")
+_ARMOR_HEADER = lazy(r"^\s*[A-Za-z][A-Za-z0-9-]*\s*:\s")
+_CRC24_LINE = lazy(r"^\s*=([A-Za-z0-9+/]{4})\s*$")
+_DEK_INFO = lazy(r"DEK-Info:\s*([A-Z0-9-]+),([0-9A-Fa-f]{16,32})")
 
 
 def _body(block: str) -> tuple[str, bytes | None, bool, str | None]:
@@ -334,14 +335,14 @@ DETECTORS: tuple[Detector, ...] = (
         validator=validate_pem, extend=pem_block, provider_token=False),
     Detector(
         rule_id="GATE-SECRET-PUTTY-PRIVATE-KEY", provider="PuTTY", title="PuTTY private key file",
-        severity=Severity.CRITICAL, pattern=re.compile(r"PuTTY-User-Key-File-[23]: \S+"),
+        severity=Severity.CRITICAL, pattern=lazy(r"PuTTY-User-Key-File-[23]: \S+"),
         anchors=("putty-user-key-file",),
         help_url="https://the.earth.li/~sgtatham/putty/0.81/htmldoc/AppendixC.html",
         revoke=_REVOKE, validator=_putty, extend=_putty_block, provider_token=False),
     Detector(
         rule_id="GATE-SECRET-AGE-SECRET-KEY", provider="age", title="age secret key",
         severity=Severity.HIGH,
-        pattern=re.compile(r"(?<![A-Za-z0-9])AGE-SECRET-KEY-1[023456789ACDEFGHJKLMNPQRSTUVWXYZ]"
+        pattern=lazy(r"(?<![A-Za-z0-9])AGE-SECRET-KEY-1[023456789ACDEFGHJKLMNPQRSTUVWXYZ]"
                            r"{58}(?![A-Za-z0-9])"),
         anchors=("age-secret-key-1",),
         help_url="https://github.com/C2SP/C2SP/blob/main/age.md",
@@ -350,7 +351,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-JWK-PRIVATE-KEY", provider="JWK", title="JSON Web Key with private part",
         severity=Severity.CRITICAL,
-        pattern=re.compile(r"\{[^{}]{0,2000}\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"[^{}]{0,4000}\}"
+        pattern=lazy(r"\{[^{}]{0,2000}\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"[^{}]{0,4000}\}"
                            r"|\"kty\"\s*:\s*\"(?:RSA|EC|OKP)\"(?![^{}]{0,4000}\})"),
         anchors=("\"kty\"",),
         help_url="https://datatracker.ietf.org/doc/html/rfc7517", revoke=_REVOKE,

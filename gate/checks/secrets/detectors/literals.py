@@ -11,16 +11,17 @@ from __future__ import annotations
 import re
 
 from gate.checks.secrets.detectors.interface import Classification, Detector, Note
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.checks.secrets.detectors.lookalikes import looks_random, placeholder_reason
 from gate.checks.secrets.detectors.web import STAND_INS, is_dev_host
 from gate.findings import Severity
 
 __all__ = ["public_material", "rate", "secret_name"]
 
-_SECRET_NAME = re.compile(
+_SECRET_NAME = lazy(
     r"(?i)(?:pass(?:word|wd|phrase)?|pwd|secret|token|api_?key|apikey|access_?key|private_?key"
     r"|credentials?|auth_?key|signing_?key|encryption_?key)")
-_NOT_A_VALUE_NAME = re.compile(
+_NOT_A_VALUE_NAME = lazy(
     r"(?i)(?:_(?:file|path|dir|name|id|url|uri|length|len|min|max|expiry|expires|ttl|timeout"
     r"|algorithm|alg|type|header|prefix|field|version|enabled|policy|rotation)s?)$")
 _DEV_VALUES = frozenset({
@@ -30,8 +31,8 @@ _DEV_VALUES = frozenset({
 """Values development setups use as passwords (images' defaults, service names)."""
 
 
-_KEY_NAME = re.compile(r"(?i)[_.-]key$")
-_PUBLIC_KEY_NAME = re.compile(
+_KEY_NAME = lazy(r"(?i)[_.-]key$")
+_PUBLIC_KEY_NAME = lazy(
     r"(?i)(?:public|publishable|primary|sort|partition|range|hash|cache|foreign|idempotency"
     r"|site|map|lookup|index|object|s3|bucket|ssh_host|host|column|row|table|redis|ui)[_.-]key$")
 
@@ -82,7 +83,7 @@ _WEAK_STEMS = frozenset({
 _LEET = str.maketrans("0134$5@7", "oieassat")
 
 
-_STEMS = re.compile("|".join(sorted((w for w in _WEAK_STEMS if len(w) >= 4), key=len, reverse=True)))
+_STEMS = lazy("|".join(sorted((w for w in _WEAK_STEMS if len(w) >= 4), key=len, reverse=True)))
 
 
 def _without_stems(value: str) -> str:
@@ -108,7 +109,7 @@ def _password_like(value: str) -> bool:
     return classes >= 3
 
 
-PUBLIC_MATERIAL = re.compile(r"^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-|sk-(?:ssh|ecdsa)-)|"
+PUBLIC_MATERIAL = lazy(r"^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-|sk-(?:ssh|ecdsa)-)|"
                               r"-----BEGIN (?:PUBLIC KEY|CERTIFICATE|SSH2 PUBLIC KEY)")
 """Public keys and certificates under a ``*_key`` name: not secrets."""
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from gate.checks.secrets.detectors.aws import EXAMPLES as AWS_EXAMPLES
 from gate.checks.secrets.detectors.checksums import b64decode_loose, shannon_entropy
 from gate.checks.secrets.detectors.interface import Classification
+from gate.checks.secrets.detectors.lazyre import lazy
 
 __all__ = ["DOCUMENTED_EXAMPLES", "LookAlike", "digest_reason", "hash_field", "looks_random",
            "placeholder_reason", "random_remainder"]
@@ -42,7 +43,7 @@ class LookAlike:
 
 
 _TEMPLATES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern)) for name, pattern in (
+    (name, lazy(pattern)) for name, pattern in (
         ("template syntax <...>", r"<[^<>]{1,80}>"),
         ("template syntax ${...}", r"\$\{[^}]{0,80}\}"),
         ("template syntax $(...)", r"\$\([^)]{0,80}\)"),
@@ -55,7 +56,7 @@ _TEMPLATES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     ))
 """Human template syntax: never part of a generated token's alphabet, so it counts anywhere."""
 
-_WORDS = re.compile(
+_WORDS = lazy(
     r"(?i)(?:x{5,}|example|sample|dummy|placeholder|redacted|fake|notreal|not[_-]?a[_-]?real"
     r"|replace[_-]?(?:me|this|with)|change[_-]?(?:me|it|this)|your[_-]?|[_-]?here\b|insert[_-]?"
     r"|put[_-]?your|todo|fixme|test[_-]?(?:token|key|secret|password)|secret[_-]?here"
@@ -64,14 +65,14 @@ _WORDS = re.compile(
 _WORD_NAMES = ("x{5,}", "example", "sample", "dummy", "placeholder", "redacted", "fake", "notreal",
                "not-a-real", "replace-me", "change-me", "your-", "-here", "insert-", "put-your",
                "todo", "fixme", "test-token", "secret-here", "123456789", "abcdefgh", "qwerty")
-_ENV_REFERENCE = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$")
-_AWS_EXAMPLE_SUFFIX = re.compile(r"EXAMPLE(?:KEY)?$")
-_RUNS = re.compile(r"[A-Za-z0-9]{12,}")
-_CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"[0-9]"))
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_PREFIXED_DIGEST = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5)[:-][A-Za-z0-9+/=_-]{22,}")
-_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}")
-_DIGEST_CONTEXT = re.compile(
+_ENV_REFERENCE = lazy(r"^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$")
+_AWS_EXAMPLE_SUFFIX = lazy(r"EXAMPLE(?:KEY)?$")
+_RUNS = lazy(r"[A-Za-z0-9]{12,}")
+_CLASSES = (lazy(r"[a-z]"), lazy(r"[A-Z]"), lazy(r"[0-9]"))
+_UUID = lazy(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_PREFIXED_DIGEST = lazy(r"(?i)(?:sha(?:1|224|256|384|512)|md5)[:-][A-Za-z0-9+/=_-]{22,}")
+_HEX_DIGEST = lazy(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{128}")
+_DIGEST_CONTEXT = lazy(
     r"(?i)(?:sha(?:1|224|256|384|512)?|md5|integrity|checksum|digest|commit|rev(?:ision)?|hash"
     r"|etag|fingerprint)")
 
@@ -150,11 +151,11 @@ def digest_reason(value: str, line: str) -> Classification | None:
     return None
 
 
-_PASSWORD_HASH = re.compile(
+_PASSWORD_HASH = lazy(
     r"^(?:pbkdf2_sha(?:1|256|512)\$\d+\$|bcrypt(?:_sha256)?\$|argon2\$|scrypt\$"
     r"|\$2[abxy]?\$\d\d\$[./A-Za-z0-9]{53}$|\$argon2(?:id|i|d)\$|\$[156y]\$|\$scrypt\$|\$pbkdf2"
     r"|\{(?:SSHA|SSHA256|SSHA512|SHA|SMD5|CRYPT|PBKDF2[-_A-Z0-9]*)\})")
-_HASH_FIELD = re.compile(
+_HASH_FIELD = lazy(
     r"(?i)(?:(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1)[:-]\s*|--hash[= ]\s*\w+:"
     r"|(?<![\w.-])[\"']?(?:integrity|checksum|hash|hashes|sha(?:1|256|384|512)?|shasum|digest)"
     r"[\"']?\s*[:=]\s*[\[{]?\s*[\"']?(?:(?:sha\d+|md5|blake2b)[:-])?)$")
@@ -162,7 +163,7 @@ _HASH_FIELD = re.compile(
 ``--hash=sha256:``, ``"sha256": "``, ``checksum = "``, go.sum's ``h1:``."""
 
 
-_REVISION = re.compile(r"^\s*(?:down_)?revision\s*(?::\s*[\w\[\], |]+)?=\s*\(?\s*[\"'][0-9a-f]{12}[\"']")
+_REVISION = lazy(r"^\s*(?:down_)?revision\s*(?::\s*[\w\[\], |]+)?=\s*\(?\s*[\"'][0-9a-f]{12}[\"']")
 """Alembic's ``revision = '1a2b3c4d5e6f'`` (12 hex digits of a UUID): an id, not a secret."""
 _DIGEST_BYTES = frozenset({16, 20, 28, 32, 48, 64})
 """MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512 digest sizes."""
@@ -176,7 +177,7 @@ def _digest_shaped(value: str) -> bool:
     return raw is not None and len(raw) in _DIGEST_BYTES
 
 
-_LOCK_FILES = re.compile(
+_LOCK_FILES = lazy(
     r"(?:^|/)(?:package-lock\.json|npm-shrinkwrap\.json|pnpm-lock\.yaml|yarn\.lock|bun\.lock"
     r"|poetry\.lock|uv\.lock|pdm\.lock|Pipfile\.lock|pylock(?:\.[\w.-]+)?\.toml|go\.sum"
     r"|Cargo\.lock|composer\.lock|Gemfile\.lock|Package\.resolved|packages\.lock\.json"

@@ -10,11 +10,11 @@ application secrets ``sq0csp-``); Braintree/PayPal access tokens
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from gate.checks.secrets.detectors.common import entropy_validator, rx
 from gate.checks.secrets.detectors.interface import Classification, Detector, Validation
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.findings import Severity
 
 __all__ = ["DETECTORS"]
@@ -72,7 +72,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-BRAINTREE-ACCESS-TOKEN", provider="PayPal / Braintree",
         title="PayPal Braintree access token", severity=Severity.HIGH,
-        pattern=re.compile(r"access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}"),
+        pattern=lazy(r"access_token\$(?:production|sandbox)\$[0-9a-z]{16}\$[0-9a-f]{32}"),
         anchors=("access_token$",),
         help_url="https://developer.paypal.com/braintree/articles/control-panel/important-"
                  "gateway-credentials",

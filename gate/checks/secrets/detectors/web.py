@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from gate.checks.secrets.detectors.checksums import jwt_parts
 from gate.checks.secrets.detectors.interface import Classification, Detector, Validation
+from gate.checks.secrets.detectors.lazyre import lazy
 from gate.checks.secrets.detectors.lookalikes import looks_random
 from gate.findings import Severity
 
@@ -65,7 +66,7 @@ def _jwt(value: str) -> Validation:
     return Validation(True, "signed, not expired")
 
 
-_URL = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{1,20})://(?P<user>[^\s:/@\"'<>{}]{1,100}):"
+_URL = lazy(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{1,20})://(?P<user>[^\s:/@\"'<>{}]{1,100}):"
                   r"(?P<secret>[^\s@/\"'<>{}]{1,200})@(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)")
 
 
@@ -97,7 +98,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         rule_id="GATE-SECRET-JWT", provider="JWT", title="JSON Web Token",
         severity=Severity.HIGH,
-        pattern=re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\."
+        pattern=lazy(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\."
                            r"[A-Za-z0-9_-]*(?![A-Za-z0-9_-])"),
         anchors=("eyj",), help_url="https://datatracker.ietf.org/doc/html/rfc7519",
         revoke="Revoke the session or signing key that issued it; tokens stay valid until "
