@@ -290,7 +290,7 @@ def test_the_codec_round_trips_and_shares_repeated_findings(target: ScanTarget) 
     for rel in PATHS:
         assert read.identity(rel) == f"id-{rel}"
         assert read.outcome(rel) == decode_file_result(payloads[rel])
-    again = WholeWriter()
+    again = WholeWriter(read)
     for rel in PATHS:
         again.keep(rel, read)
     assert decode_whole(again.value()).outcome("app/run.py") == read.outcome("app/run.py")
@@ -304,19 +304,31 @@ def test_the_codec_rejects_anything_but_its_own_shape() -> None:
         {"version": WHOLE_VERSION, "files": []},
         {"version": WHOLE_VERSION, "templates": [1], "files": []},
         {"version": WHOLE_VERSION, "templates": [], "files": {}},
-        {"version": WHOLE_VERSION, "templates": [], "files": [["a.py", "git:1", []]]},
-        {"version": WHOLE_VERSION, "templates": [], "files": [["a.py", 1, [], []]]},
-        {"version": WHOLE_VERSION, "templates": [],
-         "files": [["a.py", "x", [], []], ["a.py", "y", [], []]]}]
+        {"version": WHOLE_VERSION, "templates": [], "files": []},
+        {"version": WHOLE_VERSION, "templates": [], "states": [1], "files": []},
+        {"version": WHOLE_VERSION, "templates": [], "states": [],
+         "files": [["a.py", "git:1", [], []]]},
+        {"version": WHOLE_VERSION, "templates": [], "states": [],
+         "files": [["a.py", 1, [], [], []]]},
+        {"version": WHOLE_VERSION, "templates": [], "states": [],
+         "files": [["a.py", "x", [], [], {}]]},
+        {"version": WHOLE_VERSION, "templates": [], "states": [],
+         "files": [["a.py", "x", [], [], []], ["a.py", "y", [], [], []]]}]
     for bad in bad_values:
         with pytest.raises(CodecError):
             decode_whole(bad)
     for row in ([finding], [[1, 1, 1, "f", None]], [[0, "1", 1, "f", None]],
                 [[0, 1, 1, 5, None]], [[0, 1, 1, "f"]]):
-        read = decode_whole({"version": WHOLE_VERSION, "templates": [template],
-                             "files": [["a.py", "x", row, []]]})
+        read = decode_whole({"version": WHOLE_VERSION, "templates": [template], "states": [],
+                             "files": [["a.py", "x", row, [], []]]})
         with pytest.raises(CodecError):
             read.outcome("a.py")
+    for depends in ([1], [-1], ["0"], [None]):
+        read = decode_whole({"version": WHOLE_VERSION, "templates": [], "states": ["s"],
+                             "files": [["a.py", "x", [], [], depends]]})
+        with pytest.raises(CodecError):
+            read.depends("a.py")
+        assert not WholeWriter(read).carry("a.py", read)
 
 
 def test_a_scan_of_a_few_files_uses_only_their_own_entries(
