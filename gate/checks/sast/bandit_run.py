@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib.util
 import logging
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -173,12 +175,42 @@ def _manager_class() -> type[Any]:
     return _Manager
 
 
+def _defer_rich_progress() -> None:
+    """Let ``rich.progress`` load only when something uses it.
+
+    bandit's manager imports it at the top (a fifth of importing bandit) for the
+    progress bar it draws over more than :data:`bandit.core.manager.PROGRESS_THRESHOLD`
+    files at log level INFO; :func:`run_bandit` hands it one file at a time, at
+    level WARNING, so it never draws one. The module is registered with the
+    standard library's :class:`importlib.util.LazyLoader`, which runs it, unchanged,
+    on the first use of any of its names: whoever uses it (bandit, or anyone else in
+    this process) gets the real module. Nothing is done when it is already loaded or
+    cannot be found (then the import fails as it would have).
+    """
+    name = "rich.progress"
+    if name in sys.modules or "bandit.core.manager" in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec(name)  # imports the (small) ``rich`` package
+    except ImportError:
+        return
+    if spec is None or spec.loader is None:
+        return
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    setattr(sys.modules["rich"], "progress", module)  # as a real import binds a submodule
+
+
 def run_bandit(paths: Sequence[str]) -> BanditRun:
     """Run every bandit test over ``paths`` (absolute), with ``# nosec`` not honoured.
 
     Raises whatever bandit raises when it cannot run at all; the caller turns
     that into a :class:`~gate.checks.interface.CheckError`.
     """
+    _defer_rich_progress()
     from bandit.core import config as b_config  # deferred: bandit loads plugins on import
 
     with _captured_bandit_logs() as collector:
