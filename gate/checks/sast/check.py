@@ -222,15 +222,19 @@ def scan_files(root: Path, files: Sequence[str]) -> SastScan:
     return _to_scan(base, files, run)
 
 
-def _rules() -> list[tuple[str, str, str]]:
-    """bandit's installed test plugins and who ships them: part of the cache key."""
-    from importlib.metadata import entry_points
+def _rules() -> list[tuple[str, str, str, str]]:
+    """bandit's installed test and blacklist plugins and who ships them: part of the cache
+    key (the very entry points :func:`~gate.checks.sast.bandit_run.import_bandit` loads)."""
+    from gate.checks.sast.bandit_run import bandit_entry_points
 
     shipped: dict[int, str] = {}  # each name/version read parses the metadata: once per dist
-    for ep in (found := entry_points(group="bandit.plugins")):
-        if ep.dist is not None and id(ep.dist) not in shipped:
-            shipped[id(ep.dist)] = f"{ep.dist.name} {ep.dist.version}"
-    return sorted((ep.name, ep.value, shipped[id(ep.dist)] if ep.dist else "") for ep in found)
+    rules = []
+    for group, found in bandit_entry_points().items():
+        for ep in found:
+            if ep.dist is not None and id(ep.dist) not in shipped:
+                shipped[id(ep.dist)] = f"{ep.dist.name} {ep.dist.version}"
+            rules.append((group, ep.name, ep.value, shipped[id(ep.dist)] if ep.dist else ""))
+    return sorted(rules)
 
 
 def _scan_cached(target: ScanTarget, files: Sequence[str], version: str,
