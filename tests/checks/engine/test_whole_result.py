@@ -343,3 +343,33 @@ def test_a_scan_of_a_few_files_uses_only_their_own_entries(
     assert reads == ["sast", "sast"]
     assert (few.cached, few.scanned, few.entries_read) == (1, 1, 2)
     assert whole.read_bytes() == before
+
+
+def _payload(rule: str, line: int) -> dict[str, Any]:
+    from gate.findings import Finding, Location, Severity
+
+    finding = Finding(check="sast", rule_id=rule, severity=Severity.LOW, message=rule,
+                      location=Location("a.py", line, line), fingerprint=f"{rule}-{line}")
+    return encode_file_result((finding,), ())
+
+
+def test_kept_rows_are_copied_as_they_are_and_unused_table_slots_dropped() -> None:
+    first = WholeWriter()
+    first.add("a.py", "id-a", _payload("B101", 1), ("s1", "s2"))
+    first.add("b.py", "id-b", {**_payload("B602", 2), "findings": [
+        {**_payload("B602", 2)["findings"][0], "path": "b.py"}]}, ("s2", "s3"))
+    read = decode_whole(json.loads(json.dumps(first.value())))
+    assert read.states == ["s1", "s2", "s3"]
+    assert (read.depends("a.py"), read.depends("b.py")) == ([0, 1], [1, 2])
+    again = WholeWriter(read)
+    again.keep("b.py", read)
+    again.add("a.py", "id-a2", {"findings": [], "not_scanned": []}, ("s3",))
+    value = again.value()
+    b602 = read.rows["b.py"][1][0][0]
+    assert value["templates"] == [read.templates[b602]]  # B101's is no longer used
+    assert value["states"] == ["s2", "s3"]
+    assert value["files"] == [["a.py", "id-a2", [], [], [1]],
+                              ["b.py", "id-b", [[0, 2, 2, "B602-2", None]], [], [0, 1]]]
+    assert decode_whole(value).outcome("b.py") == read.outcome("b.py")
+    with pytest.raises(ValueError):
+        WholeWriter().keep("b.py", read)  # a row's indices belong to the tables it came with
