@@ -291,6 +291,10 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence
         if digest is not None:
             row = rows.get(rel)
             if row is not None and row[0] == digest and whole is not None:
+                if not (row[1] or row[2] or row[3]):  # no outcome, no dependency: served
+                    writer.keep(rel, whole)
+                    served.from_whole += 1
+                    continue
                 try:
                     kept = _from_whole(spec, whole, rel, stale, out)
                 except CodecError:
