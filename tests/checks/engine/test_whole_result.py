@@ -373,3 +373,44 @@ def test_kept_rows_are_copied_as_they_are_and_unused_table_slots_dropped() -> No
     assert decode_whole(value).outcome("b.py") == read.outcome("b.py")
     with pytest.raises(ValueError):
         WholeWriter().keep("b.py", read)  # a row's indices belong to the tables it came with
+
+
+def test_served_findings_are_the_objects_the_constructor_makes() -> None:
+    import pickle
+    from datetime import date
+
+    from gate.findings import (
+        Confidence,
+        Finding,
+        FlowStep,
+        Location,
+        RelatedLocation,
+        Severity,
+        Suppression,
+    )
+
+    full = Finding(
+        check="sast", rule_id="GATE-PY-CMDI", severity=Severity.HIGH, message="m",
+        location=Location("a.py", 3, 4), fingerprint="f" * 32, title="t",
+        confidence=Confidence.MEDIUM, help_url="https://example.com/x", cwe=("CWE-78",),
+        aliases=("X-1",), fix="quote it", package="p", version="1", fixed_versions=("2",),
+        suppression=Suppression(kind="inline", reason="ok", source="a.py:3 # nosec",
+                                expires=date(2030, 1, 2), rules=("B602",)),
+        new=True, extra=(("engine", "dataflow"),),
+        related=(RelatedLocation(Location("b.py", 1, 1), "there"),),
+        flow=(FlowStep(Location("a.py", 1, 1), "source"), FlowStep(Location("a.py", 3, 3), "sink")))
+    bare = Finding(check="sast", rule_id="B101", severity=Severity.LOW, message="assert",
+                   location=Location("a.py"), fingerprint="0" * 32)
+    writer = WholeWriter()
+    writer.add("a.py", "id", encode_file_result((full, bare), ()))
+    served, _ = decode_whole(json.loads(json.dumps(writer.value()))).outcome("a.py")
+    assert served == (full, bare)
+    for made, built in zip(served, (full, bare), strict=True):
+        assert type(made) is Finding and type(made.location) is Location
+        assert vars(made) == vars(built) and list(vars(made)) == list(vars(built))
+        assert vars(made.location) == vars(built.location)
+        assert list(vars(made.location)) == list(vars(built.location))
+        assert (hash(made), repr(made)) == (hash(built), repr(built))
+        assert pickle.loads(pickle.dumps(made)) == built
+        with pytest.raises(AttributeError):  # still frozen
+            made.message = "changed"  # type: ignore[misc]
