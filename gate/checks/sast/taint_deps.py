@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.checks.engine.digests import file_sha256
-from gate.checks.sast.taint.resolve import locate, module_file
+from gate.checks.sast.taint.resolve import locate_beside, locate_shared, module_file
 from gate.checks.sast.taint_scan import DEPS_RULE
 from gate.findings import Finding
 
@@ -122,6 +122,7 @@ class TaintDependencies:
         self.ids = ids
         self.started = time.time_ns()
         self._located: dict[tuple[str, str], str | None] = {}
+        self._shared: dict[str, str | None] = {}
         self._probed: dict[str, bool] = {}
         self._hashed: dict[str, str] = {}
         self._holds: dict[_State, bool] = {}
@@ -150,9 +151,15 @@ class TaintDependencies:
         return found
 
     def _locate(self, dotted: str, directory: str) -> str | None:
+        """:func:`~gate.checks.sast.taint.resolve.locate`, with its directory-independent
+        part asked once per module."""
         key = (dotted, directory)
         if key not in self._located:
-            self._located[key] = locate(self.root, directory, dotted, self._probe)
+            if dotted not in self._shared:
+                self._shared[dotted] = locate_shared(self.root, dotted, self._probe)
+            found = self._shared[dotted]
+            self._located[key] = found if found is not None \
+                else locate_beside(self.root, directory, dotted, self._probe)
         return self._located[key]
 
     def _still(self, state: _State) -> bool:
