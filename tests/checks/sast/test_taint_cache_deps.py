@@ -304,3 +304,18 @@ def test_per_file_entries_alone_still_invalidate_on_an_imported_module(
     assert _cmdi(passing) == [("app/other.py", 6), ("app/views.py", 7)]
     fresh = _scan(repo, tmp_path / "other-cache", FILES)
     assert _without_lookups(passing) == _without_lookups(fresh)
+
+
+def test_a_narrowed_run_keeps_the_other_files_dependencies(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _scan(repo, cache, FILES)
+    (repo / "app/other.py").write_text(OTHER + "\n# edited\n", encoding="utf-8")
+    narrowed = _scan(repo, cache, ("app/other.py",))  # a change-only run
+    assert (narrowed.cached, narrowed.scanned) == (0, 1)
+    full = _scan(repo, cache, FILES)
+    assert (full.cached, full.scanned, full.entries_read) == (4, 0, 1)
+    (repo / "app/helpers.py").write_text(PASSING, encoding="utf-8")
+    edited = _scan(repo, cache, FILES)  # the carried rows still know what views.py imports
+    assert (edited.cached, edited.scanned) == (2, 2)
+    assert _cmdi(edited) == [("app/other.py", 6), ("app/views.py", 7)]
+    assert _without_lookups(edited) == _without_lookups(_scan(repo, tmp_path / "cold", FILES))
