@@ -42,7 +42,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from gate.cache.codec import CodecError, decode_file_result
 from gate.checks.interface import NotScanned
@@ -54,7 +54,7 @@ WHOLE_VERSION = 3
 _PLACE = frozenset({"path", "start", "end", "fingerprint"})
 _FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 _LOCATION_FIELDS = tuple(f.name for f in dataclasses.fields(Location))
-_T = TypeVar("_T")
+
 _Row = tuple[str, list[Any], list[Any], list[Any]]
 """A file's identity, its findings as ``[template, start, end, fingerprint, path]`` rows, its
 not-scanned entries as the per-file payload has them, and the indices of its states."""
@@ -65,7 +65,10 @@ _NOTHING: _Outcome = ((), ())
 def _plain(cls: type) -> bool:
     """Whether ``cls`` is a dataclass whose ``__init__`` only sets each field in its instance
     ``__dict__`` (no ``__post_init__``, no slots), so that an instance can be made from the
-    fields' values directly (:func:`_made`)."""
+    fields' values directly: ``__dict__`` set to them, in field order, is the instance its
+    ``__init__`` would make (``tests/checks/engine/test_whole_result.py`` compares the two),
+    at a fraction of the cost; a warm run of a large tree serves tens of thousands of
+    findings."""
     return (dataclasses.is_dataclass(cls) and not hasattr(cls, "__post_init__")
             and "__slots__" not in vars(cls) and "__init__" in vars(cls))
 
@@ -76,26 +79,8 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _made(cls: type[_T], values: dict[str, Any]) -> _T:
-    """``cls(**values)`` with every field in ``values``, in field order: the instance the
-    (frozen) dataclass's ``__init__`` would make (its ``__dict__`` holds exactly the
-    fields), at a fraction of the cost: a warm run of a large tree serves tens of
-    thousands of findings. ``tests/checks/engine/test_whole_result.py`` compares the two."""
-    if not _DIRECT:
-        return cls(**values)
-    made: _T = _new(cls)
-    _set(made, "__dict__", values)
-    return made
-
-
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _line(value: Any) -> int | None:
-    if value is None or type(value) is int:
-        return value
-    raise CodecError("bad line number")
 
 
 class WholeResult:
@@ -140,25 +125,46 @@ class WholeResult:
         self._fields[index] = made
         return made
 
+    def _findings(self, rel: str, found: list[Any]) -> list[Finding]:
+        """A row's findings: each its template's fields, its place and fingerprint; made
+        directly (:func:`_plain`) when the classes allow it, else through their
+        constructors."""
+        findings: list[Finding] = []
+        made, template = self._fields, self._template
+        new, put = _new, _set
+        for item in found:
+            if type(item) is not list or len(item) != 5:
+                raise CodecError("bad finding row")
+            index, start, end, fingerprint, path = item
+            if type(fingerprint) is not str or not (path is None or type(path) is str) \
+                    or not (start is None or type(start) is int) \
+                    or not (end is None or type(end) is int):
+                raise CodecError("bad finding row")
+            place_values: dict[str, Any] = {"path": rel if path is None else path,
+                                            "start_line": start, "end_line": end}
+            fields = made.get(index) if type(index) is int else None
+            values = (fields if fields is not None else template(index)).copy()
+            if _DIRECT:
+                place = new(Location)
+                put(place, "__dict__", place_values)
+                values["location"] = place
+                values["fingerprint"] = fingerprint
+                finding = new(Finding)
+                put(finding, "__dict__", values)
+            else:
+                values["location"] = Location(**place_values)
+                values["fingerprint"] = fingerprint
+                finding = Finding(**values)
+            findings.append(finding)
+        return findings
+
     def outcome(self, rel: str) -> _Outcome:
         """The findings and not-scanned entries recorded for ``rel``; :class:`CodecError` if
         its row is malformed."""
         _, found, skipped, _ = self.rows[rel]
         if not found and not skipped:
             return _NOTHING
-        findings = []
-        for item in found:
-            if type(item) is not list or len(item) != 5:
-                raise CodecError("bad finding row")
-            index, start, end, fingerprint, path = item
-            if type(fingerprint) is not str or not (path is None or type(path) is str):
-                raise CodecError("bad finding row")
-            place = _made(Location, {"path": rel if path is None else path,
-                                     "start_line": _line(start), "end_line": _line(end)})
-            values = self._template(index).copy()  # field order, location and fingerprint
-            values["location"] = place
-            values["fingerprint"] = fingerprint
-            findings.append(_made(Finding, values))
+        findings = self._findings(rel, found)
         if not skipped:
             return tuple(findings), ()
         _, not_scanned = decode_file_result({"findings": [], "not_scanned": skipped})

@@ -36,6 +36,7 @@ their imports, and no file's deps finding is decoded.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -124,6 +125,8 @@ class TaintDependencies:
         self._located: dict[tuple[str, str], str | None] = {}
         self._shared: dict[str, str | None] = {}
         self._probed: dict[str, bool] = {}
+        self._dirs: dict[str, bool] = {}
+        self._top = str(root) + "/"
         self._hashed: dict[str, str] = {}
         self._holds: dict[_State, bool] = {}
 
@@ -145,10 +148,32 @@ class TaintDependencies:
         return found
 
     def _probe(self, path: str) -> bool:
+        """:func:`~gate.checks.sast.taint.resolve.module_file`, once per path; a path one of
+        whose directories (below the root) cannot be ``lstat``-ed is no module without
+        asking (its own ``lstat`` would fail the same way: "no such file"), so a module
+        name's candidates under an absent ``src/`` or package cost one ``lstat`` in all."""
         found = self._probed.get(path)
         if found is None:
-            found = self._probed[path] = module_file(path)
+            parent = path.rpartition("/")[0]
+            found = self._probed[path] = self._present(parent) and module_file(path)
         return found
+
+    def _present(self, directory: str) -> bool:
+        """Whether ``directory`` (absolute, the root or below it) and every directory between
+        it and the root can be ``lstat``-ed (not whether it is a directory: when it is not,
+        the candidate's own ``lstat`` says so)."""
+        if len(directory) < len(self._top):
+            return True  # the root itself
+        present = self._dirs.get(directory)
+        if present is None:
+            present = self._present(directory.rpartition("/")[0])
+            if present:
+                try:
+                    os.lstat(directory)
+                except OSError:
+                    present = False
+            self._dirs[directory] = present
+        return present
 
     def _locate(self, dotted: str, directory: str) -> str | None:
         """:func:`~gate.checks.sast.taint.resolve.locate`, with its directory-independent

@@ -375,7 +375,13 @@ def test_kept_rows_are_copied_as_they_are_and_unused_table_slots_dropped() -> No
         WholeWriter().keep("b.py", read)  # a row's indices belong to the tables it came with
 
 
-def test_served_findings_are_the_objects_the_constructor_makes() -> None:
+@pytest.mark.parametrize("direct", [True, False])
+def test_served_findings_are_the_objects_the_constructor_makes(
+        direct: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.cache.whole as whole
+
+    assert whole._DIRECT  # Finding and Location are plain dataclasses today
+    monkeypatch.setattr(whole, "_DIRECT", direct)  # False: through their constructors
     import pickle
     from datetime import date
 

@@ -319,3 +319,29 @@ def test_a_narrowed_run_keeps_the_other_files_dependencies(repo: Path, tmp_path:
     assert (edited.cached, edited.scanned) == (2, 2)
     assert _cmdi(edited) == [("app/other.py", 6), ("app/views.py", 7)]
     assert _without_lookups(edited) == _without_lookups(_scan(repo, tmp_path / "cold", FILES))
+
+
+def test_the_freshness_check_locates_modules_as_the_analysis_does(tmp_path: Path) -> None:
+    from gate.checks.sast.taint.resolve import MAX_MODULE_BYTES, locate
+
+    root = tmp_path / "repo"
+    for rel, text in {"app/views.py": "", "app/helpers.py": "", "src/lib/__init__.py": "",
+                      "src/lib/core.py": "", "pkg/__init__.py": "", "pkg/big.py": "#" * (
+                          MAX_MODULE_BYTES + 1), "real/mod.py": "", "plain": ""}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "linked").symlink_to(root / "real", target_is_directory=True)
+    (root / "app/alias.py").symlink_to(root / "app/helpers.py")
+    names = ("app.helpers", "helpers", "lib", "lib.core", "lib.gone", "pkg", "pkg.big",
+             "linked.mod", "plain.x", "alias", "os.path", "flask", "app.views.x", "real")
+    places = ("", ".", "app", "pkg", "src", "linked", "nowhere/deep", "plain")
+    deps = TaintDependencies(root, {})
+    found = {(n, p): deps._locate(n, p) for n in names for p in places}
+    assert found == {(n, p): locate(root, p, n) for n in names for p in places}
+    assert {k: v for k, v in found.items() if k[1] == "app"} == {
+        ("app.helpers", "app"): "app/helpers.py", ("helpers", "app"): "app/helpers.py",
+        ("lib", "app"): "src/lib/__init__.py", ("lib.core", "app"): "src/lib/core.py",
+        ("lib.gone", "app"): None, ("pkg", "app"): "pkg/__init__.py", ("pkg.big", "app"): None,
+        ("linked.mod", "app"): "linked/mod.py", ("plain.x", "app"): None,
+        ("alias", "app"): None, ("os.path", "app"): None, ("flask", "app"): None,
+        ("app.views.x", "app"): None, ("real", "app"): None}
