@@ -218,7 +218,7 @@ def bandit_entry_points() -> dict[str, tuple[EntryPoint, ...]]:
     :func:`importlib.metadata.entry_points` order, each (name, value) once, as stevedore
     lists them for bandit. Third-party plugins count: installing one changes bandit's
     findings, so it changes these, which are part of the cache key
-    (:func:`gate.checks.sast.check.scan_rules`) and exactly what :func:`import_bandit`
+    (``gate.checks.sast.check._rules``) and exactly what :func:`import_bandit`
     has bandit load."""
     from importlib.metadata import entry_points
 
