@@ -12,8 +12,12 @@ A warm run must not open one entry per file either. So each scan also keeps
 one whole-result entry per scan root and configuration
 (:mod:`gate.cache.whole`): every file's identity and outcome. It is read
 first; a file whose identity is the recorded one is served from it, any
-other file from its own entry or a scan, and the entry is rewritten only
-when something changed. The per-file entries remain the fallback (a damaged
+other file from its own entry or a scan. The entry is rewritten when more
+than :data:`WHOLE_SLACK` of its rows would change (or when there was none):
+after an edit or two it is left as it is, and those few files are served
+from their own entries (one small read each) until the drift passes the
+slack, rather than rewriting the whole tree's entry on every run of an
+edit loop. The per-file entries remain the fallback (a damaged
 or oversized whole entry), what another clone or directory of the same
 code shares, and all that a scan of a few files (:data:`WHOLE_MIN_FILES`) reads.
 
@@ -67,6 +71,12 @@ WHOLE_MIN_FILES = 64
 """A scan of fewer files (a pre-push, a pull request's changed files) uses only per-file
 entries: reading them costs less than one whole-result entry of a large tree, and the
 whole entry is left as the last full run wrote it."""
+WHOLE_SLACK = 32
+"""How many rows of a whole-result entry may differ from what a run found (files scanned
+again or served from their own entries, rows of files gone) before the run rewrites it.
+A row is only ever served under its file's identity and, with dependencies, while they
+hold, so an entry left as it is serves nothing wrong: the files that drifted cost a
+per-file read each, not a rewrite of the whole entry per run."""
 
 
 class _ToolScan(Protocol):
@@ -348,6 +358,15 @@ def _carry(root: Path, files: Sequence[str], whole: WholeResult | None,
     return carried
 
 
+def _drifted(whole: WholeResult | None, kept: int, written: int) -> bool:
+    """Whether the whole entry is to be rewritten: there was none, or more than
+    :data:`WHOLE_SLACK` rows would change (``kept`` of its rows are kept as they are, the
+    next entry would hold ``written``)."""
+    if whole is None:
+        return True
+    return (written - kept) + (len(whole.rows) - kept) > WHOLE_SLACK
+
+
 def _read_whole(cache: ResultCache, key: CacheKey) -> WholeResult | None:
     value = cache.get(key)
     if value is None:
@@ -400,10 +419,9 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
                                  result).items():
             writer.add(rel, *entry)
     entries_read = cache.stats.hits + cache.stats.misses if target.cache_dir is not None else 0
-    recorded = len(whole.rows) if whole is not None else -1
     carried = _carry(target.root, files, whole, writer)
-    if whole_key is not None and not served.from_whole + carried == len(writer) == recorded:
-        cache.put(whole_key, writer.value())  # only when something changed
+    if whole_key is not None and _drifted(whole, served.from_whole + carried, len(writer)):
+        cache.put(whole_key, writer.value())
     if cache.stats.writes:
         cache.prune()
     if cache.stats.write_errors:

@@ -40,6 +40,7 @@ PATHS = tuple(sorted(FILES))
 def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     """These trees are tiny: give them whole-result entries as a large tree gets."""
     monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 0)  # rewritten on any change
 
 
 def _git(root: Path, *args: str) -> None:
@@ -252,6 +253,7 @@ def _edit_and_scan(root: str, cache: str, n: int) -> tuple[Any, ...]:
     from gate.checks.engine import cached_scan
 
     cached_scan.WHOLE_MIN_FILES = 1  # a fresh process: as the fixture does in this one
+    cached_scan.WHOLE_SLACK = 0
     path = Path(root) / "app/clean.py"
     if n:
         path.write_text(f"def add(a, b):\n    return a + b  # edit {n}\n")
@@ -420,3 +422,29 @@ def test_served_findings_are_the_objects_the_constructor_makes(
         assert pickle.loads(pickle.dumps(made)) == built
         with pytest.raises(AttributeError):  # still frozen
             made.message = "changed"  # type: ignore[misc]
+
+
+def test_a_few_drifted_files_leave_the_entry_as_it_is(target: ScanTarget, reads: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 2)
+    _scan(target)
+    [whole] = _wholes(_dir(target))
+    before = whole.read_bytes()
+    (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
+    edited = _scan(target)  # 2 rows differ (the old one, the new one): within the slack
+    assert (edited.cached, edited.scanned) == (3, 1)
+    assert whole.read_bytes() == before
+    reads.clear()
+    again = _scan(target)  # the edited file from its own entry, the rest from the whole one
+    assert reads == ["sast-whole", "sast"]
+    assert (again.cached, again.scanned, again.entries_read) == (4, 0, 2)
+    assert _same(again, _uncached(target)) and _same(again, edited)
+    (target.root / "app/conf.py").write_text("token = 1\n")
+    more = _scan(target)  # 4 rows differ now: over the slack, rewritten
+    assert (more.cached, more.scanned) == (3, 1)
+    assert whole.read_bytes() != before
+    reads.clear()
+    last = _scan(target)
+    assert reads == ["sast-whole"]
+    assert (last.cached, last.scanned, last.entries_read) == (4, 0, 1)
+    assert _same(last, _uncached(target))
