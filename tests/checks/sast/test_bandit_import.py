@@ -65,4 +65,7 @@ def test_the_cache_key_lists_the_entry_points_bandit_loads() -> None:
                   if group == "bandit.plugins") == listed
     assert {(group, name) for group, name, _, _ in rules if group == "bandit.blacklists"} == {
         ("bandit.blacklists", "calls"), ("bandit.blacklists", "imports")}
-    assert {shipped.split()[0] for _, _, _, shipped in rules} == {"bandit"}
+    from importlib.metadata import distribution
+
+    bandit = distribution("bandit")
+    assert {shipped for _, _, _, shipped in rules} == {f"{bandit.name} {bandit.version}"}
