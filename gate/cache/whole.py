@@ -15,8 +15,18 @@ fields but path, lines and fingerprint, as :func:`gate.cache.codec.encode_file_r
 writes them) once, as canonical JSON in a table, and each finding as
 ``[template, start, end, fingerprint, path or null]`` (``null``: the file's
 own path). Decoding builds a template's fields once and each finding from
-them; a run that keeps most files copies their rows and templates without
-decoding them.
+them; a file without findings costs nothing to serve.
+
+A result that depends on other files too (the dataflow pass's, on the
+modules a file imports: :mod:`gate.checks.engine.cached_scan`'s
+``Dependencies``) keeps what it depends on as *states*: opaque strings, each
+distinct one once in a second table, and per file the indices of its own. A
+run judges the table once and serves a file only if none of its states went
+stale; the finding that carried them in the per-file payload is not kept.
+
+The next entry starts from the tables of the one read (:class:`WholeWriter`):
+a file served again keeps its row as it is, with no per-finding work; rows
+and table slots nobody uses any more are dropped when the entry is written.
 
 The entry is private and must reject rather than guess: a malformed entry
 raises :class:`~gate.cache.codec.CodecError` when read, a malformed row when
@@ -29,8 +39,9 @@ payloads are.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from dataclasses import fields
+from collections.abc import Sequence
 from typing import Any
 
 from gate.cache.codec import CodecError, decode_file_result
@@ -39,39 +50,64 @@ from gate.findings import Finding, Location
 
 __all__ = ["WHOLE_VERSION", "WholeResult", "WholeWriter", "decode_whole"]
 
-WHOLE_VERSION = 2
+WHOLE_VERSION = 3
 _PLACE = frozenset({"path", "start", "end", "fingerprint"})
-_FIELDS = tuple(f.name for f in fields(Finding))
-_Row = tuple[str, list[Any], list[Any]]
-"""A file's identity, its findings as ``[template, start, end, fingerprint, path]`` rows, and
-its not-scanned entries as the per-file payload has them."""
+_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+_LOCATION_FIELDS = tuple(f.name for f in dataclasses.fields(Location))
+
+_Row = tuple[str, list[Any], list[Any], list[Any]]
+"""A file's identity, its findings as ``[template, start, end, fingerprint, path]`` rows, its
+not-scanned entries as the per-file payload has them, and the indices of its states."""
+_Outcome = tuple[tuple[Finding, ...], tuple[NotScanned, ...]]
+_NOTHING: _Outcome = ((), ())
+
+
+def _plain(cls: type) -> bool:
+    """Whether ``cls`` is a dataclass whose ``__init__`` only sets each field in its instance
+    ``__dict__`` (no ``__post_init__``, no slots), so that an instance can be made from the
+    fields' values directly: ``__dict__`` set to them, in field order, is the instance its
+    ``__init__`` would make (``tests/checks/engine/test_whole_result.py`` compares the two),
+    at a fraction of the cost; a warm run of a large tree serves tens of thousands of
+    findings."""
+    return (dataclasses.is_dataclass(cls) and not hasattr(cls, "__post_init__")
+            and "__slots__" not in vars(cls) and "__init__" in vars(cls))
+
+
+_DIRECT = _plain(Finding) and _plain(Location) \
+    and _LOCATION_FIELDS == ("path", "start_line", "end_line")
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _line(value: Any) -> int | None:
-    if value is None or type(value) is int:
-        return value
-    raise CodecError("bad line number")
-
-
 class WholeResult:
     """A whole-result entry as read: each file's identity, its outcome decoded on demand."""
 
-    def __init__(self, templates: list[str], rows: dict[str, _Row]) -> None:
+    def __init__(self, templates: list[str], states: list[str], rows: dict[str, _Row]) -> None:
         self.templates = templates
+        self.states = states
         self.rows = rows
-        self._made: dict[int, dict[str, Any]] = {}
+        self._fields: dict[int, dict[str, Any]] = {}
 
     def identity(self, rel: str) -> str | None:
         """The content identity ``rel`` was scanned at, or ``None`` if it is not recorded."""
         row = self.rows.get(rel)
         return row[0] if row is not None else None
 
+    def depends(self, rel: str) -> list[int]:
+        """The indices (into :attr:`states`) of what ``rel``'s result depends on;
+        :class:`CodecError` if they are not indices of the table."""
+        found = self.rows[rel][3]
+        if found and not ({*map(type, found)} == {int} and min(found) >= 0
+                          and max(found) < len(self.states)):
+            raise CodecError("bad state reference")
+        return found
+
     def _template(self, index: Any) -> dict[str, Any]:
-        made = self._made.get(index) if type(index) is int else None
+        made = self._fields.get(index) if type(index) is int else None
         if made is not None:
             return made
         if type(index) is not int or not 0 <= index < len(self.templates):
@@ -86,23 +122,49 @@ class WholeResult:
                                                        "end": None, "fingerprint": ""}],
                                          "not_scanned": []})
         made = {name: getattr(proto, name) for name in _FIELDS}
-        self._made[index] = made
+        self._fields[index] = made
         return made
 
-    def outcome(self, rel: str) -> tuple[tuple[Finding, ...], tuple[NotScanned, ...]]:
-        """The findings and not-scanned entries recorded for ``rel``; :class:`CodecError` if
-        its row is malformed."""
-        _, found, skipped = self.rows[rel]
-        findings = []
+    def _findings(self, rel: str, found: list[Any]) -> list[Finding]:
+        """A row's findings: each its template's fields, its place and fingerprint; made
+        directly (:func:`_plain`) when the classes allow it, else through their
+        constructors."""
+        findings: list[Finding] = []
+        made, template = self._fields, self._template
+        new, put = _new, _set
         for item in found:
             if type(item) is not list or len(item) != 5:
                 raise CodecError("bad finding row")
             index, start, end, fingerprint, path = item
-            if type(fingerprint) is not str or not (path is None or type(path) is str):
+            if type(fingerprint) is not str or not (path is None or type(path) is str) \
+                    or not (start is None or type(start) is int) \
+                    or not (end is None or type(end) is int):
                 raise CodecError("bad finding row")
-            place = Location(rel if path is None else path, _line(start), _line(end))
-            findings.append(Finding(**{**self._template(index), "location": place,
-                                       "fingerprint": fingerprint}))
+            place_values: dict[str, Any] = {"path": rel if path is None else path,
+                                            "start_line": start, "end_line": end}
+            fields = made.get(index) if type(index) is int else None
+            values = (fields if fields is not None else template(index)).copy()
+            if _DIRECT:
+                place = new(Location)
+                put(place, "__dict__", place_values)
+                values["location"] = place
+                values["fingerprint"] = fingerprint
+                finding = new(Finding)
+                put(finding, "__dict__", values)
+            else:
+                values["location"] = Location(**place_values)
+                values["fingerprint"] = fingerprint
+                finding = Finding(**values)
+            findings.append(finding)
+        return findings
+
+    def outcome(self, rel: str) -> _Outcome:
+        """The findings and not-scanned entries recorded for ``rel``; :class:`CodecError` if
+        its row is malformed."""
+        _, found, skipped, _ = self.rows[rel]
+        if not found and not skipped:
+            return _NOTHING
+        findings = self._findings(rel, found)
         if not skipped:
             return tuple(findings), ()
         _, not_scanned = decode_file_result({"findings": [], "not_scanned": skipped})
@@ -110,70 +172,113 @@ class WholeResult:
 
 
 def decode_whole(value: Any) -> WholeResult:
-    """The entry's files and templates; :class:`CodecError` unless it has exactly the shape
+    """The entry's files and tables; :class:`CodecError` unless it has exactly the shape
     :class:`WholeWriter` writes (rows' contents are checked when a file is served)."""
     if not isinstance(value, dict) or value.get("version") != WHOLE_VERSION:
         raise CodecError("not a whole-result entry of this version")
-    templates, files = value.get("templates"), value.get("files")
+    templates, states, files = value.get("templates"), value.get("states"), value.get("files")
     if type(templates) is not list or not all(type(t) is str for t in templates) \
+            or type(states) is not list or not all(type(t) is str for t in states) \
             or type(files) is not list:
         raise CodecError("whole-result entry without its tables")
     rows: dict[str, _Row] = {}
     for row in files:
-        if not (type(row) is list and len(row) == 4 and type(row[0]) is str
-                and type(row[1]) is str and type(row[2]) is list and type(row[3]) is list):
+        if not (type(row) is list and len(row) == 5 and type(row[0]) is str
+                and type(row[1]) is str and type(row[2]) is list and type(row[3]) is list
+                and type(row[4]) is list):
             raise CodecError("bad whole-result row")
         if row[0] in rows:
             raise CodecError("a path twice in a whole-result entry")
-        rows[row[0]] = (row[1], row[2], row[3])
-    return WholeResult(templates, rows)
+        rows[row[0]] = (row[1], row[2], row[3], row[4])
+    return WholeResult(templates, states, rows)
 
 
 class WholeWriter:
-    """Builds the next whole-result entry: rows kept from the last one, and new outcomes."""
+    """Builds the next whole-result entry: rows kept from the one read (``base``), and new
+    outcomes.
 
-    def __init__(self) -> None:
-        self._templates: list[str] = []
-        self._index: dict[str, int] = {}
+    The tables start as ``base``'s, so a kept row is copied as it is; :meth:`value`
+    drops the table slots no row refers to any more.
+    """
+
+    def __init__(self, base: WholeResult | None = None) -> None:
+        self._base = base
+        self._templates: list[str] = list(base.templates) if base is not None else []
+        self._states: list[str] = list(base.states) if base is not None else []
+        self._template_index: dict[str, int] | None = None
+        self._state_index: dict[str, int] | None = None
         self._rows: dict[str, list[Any]] = {}
 
     def _add_template(self, text: str) -> int:
-        index = self._index.get(text)
+        if self._template_index is None:  # built on the first new outcome only
+            self._template_index = {t: i for i, t in enumerate(self._templates)}
+        index = self._template_index.get(text)
         if index is None:
-            index = self._index[text] = len(self._templates)
+            index = self._template_index[text] = len(self._templates)
             self._templates.append(text)
         return index
 
+    def _add_state(self, text: str) -> int:
+        if self._state_index is None:
+            self._state_index = {t: i for i, t in enumerate(self._states)}
+        index = self._state_index.get(text)
+        if index is None:
+            index = self._state_index[text] = len(self._states)
+            self._states.append(text)
+        return index
+
+    def _source(self, source: WholeResult) -> None:
+        if source is not self._base:
+            raise ValueError("a row can only be kept from the entry the writer started from")
+
     def keep(self, rel: str, source: WholeResult) -> None:
         """Copy ``rel``'s row from the entry read (served this run, so well-formed)."""
-        identity, found, skipped = source.rows[rel]
-        self._rows[rel] = [rel, identity,
-                           [[self._add_template(source.templates[item[0]]), *item[1:]]
-                            for item in found], skipped]
+        self._source(source)
+        self._rows[rel] = [rel, *source.rows[rel]]
 
     def carry(self, rel: str, source: WholeResult) -> bool:
         """Copy ``rel``'s row from the entry read although this run did not serve it (a
         narrowed run: the file was not asked for); ``False`` when the row is malformed."""
-        _, found, _ = source.rows[rel]
+        self._source(source)
+        _, found, _, depends = source.rows[rel]
+        templates, states = len(source.templates), len(source.states)
         if not all(type(item) is list and len(item) == 5 and type(item[0]) is int
-                   and 0 <= item[0] < len(source.templates) for item in found):
+                   and 0 <= item[0] < templates for item in found) \
+                or not all(type(i) is int and 0 <= i < states for i in depends):
             return False
         self.keep(rel, source)
         return True
 
-    def add(self, rel: str, identity: str, payload: dict[str, Any]) -> None:
-        """Record a per-file payload (:func:`~gate.cache.codec.encode_file_result`)."""
+    def add(self, rel: str, identity: str, payload: dict[str, Any],
+            states: Sequence[str] = ()) -> None:
+        """Record a per-file payload (:func:`~gate.cache.codec.encode_file_result`) and the
+        states its result depends on."""
         found = []
         for d in payload["findings"]:
             rest = {k: v for k, v in d.items() if k not in _PLACE}
             found.append([self._add_template(_canonical(rest)), d["start"], d["end"],
                           d["fingerprint"], None if d["path"] == rel else d["path"]])
-        self._rows[rel] = [rel, identity, found, payload["not_scanned"]]
+        self._rows[rel] = [rel, identity, found, payload["not_scanned"],
+                           [self._add_state(s) for s in states]]
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def value(self) -> dict[str, Any]:
-        """The entry's value (rows by path)."""
-        return {"version": WHOLE_VERSION, "templates": self._templates,
-                "files": [self._rows[rel] for rel in sorted(self._rows)]}
+        """The entry's value (rows by path), its tables cut to what the rows refer to."""
+        rows = [self._rows[rel] for rel in sorted(self._rows)]
+        used = sorted({item[0] for row in rows for item in row[2]})
+        templates = self._templates
+        if len(used) != len(templates):
+            renumber = {old: new for new, old in enumerate(used)}
+            templates = [templates[old] for old in used]
+            rows = [[rel, identity, [[renumber[item[0]], *item[1:]] for item in found],
+                     skipped, depends] for rel, identity, found, skipped, depends in rows]
+        used = sorted({i for row in rows for i in row[4]})
+        states = self._states
+        if len(used) != len(states):
+            renumber = {old: new for new, old in enumerate(used)}
+            states = [states[old] for old in used]
+            rows = [[*row[:4], [renumber[i] for i in row[4]]] for row in rows]
+        return {"version": WHOLE_VERSION, "templates": templates, "states": states,
+                "files": rows}

@@ -12,8 +12,12 @@ A warm run must not open one entry per file either. So each scan also keeps
 one whole-result entry per scan root and configuration
 (:mod:`gate.cache.whole`): every file's identity and outcome. It is read
 first; a file whose identity is the recorded one is served from it, any
-other file from its own entry or a scan, and the entry is rewritten only
-when something changed. The per-file entries remain the fallback (a damaged
+other file from its own entry or a scan. The entry is rewritten when more
+than :data:`WHOLE_SLACK` of its rows would change (or when there was none):
+after an edit or two it is left as it is, and those few files are served
+from their own entries (one small read each) until the drift passes the
+slack, rather than rewriting the whole tree's entry on every run of an
+edit loop. The per-file entries remain the fallback (a damaged
 or oversized whole entry), what another clone or directory of the same
 code shares, and all that a scan of a few files (:data:`WHOLE_MIN_FILES`) reads.
 
@@ -24,7 +28,14 @@ other file's outcome is kept.
 A check whose per-file result also depends on *other* files (the dataflow
 pass reads the modules a file imports) gives its spec a :class:`Dependencies`:
 each entry is sealed with the state of its file's dependencies when it is
-written, and a hit whose dependencies changed since is a miss.
+written, and a hit whose dependencies changed since is a miss. The whole
+entry keeps those dependencies as one table of states shared by all files
+(:meth:`Dependencies.split`): a warm run judges each distinct state once
+(:meth:`Dependencies.stale`) and serves every file none of whose states went
+stale, so its cost follows the tree's distinct dependencies, not its files
+times theirs. A file served from the whole entry comes without the finding
+that carried its dependencies in its per-file payload (an internal one,
+which the check drops anyway).
 
 What is not cached: a chunk that produced warnings (a bandit test crashed,
 say; the warning is re-earned by scanning again rather than replayed), and a
@@ -60,6 +71,12 @@ WHOLE_MIN_FILES = 64
 """A scan of fewer files (a pre-push, a pull request's changed files) uses only per-file
 entries: reading them costs less than one whole-result entry of a large tree, and the
 whole entry is left as the last full run wrote it."""
+WHOLE_SLACK = 32
+"""How many rows of a whole-result entry may differ from what a run found (files scanned
+again or served from their own entries, rows of files gone) before the run rewrites it.
+A row is only ever served under its file's identity and, with dependencies, while they
+hold, so an entry left as it is serves nothing wrong: the files that drifted cost a
+per-file read each, not a rewrite of the whole entry per run."""
 
 
 class _ToolScan(Protocol):
@@ -75,7 +92,7 @@ class _ToolScan(Protocol):
 class Dependencies(Protocol):
     """What a file's result depends on besides its own content, checked on every hit.
 
-    Both methods see one file's findings as the scan produced them (they may
+    The methods see one file's findings as the scan produced them (they may
     carry what the file's result depended on, as an internal finding).
     """
 
@@ -85,6 +102,16 @@ class Dependencies(Protocol):
 
     def fresh(self, rel: str, findings: tuple[Finding, ...]) -> bool:
         """Whether a stored result's dependencies are still in the state it was sealed in."""
+
+    def split(self, rel: str, findings: tuple[Finding, ...]
+              ) -> tuple[tuple[Finding, ...], tuple[str, ...]] | None:
+        """A sealed result as the whole-result entry keeps it: the findings without what
+        carried the dependencies, and the dependencies as *states* (strings; the result is
+        fresh while each holds); ``None``: keep this file out of the whole entry."""
+
+    def stale(self, states: Sequence[Any]) -> set[int]:
+        """The indices of the ``states`` (a whole-result entry's table of :meth:`split`
+        strings, possibly damaged) that no longer hold, or that are not states at all."""
 
 
 @dataclass(frozen=True)
@@ -153,8 +180,6 @@ def _material(spec: FileScanSpec, config: str, rel: str, content: str) -> dict[s
 
 _Digests = dict[str, tuple[str, Stat | None]]
 _Outcome = tuple[tuple[Finding, ...], tuple[NotScanned, ...]]
-_Stored = dict[str, tuple[str, Any]]
-"""File -> the identity it was scanned at and its per-file payload."""
 
 
 def _stat(root: Path, rel: str) -> Stat | None:
@@ -166,11 +191,27 @@ def _stat(root: Path, rel: str) -> Stat | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
+_Row = tuple[str, dict[str, Any], tuple[str, ...]]
+"""What the whole-result entry records for a file: its identity, per-file payload and states."""
+
+
+def _row(spec: FileScanSpec, rel: str, identity: str, findings: tuple[Finding, ...],
+         skipped: tuple[NotScanned, ...], payload: dict[str, Any] | None = None) -> _Row | None:
+    """A file's whole-entry row from its (sealed) outcome, ``payload`` being its encoding."""
+    if spec.dependencies is None:
+        return identity, payload or encode_file_result(findings, skipped), ()
+    split = spec.dependencies.split(rel, findings)
+    if split is None:
+        return None
+    kept, states = split
+    return identity, encode_file_result(kept, skipped), states
+
+
 def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
-           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> _Stored:
+           chunk: tuple[str, ...], digests: _Digests, result: _Redacted) -> dict[str, _Row]:
     """One entry per file of a scanned chunk, unless the chunk cannot be attributed per file;
-    returns what was stored, by file (for the whole-result entry)."""
-    stored: _Stored = {}
+    returns what the whole-result entry is to record, by file."""
+    stored: dict[str, _Row] = {}
     if result.warnings:
         return stored
     findings: dict[str, list[Finding]] = defaultdict(list)
@@ -191,7 +232,9 @@ def _store(cache: ResultCache, spec: FileScanSpec, config: str, root: Path,
             continue  # its dependencies' state is unknown: a later run scans it again
         payload = encode_file_result(sealed, tuple(skipped[rel]))
         cache.put(key_for(spec.check, _material(spec, config, rel, known[0])), payload)
-        stored[rel] = (known[0], payload)
+        row = _row(spec, rel, known[0], sealed, tuple(skipped[rel]), payload)
+        if row is not None:
+            stored[rel] = row
     return stored
 
 
@@ -209,10 +252,32 @@ def _serve(spec: FileScanSpec, rel: str, outcome: _Outcome, out: _Collected) -> 
 class _Served:
     """What the lookup served, and the next whole-result entry, begun with it."""
 
-    writer: WholeWriter = field(default_factory=WholeWriter)
+    writer: WholeWriter
     from_whole: int = 0
     """How many files came from the whole entry (all of them, and all of its files: the
     entry needs no rewrite)."""
+
+
+def _stale_rows(spec: FileScanSpec, whole: WholeResult) -> set[int] | None:
+    """The whole entry's stale state indices (``None``: the spec has no dependencies)."""
+    if spec.dependencies is None:
+        return None
+    return spec.dependencies.stale(whole.states) if whole.states else set()
+
+
+def _from_whole(spec: FileScanSpec, whole: WholeResult, rel: str, stale: set[int] | None,
+                out: _Collected) -> bool:
+    """Serve ``rel`` from the whole entry (its identity is the recorded one) unless one of
+    its states went stale; :class:`CodecError` when its row is malformed."""
+    depends = whole.depends(rel)
+    if depends and (stale is None or not stale.isdisjoint(depends)):
+        return False  # stale (or states recorded for a spec that has none: not ours)
+    found, skipped = whole.outcome(rel)
+    if found:
+        out.findings.extend(found)
+    if skipped:
+        out.not_scanned.extend(skipped)
+    return True
 
 
 def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence[str],
@@ -220,23 +285,33 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence
             ) -> tuple[list[tuple[str, int]], _Digests, _Served]:
     """Serve what the cache has; return the misses (with sizes) and their identities.
 
-    A file whose identity is the one the whole-result entry recorded is served from that
-    entry; any other file from its own entry, if there is one.
+    A file whose identity is the one the whole-result entry recorded, and none of whose
+    states went stale, is served from that entry; any other file from its own entry, if
+    there is one.
     """
     misses: list[tuple[str, int]] = []
     digests: _Digests = {}
-    served = _Served()
+    served = _Served(WholeWriter(whole))
+    writer = served.writer
+    ids, stats = tree.ids, tree.stats
+    rows = whole.rows if whole is not None else {}
+    stale = _stale_rows(spec, whole) if whole is not None else None
     for rel in files:
-        digest = tree.ids.get(rel)
+        digest = ids.get(rel)
         if digest is not None:
-            if whole is not None and whole.identity(rel) == digest:
+            row = rows.get(rel)
+            if row is not None and row[0] == digest and whole is not None:
+                if not (row[1] or row[2] or row[3]):  # no outcome, no dependency: served
+                    writer.keep(rel, whole)
+                    served.from_whole += 1
+                    continue
                 try:
-                    recorded = whole.outcome(rel)
+                    kept = _from_whole(spec, whole, rel, stale, out)
                 except CodecError:
                     cache.stats.rejected += 1
                 else:
-                    if _serve(spec, rel, recorded, out):
-                        served.writer.keep(rel, whole)
+                    if kept:
+                        writer.keep(rel, whole)
                         served.from_whole += 1
                         continue
             payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
@@ -247,9 +322,11 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence
                     cache.stats.rejected += 1
                 else:
                     if _serve(spec, rel, stored, out):
-                        served.writer.add(rel, digest, payload)
+                        entry = _row(spec, rel, digest, *stored, payload)
+                        if entry is not None:
+                            writer.add(rel, *entry)
                         continue
-        stat = tree.stats.get(rel)
+        stat = stats.get(rel)
         if digest is not None:
             digests[rel] = (digest, stat)
         misses.append((rel, stat[0] if stat else 0))
@@ -279,6 +356,15 @@ def _carry(root: Path, files: Sequence[str], whole: WholeResult | None,
         if os.path.lexists(f"{base}/{rel}") and writer.carry(rel, whole):
             carried += 1
     return carried
+
+
+def _drifted(whole: WholeResult | None, kept: int, written: int) -> bool:
+    """Whether the whole entry is to be rewritten: there was none, or more than
+    :data:`WHOLE_SLACK` rows would change (``kept`` of its rows are kept as they are, the
+    next entry would hold ``written``)."""
+    if whole is None:
+        return True
+    return (written - kept) + (len(whole.rows) - kept) > WHOLE_SLACK
 
 
 def _read_whole(cache: ResultCache, key: CacheKey) -> WholeResult | None:
@@ -329,14 +415,13 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
         out.findings.extend(result.findings)
         out.not_scanned.extend(result.not_scanned)
         out.warnings.extend(result.warnings)
-        for rel, (identity, payload) in _store(cache, spec, config, target.root, chunk,
-                                               digests, result).items():
-            writer.add(rel, identity, payload)
+        for rel, entry in _store(cache, spec, config, target.root, chunk, digests,
+                                 result).items():
+            writer.add(rel, *entry)
     entries_read = cache.stats.hits + cache.stats.misses if target.cache_dir is not None else 0
-    recorded = len(whole.rows) if whole is not None else -1
     carried = _carry(target.root, files, whole, writer)
-    if whole_key is not None and not served.from_whole + carried == len(writer) == recorded:
-        cache.put(whole_key, writer.value())  # only when something changed
+    if whole_key is not None and _drifted(whole, served.from_whole + carried, len(writer)):
+        cache.put(whole_key, writer.value())
     if cache.stats.writes:
         cache.prune()
     if cache.stats.write_errors:

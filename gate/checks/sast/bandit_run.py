@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import ast
 import functools
+import importlib.util
 import logging
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.checks.engine.workers import between_files
 from gate.checks.sast.syntax import parse_failure
 
-__all__ = ["BanditRun", "run_bandit", "skip_reason"]
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+__all__ = ["SCAN_GROUPS", "BanditRun", "bandit_entry_points", "import_bandit", "run_bandit",
+           "skip_reason"]
 
 _TESTER_ERROR = re.compile(r"running: (?P<test>\S+) on file (?P<file>.+?) at line (?P<line>\d+)")
 
@@ -173,13 +179,109 @@ def _manager_class() -> type[Any]:
     return _Manager
 
 
+def _defer_rich_progress() -> None:
+    """Let ``rich.progress`` load only when something uses it.
+
+    bandit's manager imports it at the top (a fifth of importing bandit) for the
+    progress bar it draws over more than :data:`bandit.core.manager.PROGRESS_THRESHOLD`
+    files at log level INFO; :func:`run_bandit` hands it one file at a time, at
+    level WARNING, so it never draws one. The module is registered with the
+    standard library's :class:`importlib.util.LazyLoader`, which runs it, unchanged,
+    on the first use of any of its names: whoever uses it (bandit, or anyone else in
+    this process) gets the real module. Nothing is done when it is already loaded or
+    cannot be found (then the import fails as it would have).
+    """
+    name = "rich.progress"
+    if name in sys.modules or "bandit.core.manager" in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec(name)  # imports the (small) ``rich`` package
+    except ImportError:
+        return
+    if spec is None or spec.loader is None:
+        return
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    setattr(sys.modules["rich"], "progress", module)  # noqa: B010  # bind it as an import does
+
+
+SCAN_GROUPS = ("bandit.plugins", "bandit.blacklists")
+"""The entry-point groups whose plugins decide bandit's findings (its tests and blacklists)."""
+
+
+@functools.lru_cache(maxsize=1)
+def bandit_entry_points() -> dict[str, tuple[EntryPoint, ...]]:
+    """bandit's plugins, as the installed distributions declare them: by group, in
+    :func:`importlib.metadata.entry_points` order, each (name, value) once, as stevedore
+    lists them for bandit. Third-party plugins count: installing one changes bandit's
+    findings, so it changes these, which are part of the cache key
+    (``gate.checks.sast.check._rules``) and exactly what :func:`import_bandit`
+    has bandit load."""
+    from importlib.metadata import entry_points
+
+    found = entry_points()
+    listed: dict[str, tuple[EntryPoint, ...]] = {}
+    for group in SCAN_GROUPS:
+        seen: set[tuple[str, str]] = set()
+        eps = []
+        for ep in found.select(group=group):
+            if (ep.name, ep.value) not in seen:
+                seen.add((ep.name, ep.value))
+                eps.append(ep)
+        listed[group] = tuple(eps)
+    return listed
+
+
+def import_bandit() -> None:
+    """Import bandit with its plugins loaded from :func:`bandit_entry_points`.
+
+    On import, bandit builds its plugin manager from stevedore's extension
+    managers for three groups. Seeding stevedore's own per-process list of each
+    group's entry points (``ExtensionManager.ENTRY_POINT_CACHE``, which it fills on
+    first use) with the lists this module read for the cache key spares stevedore
+    reading them a second time (and checking its cache on disk against every
+    ``sys.path`` entry), and makes the key describe exactly the plugins loaded.
+    Every plugin and blacklist is still loaded by stevedore as bandit asks, so a
+    third-party plugin runs exactly as with bandit alone. The formatters group
+    (bandit's report writers: ``bandit.formatters``, used only by bandit's own
+    ``output_results``, which the gate never calls) is listed as empty for the
+    import and unseeded after it, so they are not imported; nothing else changes.
+    rich.progress is deferred (:func:`_defer_rich_progress`). When bandit is
+    already imported, or stevedore has no such list, bandit is imported as it is.
+    """
+    if "bandit.core.extension_loader" in sys.modules:
+        return
+    _defer_rich_progress()
+    from stevedore import extension
+
+    cache = getattr(extension.ExtensionManager, "ENTRY_POINT_CACHE", None)
+    if not isinstance(cache, dict):
+        import bandit.core  # stevedore as it is
+        return
+    seeded = {group: list(eps) for group, eps in bandit_entry_points().items()
+              if group not in cache}
+    formatters = "bandit.formatters" not in cache
+    cache.update(seeded)
+    if formatters:
+        cache["bandit.formatters"] = []
+    try:
+        import bandit.core  # noqa: F401
+    finally:
+        if formatters:
+            cache.pop("bandit.formatters", None)
+
+
 def run_bandit(paths: Sequence[str]) -> BanditRun:
     """Run every bandit test over ``paths`` (absolute), with ``# nosec`` not honoured.
 
     Raises whatever bandit raises when it cannot run at all; the caller turns
     that into a :class:`~gate.checks.interface.CheckError`.
     """
-    from bandit.core import config as b_config  # deferred: bandit loads plugins on import
+    import_bandit()  # deferred: bandit loads plugins on import
+    from bandit.core import config as b_config
 
     with _captured_bandit_logs() as collector:
         manager = _manager_class()(b_config.BanditConfig(), "file", quiet=True, ignore_nosec=True)

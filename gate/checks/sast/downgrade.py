@@ -127,30 +127,40 @@ def _lowered(f: Finding, severity: Severity, reason: str, proof: str) -> Finding
                    extra=tuple(extra))
 
 
+_CALLED = frozenset(rule for calls in IMPORT_CALLS.values() for rule in calls)
+"""The call rules an import verdict looks at (:func:`_import_verdict`'s ``uses``)."""
+
+
 def apply_dataflow(findings: Sequence[Finding]) -> tuple[Finding, ...]:
-    """Downgrade what the marks prove safe, then drop the marks (and every internal finding)."""
+    """Downgrade what the marks prove safe, then drop the marks (and every internal finding).
+
+    Each pass looks only at the rules it can act on (a tree's tens of thousands of
+    ``assert`` findings are passed over by rule id)."""
     marks = _marks(findings)
     lowered: dict[int, Finding] = {}
     for index, f in enumerate(findings):
-        if f.rule_id in INTERNAL_RULES or f.start_line is None or f.severity <= Severity.INFO:
+        if f.rule_id not in CALL_RULES and f.rule_id not in TEXT_RULES:
+            continue
+        if f.start_line is None or f.severity <= Severity.INFO:
             continue
         mine = marks.get(f.path, [])
         verdict = None
         if f.rule_id in CALL_RULES:
             verdict = _call_verdict(mine, CALL_RULES[f.rule_id], f.start_line)
-        elif f.rule_id in TEXT_RULES:
+        else:
             verdict = _text_verdict(mine, f.start_line)
         if verdict is not None and verdict[0] < f.severity:
             lowered[index] = _lowered(f, *verdict)
     uses: dict[str, set[str]] = defaultdict(set)
     for index, f in enumerate(findings):
-        if f.rule_id not in INTERNAL_RULES and lowered.get(index, f).severity > Severity.INFO:
+        if f.rule_id in _CALLED and lowered.get(index, f).severity > Severity.INFO:
             uses[f.path].add(f.rule_id)
     out: list[Finding] = []
     for index, f in enumerate(findings):
         if f.rule_id in INTERNAL_RULES:
             continue
-        f = lowered.get(index, f)
+        if index in lowered:
+            f = lowered[index]
         if f.rule_id in IMPORT_RULES and f.severity > IMPORT_SEVERITY:
             reason = _import_verdict(marks.get(f.path, []), IMPORT_RULES[f.rule_id],
                                      IMPORT_CALLS[f.rule_id], uses[f.path])

@@ -52,7 +52,10 @@ def _rule_id(word: str) -> str | None:
     """Map a word of a marker to a bandit rule id: ``B602``, or a test name like ``assert_used``."""
     if _RULE_ID.match(word.upper()):
         return word.upper()
-    from bandit.core import extension_loader  # deferred: loading bandit's plugins is slow
+    from gate.checks.sast.bandit_run import import_bandit
+
+    import_bandit()  # deferred: loading bandit's plugins is slow
+    from bandit.core import extension_loader
 
     test_id = extension_loader.MANAGER.get_test_id(word)
     return str(test_id) if test_id else None

@@ -11,28 +11,40 @@ nothing further away matters). The analysis records every lookup it made
 finding.
 
 :class:`TaintDependencies` implements the engine's
-:class:`~gate.checks.engine.cached_scan.Dependencies` for it. ``seal`` stamps
-an entry with a digest of, per lookup, the file the *analysis* found and
-that file's content identity from the run's snapshot, taken before the
-scan; ``fresh`` locates each module again and compares. So a module edited,
-created, deleted or shadowed during the scan leaves a stamp that no longer
-matches, and the next run scans again: every race errs towards a rescan.
-A module outside the run's file set (an excluded or ignored file) is hashed
-when first needed; hashed only after the scan, and modified since the run
-started, it stamps the entry stale.
+:class:`~gate.checks.engine.cached_scan.Dependencies` for it. ``seal`` adds
+to the deps finding, per lookup, the content identity of the file the
+*analysis* found, from the run's snapshot taken before the scan; a lookup
+with its identity is a *state* (module, directory, file found, identity),
+and an entry is fresh while each of its states still holds: ``locate`` finds
+the same file (or still nothing), whose identity is the recorded one. So a
+module edited, created, deleted or shadowed during the scan leaves a state
+that no longer holds, and the next run scans again: every race errs towards
+a rescan. A module outside the run's file set (an excluded or ignored file)
+is hashed when first needed; hashed only after the scan, and modified since
+the run started, it is recorded with an identity that never matches.
+
+Files share most lookups (a package's modules all import its core), so each
+distinct state is judged once per run, and each candidate path's ``lstat``
+is taken once. The whole-result entry (:mod:`gate.cache.whole`) keeps the
+states as one table with, per file, the indices of its own
+(:meth:`TaintDependencies.split`); a warm run judges that table once
+(:meth:`TaintDependencies.stale`) and a file is stale exactly when one of
+its states is: the cost is the tree's distinct lookups, not its files times
+their imports, and no file's deps finding is decoded.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from gate.checks.engine.digests import file_sha256
-from gate.checks.sast.taint.resolve import locate
+from gate.checks.sast.taint.resolve import locate_beside, locate_shared, module_file
 from gate.checks.sast.taint_scan import DEPS_RULE
 from gate.findings import Finding
 
@@ -61,6 +73,47 @@ def _lookups(finding: Finding) -> list[_Lookup] | None:
     return out
 
 
+_State = tuple[str, str, str | None, str]
+"""A lookup as the analysis made it, with the content identity of the file it found."""
+_SEP = "\0"
+"""Joins a state's parts in the whole-result entry: no path, module name or identity holds one."""
+
+
+def _identities(finding: Finding, count: int) -> list[str] | None:
+    """The identities :meth:`TaintDependencies.seal` recorded, one per lookup, or ``None``."""
+    try:
+        raw = json.loads(dict(finding.extra)["sealed"])
+    except (KeyError, ValueError):
+        return None
+    if not (isinstance(raw, list) and len(raw) == count and all(isinstance(i, str) for i in raw)):
+        return None
+    return raw
+
+
+def _states(finding: Finding) -> list[_State] | None:
+    """The states a sealed deps finding carries, or ``None`` when they cannot be read."""
+    lookups = _lookups(finding)
+    identities = _identities(finding, len(lookups)) if lookups is not None else None
+    if lookups is None or identities is None:
+        return None
+    return [(*lookup, identity) for lookup, identity in zip(lookups, identities, strict=True)]
+
+
+def _encoded(state: _State) -> str | None:
+    dotted, directory, found, identity = state
+    parts = (dotted, directory, "" if found is None else "/" + found, identity)
+    if any(_SEP in part for part in parts):
+        return None
+    return _SEP.join(parts)
+
+
+def _decoded(text: Any) -> _State | None:
+    parts = text.split(_SEP) if type(text) is str else ()
+    if len(parts) != 4 or not (parts[2] == "" or parts[2].startswith("/")):
+        return None
+    return parts[0], parts[1], parts[2][1:] or None, parts[3]
+
+
 class TaintDependencies:
     """Stamps and checks dataflow entries against the modules their analysis looked up."""
 
@@ -70,8 +123,12 @@ class TaintDependencies:
         self.ids = ids
         self.started = time.time_ns()
         self._located: dict[tuple[str, str], str | None] = {}
+        self._shared: dict[str, str | None] = {}
+        self._probed: dict[str, bool] = {}
+        self._dirs: dict[str, bool] = {}
+        self._top = str(root) + "/"
         self._hashed: dict[str, str] = {}
-        self._lines: dict[tuple[str, str, str | None, str], bytes] = {}
+        self._holds: dict[_State, bool] = {}
 
     def _identity(self, rel: str | None, sealing: bool) -> str:
         if rel is None:
@@ -90,33 +147,66 @@ class TaintDependencies:
         self._hashed[rel] = found
         return found
 
-    def _stamp(self, lookups: list[_Lookup], sealing: bool) -> str:
-        lines = []
-        for dotted, directory, found in lookups:
-            item = (dotted, directory, found, self._identity(found, sealing))
-            line = self._lines.get(item)  # files share most lookups: encode each once
-            if line is None:
-                line = self._lines[item] = json.dumps(list(item)).encode(
-                    "utf-8", "surrogatepass") + b"\n"
-            lines.append(line)
-        return hashlib.sha256(b"".join(lines)).hexdigest()
+    def _probe(self, path: str) -> bool:
+        """:func:`~gate.checks.sast.taint.resolve.module_file`, once per path; a path one of
+        whose directories (below the root) cannot be ``lstat``-ed is no module without
+        asking (its own ``lstat`` would fail the same way: "no such file"), so a module
+        name's candidates under an absent ``src/`` or package cost one ``lstat`` in all."""
+        found = self._probed.get(path)
+        if found is None:
+            parent = path.rpartition("/")[0]
+            found = self._probed[path] = self._present(parent) and module_file(path)
+        return found
+
+    def _present(self, directory: str) -> bool:
+        """Whether ``directory`` (absolute, the root or below it) and every directory between
+        it and the root can be ``lstat``-ed (not whether it is a directory: when it is not,
+        the candidate's own ``lstat`` says so)."""
+        if len(directory) < len(self._top):
+            return True  # the root itself
+        present = self._dirs.get(directory)
+        if present is None:
+            present = self._present(directory.rpartition("/")[0])
+            if present:
+                try:
+                    os.lstat(directory)
+                except OSError:
+                    present = False
+            self._dirs[directory] = present
+        return present
 
     def _locate(self, dotted: str, directory: str) -> str | None:
+        """:func:`~gate.checks.sast.taint.resolve.locate`, with its directory-independent
+        part asked once per module."""
         key = (dotted, directory)
         if key not in self._located:
-            self._located[key] = locate(self.root, directory, dotted)
+            if dotted not in self._shared:
+                self._shared[dotted] = locate_shared(self.root, dotted, self._probe)
+            found = self._shared[dotted]
+            self._located[key] = found if found is not None \
+                else locate_beside(self.root, directory, dotted, self._probe)
         return self._located[key]
 
+    def _still(self, state: _State) -> bool:
+        """Whether ``state`` holds now: the lookup finds the same file, with that identity."""
+        holds = self._holds.get(state)
+        if holds is None:
+            dotted, directory, found, identity = state
+            holds = self._holds[state] = self._locate(dotted, directory) == found \
+                and self._identity(found, sealing=False) == identity
+        return holds
+
     def seal(self, rel: str, findings: tuple[Finding, ...]) -> tuple[Finding, ...] | None:
-        """The findings with the deps finding stamped: what the analysis found, as of before
-        the scan (``None`` when the lookups cannot be read)."""
+        """The findings with the deps finding sealed: the identity of each file the analysis
+        found, as of before the scan (``None`` when the lookups cannot be read)."""
         out: list[Finding] = []
         for f in findings:
             if f.rule_id == DEPS_RULE:
                 lookups = _lookups(f)
                 if lookups is None:
                     return None
-                f = replace(f, extra=(*f.extra, ("stamp", self._stamp(lookups, sealing=True))))
+                sealed = [self._identity(found, sealing=True) for _, _, found in lookups]
+                f = replace(f, extra=(*f.extra, ("sealed", json.dumps(sealed))))
             out.append(f)
         return tuple(out)
 
@@ -125,12 +215,34 @@ class TaintDependencies:
         for f in findings:
             if f.rule_id != DEPS_RULE:
                 continue
-            lookups = _lookups(f)
-            stamp = dict(f.extra).get("stamp")
-            if lookups is None or stamp is None:
-                return False
-            now = [(dotted, directory, self._locate(dotted, directory))
-                   for dotted, directory, _ in lookups]
-            if self._stamp(now, sealing=False) != stamp:
+            states = _states(f)
+            if states is None or not all(self._still(state) for state in states):
                 return False
         return True
+
+    def split(self, rel: str, findings: tuple[Finding, ...]
+              ) -> tuple[tuple[Finding, ...], tuple[str, ...]] | None:
+        """A sealed result as the whole-result entry keeps it: the findings without the deps
+        finding, and its states, encoded (``None`` when they cannot be read)."""
+        kept: list[Finding] = []
+        states: list[str] = []
+        for f in findings:
+            if f.rule_id != DEPS_RULE:
+                kept.append(f)
+                continue
+            read = _states(f)
+            encoded = [_encoded(state) for state in read] if read is not None else [None]
+            if None in encoded:
+                return None
+            states.extend(e for e in encoded if e is not None)
+        return tuple(kept), tuple(states)
+
+    def stale(self, states: Sequence[Any]) -> set[int]:
+        """The indices of the encoded ``states`` (a whole-result entry's table) that no longer
+        hold; one that does not decode counts as stale."""
+        out = set()
+        for index, text in enumerate(states):
+            state = _decoded(text)
+            if state is None or not self._still(state):
+                out.add(index)
+        return out

@@ -7,8 +7,12 @@ cache.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 from gate.checks.interface import ScanTarget
@@ -26,6 +30,7 @@ class OneFileDeps:
         self.refuse = refuse
         self.sealed: list[str] = []
         self.checked: list[str] = []
+        self.judged: list[str] = []
 
     def _state(self) -> str:
         return (self.root / "deps.txt").read_text(encoding="utf-8")
@@ -43,6 +48,15 @@ class OneFileDeps:
         self.checked.append(rel)
         stamps = [dict(f.extra)["state"] for f in findings if f.rule_id == "STAMP"]
         return stamps == [self._state()]
+
+    def split(self, rel: str, findings: tuple[Finding, ...]
+              ) -> tuple[tuple[Finding, ...], tuple[str, ...]] | None:
+        stamps = tuple(dict(f.extra)["state"] for f in findings if f.rule_id == "STAMP")
+        return tuple(f for f in findings if f.rule_id != "STAMP"), stamps
+
+    def stale(self, states: Sequence[Any]) -> set[int]:
+        self.judged.extend(states)
+        return {i for i, state in enumerate(states) if state != self._state()}
 
 
 def _setup(tmp_path: Path) -> tuple[ScanTarget, FileScanSpec]:
@@ -100,3 +114,39 @@ def test_a_spec_without_dependencies_ignores_other_files(tmp_path: Path) -> None
     (target.root / "deps.txt").write_text("two", encoding="utf-8")
     warm = scan_with_cache(spec, target, target.files)
     assert (warm.cached, warm.scanned) == (2, 0)
+
+
+@pytest.fixture
+def whole_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This tree is tiny: give it a whole-result entry as a large tree gets."""
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 0)  # rewritten on any change
+
+
+@pytest.mark.usefixtures("whole_entries")
+def test_the_whole_entry_judges_each_distinct_state_once(tmp_path: Path) -> None:
+    target, spec = _setup(tmp_path)
+    scan_with_cache(replace(spec, dependencies=OneFileDeps(target.root)), target, target.files)
+    deps = OneFileDeps(target.root)
+    warm = scan_with_cache(replace(spec, dependencies=deps), target, target.files)
+    assert (warm.cached, warm.scanned, warm.entries_read) == (2, 0, 1)
+    assert deps.judged == ["one"] and deps.checked == []  # both files share the one state
+    # served from the whole entry: without the finding that carried the state
+    assert [(f.path, f.rule_id) for f in warm.findings] == [
+        ("app/run.py", "B404"), ("app/run.py", "B602")]
+
+
+@pytest.mark.usefixtures("whole_entries")
+def test_a_stale_state_in_the_whole_entry_is_a_miss(tmp_path: Path) -> None:
+    target, spec = _setup(tmp_path)
+    scan_with_cache(replace(spec, dependencies=OneFileDeps(target.root)), target, target.files)
+    (target.root / "deps.txt").write_text("two", encoding="utf-8")
+    deps = OneFileDeps(target.root)
+    stale = scan_with_cache(replace(spec, dependencies=deps), target, target.files)
+    assert deps.judged == ["one"]
+    assert deps.checked == ["app/clean.py", "app/run.py"]  # their own entries: stale too
+    assert (stale.cached, stale.scanned) == (0, 2)
+    deps = OneFileDeps(target.root)
+    again = scan_with_cache(replace(spec, dependencies=deps), target, target.files)
+    assert (again.cached, again.scanned, again.entries_read) == (2, 0, 1)
+    assert deps.judged == ["two"]  # the rewritten entry holds only the state in use

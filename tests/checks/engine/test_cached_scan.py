@@ -41,6 +41,7 @@ FILES = {
 def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     """These trees are tiny: give them whole-result entries as a large tree gets."""
     monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 0)  # rewritten on any change
 
 
 def _tree(root: Path) -> ScanTarget:

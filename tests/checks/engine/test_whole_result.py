@@ -40,6 +40,7 @@ PATHS = tuple(sorted(FILES))
 def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     """These trees are tiny: give them whole-result entries as a large tree gets."""
     monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 0)  # rewritten on any change
 
 
 def _git(root: Path, *args: str) -> None:
@@ -252,6 +253,7 @@ def _edit_and_scan(root: str, cache: str, n: int) -> tuple[Any, ...]:
     from gate.checks.engine import cached_scan
 
     cached_scan.WHOLE_MIN_FILES = 1  # a fresh process: as the fixture does in this one
+    cached_scan.WHOLE_SLACK = 0
     path = Path(root) / "app/clean.py"
     if n:
         path.write_text(f"def add(a, b):\n    return a + b  # edit {n}\n")
@@ -290,7 +292,7 @@ def test_the_codec_round_trips_and_shares_repeated_findings(target: ScanTarget) 
     for rel in PATHS:
         assert read.identity(rel) == f"id-{rel}"
         assert read.outcome(rel) == decode_file_result(payloads[rel])
-    again = WholeWriter()
+    again = WholeWriter(read)
     for rel in PATHS:
         again.keep(rel, read)
     assert decode_whole(again.value()).outcome("app/run.py") == read.outcome("app/run.py")
@@ -304,19 +306,31 @@ def test_the_codec_rejects_anything_but_its_own_shape() -> None:
         {"version": WHOLE_VERSION, "files": []},
         {"version": WHOLE_VERSION, "templates": [1], "files": []},
         {"version": WHOLE_VERSION, "templates": [], "files": {}},
-        {"version": WHOLE_VERSION, "templates": [], "files": [["a.py", "git:1", []]]},
-        {"version": WHOLE_VERSION, "templates": [], "files": [["a.py", 1, [], []]]},
-        {"version": WHOLE_VERSION, "templates": [],
-         "files": [["a.py", "x", [], []], ["a.py", "y", [], []]]}]
+        {"version": WHOLE_VERSION, "templates": [], "files": []},
+        {"version": WHOLE_VERSION, "templates": [], "states": [1], "files": []},
+        {"version": WHOLE_VERSION, "templates": [], "states": [],
+         "files": [["a.py", "git:1", [], []]]},
+        {"version": WHOLE_VERSION, "templates": [], "states": [],
+         "files": [["a.py", 1, [], [], []]]},
+        {"version": WHOLE_VERSION, "templates": [], "states": [],
+         "files": [["a.py", "x", [], [], {}]]},
+        {"version": WHOLE_VERSION, "templates": [], "states": [],
+         "files": [["a.py", "x", [], [], []], ["a.py", "y", [], [], []]]}]
     for bad in bad_values:
         with pytest.raises(CodecError):
             decode_whole(bad)
     for row in ([finding], [[1, 1, 1, "f", None]], [[0, "1", 1, "f", None]],
                 [[0, 1, 1, 5, None]], [[0, 1, 1, "f"]]):
-        read = decode_whole({"version": WHOLE_VERSION, "templates": [template],
-                             "files": [["a.py", "x", row, []]]})
+        read = decode_whole({"version": WHOLE_VERSION, "templates": [template], "states": [],
+                             "files": [["a.py", "x", row, [], []]]})
         with pytest.raises(CodecError):
             read.outcome("a.py")
+    for depends in ([1], [-1], ["0"], [None]):
+        read = decode_whole({"version": WHOLE_VERSION, "templates": [], "states": ["s"],
+                             "files": [["a.py", "x", [], [], depends]]})
+        with pytest.raises(CodecError):
+            read.depends("a.py")
+        assert not WholeWriter(read).carry("a.py", read)
 
 
 def test_a_scan_of_a_few_files_uses_only_their_own_entries(
@@ -331,3 +345,106 @@ def test_a_scan_of_a_few_files_uses_only_their_own_entries(
     assert reads == ["sast", "sast"]
     assert (few.cached, few.scanned, few.entries_read) == (1, 1, 2)
     assert whole.read_bytes() == before
+
+
+def _payload(rule: str, line: int) -> dict[str, Any]:
+    from gate.findings import Finding, Location, Severity
+
+    finding = Finding(check="sast", rule_id=rule, severity=Severity.LOW, message=rule,
+                      location=Location("a.py", line, line), fingerprint=f"{rule}-{line}")
+    return encode_file_result((finding,), ())
+
+
+def test_kept_rows_are_copied_as_they_are_and_unused_table_slots_dropped() -> None:
+    first = WholeWriter()
+    first.add("a.py", "id-a", _payload("B101", 1), ("s1", "s2"))
+    first.add("b.py", "id-b", {**_payload("B602", 2), "findings": [
+        {**_payload("B602", 2)["findings"][0], "path": "b.py"}]}, ("s2", "s3"))
+    read = decode_whole(json.loads(json.dumps(first.value())))
+    assert read.states == ["s1", "s2", "s3"]
+    assert (read.depends("a.py"), read.depends("b.py")) == ([0, 1], [1, 2])
+    again = WholeWriter(read)
+    again.keep("b.py", read)
+    again.add("a.py", "id-a2", {"findings": [], "not_scanned": []}, ("s3",))
+    value = again.value()
+    b602 = read.rows["b.py"][1][0][0]
+    assert value["templates"] == [read.templates[b602]]  # B101's is no longer used
+    assert value["states"] == ["s2", "s3"]
+    assert value["files"] == [["a.py", "id-a2", [], [], [1]],
+                              ["b.py", "id-b", [[0, 2, 2, "B602-2", None]], [], [0, 1]]]
+    assert decode_whole(value).outcome("b.py") == read.outcome("b.py")
+    with pytest.raises(ValueError):
+        WholeWriter().keep("b.py", read)  # a row's indices belong to the tables it came with
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_served_findings_are_the_objects_the_constructor_makes(
+        direct: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.cache.whole as whole
+
+    assert whole._DIRECT  # Finding and Location are plain dataclasses today
+    monkeypatch.setattr(whole, "_DIRECT", direct)  # False: through their constructors
+    import pickle
+    from datetime import date
+
+    from gate.findings import (
+        Confidence,
+        Finding,
+        FlowStep,
+        Location,
+        RelatedLocation,
+        Severity,
+        Suppression,
+    )
+
+    full = Finding(
+        check="sast", rule_id="GATE-PY-CMDI", severity=Severity.HIGH, message="m",
+        location=Location("a.py", 3, 4), fingerprint="f" * 32, title="t",
+        confidence=Confidence.MEDIUM, help_url="https://example.com/x", cwe=("CWE-78",),
+        aliases=("X-1",), fix="quote it", package="p", version="1", fixed_versions=("2",),
+        suppression=Suppression(kind="inline", reason="ok", source="a.py:3 # nosec",
+                                expires=date(2030, 1, 2), rules=("B602",)),
+        new=True, extra=(("engine", "dataflow"),),
+        related=(RelatedLocation(Location("b.py", 1, 1), "there"),),
+        flow=(FlowStep(Location("a.py", 1, 1), "source"), FlowStep(Location("a.py", 3, 3), "sink")))
+    bare = Finding(check="sast", rule_id="B101", severity=Severity.LOW, message="assert",
+                   location=Location("a.py"), fingerprint="0" * 32)
+    writer = WholeWriter()
+    writer.add("a.py", "id", encode_file_result((full, bare), ()))
+    served, _ = decode_whole(json.loads(json.dumps(writer.value()))).outcome("a.py")
+    assert served == (full, bare)
+    for made, built in zip(served, (full, bare), strict=True):
+        assert type(made) is Finding and type(made.location) is Location
+        assert vars(made) == vars(built) and list(vars(made)) == list(vars(built))
+        assert vars(made.location) == vars(built.location)
+        assert list(vars(made.location)) == list(vars(built.location))
+        assert (hash(made), repr(made)) == (hash(built), repr(built))
+        assert pickle.loads(pickle.dumps(made)) == built
+        with pytest.raises(AttributeError):  # still frozen
+            made.message = "changed"  # type: ignore[misc]
+
+
+def test_a_few_drifted_files_leave_the_entry_as_it_is(target: ScanTarget, reads: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 2)
+    _scan(target)
+    [whole] = _wholes(_dir(target))
+    before = whole.read_bytes()
+    (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
+    edited = _scan(target)  # 2 rows differ (the old one, the new one): within the slack
+    assert (edited.cached, edited.scanned) == (3, 1)
+    assert whole.read_bytes() == before
+    reads.clear()
+    again = _scan(target)  # the edited file from its own entry, the rest from the whole one
+    assert reads == ["sast-whole", "sast"]
+    assert (again.cached, again.scanned, again.entries_read) == (4, 0, 2)
+    assert _same(again, _uncached(target)) and _same(again, edited)
+    (target.root / "app/conf.py").write_text("token = 1\n")
+    more = _scan(target)  # 4 rows differ now: over the slack, rewritten
+    assert (more.cached, more.scanned) == (3, 1)
+    assert whole.read_bytes() != before
+    reads.clear()
+    last = _scan(target)
+    assert reads == ["sast-whole"]
+    assert (last.cached, last.scanned, last.entries_read) == (4, 0, 1)
+    assert _same(last, _uncached(target))

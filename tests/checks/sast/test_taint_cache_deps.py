@@ -7,6 +7,7 @@ cache and what it analysed again.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -20,7 +21,8 @@ from gate.checks.engine.digests import snapshot
 from gate.checks.interface import ScanTarget
 from gate.checks.sast import SastCheck
 from gate.checks.sast.check import taint_spec
-from gate.checks.sast.taint_scan import DEPS_RULE, MARK_RULE
+from gate.checks.sast.taint_deps import TaintDependencies, _decoded
+from gate.checks.sast.taint_scan import DEPS_RULE, MARK_RULE, scan_taint_files
 
 VIEWS = (
     "import os\n"
@@ -56,6 +58,7 @@ SIBLING = (
 def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     """These trees are tiny: give them whole-result entries as a large tree gets."""
     monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 0)  # rewritten on any change
 
 
 def _git(root: Path, *args: str) -> None:
@@ -261,3 +264,85 @@ def test_the_code_digest_covers_every_module_of_the_dataflow_layer() -> None:
 
     modules = {f"gate.checks.sast.taint.{m.name}" for m in pkgutil.iter_modules(taint.__path__)}
     assert sorted(modules - set(TAINT_MODULES)) == []
+
+
+def test_the_whole_entry_state_of_a_lookup_holds_until_its_module_changes(
+        repo: Path) -> None:
+    tree = snapshot(repo, FILES)
+    deps = TaintDependencies(repo, tree.ids)
+    scanned = scan_taint_files(repo, ["app/views.py"]).findings
+    sealed = deps.seal("app/views.py", scanned)
+    assert sealed is not None
+    split = deps.split("app/views.py", sealed)
+    assert split is not None
+    kept, states = split
+    assert list(kept) == [f for f in scanned if f.rule_id != DEPS_RULE]
+    [carrier] = [f for f in scanned if f.rule_id == DEPS_RULE]
+    lookups = json.loads(dict(carrier.extra)["lookups"])
+    assert [_decoded(s) for s in states] == [
+        (dotted, where, found, tree.ids[found] if found else "-")
+        for dotted, where, found in lookups]
+    assert "app/helpers.py" in {found for _, _, found in lookups}
+    assert deps.stale(states) == set()
+    (repo / "app/helpers.py").write_text(PASSING, encoding="utf-8")
+    later = TaintDependencies(repo, snapshot(repo, FILES).ids)
+    stale = later.stale(states)
+    assert stale and {lookups[i][2] for i in stale} == {"app/helpers.py"}
+    fine = next(i for i in range(len(states)) if i not in stale)
+    # what does not decode as a state is stale, never served
+    assert later.stale([states[fine], "not a state", 5, states[fine] + "\0x"]) == {1, 2, 3}
+
+
+def test_per_file_entries_alone_still_invalidate_on_an_imported_module(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1000)
+    cache = tmp_path / "cache"
+    cold = _scan(repo, cache, FILES)
+    assert cold.entries_read == 4  # no whole entry: each file's own
+    (repo / "app/helpers.py").write_text(PASSING, encoding="utf-8")
+    passing = _scan(repo, cache, FILES)
+    assert (passing.cached, passing.scanned, passing.entries_read) == (2, 2, 4)
+    assert _cmdi(passing) == [("app/other.py", 6), ("app/views.py", 7)]
+    fresh = _scan(repo, tmp_path / "other-cache", FILES)
+    assert _without_lookups(passing) == _without_lookups(fresh)
+
+
+def test_a_narrowed_run_keeps_the_other_files_dependencies(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _scan(repo, cache, FILES)
+    (repo / "app/other.py").write_text(OTHER + "\n# edited\n", encoding="utf-8")
+    narrowed = _scan(repo, cache, ("app/other.py",))  # a change-only run
+    assert (narrowed.cached, narrowed.scanned) == (0, 1)
+    full = _scan(repo, cache, FILES)
+    assert (full.cached, full.scanned, full.entries_read) == (4, 0, 1)
+    (repo / "app/helpers.py").write_text(PASSING, encoding="utf-8")
+    edited = _scan(repo, cache, FILES)  # the carried rows still know what views.py imports
+    assert (edited.cached, edited.scanned) == (2, 2)
+    assert _cmdi(edited) == [("app/other.py", 6), ("app/views.py", 7)]
+    assert _without_lookups(edited) == _without_lookups(_scan(repo, tmp_path / "cold", FILES))
+
+
+def test_the_freshness_check_locates_modules_as_the_analysis_does(tmp_path: Path) -> None:
+    from gate.checks.sast.taint.resolve import MAX_MODULE_BYTES, locate
+
+    root = tmp_path / "repo"
+    for rel, text in {"app/views.py": "", "app/helpers.py": "", "src/lib/__init__.py": "",
+                      "src/lib/core.py": "", "pkg/__init__.py": "", "pkg/big.py": "#" * (
+                          MAX_MODULE_BYTES + 1), "real/mod.py": "", "plain": ""}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "linked").symlink_to(root / "real", target_is_directory=True)
+    (root / "app/alias.py").symlink_to(root / "app/helpers.py")
+    names = ("app.helpers", "helpers", "lib", "lib.core", "lib.gone", "pkg", "pkg.big",
+             "linked.mod", "plain.x", "alias", "os.path", "flask", "app.views.x", "real")
+    places = ("", ".", "app", "pkg", "src", "linked", "nowhere/deep", "plain")
+    deps = TaintDependencies(root, {})
+    found = {(n, p): deps._locate(n, p) for n in names for p in places}
+    assert found == {(n, p): locate(root, p, n) for n in names for p in places}
+    assert {k: v for k, v in found.items() if k[1] == "app"} == {
+        ("app.helpers", "app"): "app/helpers.py", ("helpers", "app"): "app/helpers.py",
+        ("lib", "app"): "src/lib/__init__.py", ("lib.core", "app"): "src/lib/core.py",
+        ("lib.gone", "app"): None, ("pkg", "app"): "pkg/__init__.py", ("pkg.big", "app"): None,
+        ("linked.mod", "app"): "linked/mod.py", ("plain.x", "app"): None,
+        ("alias", "app"): None, ("os.path", "app"): None, ("flask", "app"): None,
+        ("app.views.x", "app"): None, ("real", "app"): None}

@@ -12,12 +12,14 @@ import ast
 import os
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gate.checks.sast.taint.mentions import Mentions
 
-__all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "locate", "module_name", "parse_module"]
+__all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "locate", "locate_beside", "locate_shared",
+           "module_file", "module_name", "parse_module"]
 
 WEB_TEXT = Mentions((b"flask", b"django", b"starlette", b"fastapi", b"quart", b"aiohttp",
                      b"pyramid", b"bottle", b"sanic", b"falcon", b"tornado", b"werkzeug",
@@ -81,33 +83,57 @@ def parse_module(rel: str, source: bytes | str) -> ModuleInfo:
     return info
 
 
-def locate(root: Path, directory: str, dotted: str) -> str | None:
+def module_file(path: str) -> bool:
+    """Whether ``path`` (absolute) is a module :func:`locate` can find: one ``lstat``, a regular
+    file (not a symlink) no bigger than :data:`MAX_MODULE_BYTES`."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size <= MAX_MODULE_BYTES
+
+
+def locate(root: Path, directory: str, dotted: str,
+           probe: Callable[[str], bool] = module_file) -> str | None:
     """Where the analysis finds module ``dotted`` for a file in ``directory`` (``""``: the root).
 
     Standard-library names are never looked up in the repository; anything
     else is tried at the root, under ``src/`` and beside the importer. A
     function of the file system only (which candidate paths exist, are regular
-    files, not symlinks, and small enough), so the result cache can re-ask it
-    to tell whether an import still resolves where it did.
+    files, not symlinks, and small enough: ``probe``, :func:`module_file` or a
+    memo of it), so the result cache can re-ask it to tell whether an import
+    still resolves where it did: :func:`locate_shared`, then, when that finds
+    nothing, :func:`locate_beside`.
     """
+    found = locate_shared(root, dotted, probe)
+    return found if found is not None else locate_beside(root, directory, dotted, probe)
+
+
+def locate_shared(root: Path, dotted: str,
+                  probe: Callable[[str], bool] = module_file) -> str | None:
+    """The part of :func:`locate` every importing directory shares: the root, then ``src/``."""
     if dotted.split(".")[0] in _STDLIB:
         return None
-    return _find(root, directory, dotted)
+    return _find(root, ("", "src"), dotted, probe)
 
 
-def _find(root: Path, here: str, dotted: str) -> str | None:
+def locate_beside(root: Path, directory: str, dotted: str,
+                  probe: Callable[[str], bool] = module_file) -> str | None:
+    """The part of :func:`locate` that depends on the importing ``directory``: beside it."""
+    if directory in {"", "."} or dotted.split(".")[0] in _STDLIB:
+        return None
+    return _find(root, (directory,), dotted, probe)
+
+
+def _find(root: Path, bases: tuple[str, ...], dotted: str,
+          probe: Callable[[str], bool]) -> str | None:
     parts = dotted.split(".")
     if not all(p.isidentifier() for p in parts):
         return None
-    bases = ["", "src"] + ([here] if here not in {"", "."} else [])
     top = str(root) + "/"
     for base in bases:
         for candidate in ("/".join(parts) + ".py", "/".join(parts) + "/__init__.py"):
             rel = f"{base}/{candidate}" if base else candidate
-            try:  # one lstat: a regular file, not a symlink, small enough
-                st = os.lstat(top + rel)
-            except OSError:
-                continue
-            if stat.S_ISREG(st.st_mode) and st.st_size <= MAX_MODULE_BYTES:
+            if probe(top + rel):
                 return rel
     return None
