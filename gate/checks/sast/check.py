@@ -241,7 +241,14 @@ def _shipped(dist: Any) -> str:
 
 def _rules() -> list[tuple[str, str, str, str]]:
     """bandit's installed test and blacklist plugins and who ships them: part of the cache
-    key (the very entry points :func:`~gate.checks.sast.bandit_run.import_bandit` loads)."""
+    key (the very entry points :func:`~gate.checks.sast.bandit_run.import_bandit` loads).
+    Read once per process (what is installed does not change while it runs): a standby
+    worker reads it before its job (:meth:`SastCheck.preload`)."""
+    return list(_installed_rules())
+
+
+@functools.cache
+def _installed_rules() -> tuple[tuple[str, str, str, str], ...]:
     from gate.checks.sast.bandit_run import bandit_entry_points
 
     shipped: dict[int, str] = {}  # once per distribution
@@ -251,7 +258,7 @@ def _rules() -> list[tuple[str, str, str, str]]:
             if ep.dist is not None and id(ep.dist) not in shipped:
                 shipped[id(ep.dist)] = _shipped(ep.dist)
             rules.append((group, ep.name, ep.value, shipped[id(ep.dist)] if ep.dist else ""))
-    return sorted(rules)
+    return tuple(sorted(rules))
 
 
 def _scan_cached(target: ScanTarget, files: Sequence[str], version: str,
@@ -333,6 +340,18 @@ class SastCheck(Check):
         "gate.checks.sast.taint_scan",
     )
     """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
+
+    @classmethod
+    def preload(cls) -> None:
+        """bandit through :func:`~gate.checks.sast.bandit_run.import_bandit` first (its
+        plugins from the entry points the cache key reads, no report formatters,
+        rich.progress deferred: importing ``bandit.core`` first would do it the slow way),
+        then :attr:`preload_modules`, and the installed plugins for the cache key."""
+        from gate.checks.sast.bandit_run import import_bandit
+
+        import_bandit()
+        super().preload()
+        _installed_rules()
 
     @classmethod
     def prepare(cls, root: Path) -> None:

@@ -69,3 +69,12 @@ def test_the_cache_key_lists_the_entry_points_bandit_loads() -> None:
 
     bandit = distribution("bandit")
     assert {shipped for _, _, _, shipped in rules} == {f"{bandit.name} {bandit.version}"}
+
+
+def test_a_standby_preload_imports_bandit_the_gate_way() -> None:
+    """``SastCheck.preload`` (a standby worker's) loads bandit as ``import_bandit`` does."""
+    standby = "from gate.checks.sast.check import SastCheck\nSastCheck.preload()\n"
+    preloaded = _describe(standby)
+    assert preloaded == _describe(GATE_WAY)
+    assert preloaded["formatters"] == []
+    assert preloaded["rich_progress_loaded"] == "_LazyModule"
