@@ -109,8 +109,8 @@ def take(job: CheckJob) -> tuple[BaseProcess, Connection] | None:
         return None
     try:
         standby.jobs.send(("job", job))
-    except (OSError, ValueError):
-        _stop(standby)
+    except Exception:  # a dead pipe, or a job that does not pickle (nothing was sent then):
+        _stop(standby)  # a worker forked now gets it as it is
         return None
     standby.jobs.close()
     return standby.process, standby.results

@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,15 @@ def test_meanwhile_runs_once_while_the_workers_work(tmp_path: Path) -> None:
     result = run_checks([_job(tmp_path)], meanwhile=lambda: calls.append(standby.waiting()))
     assert calls == [()]  # once, after every job was handed out
     assert result["preloading"].warnings[0].split()[0] == "preloaded"
+
+
+def test_a_job_that_does_not_pickle_goes_to_a_freshly_forked_worker(tmp_path: Path) -> None:
+    standby.start([("preloading", TARGET)])
+    process = standby._waiting["preloading"].process
+    job = _job(tmp_path)
+    odd = CheckJob(job.name, job.target, replace(job.scan, options={"hook": lambda: None}),
+                   job.timeout)
+    result = run_checks([odd])["preloading"]
+    assert result.errors == ()
+    assert result.warnings[0].split()[0] == "cold"
+    assert not process.is_alive()
