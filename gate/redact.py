@@ -59,6 +59,17 @@ def _suppression(s: Suppression | None) -> Suppression | None:
     return replace(s, reason=reason, source=source)
 
 
+def _may_hold_credentials(f: Finding) -> bool:
+    """Whether any free-text field of ``f`` has an ``@`` or ``=``: without one, :func:`redact`
+    returns every field as it is, so the finding needs no copy (nor the look at each field)."""
+    s = f.suppression
+    texts = (f.message, f.title or "", f.fix or "", f.help_url or "",
+             s.reason or "" if s is not None else "", s.source or "" if s is not None else "",
+             *(v for _, v in f.extra), *(r.message for r in f.related),
+             *(step.message for step in f.flow))
+    return any("@" in t or "=" in t for t in texts)
+
+
 def redact_finding(f: Finding) -> Finding:
     """The finding with every free-text field redacted; re-fingerprinted (keyed) if any changed.
 
@@ -66,6 +77,8 @@ def redact_finding(f: Finding) -> Finding:
     so an untouched finding (nearly all of them) is returned as it is, without
     building a copy.
     """
+    if not _may_hold_credentials(f):
+        return f
     message, title, fix, help_url = redact(f.message), _opt(f.title), _opt(f.fix), \
         _opt(f.help_url)
     suppression = _suppression(f.suppression)

@@ -163,3 +163,35 @@ def test_results_are_redacted_whole() -> None:
     text = repr(clean)
     assert "u:t@" not in text and "token=abc" not in text
     assert clean.errors == (f"cannot reach https://{REDACTED}@pypi.example/simple",)
+
+
+LEAK = "https://u:tok@h.example/a"
+
+
+@pytest.mark.parametrize("field", ["message", "title", "fix", "help_url", "suppression_reason",
+                                   "suppression_source", "extra", "related", "flow"])
+def test_a_credential_in_any_one_text_field_is_redacted(field: str) -> None:
+    """Each free-text field alone is enough for the finding to be looked at (the shortcut
+    that returns a finding as it is must see every field)."""
+    from dataclasses import replace
+
+    from gate.findings import FlowStep, Suppression
+
+    plain = _finding("plain message")
+    plain = replace(plain, related=(), extra=())
+    where = Location("x", 1, 1)
+    leaky = {
+        "message": replace(plain, message=LEAK),
+        "title": replace(plain, title=LEAK),
+        "fix": replace(plain, fix=LEAK),
+        "help_url": replace(plain, help_url=LEAK),
+        "suppression_reason": replace(plain, suppression=Suppression("inline", reason=LEAK)),
+        "suppression_source": replace(plain, suppression=Suppression("inline", source=LEAK)),
+        "extra": replace(plain, extra=(("resource", LEAK),)),
+        "related": replace(plain, related=(RelatedLocation(where, LEAK),)),
+        "flow": replace(plain, flow=(FlowStep(where, LEAK),)),
+    }[field]
+    clean = redact_finding(leaky)
+    assert "u:tok@" not in repr(clean)
+    assert REDACTED in repr(clean)
+    assert clean.fingerprint != leaky.fingerprint
