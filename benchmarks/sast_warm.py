@@ -42,23 +42,20 @@ def _log(name):
             out.write(f"{time.process_time():.4f}\\n")
 
 try:  # a worker runs gate.worker.run_job, forked at its job or as a standby before it
-    import gate.worker as worker
-    _run_job = worker.run_job
-    def _timed(job, *args):
-        try:
-            _run_job(job, *args)
-        finally:
-            _log(job.name)
-    worker.run_job = _timed
+    import gate.worker as module
+    name = "run_job"
 except ImportError:  # a checkout from before gate.worker: gate.runner._worker
-    import gate.runner as runner
-    _worker = runner._worker
-    def _timed_old(job, *args):
-        try:
-            _worker(job, *args)
-        finally:
-            _log(job.name)
-    runner._worker = _timed_old
+    import gate.runner as module
+    name = "_worker"
+_run = getattr(module, name)
+
+def _timed(job, *args):
+    try:
+        _run(job, *args)
+    finally:
+        _log(job.name)
+
+setattr(module, name, _timed)
 from gate.cli.main import main
 sys.argv[0] = "gate"
 main()

@@ -13,6 +13,7 @@ caller then asks importlib.metadata, which is what it would have done anyway.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -55,29 +56,40 @@ def _infos(path: Sequence[str]) -> Iterator[Path | None]:
                 yield directory / name
 
 
+@functools.cache
+def _by_name(path: tuple[str, ...]) -> tuple[dict[str, Path], bool]:
+    """The first ``*.dist-info``/``*.egg-info`` entry of each normalised name along ``path``,
+    up to the first entry only importlib.metadata can read, and whether there was one (past
+    it, a name not listed may still be installed). Listed once per process and path: what
+    is installed does not change while the gate runs."""
+    first: dict[str, Path] = {}
+    for info in _infos(path):
+        if info is None:
+            return first, True
+        first.setdefault(normalize(info.name.lower().rpartition(".")[0].partition("-")[0]), info)
+    return first, False
+
+
 def metadata_text(name: str, path: Sequence[str] | None = None) -> str | None:
     """The core metadata (``METADATA``, else ``PKG-INFO``) of the first distribution called
     ``name`` along ``path`` (default ``sys.path``); ``""`` when none is installed; ``None``
     when only importlib.metadata can say."""
     if not _plain_finders():
         return None
-    wanted = normalize(name)
-    for info in _infos(sys.path if path is None else path):
-        if info is None:
-            return None
-        if normalize(info.name.lower().rpartition(".")[0].partition("-")[0]) != wanted:
+    found, cut_short = _by_name(tuple(sys.path if path is None else path))
+    info = found.get(normalize(name))
+    if info is None:
+        return None if cut_short else ""
+    for filename in ("METADATA", "PKG-INFO"):
+        try:
+            text = (info / filename).read_text(encoding="utf-8")
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        for filename in ("METADATA", "PKG-INFO"):
-            try:
-                text = (info / filename).read_text(encoding="utf-8")
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            except (OSError, UnicodeDecodeError):
-                return None
-            if text:
-                return text
-        return None  # found, but without readable metadata: importlib.metadata decides
-    return ""
+        except (OSError, UnicodeDecodeError):
+            return None
+        if text:
+            return text
+    return None  # found, but without readable metadata: importlib.metadata decides
 
 
 def entry_point_files(path: Sequence[str] | None = None) -> list[bytes] | None:

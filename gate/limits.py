@@ -32,7 +32,7 @@ from pathlib import Path
 from gate.processes import quiet_thread
 
 __all__ = ["DEFAULT_FILE_SECONDS", "DEFAULT_MEMORY_MB", "WorkerLimits", "harden_worker",
-           "memory_budget"]
+           "kill_with_parent", "memory_budget"]
 
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_FILE_SECONDS = 60.0
@@ -50,14 +50,20 @@ class WorkerLimits:
     """Time budget of one file (and of one batch of files) in a pool worker."""
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """Ask the kernel for ``SIGKILL`` when the parent dies; exit now if it already has."""
+def kill_with_parent() -> None:
+    """Ask the kernel for ``SIGKILL`` when this process's parent dies (Linux; elsewhere
+    nothing). Async-signal-safe enough for a ``preexec_fn``: one ``prctl`` call."""
     if sys.platform.startswith("linux"):
-        import ctypes  # a worker's, not the gate's: see harden_worker
+        import ctypes  # a worker's or a tool's, not the gate's: see harden_worker
 
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)  # this process's own libc
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel for ``SIGKILL`` when the parent dies; exit now if it already has."""
+    kill_with_parent()
     if os.getppid() != parent_pid:  # the parent died before prctl: nobody would notice
         os._exit(1)
 

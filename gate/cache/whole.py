@@ -210,22 +210,12 @@ class WholeWriter:
         self._rows: dict[str, list[Any]] = {}
 
     def _add_template(self, text: str) -> int:
-        if self._template_index is None:  # built on the first new outcome only
-            self._template_index = {t: i for i, t in enumerate(self._templates)}
-        index = self._template_index.get(text)
-        if index is None:
-            index = self._template_index[text] = len(self._templates)
-            self._templates.append(text)
-        return index
+        self._template_index = _interned(self._templates, self._template_index)
+        return _intern(self._templates, self._template_index, text)
 
     def _add_state(self, text: str) -> int:
-        if self._state_index is None:
-            self._state_index = {t: i for i, t in enumerate(self._states)}
-        index = self._state_index.get(text)
-        if index is None:
-            index = self._state_index[text] = len(self._states)
-            self._states.append(text)
-        return index
+        self._state_index = _interned(self._states, self._state_index)
+        return _intern(self._states, self._state_index, text)
 
     def _source(self, source: WholeResult) -> None:
         if source is not self._base:
@@ -282,3 +272,17 @@ class WholeWriter:
             rows = [[*row[:4], [renumber[i] for i in row[4]]] for row in rows]
         return {"version": WHOLE_VERSION, "templates": templates, "states": states,
                 "files": rows}
+
+
+def _interned(table: list[str], index: dict[str, int] | None) -> dict[str, int]:
+    """``table``'s index (text -> position), built the first time something is added."""
+    return index if index is not None else {t: i for i, t in enumerate(table)}
+
+
+def _intern(table: list[str], index: dict[str, int], text: str) -> int:
+    """``text``'s position in ``table``, appended (and indexed) when it is new."""
+    found = index.get(text)
+    if found is None:
+        found = index[text] = len(table)
+        table.append(text)
+    return found

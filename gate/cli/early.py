@@ -23,8 +23,10 @@ STANDBY_COMMANDS = frozenset({"run", "pre-push"})
 
 def _chosen(argv: Sequence[str]) -> set[str] | None:
     """The names ``--checks`` gives (``None`` without it: the policy decides)."""
+    from gate.cli.args import check_list  # the subcommand's own reading of the list
+
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    parser.add_argument("--checks")
+    parser.add_argument("--checks", type=check_list)
     parser.add_argument("-h", "--help", action="store_true")
     try:
         known, _ = parser.parse_known_args(list(argv))
@@ -32,9 +34,7 @@ def _chosen(argv: Sequence[str]) -> set[str] | None:
         return set()
     if known.help:
         return set()
-    if known.checks is None:
-        return None
-    return {name.strip() for name in str(known.checks).split(",")}
+    return None if known.checks is None else set(known.checks)
 
 
 def start_standby(argv: Sequence[str]) -> None:

@@ -39,3 +39,11 @@ def source_tree(tmp_path: Path) -> SourceTree:
     root = tmp_path / "tree"
     root.mkdir()
     return SourceTree(root)
+
+
+@pytest.fixture
+def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test trees are tiny: give them whole-result entries as a large tree gets, rewritten on
+    any change (``pytestmark = pytest.mark.usefixtures("whole_results_for_small_trees")``)."""
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
+    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 0)

@@ -19,14 +19,12 @@ is one "not scanned" entry naming the missing tool.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import re
 import resource
 import shutil
 import signal
 import subprocess  # nosec B404: runs helm/kubectl by absolute path, argument lists only
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +37,7 @@ from gate.checks.iac.parsers.kubernetes import parse_kubernetes
 from gate.checks.iac.parsers.yamlnodes import Document, load_documents
 from gate.checks.interface import NotScanned
 from gate.findings import Location, RelatedLocation
+from gate.limits import kill_with_parent
 
 __all__ = ["KUSTOMIZATION_NAMES", "RenderLimits", "Rendered", "Tools", "chart_dirs", "find_tools",
            "read_dirs", "render"]
@@ -105,10 +104,7 @@ def _preexec(memory_mb: int) -> Callable[[], None]:
             if hard != resource.RLIM_INFINITY:
                 soft = min(soft, hard)
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-        if sys.platform.startswith("linux"):
-            with contextlib.suppress(OSError, AttributeError):
-                libc = ctypes.CDLL(None, use_errno=True)  # this process's libc: no ldconfig run
-                libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        kill_with_parent()
     return limit
 
 

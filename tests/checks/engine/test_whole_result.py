@@ -36,11 +36,7 @@ FILES = {
 PATHS = tuple(sorted(FILES))
 
 
-@pytest.fixture(autouse=True)
-def whole_results_for_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These trees are tiny: give them whole-result entries as a large tree gets."""
-    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 1)
-    monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 0)  # rewritten on any change
+pytestmark = pytest.mark.usefixtures("whole_results_for_small_trees")
 
 
 def _git(root: Path, *args: str) -> None:
