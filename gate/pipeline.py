@@ -207,7 +207,7 @@ def _base_and_policy(root: Path, options: RunOptions, context: Context
                                tuple(available_checks())))
     policy = loaded.for_branch(base.branch if base else context.base_ref)
     if options.mode is not None:
-        policy = policy.model_copy(update={"mode": options.mode})
+        policy = replace(policy, mode=options.mode)
     if options.policy_overrides is not None:
         policy = options.policy_overrides(policy)
     if options.on_policy is not None:

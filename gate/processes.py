@@ -42,12 +42,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
     from multiprocessing.context import ForkContext, SpawnContext
 
     WorkerContext: TypeAlias = ForkContext | SpawnContext
 
-__all__ = ["FORK_ALLOWED", "can_fork", "forked_child", "freezing", "quiet_thread",
-           "worker_context"]
+__all__ = ["FORK_ALLOWED", "PIPE_BYTES", "can_fork", "forked_child", "freezing", "quiet_thread",
+           "widen_pipe", "worker_context"]
 
 FORK_ALLOWED = sys.platform.startswith("linux")
 """Only Linux: ``/proc`` counts the threads, and the start method is known to work there."""
@@ -110,3 +111,22 @@ def forked_child() -> None:
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
     faulthandler.disable()  # a parent's crash dumper (pytest's) would print the child's crash
+
+
+PIPE_BYTES = 1 << 20
+"""What a widened pipe holds: a job (its file list) for a tree of ~15,000 files."""
+
+
+def widen_pipe(connection: Connection) -> None:
+    """Let ``connection``'s pipe hold :data:`PIPE_BYTES` (Linux), so that sending a job does
+    not wait for the other end to start reading. Best effort: where the platform or the
+    user's pipe quota says no, sending just waits for the reader, as it always may."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return
+    option = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if option is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        fcntl.fcntl(connection.fileno(), option, PIPE_BYTES)

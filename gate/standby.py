@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
 
-from gate.processes import can_fork, forked_child, freezing
+from gate.processes import can_fork, forked_child, freezing, widen_pipe
 from gate.signals import starting_workers
 
 if TYPE_CHECKING:  # the parent forks standbys before it loads anything heavy: see start()
@@ -76,6 +76,7 @@ def start(checks: Iterable[tuple[str, str]]) -> None:
     with freezing(ctx):
         for name, target in chosen:
             jobs_in, jobs_out = ctx.Pipe(duplex=False)
+            widen_pipe(jobs_out)  # take() must not wait for a standby still loading its scanner
             results_in, results_out = ctx.Pipe(duplex=False)
             # The child closes the parent's ends of every standby's pipes, so that a gate
             # that dies leaves no writer behind and each standby reads end-of-file.

@@ -12,6 +12,7 @@ import pytest
 from gate.checks.interface import CheckResult, NotScanned
 from gate.cli.main import main
 from gate.policy.model import OnEmpty, Policy
+from gate.policy.schema import validate
 from gate.result import Verdict
 from gate.verdict import NOTHING_READ, Emptiness, evaluate, exit_code
 
@@ -135,7 +136,7 @@ def test_every_exit_code_is_in_the_readme_table_and_the_help() -> None:
 
 
 def test_a_check_set_to_fail_fails_even_when_the_run_may_be_empty() -> None:
-    policy = Policy.model_validate({"on_empty": "warn", "checks": {"sast": {"on_empty": "fail"}}})
+    policy = validate({"on_empty": "warn", "checks": {"sast": {"on_empty": "fail"}}})
     run = evaluate(policy, {"sast": _result(0)}, [], empty=Emptiness(tree_files=0))
     assert (run.verdict, run.reasons) == (
         Verdict.EMPTY, ("sast: judged nothing (no Python file); on_empty: fail",))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
-from gate.processes import FORK_ALLOWED
+from gate.processes import FORK_ALLOWED, widen_pipe
 
 pytestmark = pytest.mark.skipif(not FORK_ALLOWED, reason="fork is used on Linux only")
 
@@ -76,3 +78,16 @@ def test_the_watchdog_of_a_hardened_worker_still_lets_it_fork_its_pool() -> None
         harden_worker(os.getppid(), WorkerLimits())
         print(worker_context().get_start_method())
     """) == "fork"
+
+
+def test_a_widened_pipe_takes_a_large_job_before_anyone_reads() -> None:
+    """A standby still loading its scanner must not hold up the parent handing it a job."""
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    widen_pipe(writer)
+    job = ["x" * 100] * 5000  # ~520 KB pickled: well over a plain pipe's 64 KiB
+    done = threading.Thread(target=writer.send, args=(job,), daemon=True)
+    done.start()
+    done.join(timeout=10)
+    sent = not done.is_alive()
+    assert reader.recv() == job  # (unblocks the sender if the widening failed)
+    assert sent

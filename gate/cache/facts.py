@@ -15,7 +15,11 @@ sets the change time to now, which nobody but the kernel writes, so a
 rewritten file keeps its old stat only if it was rewritten within the file
 system's timestamp granularity of the read. Hence git's "racily clean" rule:
 a file changed less than :data:`RACY_SECONDS` before this run started is never
-remembered (it is read again next time). Entries are HMAC-authenticated and
+remembered (it is read again next time). Its old row, if any, stays in the
+entry as it was: it is keyed by a stat the file no longer has (its change time
+moved on, and only the kernel sets that), so it serves nothing, and an edit
+loop that only ever touches files just before each run does not rewrite the
+whole entry on every run. Entries are HMAC-authenticated and
 live outside the scanned tree like every cache entry (:mod:`gate.cache.store`);
 one that is absent, forged or malformed remembers nothing.
 """
@@ -83,7 +87,9 @@ class FileFacts:
         if self._cache is None:
             return
         if max(st.st_mtime_ns, st.st_ctime_ns) >= self._started - RACY_SECONDS * 1_000_000_000:
-            self._changed = True  # its old fact, if any, is not kept either
+            old = self._old.get(rel)  # racy: not remembered; an old row (under a stat the
+            if old is not None:       # file no longer has) is kept as it is
+                self._new[rel] = old
             return
         self._new[rel] = (stat_key(st), value)
         self._changed = True

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
+from typing import cast
 
 from gate.errors import UsageError
-from gate.policy.model import Policy
+from gate.policy.model import Policy, SeverityName
 
 __all__ = ["SEVERITIES", "fail_on_spec", "policy_overrides"]
 
@@ -35,11 +37,11 @@ def _with_check_fail_on(policy: Policy, check: str, level: str) -> Policy:
     attr = check.replace("-", "_")
     block = getattr(policy.checks, attr, None)
     if block is None:
-        known = ", ".join(sorted(type(policy.checks).model_fields))
+        known = ", ".join(sorted(f.name for f in fields(policy.checks)))
         raise UsageError(f"--fail-on {check}={level}: no check named {check!r} "
                          f"(checks: {known})")
-    checks = policy.checks.model_copy(update={attr: block.model_copy(update={"fail_on": level})})
-    return policy.model_copy(update={"checks": checks})
+    checks = replace(policy.checks, **{attr: replace(block, fail_on=level)})
+    return replace(policy, checks=checks)
 
 
 def policy_overrides(fail_on: Sequence[tuple[str | None, str]], exclude: Sequence[str]
@@ -50,10 +52,10 @@ def policy_overrides(fail_on: Sequence[tuple[str | None, str]], exclude: Sequenc
 
     def apply(policy: Policy) -> Policy:
         for check, level in fail_on:
-            policy = (policy.model_copy(update={"fail_on": level}) if check is None
+            policy = (replace(policy, fail_on=cast(SeverityName, level)) if check is None
                       else _with_check_fail_on(policy, check, level))
         if exclude:
-            policy = policy.model_copy(update={"exclude": (*policy.exclude, *exclude)})
+            policy = replace(policy, exclude=(*policy.exclude, *exclude))
         return policy
 
     return apply

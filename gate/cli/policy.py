@@ -17,7 +17,9 @@ __all__ = ["policy_schema", "register", "run_schema", "run_show", "run_validate"
 
 def policy_schema() -> dict[str, object]:
     """The JSON Schema of ``.gate.yml`` (published as docs/gate-policy.schema.json)."""
-    schema = policy_model().model_json_schema(mode="validation")
+    from gate.policy.schema import json_schema
+
+    schema = json_schema(policy_model())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "gate policy (.gate.yml)"
     return schema
@@ -74,7 +76,9 @@ def run_validate(args: argparse.Namespace) -> int:
         label = f"{args.file}: valid"
     effective = loaded.for_branch(args.branch)
     print(f"# {label}" + (f" (effective for branch {args.branch})" if args.branch else ""))
-    print(yaml.safe_dump(effective.model_dump(mode="json", by_alias=True), sort_keys=False),
+    from gate.policy.schema import dump
+
+    print(yaml.safe_dump(dump(effective), sort_keys=False),
           end="")
     return 0
 

@@ -17,9 +17,8 @@ context, a provider token in a live format fails at the check's threshold
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
 
 __all__ = ["DEFAULT_CONTEXT_FAIL_ON", "NEVER", "ContextFailOn", "ContextName", "ContextPolicy"]
 
@@ -36,15 +35,16 @@ DEFAULT_CONTEXT_FAIL_ON: dict[str, str | None] = {
 """``None``: the check's ``fail_on``; ``never``: reported, never failing."""
 
 
-class ContextPolicy(BaseModel):
+@dataclass(frozen=True)
+class ContextPolicy:
     """One context under ``contexts:``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
-    paths: tuple[str, ...] = Field(
-        default=(), description="Globs that put a finding in this context, before any path "
-        "convention; the first context (in file order) whose globs match wins.")
-    fail_on: ContextFailOn | None = Field(
-        default=None, description="Lowest severity that fails the gate for findings in this "
-        "context, replacing the check's; 'never': reported, never failing. Default: the "
-        "check's for code, ci and iac; never for test, docs, example, generated, vendored.")
+    paths: tuple[str, ...] = field(default=(), metadata={
+        "description": "Globs that put a finding in this context, before any path convention; "
+        "the first context (in file order) whose globs match wins."})
+    fail_on: ContextFailOn | None = field(default=None, metadata={
+        "description": "Lowest severity that fails the gate for findings in this context, "
+        "replacing the check's; 'never': reported, never failing. Default: the check's for "
+        "code, ci and iac; never for test, docs, example, generated, vendored."})

@@ -57,7 +57,9 @@ def _show(value: Any) -> str:
 
 def explain(loaded: LoadedPolicy, branch: str | None = None) -> list[str]:
     """``key: value  # origin`` for every value of the effective policy."""
-    effective = loaded.for_branch(branch).model_dump(mode="json", by_alias=True)
+    from gate.policy.schema import dump
+
+    effective = dump(loaded.for_branch(branch))
     rows = [(".".join(str(p) for p in path), _show(value),
              _origin(loaded, path, branch, effective))
             for path, value in _leaves(effective, ())]

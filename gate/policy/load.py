@@ -6,20 +6,22 @@ key suggests the nearest valid one (``fail_onn`` -> ``fail_on``).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import fnmatch
 import functools
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
 from gate.policy.errors import PolicyError, PolicyProblem
 from gate.policy.model import Policy, policy_model
 
-if TYPE_CHECKING:  # YAML is loaded when a policy file is read: the default policy needs none
-    import yaml
+if TYPE_CHECKING:  # YAML and the validator are loaded when a policy file is read: the
+    import yaml  # default policy needs neither
+
+    from gate.policy.schema import SchemaProblem
 
 __all__ = ["Key", "LoadedPolicy", "default_policy", "load_policy", "load_policy_text"]
 
@@ -65,12 +67,19 @@ class LoadedPolicy:
         for pattern, override in self.raw.get("branches", {}).items():
             if fnmatch.fnmatchcase(branch, str(pattern)):
                 merged = _deep_merge(merged, override or {})
-        return policy_model(self.plugin_checks).model_validate(merged)
+        from gate.policy.schema import SchemaErrors, validate
+
+        model = policy_model(self.plugin_checks)
+        try:
+            return validate(merged, model)
+        except SchemaErrors as exc:  # each override was validated on load: a merge's problem
+            raise PolicyError(self.source or "policy",
+                              _problems(exc.problems, model, self.lines, ())) from None
 
 
 def default_policy() -> LoadedPolicy:
     """The built-in policy: fail on high and above in every check, fail on any check error."""
-    return LoadedPolicy(policy=Policy.model_construct(), source=None)
+    return LoadedPolicy(policy=Policy(), source=None)
 
 
 def load_policy(path: Path, plugin_checks: tuple[str, ...] = ()) -> LoadedPolicy:
@@ -90,6 +99,7 @@ def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()
     """Validate policy text (from a file, or from a git ref for the base-branch policy)."""
     import yaml
 
+    from gate.policy.schema import SchemaErrors, validate
     from gate.yamlsafe import compose_one, construct
 
     raw: Any
@@ -112,18 +122,19 @@ def load_policy_text(text: str, source: str, plugin_checks: tuple[str, ...] = ()
         raise PolicyError(source, [PolicyProblem(1, None, "the policy must be a mapping of keys")])
     model = policy_model(plugin_checks)
     problems: list[PolicyProblem] = []
+    policy: Policy | None
     try:
-        policy = model.model_validate(raw)
-    except ValidationError as exc:
-        problems.extend(_problems(exc, model, lines, ()))
+        policy = validate(raw, model)
+    except SchemaErrors as exc:
+        problems.extend(_problems(exc.problems, model, lines, ()))
         policy = None
     for pattern, override in (raw.get("branches") or {}).items():
         checks = override.get("checks") if isinstance(override, dict) else None
         if checks:
             try:
-                model.model_validate({"checks": checks})
-            except ValidationError as exc:
-                problems.extend(_problems(exc, model, lines, ("branches", pattern)))
+                validate({"checks": checks}, model)
+            except SchemaErrors as exc:
+                problems.extend(_problems(exc.problems, model, lines, ("branches", pattern)))
     if problems or policy is None:
         raise PolicyError(source, sorted(problems, key=lambda p: (p.line or 0)))
     return LoadedPolicy(policy=policy, source=source, raw=raw, plugin_checks=plugin_checks,
@@ -178,21 +189,20 @@ def _index_lines(node: yaml.Node) -> tuple[dict[Key, int], list[PolicyProblem]]:
     return lines, duplicates
 
 
-def _problems(exc: ValidationError, model: type[BaseModel], lines: dict[Key, int],
+def _problems(found: tuple[SchemaProblem, ...], model: type[Policy], lines: dict[Key, int],
               prefix: Key) -> list[PolicyProblem]:
     problems = []
-    for error in exc.errors():
-        loc: Key = (*prefix, *(p for p in error["loc"] if isinstance(p, (str, int))))
-        loc = _drop_union_tags(loc)
+    for problem in found:
+        loc: Key = _drop_union_tags((*prefix, *problem.loc))
         line = _line_for(loc, lines)
         dotted = ".".join(str(p) for p in loc) or None
-        if error["type"] == "extra_forbidden":
+        if problem.unknown_key:
             message = f"unknown key {str(loc[-1])!r}"
             hint = _suggest(model, loc[len(prefix):] if prefix else loc)
             if hint:
                 message += f" (did you mean {hint!r}?)"
         else:
-            message = _humanise(error["msg"], error.get("input"))
+            message = _humanise(problem.message, problem.value)
         problems.append(PolicyProblem(line, dotted, message))
     return problems
 
@@ -218,7 +228,17 @@ def _humanise(msg: str, value: Any) -> str:
     return f"{msg} (got {shown})" if value is not None and not isinstance(value, dict) else msg
 
 
-def _suggest(model: type[BaseModel], loc: Key) -> str | None:
+def _keys(cls: Any) -> dict[str, tuple[str, Any]]:
+    """A policy class's keys as a file writes them (a field's alias, else its name), each with
+    its field's name and resolved type; empty for anything else."""
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        return {}
+    hints = typing.get_type_hints(cls)
+    return {f.metadata.get("alias") or f.name: (f.name, hints[f.name])
+            for f in dataclasses.fields(cls)}
+
+
+def _suggest(model: type[Policy], loc: Key) -> str | None:
     """The valid key closest to the unknown one, looked up in the model at that location."""
     current: Any = model
     free_key = False  # the previous field was a dict: this part is a user-chosen key
@@ -226,21 +246,19 @@ def _suggest(model: type[BaseModel], loc: Key) -> str | None:
         if isinstance(part, int) or free_key:
             free_key = False
             continue
-        fields = getattr(current, "model_fields", None) or {}
-        if part not in fields:
+        known = _keys(current)
+        if part not in known:
             return None
-        annotation = fields[part].annotation
+        annotation = known[part][1]
         free_key = getattr(annotation, "__origin__", None) is dict
         current = _model_of(annotation)
-    fields = getattr(current, "model_fields", None) or {}
-    names = [f.alias or name for name, f in fields.items()]
-    matches = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(str(loc[-1]), list(_keys(current)), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
 def _model_of(annotation: Any) -> Any:
-    """Find the pydantic model inside an annotation like ``tuple[Waiver, ...]`` or ``dict[str, X]``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    """Find the policy class inside an annotation like ``tuple[Waiver, ...]`` or ``dict[str, X]``."""
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
         found = _model_of(arg)

@@ -1,19 +1,25 @@
-"""The policy schema (``.gate.yml``), as pydantic models.
+"""The policy schema (``.gate.yml``), as frozen dataclasses.
 
-The models are the single source of truth: validation, the effective-policy
+The classes are the single source of truth: validation, the effective-policy
 dump (``gate policy validate``) and the published JSON Schema all come from
-them. Every model forbids unknown keys so that a typo is an error, never a
-silently ignored setting.
+them (:mod:`gate.policy.schema` hands them to pydantic, which reads their
+types, defaults and each field's ``metadata``: description and constraints).
+Every class forbids unknown keys (``__pydantic_config__``) so that a typo is
+an error, never a silently ignored setting.
+
+This module imports no pydantic: a run without a policy file uses the
+defaults as they are (``Policy()``), and only reading, validating or printing
+a policy loads the validator.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import MISSING, dataclass, field, fields, make_dataclass
 from datetime import date
 from enum import Enum
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from typing import Any, ClassVar, Literal
 
 from gate.findings import Confidence, Severity
 from gate.policy.contexts import DEFAULT_CONTEXT_FAIL_ON, NEVER, ContextName, ContextPolicy
@@ -86,11 +92,15 @@ class InlineSuppressions(str, Enum):
     DENY = "deny"
 
 
-class _Strict(BaseModel):
-    # defer_build: a model's validator and serializer are built when a policy file is
-    # validated, not at import (the default policy is made with model_construct)
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False,
-                              defer_build=True)
+STRICT: dict[str, Any] = {"extra": "forbid"}
+"""Every class's pydantic configuration: an unknown key is an error."""
+
+
+def _field(default: Any = MISSING, *, factory: Any = MISSING, description: str | None = None,
+           **constraints: Any) -> Any:
+    """A dataclass field whose ``metadata`` pydantic reads (description, gt, ge, alias...)."""
+    meta = {**constraints, **({"description": description} if description else {})}
+    return field(default=default, default_factory=factory, metadata=meta)
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
@@ -115,61 +125,69 @@ def parse_size(value: int | str) -> int:
 
 
 def _json_value(value: Any, annotation: Any = None) -> Any:
-    """``value`` as pydantic's JSON mode dumps it (the types check options use)."""
+    """``value`` as a JSON dump gives it (the types check options use); ``annotation`` is the
+    field's type as written (a string: the module's annotations are not evaluated)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (tuple, list)):
         return [_json_value(v) for v in value]
     if isinstance(value, dict):
         return {k: _json_value(v) for k, v in value.items()}
-    if annotation is float and isinstance(value, int) and not isinstance(value, bool):
+    if annotation in (float, "float") and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     return value
 
 
-class CheckPolicy(_Strict):
+@dataclass(frozen=True)
+class CheckPolicy:
     """Settings every check understands. ``None`` means "inherit the global value"."""
 
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
     enabled: bool = True
-    fail_on: SeverityName | None = Field(
+    fail_on: SeverityName | None = _field(
         default=None, description="Lowest severity that fails the gate for this check.")
-    min_confidence: ConfidenceName | None = Field(
+    min_confidence: ConfidenceName | None = _field(
         default=None, description="Findings below this confidence never fail the gate.")
-    on_error: OnError | None = Field(
+    on_error: OnError | None = _field(
         default=None, description="fail (default): a check that cannot complete fails the gate.")
-    timeout: float | None = Field(default=None, gt=0, description="Seconds before the check is "
+    timeout: float | None = _field(default=None, gt=0, description="Seconds before the check is "
                                   "stopped and counted as an error.")
-    exclude: tuple[str, ...] = Field(default=(), description="Globs of paths this check skips.")
-    include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
+    exclude: tuple[str, ...] = _field(default=(), description="Globs of paths this check skips.")
+    include: tuple[str, ...] = _field(default=(), description="If set, only these globs are "
                                      "scanned by this check.")
-    on_empty: OnEmpty | None = Field(
+    on_empty: OnEmpty | None = _field(
         default=None, description="This check judged nothing (read no file): fail, warn, or "
         "auto (inherit the top-level on_empty).")
 
     def options(self) -> dict[str, Any]:
         """The check-specific options handed to the check (fields beyond the common ones), as
-        ``model_dump(mode="json")`` gives them; read from the fields, because a dump builds
-        the model's serializer, which a run without a policy file never needs otherwise."""
-        common = set(CheckPolicy.model_fields)
-        return {name: _json_value(getattr(self, name), info.annotation)
-                for name, info in type(self).model_fields.items() if name not in common}
+        a JSON dump gives them (:func:`gate.policy.schema.dump`), read from the fields."""
+        return {f.name: _json_value(getattr(self, f.name), f.type) for f in fields(self)
+                if f.name not in _COMMON}
 
 
+_COMMON = frozenset(f.name for f in fields(CheckPolicy))
+
+
+@dataclass(frozen=True)
 class SastPolicy(CheckPolicy):
     """bandit settings."""
 
 
+@dataclass(frozen=True)
 class DependenciesPolicy(CheckPolicy):
     """pip-audit settings."""
 
-    files: tuple[str, ...] = Field(
+    files: tuple[str, ...] = _field(
         default=(), description="Manifests to audit (globs); default: discover requirements*.txt, "
         "pyproject.toml, pylock.toml, poetry.lock, uv.lock.")
-    vuln_db_max_age: float = Field(
+    vuln_db_max_age: float = _field(
         default=7, gt=0, description="Days after which the offline vulnerability database "
         "(`gate db update`) draws a warning that it is stale.")
 
 
+@dataclass(frozen=True)
 class SecretsPolicy(CheckPolicy):
     """detect-secrets settings."""
 
@@ -178,38 +196,41 @@ IacFramework = Literal["cloudformation", "terraform", "kubernetes", "dockerfile"
                        "github-actions", "gitlab-ci", "docker-compose"]
 
 
+@dataclass(frozen=True)
 class IacPolicy(CheckPolicy):
     """IaC rule engine settings."""
 
-    frameworks: tuple[IacFramework, ...] = Field(
+    frameworks: tuple[IacFramework, ...] = _field(
         default=("cloudformation", "terraform", "kubernetes", "dockerfile", "github-actions",
                  "gitlab-ci", "docker-compose"), description="Which frameworks to scan.")
-    uncovered: Literal["warn", "fail"] = Field(
+    uncovered: Literal["warn", "fail"] = _field(
         default="warn", description="Resources of types no IaC rule judges: warn lists them per "
         "file; fail also makes each such file a critical GATE-IAC-UNCOVERED finding.")
-    helm_values: dict[str, tuple[str, ...]] = Field(
-        default_factory=dict, description="Chart directory -> extra values files (repo-relative) "
+    helm_values: dict[str, tuple[str, ...]] = _field(
+        factory=dict, description="Chart directory -> extra values files (repo-relative) "
         "passed to helm template with --values.")
 
 
 PipelinePlatform = Literal["github-actions", "gitlab-ci"]
 
 
+@dataclass(frozen=True)
 class PipelinePolicy(CheckPolicy):
     """CI pipeline audit settings (GitHub Actions, GitLab CI)."""
 
-    platforms: tuple[PipelinePlatform, ...] = Field(
+    platforms: tuple[PipelinePlatform, ...] = _field(
         default=("github-actions", "gitlab-ci"), description="Which CI systems to audit.")
-    allowed_hosts: tuple[str, ...] = Field(
+    allowed_hosts: tuple[str, ...] = _field(
         default=(), description="Hosts secrets and job tokens may be sent to, beyond the "
         "built-in list (forges, package registries, coverage services); a name allows its "
         "subdomains.")
 
 
+@dataclass(frozen=True)
 class PluginCheckPolicy(CheckPolicy):
     """A third-party check: the common settings plus a free-form ``options`` mapping."""
 
-    options_: dict[str, Any] = Field(default_factory=dict, alias="options")
+    options_: dict[str, Any] = _field(factory=dict, alias="options")
 
     def options(self) -> dict[str, Any]:
         """Plugins get their ``options`` mapping as is."""
@@ -225,40 +246,47 @@ BUILTIN_CHECK_POLICIES: dict[str, type[CheckPolicy]] = {
 }
 
 
-class ChecksPolicy(_Strict):
+@dataclass(frozen=True)
+class ChecksPolicy:
     """One block per check. Plugin checks get fields added by :func:`policy_model`."""
 
-    sast: SastPolicy = Field(default_factory=SastPolicy.model_construct)
-    dependencies: DependenciesPolicy = Field(default_factory=DependenciesPolicy.model_construct)
-    secrets: SecretsPolicy = Field(default_factory=SecretsPolicy.model_construct)
-    iac: IacPolicy = Field(default_factory=IacPolicy.model_construct)
-    pipeline: PipelinePolicy = Field(default_factory=PipelinePolicy.model_construct)
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    sast: SastPolicy = _field(factory=SastPolicy)
+    dependencies: DependenciesPolicy = _field(factory=DependenciesPolicy)
+    secrets: SecretsPolicy = _field(factory=SecretsPolicy)
+    iac: IacPolicy = _field(factory=IacPolicy)
+    pipeline: PipelinePolicy = _field(factory=PipelinePolicy)
 
 
-class Waiver(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Waiver:
     """An accepted risk on the record: which findings, why, until when, and who owns it."""
 
-    rule: str = Field(description="Rule id (e.g. B101, PYSEC-2018-28, GATE-AWS-S3-001) or '*'.")
-    paths: tuple[str, ...] = Field(default=(), description="Globs; default: everywhere.")
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    rule: str = _field(description="Rule id (e.g. B101, PYSEC-2018-28, GATE-AWS-S3-001) or '*'.")
+    paths: tuple[str, ...] = _field(default=(), description="Globs; default: everywhere.")
     fingerprint: str | None = None
-    reason: str = Field(min_length=1, description="Why the risk is accepted (required).")
+    reason: str = _field(min_length=1, description="Why the risk is accepted (required).")
     expires: date | None = None
     owner: str | None = None
 
-    @field_validator("reason")
-    @classmethod
-    def _reason_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a waiver needs a reason")
-        return value
+    @staticmethod
+    def blank_reason(value: Any) -> bool:
+        """Whether a ``reason`` as written is blank (checked by :mod:`gate.policy.schema`)."""
+        return isinstance(value, str) and not value.strip()
 
 
-class Limits(_Strict):
+@dataclass(frozen=True)
+class Limits:
     """Bounds on every worker process (see docs/security.md): what a hostile file can cost."""
 
-    memory_mb: int = Field(default=2048, ge=256, le=1_048_576, description="Address-space limit "
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    memory_mb: int = _field(default=2048, ge=256, le=1_048_576, description="Address-space limit "
                            "of each check and pool worker, in MiB.")
-    file_seconds: float = Field(default=60.0, gt=0, le=86_400, description="Time budget of one "
+    file_seconds: float = _field(default=60.0, gt=0, le=86_400, description="Time budget of one "
                                 "file in a pool worker; over it, the file is not scanned.")
 
 
@@ -273,11 +301,14 @@ DEFAULT_REPORT_SCOPES: dict[str, str] = {
 would fail in code. Every other format (json, text, markdown, cyclonedx) keeps everything."""
 
 
-class ReportsPolicy(_Strict):
+@dataclass(frozen=True)
+class ReportsPolicy:
     """What goes into each report file (``docs/formats.md``, "Report scope")."""
 
-    scope: ReportScopeName | dict[ReportFormatName, ReportScopeName] = Field(
-        default_factory=dict, description="failing: only findings that fail the gate; code: "
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    scope: ReportScopeName | dict[ReportFormatName, ReportScopeName] = _field(
+        factory=dict, description="failing: only findings that fail the gate; code: "
         "those plus any that would fail in code (tests, docs, vendored...); all: every finding. "
         "One value for every format, or one per format; default code for sarif, gitlab-*, "
         "codequality and junit, all for the others.")
@@ -290,61 +321,62 @@ class ReportsPolicy(_Strict):
         return str(chosen) if chosen else DEFAULT_REPORT_SCOPES.get(fmt, "all")
 
 
-class BranchOverride(_Strict):
+@dataclass(frozen=True)
+class BranchOverride:
     """Settings that replace the top-level ones when the target branch matches the glob."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
 
     fail_on: SeverityName | None = None
     min_confidence: ConfidenceName | None = None
     on_error: OnError | None = None
     mode: Mode | None = None
-    checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    contexts: dict[ContextName, ContextPolicy] = Field(default_factory=dict)
+    checks: dict[str, dict[str, Any]] = _field(factory=dict)
+    contexts: dict[ContextName, ContextPolicy] = _field(factory=dict)
 
 
-class Policy(_Strict):
+@dataclass(frozen=True)
+class Policy:
     """The whole ``.gate.yml``."""
 
-    version: Literal[1] = Field(default=1, description="Schema version of this file.")
-    fail_on: SeverityName = Field(default="high", description="Default threshold for every check.")
-    min_confidence: ConfidenceName = Field(default="low")
-    mode: Mode = Field(default=Mode.ALL, description="all, or new: only findings absent on the "
+    __pydantic_config__: ClassVar[dict[str, Any]] = STRICT
+
+    version: Literal[1] = _field(default=1, description="Schema version of this file.")
+    fail_on: SeverityName = _field(default="high", description="Default threshold for every check.")
+    min_confidence: ConfidenceName = _field(default="low")
+    mode: Mode = _field(default=Mode.ALL, description="all, or new: only findings absent on the "
                        "base ref fail.")
-    on_error: OnError = Field(default=OnError.FAIL)
-    timeout: float = Field(default=600.0, gt=0, description="Default per-check timeout (s).")
-    max_file_size: int | str = Field(default=2_000_000, description="Larger files are read by the "
+    on_error: OnError = _field(default=OnError.FAIL)
+    timeout: float = _field(default=600.0, gt=0, description="Default per-check timeout (s).")
+    max_file_size: int | str = _field(default=2_000_000, description="Larger files are read by the "
                                      "secrets check only (streamed).")
-    not_scanned: NotScannedPolicy = Field(
+    not_scanned: NotScannedPolicy = _field(
         default=NotScannedPolicy.AUTO, description="A file the secrets check could not read: "
         "fail, warn, or auto (fail unless binary by name or a link out of the tree).")
-    exclude: tuple[str, ...] = Field(default=(), description="Globs skipped by every check.")
-    include: tuple[str, ...] = Field(default=(), description="If set, only these globs are "
+    exclude: tuple[str, ...] = _field(default=(), description="Globs skipped by every check.")
+    include: tuple[str, ...] = _field(default=(), description="If set, only these globs are "
                                      "scanned.")
-    inline_suppressions: InlineSuppressions = Field(default=InlineSuppressions.ALLOW)
-    on_empty: OnEmpty = Field(
+    inline_suppressions: InlineSuppressions = _field(default=InlineSuppressions.ALLOW)
+    on_empty: OnEmpty = _field(
         default=OnEmpty.AUTO, description="An enabled check that judged nothing (read no file): "
         "fail, warn, or auto (fail when no check read anything, else warn). A pass means every "
         "enabled check judged what it was given.")
-    contexts: dict[ContextName, ContextPolicy] = Field(
-        default_factory=dict, description="Per context (code, test, docs, example, ci, "
+    contexts: dict[ContextName, ContextPolicy] = _field(
+        factory=dict, description="Per context (code, test, docs, example, ci, "
         "generated, vendored, iac): extra path globs and a fail_on threshold.")
-    checks: ChecksPolicy = Field(default_factory=lambda: ChecksPolicy.model_construct())
+    checks: ChecksPolicy = _field(factory=ChecksPolicy)
     waivers: tuple[Waiver, ...] = ()
-    baseline: str | None = Field(default=None, description="Path of a baseline file.")
-    branches: dict[str, BranchOverride] = Field(default_factory=dict)
-    limits: Limits = Field(default_factory=Limits.model_construct)
-    reports: ReportsPolicy = Field(default_factory=ReportsPolicy.model_construct)
-
-    @field_validator("max_file_size")
-    @classmethod
-    def _size(cls, value: int | str) -> int:
-        return parse_size(value)
+    baseline: str | None = _field(default=None, description="Path of a baseline file.")
+    branches: dict[str, BranchOverride] = _field(factory=dict)
+    limits: Limits = _field(factory=Limits)
+    reports: ReportsPolicy = _field(factory=ReportsPolicy)
 
     def check(self, name: str) -> CheckPolicy:
         """The policy block of one check (defaults when the file does not mention it)."""
         found = getattr(self.checks, name.replace("-", "_"), None)
         if isinstance(found, CheckPolicy):
             return found
-        return BUILTIN_CHECK_POLICIES.get(name, PluginCheckPolicy).model_construct()
+        return BUILTIN_CHECK_POLICIES.get(name, PluginCheckPolicy)()
 
     def fail_on_for(self, name: str) -> Severity:
         """The effective failing threshold of a check."""
@@ -386,21 +418,24 @@ class Policy(_Strict):
 
 
 def policy_model(plugin_checks: tuple[str, ...] = ()) -> type[Policy]:
-    """The Policy model, extended with a ``checks.<name>`` block per installed plugin check.
+    """The Policy class, extended with a ``checks.<name>`` block per installed plugin check.
 
-    Built per run rather than with ``extra="allow"`` so that a typo under
-    ``checks:`` is still an unknown-key error with a suggestion.
+    Built per run rather than accepting any key under ``checks:`` so that a typo
+    there is still an unknown-key error with a suggestion.
     """
     plugin_checks = tuple(n for n in plugin_checks if n not in BUILTIN_CHECK_POLICIES)
     if not plugin_checks:
         return Policy
-    fields: dict[str, Any] = {
-        name.replace("-", "_"): (PluginCheckPolicy, Field(default_factory=PluginCheckPolicy))
-        for name in plugin_checks
-        if name not in BUILTIN_CHECK_POLICIES
-    }
-    checks_model = create_model("ChecksPolicy", __base__=ChecksPolicy, **fields)
-    return create_model(
-        "Policy", __base__=Policy,
-        checks=(checks_model, Field(default_factory=checks_model)),
-    )
+    return _extended(plugin_checks)
+
+
+@functools.cache
+def _extended(plugin_checks: tuple[str, ...]) -> type[Policy]:
+    checks = make_dataclass(
+        "ChecksPolicy", [(name.replace("-", "_"), PluginCheckPolicy,
+                          field(default_factory=PluginCheckPolicy)) for name in plugin_checks],
+        bases=(ChecksPolicy,), frozen=True)
+    extended: type[Policy] = make_dataclass(
+        "Policy", [("checks", checks, field(default_factory=checks))], bases=(Policy,),
+        frozen=True)
+    return extended

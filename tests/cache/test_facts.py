@@ -126,3 +126,24 @@ def test_a_file_asked_about_and_read_again_racily_loses_its_fact(tmp_path: Path,
     facts.put("a.py", os.stat(root / "a.py"), "new")
     facts.save()
     assert _facts(cache, root).get("a.py", os.stat(root / "a.py")) is None
+
+
+@pytest.mark.usefixtures("settled")
+def test_an_edit_loop_of_racy_files_does_not_rewrite_the_entry(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """Only racy files changed: nothing new to remember, so the entry is not written again;
+    the edited file's old row serves nothing (its stat is gone)."""
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    _remember(cache, root, {"a.py": "old", "b.py": "b"})
+    (root / "a.py").write_text("a = 22\n")
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 2)  # the edit was just now
+    facts = _facts(cache, root)
+    assert facts.get("a.py", os.stat(root / "a.py")) is None
+    assert facts.get("b.py", os.stat(root / "b.py")) == "b"
+    facts.put("a.py", os.stat(root / "a.py"), "new")
+    facts.save()
+    assert facts._cache is not None and facts._cache.stats.writes == 0
+    again = _facts(cache, root)
+    assert again.get("a.py", os.stat(root / "a.py")) is None
+    assert again.get("b.py", os.stat(root / "b.py")) == "b"

@@ -15,6 +15,7 @@ from typing import Any
 from gate.checks.interface import CheckResult
 from gate.findings import Confidence, Finding, Location, Severity, Suppression
 from gate.policy.model import Policy
+from gate.policy.schema import validate
 from gate.report.budget import fit
 from gate.report.registry import get_reporter, render_report
 from gate.report.scope import BLOCKING_KEY, Scope, scoped, stamp
@@ -85,11 +86,11 @@ def test_default_scopes_per_format() -> None:
 
 
 def test_policy_scope_per_format_and_for_all() -> None:
-    policy = Policy.model_validate({"reports": {"scope": {"sarif": "failing", "json": "code"}}})
+    policy = validate({"reports": {"scope": {"sarif": "failing", "json": "code"}}})
     assert (policy.reports.scope_for("sarif"), policy.reports.scope_for("json"),
             policy.reports.scope_for("junit"), policy.reports.scope_for("text")) == (
         "failing", "code", "code", "all")
-    everything = Policy.model_validate({"reports": {"scope": "all"}})
+    everything = validate({"reports": {"scope": "all"}})
     assert everything.reports.scope_for("gitlab-sast") == "all"
     run = _run(policy)
     assert len(_sarif_results(render_report(run, "sarif", "failing"))) == 1
@@ -97,7 +98,7 @@ def test_policy_scope_per_format_and_for_all() -> None:
 
 
 def test_a_context_threshold_moves_findings_into_the_failing_scope() -> None:
-    policy = Policy.model_validate({"contexts": {"test": {"fail_on": "high"}}})
+    policy = validate({"contexts": {"test": {"fail_on": "high"}}})
     run = _run(policy)
     assert sorted(f.path for f in run.failing_findings()) == ["app/run.py", "tests/test_run.py"]
     failing = scoped(run, Scope.FAILING)
