@@ -42,7 +42,7 @@ from typing import cast
 from gate.checks.engine.pool import CpuTokens
 from gate.checks.idle import idle_result
 from gate.checks.interface import CheckResult
-from gate.processes import freezing, worker_context
+from gate.processes import freezing, resume_collection, worker_context
 from gate.signals import starting_workers
 from gate.standby import dismiss_all, take
 from gate.standby import waiting as standbys_waiting
@@ -126,6 +126,7 @@ def _run(jobs: list[CheckJob], on_done: Callable[[CheckResult], None] | None,
                 writer.close()
         if meanwhile is not None:
             meanwhile()
+        resume_collection()  # start-up is over (gate.processes.defer_collection)
         _wait_all(running, results, on_done)
     finally:  # a stop signal (gate.signals), or a bug here: no worker or pool outlives the run
         dismiss_all()

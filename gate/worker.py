@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from gate.checks.interface import CheckError, CheckResult, ScanTarget
 from gate.checks.registry import load_check
 from gate.limits import harden_worker
-from gate.processes import forked_child
+from gate.processes import forked_child, resume_collection
 from gate.redact import redact, redact_result
 
 __all__ = ["CheckJob", "lead_process_group", "run_job", "silence", "worker_main"]
@@ -66,6 +66,7 @@ def worker_main(job: CheckJob, conn: Connection, parent_pid: int) -> None:
 
 def run_job(job: CheckJob, conn: Connection, parent_pid: int) -> None:
     """Run ``job`` in this (worker) process and send its outcome on ``conn``, then close it."""
+    resume_collection()  # held while a standby loaded its scanner (gate.processes)
     harden_worker(parent_pid, job.scan.limits, group_leader=True)  # memory cap, dies with us
     silence()
     started = time.monotonic()

@@ -91,3 +91,20 @@ def test_a_widened_pipe_takes_a_large_job_before_anyone_reads() -> None:
     sent = not done.is_alive()
     assert reader.recv() == job  # (unblocks the sender if the widening failed)
     assert sent
+
+
+def test_collection_is_held_through_start_up_and_resumed_for_the_checks() -> None:
+    """``gate run`` holds the collector while it starts (and forks standbys that inherit
+    that); every worker resumes it when its job arrives, the parent once the checks run."""
+    out = _probe("""
+        import gc
+        from gate.processes import defer_collection, resume_collection
+        defer_collection()
+        held = gc.isenabled()
+        resume_collection()
+        resumed, frozen = gc.isenabled(), gc.get_freeze_count() > 0
+        resume_collection()  # already running: nothing changes
+        print(held, resumed, frozen, gc.isenabled())
+    """)
+    assert out == "False True True True"
+

@@ -17,7 +17,7 @@ from gate import standby
 from gate.checks.interface import Check, CheckResult, ScanTarget
 from gate.cli.early import _chosen
 from gate.limits import WorkerLimits
-from gate.processes import can_fork
+from gate.processes import can_fork, defer_collection
 from gate.runner import CheckJob, run_checks
 
 PRELOADED = "test_standby_preloaded"
@@ -194,3 +194,32 @@ def test_a_job_that_does_not_pickle_goes_to_a_freshly_forked_worker(tmp_path: Pa
     assert result.errors == ()
     assert result.warnings[0].split()[0] == "cold"
     assert not process.is_alive()
+
+
+class CollectingCheck(PreloadingCheck):
+    """Says whether the cyclic garbage collector runs while it works."""
+
+    def run(self, target: ScanTarget) -> CheckResult:
+        import gc
+
+        return CheckResult(check=self.name, tool=self.tool, tool_version="0",
+                           warnings=(f"collecting {gc.isenabled()}",))
+
+
+def test_a_worker_collects_though_it_was_forked_while_start_up_held_collection(
+        tmp_path: Path) -> None:
+    """``gate run`` holds the collector while it starts (gate.processes.defer_collection);
+    a standby forked then, and a worker forked fresh, both collect when their job runs."""
+    import gc
+
+    job = replace(_job(tmp_path, "test_standby:CollectingCheck"), name="collecting")
+    fresh = replace(job, name="fresh")
+    defer_collection()
+    try:
+        standby.start([("collecting", job.target)])
+        results = run_checks([job, fresh])
+        assert gc.isenabled()  # the parent too, once the checks run
+    finally:
+        gc.enable()
+    assert results["collecting"].warnings == ("collecting True",)
+    assert results["fresh"].warnings == ("collecting True",)

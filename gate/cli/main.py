@@ -132,6 +132,9 @@ def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _command(argv)
     if command in STANDBY_COMMANDS:
+        from gate.processes import defer_collection
+
+        defer_collection()  # until the checks run (gate.processes)
         start_standby(argv)  # before the imports below: see gate.cli.early
     try:
         parser = build_parser(only=command or "")
