@@ -11,9 +11,10 @@ import hashlib
 import hmac
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import IntEnum
+from typing import Any
 
 __all__ = [
     "CONTEXTS",
@@ -173,6 +174,17 @@ class Finding:
         """True when triage (or an inline marker the policy honours) suppressed it."""
         return self.suppression is not None
 
+    def changed(self, **fields: Any) -> Finding:
+        """This finding with ``fields`` replaced: :func:`dataclasses.replace` without its
+        per-call walk of the fields (judging changes every finding of a run two or three
+        times: 47,000 on Saleor). A name that is not a field raises :class:`TypeError`."""
+        unknown = fields.keys() - _FINDING_FIELDS
+        if unknown:
+            raise TypeError(f"Finding has no field {sorted(unknown)[0]!r}")
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__, **fields)
+        return new
+
     @property
     def path(self) -> str:
         """Shortcut for ``location.path``."""
@@ -190,6 +202,9 @@ class Finding:
 
 
 _WS = re.compile(r"\s+")
+
+
+_FINDING_FIELDS = frozenset(f.name for f in fields(Finding))
 
 
 def _normalise(content: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gate.findings import Severity, content_fingerprint, secret_fingerprint
+from gate.findings import Finding, Location, Severity, content_fingerprint, secret_fingerprint
 
 
 def test_content_fingerprint_ignores_whitespace() -> None:
@@ -28,3 +28,19 @@ def test_severity_order_and_parse() -> None:
     assert Severity.parse(" High ") is Severity.HIGH
     with pytest.raises(ValueError, match="unknown severity"):
         Severity.parse("severe")
+
+
+def test_changed_is_replace_without_the_walk() -> None:
+    import dataclasses
+
+    f = Finding(check="sast", rule_id="B101", severity=Severity.LOW, message="m",
+                location=Location(path="a.py", start_line=3), fingerprint="fp",
+                extra=(("k", "v"),))
+    moved = f.changed(context="test", extra=())
+    assert moved == dataclasses.replace(f, context="test", extra=())
+    assert (moved.context, moved.extra, f.context, f.extra) == ("test", (), "code", (("k", "v"),))
+    assert hash(moved) == hash(dataclasses.replace(f, context="test", extra=()))
+    with pytest.raises(TypeError, match="no field 'contxt'"):
+        f.changed(contxt="test")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        moved.context = "code"  # type: ignore[misc]

@@ -45,5 +45,5 @@ def with_doc_links(run: RunResult) -> RunResult:
     findings = []
     for f in run.findings:
         url = doc_url(f)
-        findings.append(f if url == f.help_url else replace(f, help_url=url))
+        findings.append(f if url == f.help_url else f.changed(help_url=url))
     return replace(run, findings=tuple(findings))

@@ -84,7 +84,7 @@ def stamp(run: RunResult, policy: Policy) -> RunResult:
         extra = tuple(kv for kv in f.extra if kv[0] != BLOCKING_KEY)
         if value:
             extra = tuple(sorted((*extra, (BLOCKING_KEY, value))))
-        findings.append(f if extra == f.extra else replace(f, extra=extra))
+        findings.append(f if extra == f.extra else f.changed(extra=extra))
     return replace(run, findings=tuple(findings))
 
 

@@ -19,7 +19,6 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from gate.findings import Finding
@@ -188,5 +187,5 @@ def assign_contexts(findings: Iterable[Finding], root: Path,
                 heads[f.path] = read_head(root, f.path)
             context = known[key] = context_of(f.path, f.check, framework=framework,
                                               head=heads[f.path], overrides=overrides)
-        out.append(f if context == f.context else replace(f, context=context))
+        out.append(f if context == f.context else f.changed(context=context))
     return out
