@@ -1,7 +1,7 @@
 """The gate's flow, stage by stage, in one function; the CLI only parses and calls it.
 
-    context -> policy -> inventory -> checks -> triage (finding contexts first) -> verdict
-    -> reports
+    context -> policy -> inventory -> checks -> judging (contexts, triage, verdict:
+    gate.judging) -> reports -> publishing
 
 Data flows one way. Each stage lives in its own module; nothing here knows
 how a tool works or how a format looks.
@@ -18,25 +18,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import gate
 from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
 from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
-from gate.findings import Finding
 from gate.git.objects import read_at
 from gate.git.refs import BaseRef, open_base
 from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.runner import CheckJob, run_checks
-from gate.shard import Shard, apply_shard, settle_shard
+from gate.shard import Shard, apply_shard
 from gate.standby import prepare as prepare_standby
-from gate.triage.governing import base_policy, load_baseline, policy_changes, policy_notice
+from gate.triage.governing import base_policy, load_baseline
 from gate.triage.scope import narrow_to_changes
 from gate.workspace import POLICY_FILE, policy_candidates
 
-if TYPE_CHECKING:  # the result model is loaded with judging (_JUDGING), while the checks work
+if TYPE_CHECKING:  # the result model is loaded with judging, while the checks work
     from gate.result import RunResult
     from gate.triage.suppress_unused import Markers
 
@@ -96,11 +94,10 @@ class RunOptions:
     reporter then, not before the checks start)."""
 
 
-_JUDGING = ("gate.report.registry", "gate.report.rule_docs", "gate.report.scope",
-            "gate.triage.apply", "gate.triage.context", "gate.triage.suppress_unused",
-            "gate.verdict")
-"""What judging the checks' results imports, and nothing before it needs: loaded while the
-workers work (:func:`gate.runner.run_checks`' ``meanwhile``), off the path to their start."""
+_AFTER_THE_CHECKS = ("gate.judging", "gate.report.registry")
+"""What judging the checks' results and writing the reports import, and nothing before
+them needs: loaded while the workers work (:func:`gate.runner.run_checks`' ``meanwhile``),
+off the path to their start."""
 
 _MARKED = frozenset({"sast", "secrets"})
 """The checks whose files can hold a ``gate:ignore`` marker that judging reports unused."""
@@ -110,7 +107,7 @@ def _meanwhile(options: RunOptions, root: Path, jobs: list[CheckJob],
                markers: list[Markers]) -> None:
     """While the checks work: load judging, and find the suppression markers of the files
     the sast and secrets checks were given (which of them a finding used is known later)."""
-    for module in _JUDGING:
+    for module in _AFTER_THE_CHECKS:
         importlib.import_module(module)
     from gate.triage.suppress_unused import find_markers
 
@@ -229,36 +226,6 @@ def _own_paths(root: Path, options: RunOptions) -> tuple[str, ...]:
     return tuple(paths)
 
 
-def _own_warning(inventory: Inventory) -> tuple[str, ...]:
-    """One line naming the gate's own files that no check read."""
-    if not inventory.own:
-        return ()
-    shown = ", ".join(f"{n.path} ({n.reason})" for n in inventory.own[:3])
-    more = f" and {len(inventory.own) - 3} more" if len(inventory.own) > 3 else ""
-    return (f"{len(inventory.own)} file(s) are the gate's own output, not judged (searched only "
-            f"for live provider tokens): {shown}{more}",)
-
-
-def _nested_policies(inventory: Inventory, loaded: LoadedPolicy) -> tuple[str, ...]:
-    """One line naming the ``.gate.yml`` files in the scanned tree that do not apply."""
-    ignored = [p for p in inventory.all_files
-               if (p == POLICY_FILE or p.endswith("/" + POLICY_FILE)) and p != loaded.source
-               and not (loaded.source or "").endswith(":" + p)]
-    if not ignored:
-        return ()
-    shown = ", ".join(ignored[:3]) + (f" and {len(ignored) - 3} more" if len(ignored) > 3 else "")
-    return (f"{len(ignored)} .gate.yml file(s) in the scanned tree do not apply to this run "
-            f"(policy: {loaded.source or 'built-in default'}; a nested policy applies only when "
-            f"its directory is the path scanned): {shown}",)
-
-
-def _base_context(base: BaseRef | None) -> dict[str, str]:
-    """What the report says about the base the run compared with."""
-    if base is None:
-        return {}
-    return {"base": base.ref, "base_commit": base.commit, "merge_base": base.merge_base}
-
-
 def run(options: RunOptions) -> RunResult:
     """Run the gate once and return its result; reports are written as a side effect."""
     started = time.monotonic()
@@ -290,69 +257,23 @@ def run(options: RunOptions) -> RunResult:
     markers: list[Markers] = []
     results = run_checks(jobs, on_done=options.on_check_done,
                          meanwhile=lambda: _meanwhile(options, inventory.root, jobs, markers))
-    from gate.report.registry import write_report  # loaded meanwhile: see _JUDGING
-    from gate.report.rule_docs import with_doc_links
-    from gate.report.scope import stamp
-    from gate.triage.apply import TriageInputs, triage
-    from gate.triage.base import scan_base
-    from gate.triage.context import assign_contexts
-    from gate.triage.suppress_unused import unused_markers
-    from gate.verdict import Emptiness, evaluate, is_live_secret
+    from gate.judging import Planned, judge  # loaded meanwhile: see _AFTER_THE_CHECKS
+    from gate.report.registry import write_report
 
-    own = {n.path for n in inventory.own}
-    findings: list[Finding] = assign_contexts(
-        (f for r in results.values() for f in r.findings
-         if f.location.path not in own or is_live_secret(f)), inventory.root,
-        policy.context_globs())
-    triaged = triage(findings, TriageInputs(
-        policy=policy, results=results, today=datetime.now(timezone.utc).date(),
-        baseline=baseline,
-        base=scan_base(base, policy, jobs, results) if base else None,
-        partial=partial, subset=options.checks is not None,
-    ))
-
-    unused = unused_markers(inventory.root, _scanned_whole(jobs, results), findings,
-                            cache_dir=options.cache_dir, markers=markers[0] if markers else None)
-    result = evaluate(
-        policy, results, list(triaged.findings),
-        not_scanned=inventory.not_scanned,
-        warnings=(*_own_warning(inventory), *_nested_policies(inventory, loaded),
-                  *triaged.warnings, *unused),
-        gate_version=gate.__version__,
-        policy_source=loaded.source or "built-in default",
-        started_at=started_at,
-        duration=time.monotonic() - started,
-        context={**context.as_dict(), **_base_context(base)},
-        empty=Emptiness(tree_files=len(inventory.all_files),
-                        exempt=frozenset(results) if shard is not None else frozenset(partial),
-                        sharded=shard is not None),
-    )
-    result = settle_shard(replace(result, waivers=triaged.waivers, shard=shard))
-    result = with_doc_links(stamp(result, policy))
-    if base is not None:
-        changed = policy_changes(base, _base_policy_file(root, base, options.policy_path,
-                                                         options.policy_start), policy)
-        result = replace(result, policy_changed=changed,
-                         reasons=(*policy_notice(base, changed), *result.reasons))
+    result = judge(Planned(
+        policy=policy, loaded=loaded, inventory=inventory, jobs=jobs, context=context,
+        started=started, started_at=started_at, base=base,
+        base_policy_file=_base_policy_file(root, base, options.policy_path,
+                                           options.policy_start) if base else None,
+        baseline=baseline, partial=partial, shard=shard, subset=options.checks is not None,
+        cache_dir=options.cache_dir, markers=markers[0] if markers else None,
+    ), results, time.monotonic())
     for fmt, path in options.reports:
         write_report(result, fmt, path, policy.reports.scope_for(fmt))
     for line in _publish(result, context, options, policy) if shard is None else ():
         if options.on_warning is not None:
             options.on_warning(line)
     return result
-
-
-def _scanned_whole(jobs: list[CheckJob], results: dict[str, CheckResult]
-                   ) -> dict[str, frozenset[str]]:
-    """The files each check scanned to completion (for :func:`unused_markers`)."""
-    scanned = {}
-    for job in jobs:
-        result = results.get(job.name)
-        if result is None or result.errors:
-            continue
-        skipped = {n.path for n in result.not_scanned}
-        scanned[job.name] = frozenset(f for f in job.scan.files if f not in skipped)
-    return scanned
 
 
 def _publish(result: RunResult, context: Context, options: RunOptions,
