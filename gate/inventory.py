@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,10 @@ class Inventory:
     """Binary files and files over ``max_file_size``, with why only the :data:`BYTE_CHECKS`
     get them. Every other check lists those it would have scanned as not scanned (a ``.py``
     file padded past the limit is never a silent pass of the sast check)."""
+    stats: Mapping[str, os.stat_result] = field(default_factory=dict, repr=False, compare=False)
+    """Each regular file's ``lstat`` as the inventory took it (before anything read it): a
+    later pass remembering facts under a file's stat (:mod:`gate.cache.facts`) need not take
+    it again."""
     own: tuple[NotScanned, ...] = ()
     """The gate's own files (baseline, reports, cache entries; :mod:`gate.artefacts`): only
     the :data:`BYTE_CHECKS` get them, and only a live-format provider token found in one
@@ -132,8 +137,8 @@ def _sniff(path: Path) -> list[Any]:
     return [recognise(path, head), b"\0" in head]
 
 
-def _classify(root: Path, rel: str, max_file_size: int, facts: FileFacts
-              ) -> str | _SetAside | _Own | NotScanned | None:
+def _classify(root: Path, rel: str, max_file_size: int, facts: FileFacts,
+              stats: dict[str, os.stat_result]) -> str | _SetAside | _Own | NotScanned | None:
     """``"text"``, :class:`_SetAside`, :class:`_Own`, a :class:`NotScanned`, or ``None``.
 
     ``None``: nothing to read here (a deleted file, a submodule, or a link to
@@ -148,6 +153,7 @@ def _classify(root: Path, rel: str, max_file_size: int, facts: FileFacts
         if not stat.S_ISREG(st.st_mode):
             return None
         size = st.st_size
+        stats[rel] = st
         if size > HARD_CAP:
             return NotScanned(rel, f"larger than the {HARD_CAP} byte hard cap: no check reads it")
         sniffed = facts.get(rel, st)
@@ -201,6 +207,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
     skipped: list[NotScanned] = []
     mine: list[NotScanned] = []
     facts = FileFacts(cache_dir, "inventory", root, _SNIFFERS)
+    stats: dict[str, os.stat_result] = {}
     if scope:
         candidates = [r for r in candidates if r == scope or r.startswith(scope + "/")]
     for rel in candidates:
@@ -211,7 +218,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
         if any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in own):
             mine.append(NotScanned(rel, NAMED))
             continue
-        kind = _classify(root, rel, max_file_size, facts)
+        kind = _classify(root, rel, max_file_size, facts, stats)
         if isinstance(kind, NotScanned):
             skipped.append(kind)
         elif isinstance(kind, _Own):
@@ -222,6 +229,7 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
             files.append(rel)
     facts.save()
     return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git,
+                     stats=stats,
                      set_aside=tuple(set_aside), own=tuple(mine))
 
 

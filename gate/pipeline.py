@@ -103,7 +103,7 @@ _MARKED = frozenset({"sast", "secrets"})
 """The checks whose files can hold a ``gate:ignore`` marker that judging reports unused."""
 
 
-def _meanwhile(options: RunOptions, root: Path, jobs: list[CheckJob],
+def _meanwhile(options: RunOptions, inventory: Inventory, jobs: list[CheckJob],
                markers: list[Markers]) -> None:
     """While the checks work: load judging, and find the suppression markers of the files
     the sast and secrets checks were given (which of them a finding used is known later)."""
@@ -111,8 +111,9 @@ def _meanwhile(options: RunOptions, root: Path, jobs: list[CheckJob],
         importlib.import_module(module)
     from gate.triage.suppress_unused import find_markers
 
-    markers.append(find_markers(root, {f for job in jobs if job.name in _MARKED
-                                       for f in job.scan.files}, options.cache_dir))
+    markers.append(find_markers(inventory.root, {f for job in jobs if job.name in _MARKED
+                                                 for f in job.scan.files}, options.cache_dir,
+                                inventory.stats))
     if options.meanwhile is not None:
         options.meanwhile()
 
@@ -256,7 +257,7 @@ def run(options: RunOptions) -> RunResult:
             options.on_check_started(job.name)
     markers: list[Markers] = []
     results = run_checks(jobs, on_done=options.on_check_done,
-                         meanwhile=lambda: _meanwhile(options, inventory.root, jobs, markers))
+                         meanwhile=lambda: _meanwhile(options, inventory, jobs, markers))
     from gate.judging import Planned, judge  # loaded meanwhile: see _AFTER_THE_CHECKS
     from gate.report.registry import write_report
 

@@ -72,15 +72,17 @@ def _used(findings: Sequence[Finding]) -> dict[tuple[str, int], set[str]]:
     return used
 
 
-def _marked(root: Path, path: str, facts: FileFacts) -> bytes | None:
+def _marked(root: Path, path: str, facts: FileFacts, st: os.stat_result | None
+            ) -> bytes | None:
     """The file's first :data:`_MAX_BYTES` bytes if they hold a marker, else ``None``.
 
-    Whether a file holds one is remembered under its stat: an unchanged file without
-    a marker (nearly all of them) is not read again.
+    Whether a file holds one is remembered under its stat (``st`` when the caller took
+    it before anything read the file): an unchanged file without a marker (nearly all of
+    them) is not read again.
     """
     full = f"{os.fspath(root)}/{path}"  # pathlib costs more than the call, per file
     try:
-        st = os.stat(full)  # noqa: PTH116
+        st = st or os.stat(full)  # noqa: PTH116
         if facts.get(path, st) is False:
             return None
         with open(full, "rb") as handle:  # noqa: PTH123
@@ -96,18 +98,21 @@ Markers = Mapping[str, Sequence[tuple[int, str]]]
 """Path -> each ``gate:ignore`` comment in it, with its line (:func:`find_markers`)."""
 
 
-def find_markers(root: Path, paths: Iterable[str], cache_dir: Path | None = None
+def find_markers(root: Path, paths: Iterable[str], cache_dir: Path | None = None,
+                 stats: Mapping[str, os.stat_result] | None = None
                  ) -> dict[str, list[tuple[int, str]]]:
     """The ``gate:ignore`` comments of the Python files among ``paths``, by file.
 
     ``cache_dir``: the result cache, where which files hold no marker is remembered
-    (:mod:`gate.cache.facts`); ``None``: every file is read. It needs no finding, so
-    the pipeline asks it while the checks work.
+    (:mod:`gate.cache.facts`); ``None``: every file is read. ``stats``: the files'
+    stats as the inventory took them (:attr:`gate.inventory.Inventory.stats`), else each
+    is taken here. It needs no finding, so the pipeline asks it while the checks work.
     """
+    stats = stats or {}
     found: dict[str, list[tuple[int, str]]] = {}
     facts = FileFacts(cache_dir, "suppression-markers", root, ("gate.triage.suppress_unused",))
     for path in sorted({p for p in paths if p.endswith(".py")}):
-        data = _marked(root, path, facts)
+        data = _marked(root, path, facts, stats.get(path))
         if data is None:
             continue
         comments = _comments(data.decode("utf-8", "replace"))

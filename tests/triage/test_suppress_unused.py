@@ -9,6 +9,7 @@ a line detect-secrets flags (used by the secrets check, unknown to bandit).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -110,3 +111,32 @@ def test_markers_found_beforehand_for_more_files_report_only_the_scanned(tmp_pat
         "one below; remove it",)
     assert unused_markers(tmp_path, scanned, [], markers=markers) == \
         unused_markers(tmp_path, scanned, [])
+
+
+def test_the_inventory_s_stats_serve_and_the_file_is_not_stat_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inventory took every file's stat before anything read it: the facts are keyed by
+    that one, and the marker search takes none of its own."""
+    from gate.inventory import build_inventory
+    from gate.triage import suppress_unused
+
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
+    (tmp_path / "a.py").write_text("x = 1  # gate:ignore[B101] stale\n")
+    (tmp_path / "b.py").write_text("y = 2\n")
+    inventory = build_inventory(tmp_path)
+    assert sorted(inventory.stats) == ["a.py", "b.py"]
+
+    taken: list[str] = []
+    real = os.stat
+
+    def counting(path: str, *args: object, **kwargs: object) -> os.stat_result:
+        taken.append(os.path.basename(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", counting)
+    markers = suppress_unused.find_markers(tmp_path, ["a.py", "b.py"], tmp_path / "cache",
+                                           inventory.stats)
+    assert markers == {"a.py": [(1, "# gate:ignore[B101] stale")]}
+    assert [name for name in taken if name.endswith(".py")] == []
+    assert suppress_unused.find_markers(tmp_path, ["a.py", "b.py"], tmp_path / "cache") == markers
+    assert sorted(name for name in taken if name.endswith(".py")) == ["a.py", "b.py"]
