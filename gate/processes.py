@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     WorkerContext: TypeAlias = ForkContext | SpawnContext
 
 __all__ = ["FORK_ALLOWED", "PIPE_BYTES", "can_fork", "defer_collection", "forked_child",
-           "freezing", "quiet_thread", "resume_collection", "widen_pipe", "worker_context"]
+           "freezing", "quiet_thread", "restore_collection", "resume_collection", "widen_pipe",
+           "worker_context"]
 
 FORK_ALLOWED = sys.platform.startswith("linux")
 """Only Linux: ``/proc`` counts the threads, and the start method is known to work there."""
@@ -99,7 +100,11 @@ def freezing(ctx: WorkerContext) -> Iterator[None]:
         gc.unfreeze()
 
 
-def defer_collection() -> None:
+_held = False
+"""Whether :func:`defer_collection` holds the collector (inherited by a forked child)."""
+
+
+def defer_collection() -> bool:
     """Hold the cyclic garbage collector while a run starts up (:func:`resume_collection`
     ends it).
 
@@ -110,17 +115,37 @@ def defer_collection() -> None:
     give for a process that forks: disable early in the parent, freeze, enable
     early in each child. A standby worker forked meanwhile keeps the collector
     held while it loads its scanner, and resumes it when its job arrives.
+
+    Returns whether it held it (it was running): the caller then owes a
+    :func:`restore_collection` when the command is over.
     """
+    global _held
+    if not gc.isenabled():
+        return False
     gc.disable()
+    _held = True
+    return True
 
 
 def resume_collection() -> None:
     """Collect again, with what start-up made moved out of the collector's way
     (:func:`gc.freeze`: it is never traversed again, and a forked child does not
-    copy its pages by touching it). A no-op when collection was not held."""
-    if not gc.isenabled():
+    copy its pages by touching it). A no-op unless :func:`defer_collection` held it (here,
+    or in the parent this worker was forked from): a caller's own choice stands."""
+    global _held
+    if _held:
+        _held = False
         gc.freeze()
         gc.enable()
+
+
+def restore_collection() -> None:
+    """The collector as it was before :func:`defer_collection`: running, nothing frozen (a
+    program that runs the CLI in-process, a test suite, gets it back as it lent it)."""
+    global _held
+    _held = False
+    gc.unfreeze()
+    gc.enable()
 
 
 def forked_child() -> None:

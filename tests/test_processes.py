@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -107,4 +108,29 @@ def test_collection_is_held_through_start_up_and_resumed_for_the_checks() -> Non
         print(held, resumed, frozen, gc.isenabled())
     """)
     assert out == "False True True True"
+
+
+def test_the_cli_run_in_process_gives_the_collector_back_as_it_found_it(tmp_path: Path) -> None:
+    """A run that judged, and one that stopped at a bad policy before any check: either way
+    the caller's collector runs again and holds nothing frozen."""
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "app.py").write_text("x = 1\n")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / ".gate.yml").write_text("fail_onn: high\n")
+    for tree in ("good", "bad"):
+        subprocess.run(["git", "init", "-q", str(tmp_path / tree)], check=True)
+    out = _probe(f"""
+        import gc
+        from gate.cli.main import main
+        for tree in ("good", "bad"):
+            code = main(["run", {str(tmp_path)!r} + "/" + tree, "--no-cache", "--no-post",
+                         "--checks", "sast", "-q"])
+            print(tree, code, gc.isenabled(), gc.get_freeze_count())
+        gc.disable()
+        main(["run", {str(tmp_path)!r} + "/good", "--no-cache", "--no-post", "--checks",
+              "sast", "-q"])
+        print("disabled before", gc.isenabled())
+    """)
+    said = [line for line in out.splitlines() if line.startswith(("good", "bad", "disabled"))]
+    assert said == ["good 0 True 0", "bad 2 True 0", "disabled before False"]
 

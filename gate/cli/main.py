@@ -131,10 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _command(argv)
+    held = False
     if command in STANDBY_COMMANDS:
         from gate.processes import defer_collection
 
-        defer_collection()  # until the checks run (gate.processes)
+        held = defer_collection()  # until the checks run (gate.processes)
         start_standby(argv)  # before the imports below: see gate.cli.early
     try:
         parser = build_parser(only=command or "")
@@ -149,6 +150,10 @@ def _main(argv: Sequence[str] | None) -> int:
         standby = sys.modules.get("gate.standby")
         if standby is not None:
             standby.dismiss_all()  # any the run did not take (or a run that never started)
+        if held:
+            from gate.processes import restore_collection
+
+            restore_collection()
 
 
 if __name__ == "__main__":  # pragma: no cover
