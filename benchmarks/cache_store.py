@@ -41,11 +41,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from file_store_v3 import FileStore  # noqa: E402
+from file_store_v3 import FileStore
 
-from gate.cache.interface import CacheKey, ResultCache  # noqa: E402
-from gate.cache.keys import key_for  # noqa: E402
-from gate.cache.store import SqliteStore  # noqa: E402
+from gate.cache.interface import CacheKey, ResultCache
+from gate.cache.keys import key_for
+from gate.cache.store import SqliteStore
 
 _MIX = (("sast", 0.373), ("secrets", 0.373), ("iac-part", 0.2), ("facts", 0.027),
         ("sast-whole", 0.027))
