@@ -13,7 +13,7 @@ a row copied under another key is a miss, counted as rejected, and the next
 Cost: a cold run writes thousands of entries. ``put`` queues rows in memory
 and writes them in one short transaction per batch (every :data:`BATCH` rows or
 :data:`BATCH_BYTES`, after :data:`BATCH_SECONDS`, and at ``prune``, ``close``,
-a ``get`` of a queued key, before ``fork`` and when the store is dropped), with
+a ``get`` of a queued key and when the store is dropped or the process exits), with
 no ``fsync``. The write lock is held only while a batch is written, never while
 the caller computes, so the processes of a run and concurrent runs take turns.
 
@@ -24,9 +24,10 @@ another schema) is deleted and recreated once per process. A failing cache
 makes the gate slower, never wrong and never broken.
 
 Processes: the gate forks (standby and pool workers). A connection is never
-used across a fork: before one, every store writes its queue and closes its
-connection, and each process connects lazily on first use (a store seen in a
-process other than its own drops what it inherited, unwritten).
+used across a fork: before one, every store closes its connection (an
+``os.register_at_fork`` hook), and each process connects lazily on first use. A
+store used in a process other than the one that queued its rows drops the
+inherited queue unwritten: the parent writes it.
 """
 
 from __future__ import annotations
@@ -228,11 +229,12 @@ _HANDLES: weakref.WeakSet[_Handle] = weakref.WeakSet()
 
 
 def _before_fork() -> None:
-    """No connection and no queued row may cross a fork: write and close them first."""
+    """No open connection may cross a fork: close them (quickly: no checkpoint, no write that
+    could wait for another process's lock). Queued rows stay with the parent, which writes
+    them later; the child drops its copy (:meth:`_Handle.adopt`)."""
     for handle in list(_HANDLES):
         with handle.lock:
             if handle.pid == os.getpid():
-                handle.flush()
                 handle.close(checkpoint=False)
 
 
