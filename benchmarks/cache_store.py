@@ -14,9 +14,13 @@ temporary directory; use one on the file system the cache lives on):
     ``scan_with_cache`` does after writing);
 (b) read: a new store object (as the next run has) gets every entry;
 (c) concurrent write: three forked processes (a run's sast, secrets and iac check
-    processes) each put a third of the entries into an empty store at once, then prune.
+    processes) each put a third of the entries into an empty store at once, then prune;
+(d) warm run: into the store of (a) plus three large entries (whole results and facts of
+    ~680, 400 and 390 KB), a fresh forked process (its imports and connection count) reads
+    the three large entries and five small ones, rewrites two large ones and a small one,
+    prunes and closes, as a warm run after an edit does.
 
-It prints the median CPU seconds (user + system, from ``getrusage``; children's for (c))
+It prints the median CPU seconds (user + system, from ``getrusage``; children's for (c), (d))
 and wall seconds of each, the files and bytes (allocated blocks) the store left on disk, and the
 hit count of (b) (every entry must be read back). It asserts nothing: timings belong to
 the machine, and wall seconds mean little on a shared one.
@@ -111,6 +115,35 @@ def _concurrent(make: Callable[[], ResultCache], work: list[tuple[CacheKey, Any]
             print(f"  a writer failed (status {status})")
 
 
+def _large(n: int, size: int) -> tuple[CacheKey, Any]:
+    rng = random.Random(n)
+    files = []
+    while len(str(files)) < size:
+        files.append([f"pkg/mod{len(files)}.py", f"{rng.getrandbits(160):040x}", [], [], 0])
+    return key_for("sast-whole", {"n": n}), {"version": 1, "files": files}
+
+
+def _warm(make: Callable[[], ResultCache], work: list[tuple[CacheKey, Any]],
+          large: list[tuple[CacheKey, Any]]) -> None:
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            store = make()
+            found = [store.get(key) for key, _ in [*large, *work[:5]]]
+            code = 0 if all(v is not None for v in found) else 2
+            for key, value in [*large[:2], work[0]]:
+                store.put(key, {**value, "edited": True})
+            store.prune()
+            store.close()
+            code = code or (1 if store.stats.write_errors else 0)
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if status:
+        print(f"  the warm run failed (status {status})")
+
+
 def _disk(directory: Path) -> tuple[int, int]:
     files = [p for p in directory.rglob("*") if p.is_file()]
     return len(files), sum(p.stat().st_blocks * 512 for p in files)  # allocated, not length
@@ -124,6 +157,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None)
     args = parser.parse_args()
     work = _workload(args.entries, args.size)
+    large = [_large(n, size) for n, size in ((0, 680_000), (1, 400_000), (2, 390_000))]
     base = Path(tempfile.mkdtemp(prefix="cache-bench-", dir=args.dir))
     stores: dict[str, Callable[[Path], ResultCache]] = {
         "v3 files": lambda d: FileStore(d, key=_KEY),
@@ -142,6 +176,13 @@ def main() -> None:
                 phases.setdefault("write", []).append(
                     _measure(lambda: _write(make(directory), work)))  # noqa: B023
                 disk[name] = _disk(directory)
+                populated = make(directory)
+                for key, value in large:
+                    populated.put(key, value)
+                populated.close()
+                phases.setdefault("warm", []).append(_measure(
+                    lambda: _warm(lambda: make(directory), work, large),  # noqa: B023
+                    resource.RUSAGE_CHILDREN))
                 reader = make(directory)
                 phases.setdefault("read", []).append(_measure(lambda: _read(reader, work)))  # noqa: B023
                 hits[name] = reader.stats.hits

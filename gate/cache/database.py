@@ -70,7 +70,7 @@ def is_damage(exc: BaseException) -> bool:
 def _check(conn: sqlite3.Connection) -> bool:
     """Whether the database is ours (``True``) or empty (``False``); raises :class:`Damaged`."""
     rows = {tuple(r) for r in conn.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_schema")}
+        "SELECT type, name, tbl_name, sql FROM sqlite_master")}
     if not rows:
         return False
     if rows != _EXPECTED:
@@ -92,10 +92,8 @@ def connect(path: Path, *, create: bool, busy_timeout: float) -> sqlite3.Connect
     import sqlite3
 
     if not create and not path.exists():
-        return None
-    mode = "rwc" if create else "rw"
-    uri = f"{path.resolve().as_uri()}?mode={mode}"
-    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None,
+        return None  # (if it goes before the next line, an empty file: no schema, a miss)
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
                            check_same_thread=False)
     try:
         setconfig = getattr(conn, "setconfig", None)  # Python 3.12+

@@ -425,7 +425,7 @@ def test_a_trigger_added_to_our_schema_is_damage(tmp_path: Path) -> None:
     fresh.close()
     assert [r.digest for r in rows(cache)] == [_key(2).digest]
     with sqlite3.connect(db_path(cache)) as conn:
-        assert conn.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'").fetchall() \
+        assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() \
             == []
 
 
