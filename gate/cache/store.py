@@ -238,8 +238,16 @@ def _before_fork() -> None:
                 handle.close(checkpoint=False)
 
 
+def _after_fork_in_child() -> None:
+    """The child starts with fresh locks (another thread of the parent may have held one
+    at the fork) and without the parent's connection or queue."""
+    for handle in list(_HANDLES):
+        handle.lock = threading.RLock()
+        handle.adopt()
+
+
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_before_fork)
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
 
 
 class SqliteStore(ResultCache):
