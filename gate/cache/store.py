@@ -36,6 +36,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import threading
 import time
 import weakref
@@ -70,8 +71,11 @@ _VACUUM_FREE = 0.125
 BUSY_TIMEOUT = 10.0
 _DIGEST = re.compile(r"\A[0-9a-f]{16,128}\Z")
 _NAMESPACE = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
-_OLD_LAYOUTS = ("v3", ".usage")
-"""The previous store's per-entry files and ledger: removed by ``prune``."""
+_OLD_LAYOUT, _OLD_LEDGER = "v3", ".usage"
+"""The previous store's per-entry files and the ledger it rewrote after each run that wrote."""
+_OLD_UNUSED = 7 * 86400.0
+"""Remove them once no gate has written them for this long (an older gate sharing the
+directory, say on another branch's CI, keeps them alive and its cache warm)."""
 _IGNORE = "# Created by gate: a result cache, not source.\n*\n"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by gate (https://bford.info/cachedir/).\n")
@@ -425,11 +429,18 @@ class SqliteStore(ResultCache):
         conn.executemany("DELETE FROM entries WHERE namespace = ? AND digest = ?", doomed)
 
     def _remove_old_layouts(self) -> None:
-        """The previous layout's files (``v3/``, one file per entry) are never read again."""
-        for name in _OLD_LAYOUTS:
-            old = self.directory / name
-            if old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old, ignore_errors=True)
-            elif old.is_file():
-                with contextlib.suppress(OSError):
-                    old.unlink()
+        """Delete the previous layout (``v3/``, one file per entry, never read by this store)
+        once nothing has written it for :data:`_OLD_UNUSED`."""
+        old, ledger = self.directory / _OLD_LAYOUT, self.directory / _OLD_LEDGER
+        try:
+            st = old.lstat()
+        except OSError:
+            return
+        last = st.st_mtime
+        with contextlib.suppress(OSError):
+            last = max(last, ledger.lstat().st_mtime)
+        if not stat.S_ISDIR(st.st_mode) or time.time() - last < _OLD_UNUSED:
+            return
+        shutil.rmtree(old, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            ledger.unlink()

@@ -355,16 +355,35 @@ def test_prune_gives_freed_pages_back(tmp_path: Path) -> None:
     assert db_path(cache).stat().st_size < 400_000
 
 
-def test_prune_removes_the_previous_layout(tmp_path: Path) -> None:
-    cache = tmp_path / "c"
+def _old_layout(cache: Path, age: float) -> None:
     old = cache / "v3" / "sast" / "ab"
     old.mkdir(parents=True)
     (old / f"ab{'0' * 62}.json").write_text("gate-cache 3 x\n{}")
     (cache / ".usage").write_text('{"bytes": 1, "walked": 0}')
+    then = time.time() - age
+    for path in (cache / "v3", cache / ".usage"):
+        os.utime(path, (then, then))
+
+
+def test_prune_removes_the_previous_layout_once_unused_for_a_week(tmp_path: Path) -> None:
+    cache = tmp_path / "c"
+    _old_layout(cache, 8 * 86400)
     store = _store(cache)
     store.put(_key(1), {"v": 1})
     store.prune()
     assert sorted(p.name for p in cache.iterdir()) == [".gitignore", "CACHEDIR.TAG", "v4"]
+
+
+def test_prune_keeps_a_previous_layout_an_older_gate_still_writes(tmp_path: Path) -> None:
+    cache = tmp_path / "c"
+    _old_layout(cache, 8 * 86400)
+    os.utime(cache / ".usage")  # an older gate's run wrote entries just now
+    store = _store(cache)
+    store.put(_key(1), {"v": 1})
+    store.prune()
+    assert sorted(p.name for p in cache.iterdir()) == [".gitignore", ".usage", "CACHEDIR.TAG",
+                                                       "v3", "v4"]
+    assert len(list((cache / "v3").rglob("*.json"))) == 1
 
 
 # --- damaged files ----------------------------------------------------------------------------
