@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -530,6 +531,49 @@ def test_a_forked_child_uses_its_own_connection(tmp_path: Path) -> None:
     assert (store.stats.writes, store.stats.write_errors) == (3, 0)
     with sqlite3.connect(db_path(cache)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def _child_uses(store: SqliteStore) -> bytes:
+    """Fork; the child reads key 1 and writes key 2 through ``store``; its verdict."""
+    read, written = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ok = store.get(_key(1)) == {"v": 1}
+            store.put(_key(2), {"v": 2})
+            store.close()
+            os.write(written, b"ok" if ok and not store.stats.write_errors else b"no")
+        finally:
+            os._exit(0)
+    os.close(written)
+    with os.fdopen(read, "rb") as answer:
+        verdict = answer.read()
+    os.waitpid(pid, 0)
+    return verdict
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_a_fork_while_another_thread_uses_the_store(tmp_path: Path) -> None:
+    store = _store(tmp_path / "c")
+    store.put(_key(1), {"v": 1})
+    store.close()
+    holding, done = threading.Event(), threading.Event()
+
+    def use() -> None:
+        with store._handle.lock:  # a thread in the middle of a store call
+            holding.set()
+            time.sleep(0.2)
+            store.get(_key(1))
+        done.set()
+
+    thread = threading.Thread(target=use)
+    thread.start()
+    holding.wait(10)
+    assert _child_uses(store) == b"ok"  # the fork waited for the call, the child connected anew
+    thread.join(10)
+    assert done.is_set()
+    assert store.get(_key(2)) == {"v": 2}
+    assert (store.stats.hits, store.stats.write_errors) == (2, 0)
 
 
 def test_hits_refresh_last_use_at_most_hourly(tmp_path: Path) -> None:
