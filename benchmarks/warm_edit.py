@@ -59,13 +59,14 @@ def _line(text):
 
 def _patch(name, module):
     if name == "gate.cache.store":
-        real_get = module.FileStore.get
+        store = getattr(module, "SqliteStore", None) or module.FileStore  # new, old checkouts
+        real_get = store.get
 
         def get(self, key, **kwargs):
             _line(f"read {key.namespace}")
             return real_get(self, key, **kwargs)
 
-        module.FileStore.get = get
+        store.get = get
     else:
         real_scan = module.scan_with_cache
 

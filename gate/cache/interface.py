@@ -66,6 +66,10 @@ class ResultCache(ABC):
     def prune(self) -> None:  # noqa: B027 - optional: stores without a bound need nothing
         """Shrink the store to its size bound (a no-op for stores without one)."""
 
+    def close(self) -> None:  # noqa: B027 - optional: stores that hold nothing need nothing
+        """Write anything still pending and release the store's resources (it may be used
+        again). Stores also do this when dropped: callers need not call it."""
+
 
 class NullCache(ResultCache):
     """``--no-cache``: every lookup misses and nothing is kept."""

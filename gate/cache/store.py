@@ -1,258 +1,446 @@
-"""The file-system result cache: one small JSON file per entry, written atomically.
+"""The result cache on disk: one SQLite database, rows authenticated, writes batched.
 
-Layout: ``<dir>/v3/<namespace>/<digest[:2]>/<digest>.json``. Each entry is
-one line ``gate-cache 3 <mac>`` and then its JSON body (its own key, times and
-payload), the MAC being an HMAC-SHA256 of the body's bytes under a key kept
-outside the scanned tree (:mod:`gate.cache.mac`): checked on the bytes as
-read, before they are parsed, and never by re-encoding them. So a truncated
-write, a bit
-flip, a file copied to the wrong name, and an entry written by anyone without
-the key (a forged "no findings" committed by a pull request) are detected on
-read and treated as a miss (the next ``put`` rewrites it): a bad entry is
-never trusted. A plain checksum would not do: anyone can recompute one.
+Layout: ``<dir>/v4/cache.sqlite`` (with its WAL files; see
+:mod:`gate.cache.database`), and ``.gitignore`` and ``CACHEDIR.TAG`` in
+``<dir>``. One row per entry: its namespace and digest, its canonical JSON body
+and that body's MAC (:mod:`gate.cache.entry`), its size, and when it was
+created, expires and was last used. A row is only trusted once its MAC holds
+under the key from :mod:`gate.cache.mac`, checked on the bytes before they are
+parsed: a row written without the key (a forged "no findings"), a bit flip or
+a row copied under another key is a miss, counted as rejected, and the next
+``put`` rewrites it.
 
-Concurrent runs (two CI jobs on one runner, a developer's terminal and an
-editor plugin) share the directory safely: writes go to a temporary file in
-the entry's own directory and are published with ``os.replace``, which is
-atomic on POSIX and Windows, so a reader sees the old entry, the new one, or
-none; never half of one. Pruning only ever deletes whole files, and a reader
-that loses an entry to pruning just misses.
+Cost: a cold run writes thousands of entries. ``put`` queues rows in memory
+and writes them in one short transaction per batch (every :data:`BATCH` rows or
+:data:`BATCH_BYTES`, after :data:`BATCH_SECONDS`, and at ``prune``, ``close``,
+a ``get`` of a queued key and when the store is dropped or the process exits), with
+no ``fsync``. The write lock is held only while a batch is written, never while
+the caller computes, so the processes of a run and concurrent runs take turns.
+
+Failure: a database that is busy for longer than the busy timeout, unwritable
+or unreadable makes this process's store a miss for every ``get`` and a
+``write_errors`` count for every ``put``; a damaged file (not SQLite, truncated,
+another schema) is deleted and recreated once per process. A failing cache
+makes the gate slower, never wrong and never broken.
+
+Processes: the gate forks (standby and pool workers). A connection is never
+used across a fork: before one, every store closes its connection (an
+``os.register_at_fork`` hook), and each process connects lazily on first use. A
+store used in a process other than the one that queued its rows drops the
+inherited queue unwritten: the parent writes it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import tempfile
+import shutil
+import stat
+import threading
 import time
-from dataclasses import dataclass
+import weakref
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from gate.cache.database import DB_NAME, connect, discard, is_damage
+from gate.cache.entry import REJECTED, encode, open_body
 from gate.cache.interface import CacheKey, ResultCache
-from gate.cache.mac import cache_key, sign, verify
+from gate.cache.mac import cache_key
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_ENTRY_BYTES", "FileStore"]
+if TYPE_CHECKING:
+    import sqlite3
 
-FORMAT = 3
-_HEADER = b"gate-cache 3 "
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_ENTRY_BYTES", "SqliteStore"]
+
+LAYOUT = "v4"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 DEFAULT_MAX_ENTRY_BYTES = DEFAULT_MAX_BYTES // 8
 """No entry may be larger: one huge entry (a whole-result entry of a huge tree) would otherwise
 crowd out everything else, and cost more to read than the per-file entries it stands for."""
+BATCH = 64
+BATCH_BYTES = 1024 * 1024
+BATCH_SECONDS = 1.0
+_TOUCH_BATCH = 1024
 _PRUNE_TO = 0.8
 """Prune down to this fraction of the bound, so that the next run does not prune again."""
 _TOUCH_AFTER = 3600.0
-"""Refresh an entry's mtime on a hit at most this often: "recently used" within the hour."""
-_STALE_TEMP = 3600.0
-_WALK_EVERY = 3600.0
-"""Between full walks of the store, its size is estimated from a ledger (see ``prune``)."""
-_LEDGER = ".usage"
+"""Refresh an entry's last use on a hit at most this often: "recently used" within the hour."""
+_VACUUM_FREE = 0.125
+"""Give free pages back to the file system once they are this fraction of the file."""
+BUSY_TIMEOUT = 10.0
 _DIGEST = re.compile(r"\A[0-9a-f]{16,128}\Z")
 _NAMESPACE = re.compile(r"\A[A-Za-z0-9_-]{1,64}\Z")
+_OLD_LAYOUT, _OLD_LEDGER = "v3", ".usage"
+"""The previous store's per-entry files and the ledger it rewrote after each run that wrote."""
+_OLD_UNUSED = 7 * 86400.0
+"""Remove them once no gate has written them for this long (an older gate sharing the
+directory, say on another branch's CI, keeps them alive and its cache warm)."""
 _IGNORE = "# Created by gate: a result cache, not source.\n*\n"
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by gate (https://bford.info/cachedir/).\n")
 
-
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+_Row = tuple[str, str, int, float, "float | None", float, str, bytes]
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place (atomic:
-    readers see the old file or the new one); raises ``OSError``, leaving no temporary."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
+class _Unusable(Exception):
+    """This process cannot use the database (busy, unwritable, damaged twice)."""
 
 
-@dataclass(frozen=True)
-class _Entry:
-    path: Path
-    size: int
-    mtime: float
+class _Handle:
+    """One process's connection and write queue (what a finaliser may flush: no store ref)."""
+
+    def __init__(self, path: Path, busy_timeout: float) -> None:
+        self.path = path
+        self.busy_timeout = busy_timeout
+        self.lock = threading.RLock()
+        self.pid = os.getpid()
+        self.conn: sqlite3.Connection | None = None
+        self.queue: dict[tuple[str, str], _Row] = {}
+        self.queued_bytes = 0
+        self.queued_at = 0.0
+        self.touches: dict[tuple[str, str], float] = {}
+        self.broken: str | None = None
+        """Why this process stopped using the database, once it has."""
+        self.replaced = False
+        self.on_lost: list[tuple[int, str]] = []
+        """Rows a failed batch lost, with why (the store folds them into its stats)."""
+
+    def adopt(self) -> None:
+        """In a forked child: forget the parent's connection and queue (the parent owns them)."""
+        if self.pid != os.getpid():
+            self.pid = os.getpid()
+            self.conn = None  # never closed here: it belongs to the parent's SQLite state
+            self.queue.clear()
+            self.queued_bytes = 0
+            self.touches.clear()
+
+    def connection(self, *, create: bool) -> sqlite3.Connection | None:
+        """The open connection (opened now if need be); ``None``: no database to read."""
+        self.adopt()
+        if self.broken is not None:
+            raise _Unusable(self.broken)
+        if self.conn is None:
+            self.conn = self._open(create=create)
+        return self.conn
+
+    def _open(self, *, create: bool) -> sqlite3.Connection | None:
+        try:
+            return connect(self.path, create=create, busy_timeout=self.busy_timeout)
+        except Exception as exc:
+            if not is_damage(exc):
+                self.broken = _reason(exc)
+                raise _Unusable(self.broken) from exc
+            self.damaged(exc)
+        try:
+            return connect(self.path, create=create, busy_timeout=self.busy_timeout)
+        except Exception as exc:
+            self.broken = _reason(exc)
+            raise _Unusable(self.broken) from exc
+
+    def damaged(self, exc: BaseException) -> None:
+        """Replace the damaged file, once per process; after that, stop using it."""
+        self.close(checkpoint=False)
+        if self.replaced:
+            self.broken = _reason(exc)
+            raise _Unusable(self.broken) from exc
+        self.replaced = True
+        discard(self.path)
+
+    def fail(self, exc: BaseException) -> None:
+        """An operation failed: replace a damaged file, or stop using an unusable one."""
+        if isinstance(exc, _Unusable):
+            return
+        if is_damage(exc):
+            with contextlib.suppress(_Unusable):
+                self.damaged(exc)
+            return
+        self.close(checkpoint=False)
+        self.broken = _reason(exc)
+
+    def flush(self) -> None:
+        """Write the queued rows and use times in one transaction (rows lost: ``on_lost``)."""
+        self.adopt()
+        if not self.queue and not self.touches:
+            return
+        rows = list(self.queue.values())
+        touches = [(at, ns, digest, at) for (ns, digest), at in self.touches.items()]
+        self.queue.clear()
+        self.queued_bytes = 0
+        self.touches.clear()
+        try:
+            self._write(rows, touches)
+        except Exception as exc:
+            self.fail(exc)
+            if rows and not isinstance(exc, _Unusable) and is_damage(exc) \
+                    and self.broken is None:
+                try:  # the file was replaced: write the batch into the new one
+                    self._write(rows, [])
+                    return
+                except Exception as again:
+                    self.fail(again)
+                    exc = again
+            if rows:
+                self.on_lost.append((len(rows), self.broken or _reason(exc)))
+
+    def _write(self, rows: list[_Row], touches: list[tuple[float, str, str, float]]) -> None:
+        conn = self.connection(create=True)
+        if conn is None:  # not with create=True
+            raise _Unusable("no database")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             rows)
+            conn.executemany("UPDATE entries SET used = ? WHERE namespace = ? AND digest = ?"
+                             " AND used < ?", touches)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK")
+            raise
+
+    def close(self, *, checkpoint: bool = True) -> None:
+        """Close this process's connection (without a WAL checkpoint when asked not to)."""
+        conn, self.conn = self.conn, None
+        if conn is None or self.pid != os.getpid():
+            return
+        if not checkpoint:
+            import sqlite3
+
+            option = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
+            setconfig = getattr(conn, "setconfig", None)
+            if option is not None and setconfig is not None:
+                with contextlib.suppress(Exception):
+                    setconfig(option, True)
+        with contextlib.suppress(Exception):
+            conn.close()
 
 
-class FileStore(ResultCache):
-    """A bounded, self-healing cache in a directory (``.gate-cache/`` by default)."""
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+def _finish(handle: _Handle) -> None:
+    """The store is gone (or the process exits): write its queue, close its connection."""
+    with handle.lock:
+        if handle.pid != os.getpid():
+            return
+        handle.flush()
+        handle.close()
+
+
+_HANDLES: weakref.WeakSet[_Handle] = weakref.WeakSet()
+
+
+def _before_fork() -> None:
+    """No open connection may cross a fork: close them (quickly: no checkpoint, no write that
+    could wait for another process's lock). Queued rows stay with the parent, which writes
+    them later; the child drops its copy (:meth:`_Handle.adopt`)."""
+    for handle in list(_HANDLES):
+        with handle.lock:
+            if handle.pid == os.getpid():
+                handle.close(checkpoint=False)
+
+
+def _after_fork_in_child() -> None:
+    """The child starts with fresh locks (another thread of the parent may have held one
+    at the fork) and without the parent's connection or queue."""
+    for handle in list(_HANDLES):
+        handle.lock = threading.RLock()
+        handle.adopt()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+class SqliteStore(ResultCache):
+    """A bounded, self-healing cache in one SQLite database (``.gate-cache/`` by default)."""
 
     def __init__(self, directory: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 key: bytes | None = None,
-                 max_entry_bytes: int | None = None) -> None:
+                 key: bytes | None = None, max_entry_bytes: int | None = None,
+                 busy_timeout: float = BUSY_TIMEOUT) -> None:
         super().__init__()
         self.directory = directory
         self.max_bytes = max_bytes
         self.max_entry_bytes = DEFAULT_MAX_ENTRY_BYTES if max_entry_bytes is None \
             else max_entry_bytes
         self._key = key if key is not None else cache_key()
-        self._root = directory / f"v{FORMAT}"
+        self.path = directory / LAYOUT / DB_NAME
+        self._handle = _Handle(self.path, busy_timeout)
         self._prepared = False
-        self._written = 0
-        """Bytes this store wrote since it last walked or updated the ledger."""
+        _HANDLES.add(self._handle)
+        self._finalizer = weakref.finalize(self, _finish, self._handle)
 
-    def _path(self, key: CacheKey) -> Path:
+    @staticmethod
+    def _names(key: CacheKey) -> tuple[str, str]:
         if not _DIGEST.match(key.digest) or not _NAMESPACE.match(key.namespace):
             raise ValueError(f"unsafe cache key {key!r}")
-        return self._root / key.namespace / key.digest[:2] / f"{key.digest}.json"
+        return key.namespace, key.digest
 
     def get(self, key: CacheKey, *, max_age: float | None = None) -> Any | None:
-        """The payload under ``key`` if present, intact, for this key and not expired."""
-        path = self._path(key)
-        try:
-            raw = path.read_bytes()
-        except OSError:
+        """The payload under ``key`` if present, authentic, for this key and not expired."""
+        names = self._names(key)
+        handle = self._handle
+        with handle.lock:
+            handle.adopt()
+            if names in handle.queue:
+                self._flush()
+            row = None
+            try:
+                conn = handle.connection(create=False)
+                if conn is not None:
+                    row = conn.execute("SELECT mac, body, used FROM entries"
+                                       " WHERE namespace = ? AND digest = ?", names).fetchone()
+            except Exception as exc:
+                handle.fail(exc)
+        if row is None:
             self.stats.misses += 1
             return None
-        payload = self._verified(raw, key, max_age)
-        if payload is None:
+        mac, body, used = row
+        payload = open_body(self._key, key, body, mac, max_age=max_age)
+        if payload is REJECTED:
             self.stats.rejected += 1
             self.stats.misses += 1
             return None
         self.stats.hits += 1
-        self._touch(path)
+        now = time.time()
+        if not isinstance(used, (int, float)) or now - used > _TOUCH_AFTER:
+            with handle.lock:
+                handle.touches[names] = now
+                if len(handle.touches) >= _TOUCH_BATCH:
+                    self._flush()
         return payload
 
-    def _verified(self, raw: bytes, key: CacheKey, max_age: float | None) -> Any | None:
-        """The entry's payload, or ``None`` if anything about it is off."""
-        head, newline, body = raw.partition(b"\n")
-        if not newline or not head.startswith(_HEADER):
-            return None
-        try:
-            mac = head[len(_HEADER):].decode("ascii")
-        except UnicodeDecodeError:
-            return None
-        if not verify(self._key, body, mac):
-            return None  # not written with our key: forged, copied from elsewhere, or damaged
-        try:
-            entry = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return None
-        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
-            return None
-        if entry.get("namespace") != key.namespace or entry.get("key") != key.digest:
-            return None
-        expires = entry.get("expires")
-        if expires is not None and (not isinstance(expires, (int, float)) or expires < time.time()):
-            return None
-        created = entry.get("created")
-        if max_age is not None and (not isinstance(created, (int, float))
-                                    or created + max_age < time.time()):
-            return None
-        return entry.get("payload")
-
-    def _touch(self, path: Path) -> None:
-        """Mark the entry as recently used (best effort: a read-only cache still serves)."""
-        try:
-            if time.time() - path.stat().st_mtime > _TOUCH_AFTER:
-                os.utime(path)
-        except OSError:
-            pass
-
     def put(self, key: CacheKey, value: Any, *, ttl: float | None = None) -> None:
-        """Write the entry atomically; an I/O failure is counted, never raised, and so is an
-        entry over :attr:`max_entry_bytes` (not written)."""
-        path = self._path(key)
-        entry = {
-            "format": FORMAT, "namespace": key.namespace, "key": key.digest,
-            "created": time.time(), "expires": time.time() + ttl if ttl is not None else None,
-            "payload": value,
-        }
-        body = _canonical(entry)
+        """Queue the entry (written with its batch); an entry over :attr:`max_entry_bytes`
+        is not kept, and an I/O failure is counted, never raised."""
+        names = self._names(key)
+        now = time.time()
+        body, mac = encode(self._key, key, value, now=now, ttl=ttl)
         if len(body) > self.max_entry_bytes:
             self.stats.oversized += 1  # not kept: its lookups miss, as for any absent entry
             return
-        data = _HEADER + sign(self._key, body).encode("ascii") + b"\n" + body
-        try:
-            self._prepare()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, data)
-        except OSError as exc:
-            self.stats.write_errors += 1
-            self.stats.last_write_error = f"{exc.strerror or type(exc).__name__}: {self.directory}"
-            return
-        self.stats.writes += 1
-        self._written += len(data)
+        handle = self._handle
+        with handle.lock:
+            handle.adopt()
+            try:
+                self._prepare()
+            except Exception as exc:
+                handle.fail(exc)
+            if handle.broken is not None:
+                self._lost(1, handle.broken)
+                return
+            size = len(body) + len(mac)
+            if not handle.queue:
+                handle.queued_at = now
+            handle.queue[names] = (*names, size, now, now + ttl if ttl is not None else None,
+                                   now, mac, body)
+            handle.queued_bytes += size
+            self.stats.writes += 1
+            if (len(handle.queue) >= BATCH or handle.queued_bytes >= BATCH_BYTES
+                    or now - handle.queued_at >= BATCH_SECONDS):
+                self._flush()
 
     def _prepare(self) -> None:
-        """Create the directory with a ``.gitignore`` (so git, and the inventory, skip it)."""
+        """Create the directory (with a ``.gitignore`` so git and the inventory skip it, and
+        a cache tag) and the database, on this store's first write."""
         if self._prepared:
             return
-        self._root.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         for name, text in ((".gitignore", _IGNORE), ("CACHEDIR.TAG", _TAG)):
             marker = self.directory / name
             if not marker.exists():
                 with contextlib.suppress(OSError):
                     marker.write_text(text, encoding="utf-8")
+        self._handle.connection(create=True)
         self._prepared = True
 
-    def _entries(self) -> list[_Entry]:
-        """Every entry file, plus the leftovers of killed writers (deleted when stale)."""
-        found: list[_Entry] = []
-        now = time.time()
-        for dirpath, _, filenames in os.walk(self._root):
-            for name in filenames:
-                path = Path(dirpath) / name
-                try:
-                    st = path.stat()
-                except OSError:
-                    continue  # pruned or replaced under our feet
-                if name.startswith(".tmp-"):
-                    if now - st.st_mtime > _STALE_TEMP:
-                        with contextlib.suppress(OSError):
-                            path.unlink()
-                    continue
-                found.append(_Entry(path, st.st_size, st.st_mtime))
-        return found
+    def _lost(self, rows: int, why: str) -> None:
+        self.stats.write_errors += rows
+        self.stats.last_write_error = f"{why}: {self.directory}"
 
-    def _ledger(self) -> tuple[int, float] | None:
-        """(bytes, time) of the last full walk plus writes since; ``None`` if unreadable."""
-        try:
-            value = json.loads((self.directory / _LEDGER).read_bytes())
-            size, at = int(value["bytes"]), float(value["walked"])
-        except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError):
-            return None
-        return (size, at) if size >= 0 else None
+    def _flush(self) -> None:
+        """Write the queue now; rows a failed batch lost move from writes to write errors."""
+        handle = self._handle
+        handle.flush()
+        for rows, why in handle.on_lost:
+            self.stats.writes -= rows
+            self._lost(rows, why)
+        handle.on_lost.clear()
 
-    def _record(self, size: int, walked: float) -> None:
-        with contextlib.suppress(OSError):
-            _write_atomic(self.directory / _LEDGER, _canonical({"bytes": size, "walked": walked}))
-        self._written = 0
+    def close(self) -> None:
+        """Write what is queued and close the connection (the store reconnects if used)."""
+        with self._handle.lock:
+            self._flush()
+            self._handle.close()
 
     def prune(self) -> None:
-        """Delete the least recently used entries until the store is well under its bound.
+        """Write the queue, then delete the least recently used entries until the store is
+        well under its bound, and give freed pages back to the file system.
 
-        Walking a large store costs a ``stat`` per entry, every run. So a walk
-        records the store's size in a ledger, and for an hour after it each
-        prune only adds what was written to the ledger, walking again as soon as
-        that estimate passes the bound (rewrites count twice: the estimate only
-        errs high). The ledger is advisory: lost, damaged or forged, it can delay
-        a walk by an hour at most, never serve or delete an entry.
+        Cheap when under the bound: the pages the file holds are an upper bound of
+        the entries' sizes, so only a file larger than the bound sums them.
         """
-        ledger = self._ledger()
+        handle = self._handle
+        with handle.lock:
+            self._flush()
+            try:
+                conn = handle.connection(create=False)
+                if conn is not None:
+                    self._shrink(conn)
+            except Exception as exc:
+                handle.fail(exc)
+        self._remove_old_layouts()
+
+    def _shrink(self, conn: sqlite3.Connection) -> None:
+        (pages,), = conn.execute("PRAGMA page_count")
+        (free,), = conn.execute("PRAGMA freelist_count")
+        (page,), = conn.execute("PRAGMA page_size")
+        if (pages - free) * page > self.max_bytes:
+            (total,), = conn.execute("SELECT coalesce(sum(size), 0) FROM entries")
+            if total > self.max_bytes:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._delete_least_used(conn, total)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        conn.execute("ROLLBACK")
+                    raise
+                (pages,), = conn.execute("PRAGMA page_count")
+                (free,), = conn.execute("PRAGMA freelist_count")
+        if pages and free > pages * _VACUUM_FREE:
+            conn.execute("PRAGMA incremental_vacuum").fetchall()
+
+    def _delete_least_used(self, conn: sqlite3.Connection, total: int) -> None:
+        """Expired entries first, then the least recently used, down to the target."""
+        target = self.max_bytes * _PRUNE_TO
+        doomed: list[tuple[str, str]] = []
         now = time.time()
-        if ledger is not None and 0 <= now - ledger[1] < _WALK_EVERY:
-            estimate = ledger[0] + self._written
-            if estimate <= self.max_bytes:
-                self._record(estimate, ledger[1])
-                return
-        entries = self._entries()
-        total = sum(e.size for e in entries)
-        if total > self.max_bytes:
-            target = self.max_bytes * _PRUNE_TO
-            for entry in sorted(entries, key=lambda e: e.mtime):
-                if total <= target:
-                    break
-                with contextlib.suppress(OSError):
-                    entry.path.unlink()
-                total -= entry.size
-        self._record(total, now)
+        rows = conn.execute("SELECT namespace, digest, size, expires FROM entries"
+                            " ORDER BY (expires IS NOT NULL AND expires < ?) DESC, used",
+                            (now,)).fetchall()
+        for namespace, digest, size, _ in rows:
+            if total <= target:
+                break
+            doomed.append((namespace, digest))
+            total -= size if isinstance(size, int) else 0
+        conn.executemany("DELETE FROM entries WHERE namespace = ? AND digest = ?", doomed)
+
+    def _remove_old_layouts(self) -> None:
+        """Delete the previous layout (``v3/``, one file per entry, never read by this store)
+        once nothing has written it for :data:`_OLD_UNUSED`."""
+        old, ledger = self.directory / _OLD_LAYOUT, self.directory / _OLD_LEDGER
+        try:
+            st = old.lstat()
+        except OSError:
+            return
+        last = st.st_mtime
+        with contextlib.suppress(OSError):
+            last = max(last, ledger.lstat().st_mtime)
+        if not stat.S_ISDIR(st.st_mode) or time.time() - last < _OLD_UNUSED:
+            return
+        shutil.rmtree(old, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            ledger.unlink()

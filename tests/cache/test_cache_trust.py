@@ -9,21 +9,22 @@ committed cache must never make the scan warm.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import stat
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cache_rows import rows, write
 
-from gate.cache import FileStore
+from gate.cache import SqliteStore
+from gate.cache.entry import canonical
 from gate.cache.keys import key_for
 from gate.cache.location import trusted_cache_dir
 from gate.cache.mac import cache_key, key_file, sign
-from gate.cache.store import _canonical
 from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 from gate.checks.interface import ScanTarget
 from gate.checks.sast import scan_files as sast_scan
@@ -50,17 +51,14 @@ def _repo(root: Path) -> Path:
 def _forge(cache: Path, mac_key: bytes | None) -> int:
     """Empty every sast entry's findings; re-sign with ``mac_key`` (``None``: a plain SHA-256)."""
     forged = 0
-    for path in cache.rglob("*.json"):
-        header, _, body = path.read_bytes().partition(b"\n")
-        entry = json.loads(body)
-        if entry.get("namespace") != "sast":
-            continue
+    for row in rows(cache, "sast"):
+        entry = row.entry()
         entry["payload"]["findings"] = []
-        forged_body = _canonical(entry)
+        forged_body = canonical(entry)
         # without the key, the best a forger can do is a plain checksum
         mac = hashlib.sha256(forged_body).hexdigest() if mac_key is None \
             else sign(mac_key, forged_body)
-        path.write_bytes(header.rsplit(b" ", 1)[0] + b" " + mac.encode() + b"\n" + forged_body)
+        write(cache, replace(row, body=forged_body, mac=mac))
         forged += 1
     return forged
 
@@ -127,7 +125,7 @@ def test_a_committed_cache_is_never_warm(tmp_path: Path, monkeypatch: pytest.Mon
     (root / "app.py").write_text(SHELL, encoding="utf-8")
     spec = FileScanSpec(check="sast", tool_version="t", scan=sast_scan,
                         modules=("gate.checks.sast.check",))
-    theirs = FileStore(root / ".gate-cache", key=b"k" * 32)  # the PR author's own genuine run
+    theirs = SqliteStore(root / ".gate-cache", key=b"k" * 32)  # the PR author's own genuine run
     target = ScanTarget(root=root, files=("app.py",), cache_dir=root / ".gate-cache")
     with monkeypatch.context() as patched:
         patched.setattr("gate.checks.engine.cached_scan.open_cache", lambda directory: theirs)
@@ -170,8 +168,8 @@ def test_the_key_is_private_and_outside_the_tree(tmp_path: Path) -> None:
 
 
 def test_an_entry_under_another_key_is_a_rejected_miss(tmp_path: Path) -> None:
-    FileStore(tmp_path / "c", key=b"1" * 32).put(key_for("sast", 1), {"v": 1})
-    other = FileStore(tmp_path / "c", key=b"2" * 32)
+    SqliteStore(tmp_path / "c", key=b"1" * 32).put(key_for("sast", 1), {"v": 1})
+    other = SqliteStore(tmp_path / "c", key=b"2" * 32)
     assert other.get(key_for("sast", 1)) is None
     assert (other.stats.rejected, other.stats.misses, other.stats.hits) == (1, 1, 0)
-    assert FileStore(tmp_path / "c", key=b"1" * 32).get(key_for("sast", 1)) == {"v": 1}
+    assert SqliteStore(tmp_path / "c", key=b"1" * 32).get(key_for("sast", 1)) == {"v": 1}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cache_rows import rows, write
 
 from gate.checks.dependencies import DependenciesCheck, VulnerabilityServiceError
 from gate.checks.dependencies import audit as audit_module
@@ -99,13 +100,17 @@ def test_a_service_failure_is_not_cached(tmp_path: Path) -> None:
     for _ in range(2):
         with pytest.raises(VulnerabilityServiceError, match="unreachable"):
             DependenciesCheck(online_service=broken).run(_target(tmp_path))
-    assert not list((tmp_path / "cache").rglob("*.json"))
+    assert rows(tmp_path / "cache") == []
 
 
 def test_a_corrupt_entry_is_recomputed(tmp_path: Path, audits: list[int]) -> None:
     target = _target(tmp_path, vuln_db=OSV)
     first = DependenciesCheck().run(target)
-    for entry in (tmp_path / "cache" / "v3").rglob("*.json"):
-        entry.write_text(entry.read_text().replace("PYSEC-2018-28", "PYSEC-0000-00"))
+    entries = rows(tmp_path / "cache")
+    assert [e.namespace for e in entries if b"PYSEC-2018-28" in e.body] == ["dependencies",
+                                                                          "osv-index"]
+    for entry in entries:
+        write(tmp_path / "cache",
+              replace(entry, body=entry.body.replace(b"PYSEC-2018-28", b"PYSEC-0000-00")))
     again = DependenciesCheck().run(target)
     assert len(audits) == 2 and _same(first, again)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cache_rows import rows, write
 
+from gate.cache.entry import canonical
 from gate.cache.facts import FileFacts, stat_key
 from gate.cache.mac import sign
-from gate.cache.store import _canonical
 
 MODULES = ("gate.cache.facts",)
 
@@ -86,15 +87,13 @@ def test_purposes_roots_and_no_cache_are_separate(tmp_path: Path) -> None:
 def test_a_forged_or_damaged_entry_remembers_nothing(tmp_path: Path) -> None:
     root, cache = _tree(tmp_path), tmp_path / "cache"
     _remember(cache, root, {"a.py": "genuine"})
-    [entry] = (cache / "v3" / "facts").rglob("*.json")
-    header, _, body = entry.read_bytes().partition(b"\n")
-    value = json.loads(body)
+    [entry] = rows(cache, "facts")
+    value = entry.entry()
     value["payload"]["files"][0][2] = "forged"
-    forged = _canonical(value)
-    entry.write_bytes(header.rsplit(b" ", 1)[0] + b" " + sign(b"x" * 32, forged).encode()
-                      + b"\n" + forged)
+    forged = canonical(value)
+    write(cache, replace(entry, body=forged, mac=sign(b"x" * 32, forged)))
     assert _facts(cache, root).get("a.py", os.stat(root / "a.py")) is None
-    entry.write_bytes(b"gate-cache 3 00\n{")
+    write(cache, replace(entry, body=b"{", mac="00"))
     assert _facts(cache, root).get("a.py", os.stat(root / "a.py")) is None
 
 
@@ -107,9 +106,8 @@ def test_deleted_files_are_dropped_unasked_ones_kept(tmp_path: Path) -> None:
     facts = _facts(cache, root)  # a run over a.py only
     assert facts.get("a.py", os.stat(root / "a.py")) == 1
     facts.save()
-    [entry] = (cache / "v3" / "facts").rglob("*.json")
-    rows = json.loads(entry.read_bytes().partition(b"\n")[2])["payload"]["files"]
-    assert [row[0] for row in rows] == ["a.py", "b.py"]
+    [entry] = rows(cache, "facts")
+    assert [row[0] for row in entry.entry()["payload"]["files"]] == ["a.py", "b.py"]
     assert _facts(cache, root).get("b.py", os.stat(root / "b.py")) == 2
 
 

@@ -7,12 +7,14 @@ new fingerprint key, an edit) must still give exactly the uncached findings.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cache_rows import Row, connection, rows, write
 
 from gate.cache.codec import decode_file_result, encode_file_result
 from gate.checks.engine import cached_scan as _cached_scan
@@ -78,17 +80,17 @@ def _both(target: ScanTarget) -> dict[str, tuple[object, ...]]:
             "secrets": _normalised(SecretsCheck().run(target))}
 
 
-def _all_entries(cache: Path) -> list[Path]:
-    return sorted((cache / "v3").rglob("*.json"))
+def _all_entries(cache: Path) -> list[Row]:
+    return rows(cache)
 
 
-def _entries(cache: Path) -> list[Path]:
+def _entries(cache: Path) -> list[Row]:
     """The per-file entries (not the whole-result entries, one per scan)."""
-    return [p for p in _all_entries(cache) if not p.parts[-3].endswith("-whole")]
+    return [r for r in _all_entries(cache) if not r.namespace.endswith("-whole")]
 
 
 def _wholes(cache: Path) -> list[Path]:
-    return [p for p in _all_entries(cache) if p.parts[-3].endswith("-whole")]
+    return [r for r in _all_entries(cache) if r.namespace.endswith("-whole")]
 
 
 def test_reference_tree_has_findings_of_every_kind(uncached: dict[str, tuple[object, ...]]
@@ -142,9 +144,8 @@ def test_tool_upgrade_misses_and_never_serves_old_results(tree: ScanTarget,
                                                           tmp_path: Path) -> None:
     target = replace(tree, files=("app/run.py",), cache_dir=tmp_path / "cache")
     scan_with_cache(_spec("1.9"), target, target.files)
-    for path in _entries(tmp_path / "cache"):  # poison every entry of the old version...
-        text = path.read_text()
-        assert '"B602"' in text
+    for row in _entries(tmp_path / "cache"):  # every entry of the old version...
+        assert b'"B602"' in row.body
     upgraded = scan_with_cache(_spec("2.0"), target, target.files)
     assert (upgraded.cached, upgraded.scanned) == (0, 1)
     again = scan_with_cache(_spec("2.0"), target, target.files)
@@ -175,12 +176,12 @@ def test_corrupt_entries_are_rescanned_and_healed(tree: ScanTarget, tmp_path: Pa
     target = replace(tree, cache_dir=tmp_path / "cache")
     _both(target)
     entries = _all_entries(tmp_path / "cache")
-    for path in entries:
-        path.write_bytes(corruption)
+    for row in entries:
+        write(tmp_path / "cache", dataclasses.replace(row, body=corruption))
     assert _both(target) == uncached
     healed = _all_entries(tmp_path / "cache")
-    assert len(healed) == len(entries)
-    assert all(p.read_bytes() != corruption for p in healed)
+    assert [(r.namespace, r.digest) for r in healed] == [(r.namespace, r.digest) for r in entries]
+    assert [r for r in healed if r.body == corruption] == []
 
 
 def test_a_well_formed_but_false_entry_is_not_trusted(tree: ScanTarget, tmp_path: Path,
@@ -189,12 +190,16 @@ def test_a_well_formed_but_false_entry_is_not_trusted(tree: ScanTarget, tmp_path
     """Someone empties an entry's findings but cannot recompute its checksum to match."""
     target = replace(tree, cache_dir=tmp_path / "cache")
     _both(target)
-    for path in _all_entries(tmp_path / "cache"):
-        text = path.read_text()
+    emptied = 0
+    for row in _all_entries(tmp_path / "cache"):
+        text = row.body.decode()
         start = text.find('"findings":[')
         if start >= 0 and '"findings":[]' not in text:
             end = text.find('],"not_scanned"', start)
-            path.write_text(text[:start] + '"findings":[' + text[end:])
+            body = text[:start] + '"findings":[' + text[end:]
+            write(tmp_path / "cache", dataclasses.replace(row, body=body.encode()))
+            emptied += 1
+    assert emptied > 0
     assert _both(target) == uncached
 
 
@@ -213,7 +218,10 @@ def test_concurrent_runs_share_the_cache_safely(tree: ScanTarget, tmp_path: Path
         results = [f.result() for f in futures]
     assert all(r == uncached for r in results)
     assert _both(replace(tree, cache_dir=cache)) == uncached
-    assert not list(cache.rglob(".tmp-*"))
+    assert {p.name for p in (cache / "v4").iterdir()} <= {"cache.sqlite", "cache.sqlite-wal",
+                                                         "cache.sqlite-shm"}
+    with connection(cache) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def test_a_file_changed_during_its_scan_is_not_cached(tree: ScanTarget, tmp_path: Path,

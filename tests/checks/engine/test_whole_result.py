@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cache_rows import Row, connection, execute, rows, write
 
-from gate.cache import FileStore
+from gate.cache import SqliteStore
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
+from gate.cache.entry import canonical
 from gate.cache.mac import cache_key, sign
-from gate.cache.store import _canonical
 from gate.cache.whole import WHOLE_VERSION, WholeWriter, decode_whole
 from gate.checks.engine.cached_scan import FileScan, FileScanSpec, scan_with_cache
 from gate.checks.interface import ScanTarget
@@ -79,25 +80,25 @@ def _dir(target: ScanTarget) -> Path:
     return target.cache_dir
 
 
-def _wholes(cache: Path) -> list[Path]:
-    return sorted((cache / "v3" / "sast-whole").rglob("*.json"))
+def _wholes(cache: Path) -> list[Row]:
+    return rows(cache, "sast-whole")
 
 
-def _per_file(cache: Path) -> list[Path]:
-    return sorted((cache / "v3" / "sast").rglob("*.json"))
+def _per_file(cache: Path) -> list[Row]:
+    return rows(cache, "sast")
 
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The namespace of every entry the store opens, in order."""
     opened: list[str] = []
-    real = FileStore.get
+    real = SqliteStore.get
 
-    def counting(self: FileStore, key: Any, **kwargs: Any) -> Any:
+    def counting(self: SqliteStore, key: Any, **kwargs: Any) -> Any:
         opened.append(key.namespace)
         return real(self, key, **kwargs)
 
-    monkeypatch.setattr(FileStore, "get", counting)
+    monkeypatch.setattr(SqliteStore, "get", counting)
     return opened
 
 
@@ -114,10 +115,10 @@ def test_a_warm_run_reads_one_entry(target: ScanTarget, reads: list[str]) -> Non
 
 def test_an_unchanged_warm_run_does_not_rewrite_the_entry(target: ScanTarget) -> None:
     _scan(target)
-    [whole] = _wholes(_dir(target))
-    before = whole.read_bytes()
+    before = _wholes(_dir(target))
+    assert len(before) == 1
     _scan(target)
-    assert whole.read_bytes() == before
+    assert _wholes(_dir(target)) == before
 
 
 def test_an_edited_file_is_rescanned_and_the_entry_updated(target: ScanTarget,
@@ -139,7 +140,7 @@ def test_an_edited_file_is_rescanned_and_the_entry_updated(target: ScanTarget,
 
 def _recorded(target: ScanTarget) -> list[str]:
     [whole] = _wholes(_dir(target))
-    payload = json.loads(whole.read_bytes().partition(b"\n")[2])["payload"]
+    payload = whole.entry()["payload"]
     return [row[0] for row in payload["files"]]
 
 
@@ -169,8 +170,8 @@ def test_a_deleted_file_leaves_the_entry(target: ScanTarget) -> None:
 def test_a_corrupt_whole_entry_falls_back_to_the_per_file_entries(
         target: ScanTarget, reads: list[str], corruption: bytes) -> None:
     cold = _scan(target)
-    for path in _wholes(_dir(target)):
-        path.write_bytes(corruption)
+    for row in _wholes(_dir(target)):
+        write(_dir(target), replace(row, body=corruption))
     reads.clear()
     warm = _scan(target)
     assert reads == ["sast-whole"] + ["sast"] * 4
@@ -182,23 +183,22 @@ def test_a_corrupt_whole_entry_falls_back_to_the_per_file_entries(
 
 def test_corrupt_whole_and_per_file_entries_mean_a_rescan(target: ScanTarget) -> None:
     _scan(target)
-    for path in [*_wholes(_dir(target)), *_per_file(_dir(target))]:
-        path.write_bytes(b"{")
+    for row in [*_wholes(_dir(target)), *_per_file(_dir(target))]:
+        write(_dir(target), replace(row, body=b"{"))
     warm = _scan(target)
     assert (warm.cached, warm.scanned) == (0, 4)
     assert _same(warm, _uncached(target))
 
 
-def _tamper(path: Path, key: bytes | None) -> None:
+def _tamper(cache: Path, whole: Row, key: bytes | None) -> None:
     """Empty every file's findings in a whole entry; re-sign with ``key`` (``None``: keep the
     old MAC)."""
-    header, _, body = path.read_bytes().partition(b"\n")
-    entry = json.loads(body)
+    entry = whole.entry()
     for row in entry["payload"]["files"]:
         row[2] = []
-    forged = _canonical(entry)
-    mac = header.rsplit(b" ", 1)[1] if key is None else sign(key, forged).encode()
-    path.write_bytes(header.rsplit(b" ", 1)[0] + b" " + mac + b"\n" + forged)
+    forged = canonical(entry)
+    mac = whole.mac if key is None else sign(key, forged)
+    write(cache, replace(whole, body=forged, mac=mac))
 
 
 @pytest.mark.parametrize("key", [None, b"k" * 32])
@@ -206,7 +206,7 @@ def test_a_tampered_whole_entry_is_rejected(target: ScanTarget, key: bytes | Non
     cold = _scan(target)
     assert any(f.rule_id == "B602" for f in cold.findings)
     [whole] = _wholes(_dir(target))
-    _tamper(whole, key)
+    _tamper(_dir(target), whole, key)
     warm = _scan(target)
     assert warm.entries_read == 5  # rejected: every file from its own entry
     assert _same(warm, cold)
@@ -216,7 +216,7 @@ def test_the_mac_is_what_stops_the_tampering(target: ScanTarget) -> None:
     """Control: the same tampering signed with the real key is served (so the test bites)."""
     _scan(target)
     [whole] = _wholes(_dir(target))
-    _tamper(whole, cache_key())
+    _tamper(_dir(target), whole, cache_key())
     assert _scan(target).findings == ()
 
 
@@ -224,9 +224,9 @@ def test_a_whole_entry_over_the_bound_is_not_kept(target: ScanTarget,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     cold = _scan(target)
     [whole] = _wholes(_dir(target))
-    largest = max(p.stat().st_size for p in _per_file(_dir(target)))
-    assert largest < whole.stat().st_size - 100
-    whole.unlink()
+    largest = max(len(r.body) for r in _per_file(_dir(target)))
+    assert largest < len(whole.body) - 100
+    execute(_dir(target), "DELETE FROM entries WHERE namespace = 'sast-whole'")
     monkeypatch.setattr("gate.cache.store.DEFAULT_MAX_ENTRY_BYTES", largest)
     warm = _scan(target)
     assert _wholes(_dir(target)) == []
@@ -265,7 +265,8 @@ def test_concurrent_writers_leave_a_valid_whole_entry(target: ScanTarget) -> Non
                              [str(target.cache_dir)] * 6, range(6)))
     assert len(done) == 6
     assert len(_wholes(_dir(target))) == 1
-    assert not list(_dir(target).rglob(".tmp-*"))
+    with connection(_dir(target)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     warm = _scan(target)
     assert warm.entries_read in (1, 2)  # the last writer may have scanned another edit
     assert _same(warm, _uncached(target))
@@ -332,15 +333,15 @@ def test_the_codec_rejects_anything_but_its_own_shape() -> None:
 def test_a_scan_of_a_few_files_uses_only_their_own_entries(
         target: ScanTarget, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     _scan(target)
-    [whole] = _wholes(_dir(target))
-    before = whole.read_bytes()
+    before = _wholes(_dir(target))
+    assert len(before) == 1
     monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_MIN_FILES", 3)
     (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
     reads.clear()
     few = _scan(replace(target, files=("app/clean.py", "app/run.py")))  # a pre-push, say
     assert reads == ["sast", "sast"]
     assert (few.cached, few.scanned, few.entries_read) == (1, 1, 2)
-    assert whole.read_bytes() == before
+    assert _wholes(_dir(target)) == before
 
 
 def _payload(rule: str, line: int) -> dict[str, Any]:
@@ -424,12 +425,12 @@ def test_a_few_drifted_files_leave_the_entry_as_it_is(target: ScanTarget, reads:
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("gate.checks.engine.cached_scan.WHOLE_SLACK", 2)
     _scan(target)
-    [whole] = _wholes(_dir(target))
-    before = whole.read_bytes()
+    before = _wholes(_dir(target))
+    assert len(before) == 1
     (target.root / "app/clean.py").write_text("def add(a, b):\n    return eval(a) + b\n")
     edited = _scan(target)  # 2 rows differ (the old one, the new one): within the slack
     assert (edited.cached, edited.scanned) == (3, 1)
-    assert whole.read_bytes() == before
+    assert _wholes(_dir(target)) == before
     reads.clear()
     again = _scan(target)  # the edited file from its own entry, the rest from the whole one
     assert reads == ["sast-whole", "sast"]
@@ -438,7 +439,8 @@ def test_a_few_drifted_files_leave_the_entry_as_it_is(target: ScanTarget, reads:
     (target.root / "app/conf.py").write_text("token = 1\n")
     more = _scan(target)  # 4 rows differ now: over the slack, rewritten
     assert (more.cached, more.scanned) == (3, 1)
-    assert whole.read_bytes() != before
+    [after] = _wholes(_dir(target))
+    assert after.body != before[0].body
     reads.clear()
     last = _scan(target)
     assert reads == ["sast-whole"]

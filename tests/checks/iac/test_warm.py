@@ -448,7 +448,7 @@ def test_a_terraform_edit_parses_that_file_alone(tmp_path: Path,
 
 
 def test_a_parsed_terraform_file_comes_back_equal_in_order_and_type() -> None:
-    from gate.cache.store import _canonical
+    from gate.cache.entry import canonical
     from gate.checks.iac.parsers.terraform_files import parse_file
     from gate.checks.iac.tf_files import _file, encode
 
@@ -458,7 +458,7 @@ def test_a_parsed_terraform_file_comes_back_equal_in_order_and_type() -> None:
         '  tags = { z = "1", a = null }\n  list = [1, "2", [3]]\n}\n')
     parsed = parse_file("main.tf", text)
     assert parsed.comments != {}
-    stored = json.loads(_canonical({"version": 1, "file": [
+    stored = json.loads(canonical({"version": 1, "file": [
         encode(parsed.data), encode(parsed.spans), encode(parsed.comments)]}))
     back = _file(stored, "main.tf")
     assert back == parsed
