@@ -24,10 +24,8 @@ except ImportError:  # pragma: no cover - Windows: no tokens, the pools just sha
 
 __all__ = ["CpuTokens", "held"]
 
-_POLL_START = 0.002
-_POLL_MAX = 0.025
-"""A waiter polls (a blocking ``flock`` would wait on one token while another frees): a
-token freed stays idle at most this long, while a poll costs a few system calls."""
+_POLL_START = 0.01
+_POLL_MAX = 0.2
 
 
 @dataclass(frozen=True)
