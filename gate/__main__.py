@@ -42,6 +42,6 @@ def _drop_working_directory() -> None:
 
 _drop_working_directory()
 
-from gate.cli.main import main  # noqa: E402  (after the path is safe)
+from gate.cli.main import console  # noqa: E402  (after the path is safe)
 
-sys.exit(main())
+console()

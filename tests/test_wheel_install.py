@@ -38,7 +38,7 @@ def test_wheel_metadata(wheel: Path) -> None:
     assert "Source, https://github.com/ci-security-gate/ci-security-gate" in urls
     assert meta.get_content_type() == "text/plain" and meta["Description-Content-Type"] == \
         "text/markdown"
-    assert "gate = gate.cli.main:main" in entry
+    assert "gate = gate.cli.main:console" in entry
     assert shipped_lock == (Path(__file__).parents[1] / "requirements/lock.txt").read_bytes()
     assert "gate/py.typed" in names and not any(n.startswith("tests/") for n in names)
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cache_rows import rows
 
 from gate.cli.main import main
 from gate.cli.policy import policy_schema
@@ -105,3 +106,41 @@ def test_a_subcommand_that_cannot_load_is_an_internal_error_not_a_policy_failure
     err = capsys.readouterr().err
     assert err.splitlines() == ["gate: error: internal error: ModuleNotFoundError: No module named "
                                 "'gate.cli.no_such_module' (set GATE_DEBUG=1 for a traceback)"]
+
+
+def _flawed_repo(root: Path) -> Path:
+    root.mkdir()
+    (root / "app.py").write_text("import subprocess\n\n\ndef run(cmd):\n"
+                                 "    return subprocess.call(cmd, shell=True)\n")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return root
+
+
+def test_the_command_leaves_with_main_s_code_its_output_whole_and_its_cache_written(
+        tmp_path: Path) -> None:
+    """``gate`` ends with ``os._exit`` once every exit handler ran (gate.cli.main.console):
+    nothing it prints is lost, the exit code is main's, and what the result cache had
+    queued is in the database (a second run serves every file from it)."""
+    repo, cache = _flawed_repo(tmp_path / "repo"), tmp_path / "cache"
+    cmd = [sys.executable, "-m", "gate", "run", str(repo), "--no-post", "--checks", "sast",
+           "--format", "json", "--cache-dir", str(cache)]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert first.returncode == 1, first.stderr
+    report = json.loads(first.stdout)
+    assert [f["rule_id"] for f in report["findings"]] == ["B602", "B404"]
+    assert "sast" in {row.namespace for row in rows(cache)}
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert (second.returncode, json.loads(second.stdout)["findings"]) == (1, report["findings"])
+
+
+def test_a_reader_that_stops_early_does_not_change_the_exit_code(tmp_path: Path) -> None:
+    repo = _flawed_repo(tmp_path / "repo")
+    reader = subprocess.Popen([sys.executable, "-m", "gate", "run", str(repo), "--no-post",
+                               "--checks", "sast", "--no-cache", "--format", "json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.read(1)
+    reader.stdout.close()  # like `gate run | head -c 1`
+    errors = reader.stderr.read().decode()
+    assert reader.wait(timeout=120) == 1
+    assert "Traceback" not in errors
