@@ -234,7 +234,8 @@ def run(options: RunOptions) -> RunResult:
     root = options.path
     if not root.is_dir():
         raise UsageError(f"path not found or not a directory: {root}")
-    prepare_standby(root)  # standby workers learn the tree's stats while we plan (gate.standby)
+    # standby workers learn the tree's stats while we plan (gate.standby)
+    prepare_standby(root, options.cache_dir)
 
     context: Context = detect_context(options.env)
     base, loaded, policy = _base_and_policy(root, options, context)

@@ -92,11 +92,12 @@ def start(checks: Iterable[tuple[str, str]]) -> None:
             results_out.close()
 
 
-def prepare(root: Path) -> None:
-    """Tell every waiting standby the tree the run scans (:meth:`Check.prepare`)."""
+def prepare(root: Path, cache_dir: Path | None = None) -> None:
+    """Tell every waiting standby the tree the run scans and its result cache
+    (:meth:`Check.prepare`)."""
     for standby in _waiting.values():
         with contextlib.suppress(OSError, ValueError):
-            standby.jobs.send(("prepare", root))
+            standby.jobs.send(("prepare", (root, cache_dir)))
 
 
 def take(job: CheckJob) -> tuple[BaseProcess, Connection] | None:
@@ -152,7 +153,7 @@ def _standby_main(target: str, jobs: Connection, results: Connection,
                 break
             if cls is not None:
                 with contextlib.suppress(Exception):
-                    cls.prepare(what)
+                    cls.prepare(*what)
     except (EOFError, OSError):  # dismissed, or the gate is gone
         return
     finally:

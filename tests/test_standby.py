@@ -56,7 +56,7 @@ class PreparingCheck(PreloadingCheck):
     """Says which trees it was told of before its job."""
 
     @classmethod
-    def prepare(cls, root: Path) -> None:
+    def prepare(cls, root: Path, cache_dir: Path | None = None) -> None:
         _prepared.append(str(root))
 
     def run(self, target: ScanTarget) -> CheckResult:

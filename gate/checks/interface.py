@@ -174,9 +174,10 @@ class Check(ABC):
             importlib.import_module(module)
 
     @classmethod
-    def prepare(cls, root: Path) -> None:
+    def prepare(cls, root: Path, cache_dir: Path | None = None) -> None:
         """Learn, ahead of :meth:`run`, what its first steps will ask of the tree at ``root``
-        (the tracked files' stats and git's ids for them, say).
+        (the tracked files' stats and git's ids for them, say), with the run's result cache
+        (``cache_dir``, ``None`` without one).
 
         Called in a standby worker (:mod:`gate.standby`) once the gate knows which
         tree it scans, before the check's target exists. It may stat files and

@@ -38,12 +38,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gate.cache.facts import FileFacts
+from gate.cache.facts import FileFacts, stat_key
 from gate.git.index import clean_index_ids, toplevel, tracked_files
 
 __all__ = ["Snapshot", "Stat", "file_sha256", "prefetch", "snapshot"]
@@ -52,6 +53,8 @@ Stat = tuple[int, int, int]
 """What tells a file changed: size, mtime (ns) and inode."""
 
 _READ_CHUNK = 1 << 20
+_BLOB = re.compile(r"\A[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+"""A git object id (SHA-1, or SHA-256 in a repository that uses it)."""
 REMEMBER_FROM = 64
 """Fewer files to hash (an edit or two) are hashed: cheaper than reading a remembered list."""
 
@@ -107,16 +110,65 @@ class _Prefetched:
 _prefetched: dict[str, _Prefetched] = {}
 
 
-def prefetch(root: Path) -> None:
+def prefetch(root: Path, cache_dir: Path | None = None) -> None:
     """Stat the files git tracks under ``root`` and read their ids from git's index now, for
-    a later :func:`snapshot` of ``root`` in this process. Reads no file's content."""
+    a later :func:`snapshot` of ``root`` in this process. Reads no file's content.
+
+    With a result cache (``cache_dir``), the ids git gave are remembered under each file's
+    stat (:mod:`gate.cache.facts`, the trust git's index gives its own stat data, with the
+    same rule for files changed just before a run), in an entry keyed by every
+    ``.gitattributes`` of the tree: when all but a few tracked files still have the stat
+    an id was remembered under, git is not asked (in a fresh clone, whose index marks its
+    files as racily clean, ``git diff-files`` re-reads every file: ~30 ms a run on a tree
+    of 2,800). The few are hashed by :func:`snapshot`, as any file git does not vouch for.
+    """
     listed = tracked_files(root)
     if listed is None:
         return
     stats = _lstat(root, listed)
-    known = clean_index_ids(root)
-    _prefetched[os.path.realpath(root)] = _Prefetched(stats, known, toplevel(root) if known
-                                                      else None)
+    top = toplevel(root)
+    known = _clean_ids(root, listed, stats, cache_dir, top)
+    _prefetched[os.path.realpath(root)] = _Prefetched(stats, known, top if known else None)
+
+
+def _attributes_state(root: Path, files: Sequence[str], base: Path) -> str:
+    """Which ``.gitattributes`` shape the checkout, by their stats, not their bytes (this runs
+    before any limit applies: :meth:`gate.checks.interface.Check.prepare`)."""
+    h = hashlib.sha256()
+    paths = [root / rel for rel in sorted(files)
+             if rel == ".gitattributes" or rel.endswith("/.gitattributes")]
+    for path in (*paths, base / ".gitattributes", base / ".git" / "info" / "attributes"):
+        try:
+            state = stat_key(path.lstat())
+        except OSError:
+            state = "-"
+        h.update(f"{path}\0{state}\0".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()[:16]
+
+
+def _clean_ids(root: Path, listed: Sequence[str], stats: Mapping[str, os.stat_result],
+               cache_dir: Path | None, top: Path | None) -> Mapping[str, str]:
+    """:func:`~gate.git.index.clean_index_ids`, or the ids it gave before for the files whose
+    stat (taken before, in ``stats``) is the one they were remembered under."""
+    if cache_dir is None or top is None:
+        return clean_index_ids(root)
+    facts = FileFacts(cache_dir, "git-id:" + _attributes_state(root, listed, top), root,
+                      ("gate.checks.engine.digests", "gate.git.index"))
+    known: dict[str, str] = {}
+    for rel in listed:
+        st = stats.get(rel)
+        if st is not None and stat.S_ISREG(st.st_mode):
+            found = facts.get(rel, st)
+            if isinstance(found, str) and _BLOB.match(found):
+                known[rel] = found
+    if len(listed) - len(known) > REMEMBER_FROM:
+        known = dict(clean_index_ids(root))
+        for rel, blob in known.items():
+            st = stats.get(rel)
+            if st is not None and stat.S_ISREG(st.st_mode):
+                facts.put(rel, st, blob)  # the stat was taken before git was asked
+    facts.save()
+    return known
 
 
 def _lstat(root: Path, files: Sequence[str],

@@ -173,3 +173,69 @@ def test_a_prefetch_serves_only_its_own_tree(tmp_path: Path) -> None:
 def _stat(path: Path) -> tuple[int, int, int]:
     st = os.lstat(path)
     return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _big_repo(tmp_path: Path, count: int = 80) -> Path:
+    """More tracked files than REMEMBER_FROM, committed, with a .gitattributes."""
+    root = _repo(tmp_path)
+    for n in range(count):
+        (root / "sub" / f"m{n}.py").write_text(f"m = {n}\n")
+    (root / ".gitattributes").write_text("*.py text eol=lf\n")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "more")
+    return root
+
+
+def _asking(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Count the times git's index is asked for clean ids."""
+    asked: list[Path] = []
+    real = digests.clean_index_ids
+
+    def counting(root: Path) -> dict[str, str]:
+        asked.append(root)
+        return real(root)
+
+    monkeypatch.setattr(digests, "clean_index_ids", counting)
+    return asked
+
+
+@pytest.mark.usefixtures("_no_prefetch")
+def test_ids_remembered_under_each_stat_spare_asking_git_and_name_the_same_content(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
+    root, cache = _big_repo(tmp_path), tmp_path / "cache"
+    files = _git(root, "ls-files").splitlines()
+    asked = _asking(monkeypatch)
+    digests.prefetch(root, cache)
+    first = snapshot(root, files, cache)
+    digests._prefetched.clear()
+    (root / "a.py").write_text("a = 2  # edited: its stat is not the remembered one\n")
+    digests.prefetch(root, cache)
+    second = snapshot(root, files, cache)
+    assert len(asked) == 1  # the second prefetch took the ids from the cache
+    assert second.ids["a.py"] == file_sha256(root / "a.py")  # not vouched for: hashed
+    assert {k: v for k, v in second.ids.items() if k != "a.py"} == \
+        {k: v for k, v in first.ids.items() if k != "a.py"}
+    assert first.ids["sub/m7.py"].startswith("git:" + _git(root, "rev-parse", "HEAD:sub/m7.py"))
+
+
+@pytest.mark.usefixtures("_no_prefetch")
+def test_git_is_asked_again_when_many_files_changed_or_the_attributes_did(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
+    root, cache = _big_repo(tmp_path), tmp_path / "cache"
+    files = _git(root, "ls-files").splitlines()
+    asked = _asking(monkeypatch)
+    digests.prefetch(root, cache)
+    digests._prefetched.clear()
+    for n in range(digests.REMEMBER_FROM + 1):  # a branch switch, say
+        (root / "sub" / f"m{n}.py").write_text(f"m = {n}  # changed\n")
+    digests.prefetch(root, cache)
+    assert len(asked) == 2
+    digests._prefetched.clear()
+    (root / ".gitattributes").write_text("*.py text eol=crlf\n")
+    digests.prefetch(root, cache)
+    assert len(asked) == 3  # other attributes: nothing remembered under the old ones serves
+    after = snapshot(root, files, cache)
+    digests._prefetched.clear()
+    assert dict(after.ids) == dict(snapshot(root, files).ids)  # what git alone says
