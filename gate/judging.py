@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,8 +70,7 @@ class Planned:
     """The suppression markers of the files the sast and secrets checks were given."""
 
 
-def judge(plan: Planned, results: dict[str, CheckResult], now: float,
-          today: date | None = None) -> RunResult:
+def judge(plan: Planned, results: dict[str, CheckResult], now: float) -> RunResult:
     """The run's result from its checks' ``results`` (``now``: ``time.monotonic()``)."""
     inventory, policy, base = plan.inventory, plan.policy, plan.base
     own = {n.path for n in inventory.own}
@@ -80,7 +79,7 @@ def judge(plan: Planned, results: dict[str, CheckResult], now: float,
          if f.location.path not in own or is_live_secret(f)), inventory.root,
         policy.context_globs())
     triaged = triage(findings, TriageInputs(
-        policy=policy, results=results, today=today or datetime.now(timezone.utc).date(),
+        policy=policy, results=results, today=datetime.now(timezone.utc).date(),
         baseline=plan.baseline,
         base=scan_base(base, policy, plan.jobs, results) if base else None,
         partial=plan.partial, subset=plan.subset,

@@ -68,15 +68,20 @@ def file_sha256(path: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def _attributes(root: Path, files: Sequence[str], base: Path | None) -> str:
-    """A short digest of every ``.gitattributes`` that shapes the checkout (they are tiny);
-    ``base``: the work tree's top."""
-    h = hashlib.sha256()
+def _attribute_files(root: Path, files: Sequence[str], base: Path | None) -> list[Path]:
+    """Every ``.gitattributes`` among ``files``, then (``base``: the work tree's top) those
+    above the scan root and the clone's own ``info/attributes``."""
     paths = [root / rel for rel in sorted(files)
              if rel == ".gitattributes" or rel.endswith("/.gitattributes")]
-    if base is not None:  # attributes above the scan root, and the clone's own info/attributes
+    if base is not None:
         paths += [base / ".gitattributes", base / ".git" / "info" / "attributes"]
-    for path in paths:
+    return paths
+
+
+def _attributes(root: Path, files: Sequence[str], base: Path | None) -> str:
+    """A short digest of every ``.gitattributes`` that shapes the checkout (they are tiny)."""
+    h = hashlib.sha256()
+    for path in _attribute_files(root, files, base):
         try:
             h.update(str(path).encode("utf-8", "surrogateescape") + b"\0" + path.read_bytes())
         except OSError:
@@ -135,9 +140,7 @@ def _attributes_state(root: Path, files: Sequence[str], base: Path) -> str:
     """Which ``.gitattributes`` shape the checkout, by their stats, not their bytes (this runs
     before any limit applies: :meth:`gate.checks.interface.Check.prepare`)."""
     h = hashlib.sha256()
-    paths = [root / rel for rel in sorted(files)
-             if rel == ".gitattributes" or rel.endswith("/.gitattributes")]
-    for path in (*paths, base / ".gitattributes", base / ".git" / "info" / "attributes"):
+    for path in _attribute_files(root, files, base):
         try:
             state = stat_key(path.lstat())
         except OSError:

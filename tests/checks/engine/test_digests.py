@@ -199,13 +199,19 @@ def _asking(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return asked
 
 
-@pytest.mark.usefixtures("_no_prefetch")
-def test_ids_remembered_under_each_stat_spare_asking_git_and_name_the_same_content(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def remembering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _no_prefetch: None
+                ) -> tuple[Path, Path, list[str], list[Path]]:
+    """A settled repository of more than REMEMBER_FROM files, its cache, its tracked files,
+    and the list of times git's index is asked."""
     monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
-    root, cache = _big_repo(tmp_path), tmp_path / "cache"
-    files = _git(root, "ls-files").splitlines()
-    asked = _asking(monkeypatch)
+    root = _big_repo(tmp_path)
+    return root, tmp_path / "cache", _git(root, "ls-files").splitlines(), _asking(monkeypatch)
+
+
+def test_ids_remembered_under_each_stat_spare_asking_git_and_name_the_same_content(
+        remembering: tuple[Path, Path, list[str], list[Path]]) -> None:
+    root, cache, files, asked = remembering
     digests.prefetch(root, cache)
     first = snapshot(root, files, cache)
     digests._prefetched.clear()
@@ -219,13 +225,9 @@ def test_ids_remembered_under_each_stat_spare_asking_git_and_name_the_same_conte
     assert first.ids["sub/m7.py"].startswith("git:" + _git(root, "rev-parse", "HEAD:sub/m7.py"))
 
 
-@pytest.mark.usefixtures("_no_prefetch")
 def test_git_is_asked_again_when_many_files_changed_or_the_attributes_did(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
-    root, cache = _big_repo(tmp_path), tmp_path / "cache"
-    files = _git(root, "ls-files").splitlines()
-    asked = _asking(monkeypatch)
+        remembering: tuple[Path, Path, list[str], list[Path]]) -> None:
+    root, cache, files, asked = remembering
     digests.prefetch(root, cache)
     digests._prefetched.clear()
     for n in range(digests.REMEMBER_FROM + 1):  # a branch switch, say
