@@ -29,7 +29,6 @@ from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard
-from gate.standby import prepare as prepare_standby
 from gate.triage.governing import base_policy, load_baseline
 from gate.triage.scope import narrow_to_changes
 from gate.workspace import POLICY_FILE, policy_candidates
@@ -191,6 +190,20 @@ def _with_history(jobs: list[CheckJob], merge_base: str, policy: Policy) -> list
         (policy.check(job.name).include, policy.check(job.name).exclude))))) for job in jobs]
 
 
+def _with_tree(jobs: list[CheckJob], inventory: Inventory,
+               cache_dir: Path | None) -> list[CheckJob]:
+    """With a result cache, give each job the snapshot of the run's files (their stats and
+    content identities: :func:`gate.checks.engine.digests.survey`), taken once here with the
+    stats the inventory took, instead of once by each check whose scans key the cache."""
+    files = sorted({f for job in jobs for f in job.scan.files})
+    if cache_dir is None or not files:
+        return jobs
+    from gate.checks.engine.digests import survey
+
+    tree = survey(inventory.root, files, cache_dir, inventory.stats)
+    return [replace(job, scan=replace(job.scan, tree=tree)) for job in jobs]
+
+
 def _base_and_policy(root: Path, options: RunOptions, context: Context
                      ) -> tuple[BaseRef | None, LoadedPolicy, Policy]:
     """The base to compare with, if any, and the policy that governs: the base's when there is one.
@@ -234,9 +247,6 @@ def run(options: RunOptions) -> RunResult:
     root = options.path
     if not root.is_dir():
         raise UsageError(f"path not found or not a directory: {root}")
-    # standby workers learn the tree's stats while we plan (gate.standby)
-    prepare_standby(root, options.cache_dir)
-
     context: Context = detect_context(options.env)
     base, loaded, policy = _base_and_policy(root, options, context)
     baseline = None if options.record_baseline else load_baseline(root, policy, base)
@@ -253,6 +263,7 @@ def run(options: RunOptions) -> RunResult:
         jobs, partial = narrow_to_changes(jobs, base.changes)
     if base is not None and (shard is None or shard.index == 1):
         jobs = _with_history(jobs, base.merge_base, policy)
+    jobs = _with_tree(jobs, inventory, options.cache_dir)
     if options.on_check_started is not None:
         for job in jobs:
             options.on_check_started(job.name)

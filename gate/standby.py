@@ -40,12 +40,10 @@ from gate.signals import starting_workers
 
 if TYPE_CHECKING:  # the parent forks standbys before it loads anything heavy: see start()
     from multiprocessing.connection import Connection
-    from pathlib import Path
 
-    from gate.checks.interface import Check
     from gate.worker import CheckJob
 
-__all__ = ["dismiss_all", "prepare", "start", "take", "waiting"]
+__all__ = ["dismiss_all", "start", "take", "waiting"]
 
 
 @dataclass(frozen=True)
@@ -92,14 +90,6 @@ def start(checks: Iterable[tuple[str, str]]) -> None:
             results_out.close()
 
 
-def prepare(root: Path, cache_dir: Path | None = None) -> None:
-    """Tell every waiting standby the tree the run scans and its result cache
-    (:meth:`Check.prepare`)."""
-    for standby in _waiting.values():
-        with contextlib.suppress(OSError, ValueError):
-            standby.jobs.send(("prepare", (root, cache_dir)))
-
-
 def take(job: CheckJob) -> tuple[BaseProcess, Connection] | None:
     """Hand ``job`` to its waiting standby: its process and the pipe its outcome comes back on,
     or ``None`` (no standby for it, it died, or it was loading another target)."""
@@ -110,7 +100,7 @@ def take(job: CheckJob) -> tuple[BaseProcess, Connection] | None:
         _stop(standby)
         return None
     try:
-        standby.jobs.send(("job", job))
+        standby.jobs.send(job)
     except Exception:  # a dead pipe, or a job that does not pickle (nothing was sent then):
         _stop(standby)  # a worker forked now gets it as it is
         return None
@@ -145,33 +135,23 @@ def _standby_main(target: str, jobs: Connection, results: Connection,
     for end in parents_ends:
         end.close()
     silence()
-    cls = _preload(target)
+    _preload(target)
     try:
-        while True:
-            kind, what = jobs.recv()
-            if kind == "job":
-                break
-            if cls is not None:
-                with contextlib.suppress(Exception):
-                    cls.prepare(*what)
+        job = jobs.recv()
     except (EOFError, OSError):  # dismissed, or the gate is gone
         return
     finally:
         jobs.close()
-    run_job(what, results, parent_pid)
+    run_job(job, results, parent_pid)
 
 
-def _preload(target: str) -> type[Check] | None:
-    """The check's class, having loaded what it says to load early; a failure here is met
-    again, and reported, when the check runs."""
+def _preload(target: str) -> None:
+    """Load what the check says to load early; a failure here is met again, and reported,
+    when the check runs."""
     from gate.checks.interface import Check
     from gate.checks.registry import check_class
 
-    try:
+    with contextlib.suppress(Exception):
         cls = check_class(target)
-        if cls is None or not issubclass(cls, Check):
-            return None
-        cls.preload()
-    except Exception:
-        return None
-    return cls
+        if cls is not None and issubclass(cls, Check):
+            cls.preload()

@@ -49,21 +49,6 @@ class PreloadingCheck(Check):
 
 TARGET = "test_standby:PreloadingCheck"
 
-_prepared: list[str] = []
-
-
-class PreparingCheck(PreloadingCheck):
-    """Says which trees it was told of before its job."""
-
-    @classmethod
-    def prepare(cls, root: Path, cache_dir: Path | None = None) -> None:
-        _prepared.append(str(root))
-
-    def run(self, target: ScanTarget) -> CheckResult:
-        return CheckResult(check=self.name, tool=self.tool, tool_version="0",
-                           warnings=tuple(_prepared))
-
-
 @pytest.fixture(autouse=True)
 def _no_standby_left() -> Iterator[None]:
     yield
@@ -92,15 +77,6 @@ def test_a_standby_runs_its_job_with_its_preload_done(tmp_path: Path) -> None:
     assert int(pid) != os.getpid()
     assert PRELOADED not in sys.modules  # the preload happened in the standby, not here
     assert standby.waiting() == ()
-
-
-def test_a_standby_told_the_tree_prepares_for_it_before_its_job(tmp_path: Path) -> None:
-    target = "test_standby:PreparingCheck"
-    standby.start([("preloading", target)])
-    standby.prepare(tmp_path)
-    result = run_checks([_job(tmp_path, target)])["preloading"]
-    assert result.warnings == (str(tmp_path),)
-    assert _prepared == []  # in the standby, not here
 
 
 def test_without_a_standby_the_worker_is_forked_cold(tmp_path: Path) -> None:

@@ -19,7 +19,10 @@ from gate.findings import Finding
 from gate.limits import WorkerLimits
 
 __all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "HistoryRange", "NotScanned",
-           "ScanTarget"]
+           "ScanTarget", "Snapshot", "Stat"]
+
+Stat = tuple[int, int, int]
+"""What tells a file changed: size, mtime (ns) and inode."""
 
 
 class CheckError(Exception):
@@ -57,6 +60,18 @@ class HistoryRange:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """The tree's files as a run found them: content identities, and the stats taken first
+    (:mod:`gate.checks.engine.digests`)."""
+
+    ids: Mapping[str, str]
+    """Readable file -> content identity (unreadable files are left out)."""
+    stats: Mapping[str, Stat]
+    """File -> its ``lstat`` taken before its identity (files that could not be stat'ed are
+    left out)."""
+
+
+@dataclass(frozen=True)
 class ScanTarget:
     """Everything a check needs to know about what to scan.
 
@@ -85,6 +100,11 @@ class ScanTarget:
     set_aside: tuple[NotScanned, ...] = ()
     """Files this check is not given (binary, or over the policy's ``max_file_size``), with
     why. The check lists the ones it would have scanned as not scanned: never a silent pass."""
+    tree: Snapshot | None = field(default=None, repr=False, compare=False)
+    """The snapshot the gate took of the run's files before handing them over (with a result
+    cache: :func:`gate.checks.engine.digests.survey`); a check whose scans key a cache by
+    content takes its identities from it (:func:`~gate.checks.engine.digests.snapshot`)
+    instead of taking its own. ``None``: there is none, the check takes its own."""
 
 
 class CheckStatus:
@@ -172,20 +192,6 @@ class Check(ABC):
         """
         for module in cls.preload_modules:
             importlib.import_module(module)
-
-    @classmethod
-    def prepare(cls, root: Path, cache_dir: Path | None = None) -> None:
-        """Learn, ahead of :meth:`run`, what its first steps will ask of the tree at ``root``
-        (the tracked files' stats and git's ids for them, say), with the run's result cache
-        (``cache_dir``, ``None`` without one).
-
-        Called in a standby worker (:mod:`gate.standby`) once the gate knows which
-        tree it scans, before the check's target exists. It may stat files and
-        read git's index, never a file's content (no limit applies yet); what it
-        learns must stay true of the tree the way :meth:`run` checks what it
-        reads. A failure is ignored. The default learns nothing.
-        """
-        return None
 
     def nothing_to_read(self, target: ScanTarget) -> CheckResult:
         """The result of a run of ``target`` in which no file satisfies :meth:`reads` (none in

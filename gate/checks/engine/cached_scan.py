@@ -395,7 +395,8 @@ def scan_with_cache(spec: FileScanSpec, target: ScanTarget, files: Sequence[str]
     cache = open_cache(target.cache_dir)
     config = _config(spec, target)
     out = _Collected()
-    tree = tree if tree is not None else snapshot(target.root, files, target.cache_dir)
+    tree = tree if tree is not None else snapshot(target.root, files, target.cache_dir,
+                                                  given=target.tree)
     whole_key = _whole_key(spec, config, target.root) \
         if target.cache_dir is not None and len(files) >= WHOLE_MIN_FILES else None
     whole = _read_whole(cache, whole_key) if whole_key is not None else None

@@ -22,16 +22,13 @@ the two kinds can never be confused.
 
 :func:`snapshot` also keeps each file's ``lstat`` (size, mtime, inode), taken
 *before* its identity: a scan that finds the same stat after reading the file
-knows it read the content the identity names. One snapshot can serve several
-scans of a run (bandit's and the dataflow pass's, say): the tree is listed and
-hashed once.
-
-:func:`prefetch` does the git part ahead of time: a standby worker (:mod:`gate.standby`),
-while the gate is still planning its run, stats the tracked files and asks git's index
-for their ids; the check's :func:`snapshot` of that tree then starts from what it
-learnt (in the same order: every stat before the ids), and stats and hashes only the
-files it did not know. What the snapshot says is then the tree as it was a moment
-earlier, which is what any run reports anyway; the scans' stat-after-read check holds.
+knows it read the content the identity names. One snapshot serves every scan of
+a run: the gate takes it once, in its own process, with :func:`survey`, before it
+hands the files to its checks (:attr:`gate.checks.interface.ScanTarget.tree`),
+reusing the stats its inventory took; a check's :func:`snapshot` takes what that
+one holds and stats and identifies only the files it does not. What the snapshot
+says is then the tree as it was a moment before the checks started, which is what
+any run reports anyway; the scans' stat-after-read check holds.
 """
 
 from __future__ import annotations
@@ -41,16 +38,13 @@ import os
 import re
 import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from gate.cache.facts import FileFacts, stat_key
+from gate.checks.interface import Snapshot, Stat
 from gate.git.index import clean_index_ids, toplevel, tracked_files
 
-__all__ = ["Snapshot", "Stat", "file_sha256", "prefetch", "snapshot"]
-
-Stat = tuple[int, int, int]
-"""What tells a file changed: size, mtime (ns) and inode."""
+__all__ = ["Snapshot", "Stat", "file_sha256", "snapshot", "survey"]
 
 _READ_CHUNK = 1 << 20
 _BLOB = re.compile(r"\A[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
@@ -89,56 +83,36 @@ def _attributes(root: Path, files: Sequence[str], base: Path | None) -> str:
     return h.hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The tree's files as a run found them: content identities, and the stats taken first."""
+def survey(root: Path, files: Sequence[str], cache_dir: Path | None = None,
+           taken: Mapping[str, os.stat_result] | None = None) -> Snapshot:
+    """The snapshot of ``files`` the gate takes once, in its own process, before it hands
+    them to its checks (each job's :attr:`~gate.checks.interface.ScanTarget.tree`).
 
-    ids: Mapping[str, str]
-    """Readable file -> content identity (unreadable files are left out)."""
-    stats: Mapping[str, Stat]
-    """File -> its ``lstat`` taken before its identity (files that could not be stat'ed are
-    left out)."""
-
-
-@dataclass(frozen=True)
-class _Prefetched:
-    """What :func:`prefetch` learnt of a tree ahead of its scan."""
-
-    stats: Mapping[str, os.stat_result]
-    """Each tracked file's ``lstat``, taken before ``known``."""
-    known: Mapping[str, str]
-    """:func:`gate.git.index.clean_index_ids`."""
-    top: Path | None
-    """The work tree's top (:func:`gate.git.index.toplevel`)."""
-
-
-_prefetched: dict[str, _Prefetched] = {}
-
-
-def prefetch(root: Path, cache_dir: Path | None = None) -> None:
-    """Stat the files git tracks under ``root`` and read their ids from git's index now, for
-    a later :func:`snapshot` of ``root`` in this process. Reads no file's content.
-
-    With a result cache (``cache_dir``), the ids git gave are remembered under each file's
-    stat (:mod:`gate.cache.facts`, the trust git's index gives its own stat data, with the
-    same rule for files changed just before a run), in an entry keyed by every
-    ``.gitattributes`` of the tree: when all but a few tracked files still have the stat
-    an id was remembered under, git is not asked (in a fresh clone, whose index marks its
+    ``taken``: the ``lstat`` the inventory already took of some of them (before anything
+    read them), used instead of a new one. Git is asked which files it tracks; with a result
+    cache (``cache_dir``), the ids git gave for them are remembered under each file's stat
+    (:mod:`gate.cache.facts`, the trust git's index gives its own stat data, with the same
+    rule for files changed just before a run), in an entry keyed by every ``.gitattributes``
+    of the tree: when all but a few of the tracked files still have the stat an id was
+    remembered under, git's index is not asked (in a fresh clone, whose index marks its
     files as racily clean, ``git diff-files`` re-reads every file: ~30 ms a run on a tree
-    of 2,800). The few are hashed by :func:`snapshot`, as any file git does not vouch for.
+    of 2,800). The few are hashed, as any file git does not vouch for.
     """
+    full = _lstat(root, files, taken)
     listed = tracked_files(root)
-    if listed is None:
-        return
-    stats = _lstat(root, listed)
-    top = toplevel(root)
-    known = _clean_ids(root, listed, stats, cache_dir, top)
-    _prefetched[os.path.realpath(root)] = _Prefetched(stats, known, top if known else None)
+    top = toplevel(root) if listed else None
+    if listed is None or top is None:
+        return _identify(root, files, full, {}, None, cache_dir)
+    wanted = set(files)
+    tracked = [rel for rel in listed if rel in wanted]
+    known = _clean_ids(root, tracked, full, cache_dir, _attributes_state(root, listed, top)) \
+        if cache_dir is not None else clean_index_ids(root)
+    return _identify(root, files, full, known, top, cache_dir)
 
 
 def _attributes_state(root: Path, files: Sequence[str], base: Path) -> str:
-    """Which ``.gitattributes`` shape the checkout, by their stats, not their bytes (this runs
-    before any limit applies: :meth:`gate.checks.interface.Check.prepare`)."""
+    """Which ``.gitattributes`` shape the checkout (``files``: every tracked file), by their
+    stats, not their bytes."""
     h = hashlib.sha256()
     for path in _attribute_files(root, files, base):
         try:
@@ -150,12 +124,11 @@ def _attributes_state(root: Path, files: Sequence[str], base: Path) -> str:
 
 
 def _clean_ids(root: Path, listed: Sequence[str], stats: Mapping[str, os.stat_result],
-               cache_dir: Path | None, top: Path | None) -> Mapping[str, str]:
-    """:func:`~gate.git.index.clean_index_ids`, or the ids it gave before for the files whose
-    stat (taken before, in ``stats``) is the one they were remembered under."""
-    if cache_dir is None or top is None:
-        return clean_index_ids(root)
-    facts = FileFacts(cache_dir, "git-id:" + _attributes_state(root, listed, top), root,
+               cache_dir: Path, attributes: str) -> Mapping[str, str]:
+    """:func:`~gate.git.index.clean_index_ids`, or the ids it gave before for the ``listed``
+    files whose stat (taken before, in ``stats``) is the one they were remembered under, in
+    the entry of the ``attributes`` state (:func:`_attributes_state`)."""
+    facts = FileFacts(cache_dir, "git-id:" + attributes, root,
                       ("gate.checks.engine.digests", "gate.git.index"))
     known: dict[str, str] = {}
     for rel in listed:
@@ -192,20 +165,41 @@ def _lstat(root: Path, files: Sequence[str],
     return full
 
 
-def snapshot(root: Path, files: Sequence[str], cache_dir: Path | None = None) -> Snapshot:
+def snapshot(root: Path, files: Sequence[str], cache_dir: Path | None = None, *,
+             given: Snapshot | None = None) -> Snapshot:
     """Stat every file, then identify each readable one's content: git's object id where it
     can be trusted, else the SHA-256 of its bytes, remembered under the file's stat in
     ``cache_dir`` (:mod:`gate.cache.facts`: an untracked file is not hashed again while its
-    stat is unchanged, the trust git's index gives its own ids). What :func:`prefetch`
-    learnt of ``root`` in this process is used instead of asking again."""
-    early = _prefetched.get(os.path.realpath(root))
-    full = _lstat(root, files, early.stats if early is not None else None)
+    stat is unchanged, the trust git's index gives its own ids).
+
+    ``given``: the gate's own snapshot of the tree (:func:`survey`); the files it holds are
+    taken from it as they are, and only the others (a file it could not read) are stat'ed
+    and identified here: by their bytes when they are a few, the way :func:`survey` treats
+    what git does not vouch for.
+    """
+    if given is not None:
+        held = [rel for rel in files if rel in given.ids]
+        ids = {rel: given.ids[rel] for rel in held}
+        stats = {rel: given.stats[rel] for rel in held if rel in given.stats}
+        if len(held) == len(files):
+            return Snapshot(ids, stats)
+        rest = [rel for rel in files if rel not in given.ids]
+        more = snapshot(root, rest, cache_dir) if len(rest) > REMEMBER_FROM \
+            else _identify(root, rest, _lstat(root, rest), {}, None, cache_dir)
+        return Snapshot({**ids, **more.ids}, {**stats, **more.stats})
+    full = _lstat(root, files)
+    known = clean_index_ids(root)
+    return _identify(root, files, full, known, toplevel(root) if known else None, cache_dir)
+
+
+def _identify(root: Path, files: Sequence[str], full: Mapping[str, os.stat_result],
+              known: Mapping[str, str], top: Path | None, cache_dir: Path | None) -> Snapshot:
+    """The snapshot of ``files`` from their stats (``full``, taken first) and the ids git
+    vouches for (``known``; ``top``: the work tree's top, for its attributes)."""
     stats: dict[str, Stat] = {rel: (st.st_size, st.st_mtime_ns, st.st_ino)
                               for rel, st in full.items()}
     links = {rel for rel, st in full.items() if stat.S_ISLNK(st.st_mode)}
-    known = early.known if early is not None else clean_index_ids(root)
-    attributes = _attributes(root, files, early.top if early is not None else toplevel(root)) \
-        if known else ""
+    attributes = _attributes(root, files, top) if known else ""
     ids: dict[str, str] = {}
     rest: list[str] = []
     for rel in files:

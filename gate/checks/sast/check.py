@@ -353,14 +353,6 @@ class SastCheck(Check):
         super().preload()
         _installed_rules()
 
-    @classmethod
-    def prepare(cls, root: Path, cache_dir: Path | None = None) -> None:
-        """Stat the tracked files and read git's ids for them (or the ids remembered under
-        their stats in ``cache_dir``): the scan's snapshot starts there."""
-        from gate.checks.engine.digests import prefetch
-
-        prefetch(root, cache_dir)
-
     def tool_version(self) -> str:
         """bandit's version (from its metadata: bandit is not imported); raises
         :class:`CheckError` when bandit is not installed."""
@@ -380,7 +372,8 @@ class SastCheck(Check):
         if target.jobs > 1 or target.cache_dir is not None:
             from gate.checks.engine.digests import snapshot
 
-            tree = snapshot(target.root, files, target.cache_dir)  # one for both scans
+            # one for both scans
+            tree = snapshot(target.root, files, target.cache_dir, given=target.tree)
             taint = _taint_cached(target, files, tree)
             scan = _scan_cached(target, files, version, tree)
         else:

@@ -231,14 +231,6 @@ class SecretsCheck(Check):
         import_detect_secrets()
         super().preload()
 
-    @classmethod
-    def prepare(cls, root: Path, cache_dir: Path | None = None) -> None:
-        """Stat the tracked files and read git's ids for them (or the ids remembered under
-        their stats in ``cache_dir``): the scan's snapshot starts there."""
-        from gate.checks.engine.digests import prefetch
-
-        prefetch(root, cache_dir)
-
     def tool_version(self) -> str:
         """detect-secrets' version (from its metadata: detect-secrets is not imported); raises
         :class:`CheckError` when it is not installed."""

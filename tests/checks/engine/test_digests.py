@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -121,14 +120,7 @@ def test_an_untracked_files_hash_is_remembered_under_its_stat(
     assert sorted(hashed) == ["new.py", "other.py"]  # too few to be worth an entry
 
 
-@pytest.fixture
-def _no_prefetch() -> Iterator[None]:
-    yield
-    digests._prefetched.clear()
-
-
-@pytest.mark.usefixtures("_no_prefetch")
-def test_a_snapshot_after_prefetch_is_the_snapshot_without(tmp_path: Path) -> None:
+def test_a_survey_is_the_snapshot_a_check_would_take(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     (root / ".gitattributes").write_text("*.py text eol=lf\n")
     _git(root, "add", "-A")
@@ -137,37 +129,54 @@ def test_a_snapshot_after_prefetch_is_the_snapshot_without(tmp_path: Path) -> No
     (root / "new.py").write_text("n = 1\n")  # untracked
     files = [".gitattributes", "a.py", "sub/b.py", "new.py", "missing.py"]
     plain = snapshot(root, files)
-    digests.prefetch(root)
-    early = snapshot(root, files)
-    assert dict(early.ids) == dict(plain.ids)
-    assert dict(early.stats) == dict(plain.stats)
-    assert sorted(early.ids) == [".gitattributes", "a.py", "new.py", "sub/b.py"]
+    surveyed = digests.survey(root, files)
+    assert dict(surveyed.ids) == dict(plain.ids)
+    assert dict(surveyed.stats) == dict(plain.stats)
+    assert sorted(surveyed.ids) == [".gitattributes", "a.py", "new.py", "sub/b.py"]
+    given = snapshot(root, ["a.py", "new.py"], given=surveyed)
+    assert dict(given.ids) == {k: plain.ids[k] for k in ("a.py", "new.py")}
+    assert dict(given.stats) == {k: plain.stats[k] for k in ("a.py", "new.py")}
 
 
-@pytest.mark.usefixtures("_no_prefetch")
-def test_after_prefetch_a_file_edited_keeps_the_stat_that_goes_with_its_identity(
+def test_a_survey_takes_the_stats_it_is_given(tmp_path: Path) -> None:
+    """The inventory's stats, taken before anything read the files, are the snapshot's."""
+    root = _repo(tmp_path)
+    taken = {"a.py": os.lstat(root / "a.py")}
+    (root / "a.py").write_text("a = 2  # edited after the inventory took its stat\n")
+    surveyed = digests.survey(root, ["a.py"], taken=taken)
+    assert surveyed.stats["a.py"] == (taken["a.py"].st_size, taken["a.py"].st_mtime_ns,
+                                      taken["a.py"].st_ino)
+    assert surveyed.stats["a.py"] != _stat(root / "a.py")  # a scan reading it sees the change
+
+
+def test_a_check_given_the_survey_asks_git_nothing(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repo(tmp_path)
+    surveyed = digests.survey(root, ["a.py", "sub/b.py"])
+    asked = _asking(monkeypatch)
+    monkeypatch.setattr(digests, "toplevel", lambda root: pytest.fail("git asked"))
+    snap = snapshot(root, ["sub/b.py"], given=surveyed)
+    assert asked == []
+    assert dict(snap.ids) == {"sub/b.py": surveyed.ids["sub/b.py"]}
+
+
+def test_after_a_survey_a_file_edited_keeps_the_stat_that_goes_with_its_identity(
         tmp_path: Path) -> None:
-    """The snapshot is the tree as prefetch saw it: a scan that reads the edited file finds a
-    stat other than the snapshot's, so it cannot take its bytes for the identity's content."""
+    """The check's snapshot is the tree as the survey saw it: a scan that reads the edited
+    file finds a stat other than the snapshot's, so it cannot take its bytes for the
+    identity's content; a file the survey does not hold is identified by the check."""
     root = _repo(tmp_path)
     seen = os.lstat(root / "a.py")
-    digests.prefetch(root)
-    (root / "a.py").write_text("a = 2  # edited after the prefetch\n")
+    surveyed = digests.survey(root, ["a.py", "sub/b.py"])
+    (root / "a.py").write_text("a = 2  # edited after the survey\n")
     (root / "late.py").write_text("l = 1\n")  # created after it: hashed now
-    snap = snapshot(root, ["a.py", "late.py"])
+    snap = snapshot(root, ["a.py", "late.py"], given=surveyed)
     assert snap.ids["a.py"].startswith("git:" + _git(root, "rev-parse", "HEAD:a.py"))
     assert snap.stats["a.py"] == (seen.st_size, seen.st_mtime_ns, seen.st_ino)
     assert snap.stats["a.py"] != _stat(root / "a.py")
     assert snap.ids["late.py"] == file_sha256(root / "late.py")
-
-
-@pytest.mark.usefixtures("_no_prefetch")
-def test_a_prefetch_serves_only_its_own_tree(tmp_path: Path) -> None:
-    root = _repo(tmp_path)
-    other = _repo(tmp_path / "other")
-    digests.prefetch(root)
-    (other / "a.py").write_text("a = 3\n")
-    assert snapshot(other, ["a.py"]).ids["a.py"] == file_sha256(other / "a.py")
+    assert snap.stats["late.py"] == _stat(root / "late.py")
+    assert sorted(snap.ids) == ["a.py", "late.py"]
 
 
 def _stat(path: Path) -> tuple[int, int, int]:
@@ -200,7 +209,7 @@ def _asking(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 
 @pytest.fixture
-def remembering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _no_prefetch: None
+def remembering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                 ) -> tuple[Path, Path, list[str], list[Path]]:
     """A settled repository of more than REMEMBER_FROM files, its cache, its tracked files,
     and the list of times git's index is asked."""
@@ -212,13 +221,10 @@ def remembering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _no_prefetch: N
 def test_ids_remembered_under_each_stat_spare_asking_git_and_name_the_same_content(
         remembering: tuple[Path, Path, list[str], list[Path]]) -> None:
     root, cache, files, asked = remembering
-    digests.prefetch(root, cache)
-    first = snapshot(root, files, cache)
-    digests._prefetched.clear()
+    first = digests.survey(root, files, cache)
     (root / "a.py").write_text("a = 2  # edited: its stat is not the remembered one\n")
-    digests.prefetch(root, cache)
-    second = snapshot(root, files, cache)
-    assert len(asked) == 1  # the second prefetch took the ids from the cache
+    second = digests.survey(root, files, cache)
+    assert len(asked) == 1  # the second survey took the ids from the cache
     assert second.ids["a.py"] == file_sha256(root / "a.py")  # not vouched for: hashed
     assert {k: v for k, v in second.ids.items() if k != "a.py"} == \
         {k: v for k, v in first.ids.items() if k != "a.py"}
@@ -228,16 +234,12 @@ def test_ids_remembered_under_each_stat_spare_asking_git_and_name_the_same_conte
 def test_git_is_asked_again_when_many_files_changed_or_the_attributes_did(
         remembering: tuple[Path, Path, list[str], list[Path]]) -> None:
     root, cache, files, asked = remembering
-    digests.prefetch(root, cache)
-    digests._prefetched.clear()
+    digests.survey(root, files, cache)
     for n in range(digests.REMEMBER_FROM + 1):  # a branch switch, say
         (root / "sub" / f"m{n}.py").write_text(f"m = {n}  # changed\n")
-    digests.prefetch(root, cache)
+    digests.survey(root, files, cache)
     assert len(asked) == 2
-    digests._prefetched.clear()
     (root / ".gitattributes").write_text("*.py text eol=crlf\n")
-    digests.prefetch(root, cache)
+    after = digests.survey(root, files, cache)
     assert len(asked) == 3  # other attributes: nothing remembered under the old ones serves
-    after = snapshot(root, files, cache)
-    digests._prefetched.clear()
     assert dict(after.ids) == dict(snapshot(root, files).ids)  # what git alone says
