@@ -91,8 +91,10 @@ class FileFacts:
             if old is not None:       # file no longer has) is kept as it is
                 self._new[rel] = old
             return
-        self._new[rel] = (stat_key(st), value)
-        self._changed = True
+        entry = (stat_key(st), value)
+        if self._old.get(rel) != entry:  # the same fact again is no change to write
+            self._changed = True
+        self._new[rel] = entry
 
     def save(self) -> None:
         """Write the facts when any changed or a file disappeared. Files this run did not ask

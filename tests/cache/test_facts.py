@@ -145,3 +145,23 @@ def test_an_edit_loop_of_racy_files_does_not_rewrite_the_entry(tmp_path: Path,
     again = _facts(cache, root)
     assert again.get("a.py", os.stat(root / "a.py")) is None
     assert again.get("b.py", os.stat(root / "b.py")) == "b"
+
+
+@pytest.mark.usefixtures("settled")
+def test_the_same_fact_put_again_does_not_rewrite_the_entry(tmp_path: Path) -> None:
+    """A caller that reads a file it has a fact for (to parse it) and puts the fact again
+    changes nothing: the entry is not written again."""
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    _remember(cache, root, {"a.py": "kubernetes", "b.py": ["x", False]})
+    facts = _facts(cache, root)
+    for rel, value in (("a.py", "kubernetes"), ("b.py", ["x", False])):
+        assert facts.get(rel, os.stat(root / rel)) == value
+        facts.put(rel, os.stat(root / rel), value)
+    facts.save()
+    assert facts._cache is not None and facts._cache.stats.writes == 0
+    facts = _facts(cache, root)
+    assert facts.get("a.py", os.stat(root / "a.py")) == "kubernetes"
+    facts.put("a.py", os.stat(root / "a.py"), "helm")  # another fact: written
+    facts.save()
+    assert facts._cache is not None and facts._cache.stats.writes == 1
+    assert _facts(cache, root).get("a.py", os.stat(root / "a.py")) == "helm"
