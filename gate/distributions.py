@@ -36,12 +36,13 @@ def _plain_finders() -> bool:
                    and finder is not PathFinder for finder in sys.meta_path)
 
 
-def _infos(path: Sequence[str]) -> Iterator[Path | None]:
+def _infos(path: Sequence[str]) -> Iterator[str | None]:
     """Each ``*.dist-info``/``*.egg-info`` entry along ``path``, in importlib.metadata's order;
-    ``None`` (then stop) where that order cannot be known here."""
+    ``None`` (then stop) where that order cannot be known here. Strings, not paths: this
+    runs for every installed distribution, and pathlib costs more than the reads."""
     for entry in path:
-        directory = Path(entry or os.curdir)
-        if directory.name.lower().endswith(".egg"):
+        directory = entry or os.curdir
+        if Path(directory).name.lower().endswith(".egg"):
             yield None
             return
         try:
@@ -53,20 +54,21 @@ def _infos(path: Sequence[str]) -> Iterator[Path | None]:
             continue
         for name in names:
             if name.lower().endswith((".dist-info", ".egg-info")):
-                yield directory / name
+                yield f"{directory}/{name}"
 
 
 @functools.cache
-def _by_name(path: tuple[str, ...]) -> tuple[dict[str, Path], bool]:
+def _by_name(path: tuple[str, ...]) -> tuple[dict[str, str], bool]:
     """The first ``*.dist-info``/``*.egg-info`` entry of each normalised name along ``path``,
     up to the first entry only importlib.metadata can read, and whether there was one (past
     it, a name not listed may still be installed). Listed once per process and path: what
     is installed does not change while the gate runs."""
-    first: dict[str, Path] = {}
+    first: dict[str, str] = {}
     for info in _infos(path):
         if info is None:
             return first, True
-        first.setdefault(normalize(info.name.lower().rpartition(".")[0].partition("-")[0]), info)
+        name = info.rpartition("/")[2].lower()
+        first.setdefault(normalize(name.rpartition(".")[0].partition("-")[0]), info)
     return first, False
 
 
@@ -82,7 +84,8 @@ def metadata_text(name: str, path: Sequence[str] | None = None) -> str | None:
         return None if cut_short else ""
     for filename in ("METADATA", "PKG-INFO"):
         try:
-            text = (info / filename).read_text(encoding="utf-8")
+            with open(f"{info}/{filename}", encoding="utf-8") as handle:  # noqa: PTH123
+                text = handle.read()
         except (FileNotFoundError, NotADirectoryError):
             continue
         except (OSError, UnicodeDecodeError):
@@ -102,7 +105,8 @@ def entry_point_files(path: Sequence[str] | None = None) -> list[bytes] | None:
         if info is None:
             return None
         try:
-            found.append((info / "entry_points.txt").read_bytes())
+            with open(f"{info}/entry_points.txt", "rb") as handle:  # noqa: PTH123
+                found.append(handle.read())
         except (FileNotFoundError, NotADirectoryError):  # none: no entry points
             continue
         except OSError:

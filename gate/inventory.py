@@ -137,17 +137,21 @@ def _sniff(path: Path) -> list[Any]:
     return [recognise(path, head), b"\0" in head]
 
 
+_TEXT = "text"
+
+
 def _classify(root: Path, rel: str, max_file_size: int, facts: FileFacts,
-              stats: dict[str, os.stat_result]) -> str | _SetAside | _Own | NotScanned | None:
-    """``"text"``, :class:`_SetAside`, :class:`_Own`, a :class:`NotScanned`, or ``None``.
+              stats: dict[str, os.stat_result], base: str = ""
+              ) -> str | _SetAside | _Own | NotScanned | None:
+    """:data:`_TEXT`, :class:`_SetAside`, :class:`_Own`, a :class:`NotScanned`, or ``None``.
 
     ``None``: nothing to read here (a deleted file, a submodule, or a link to
     a file inside the tree, which is read under its own name). What the bytes
     say is remembered under the file's stat (``facts``): an unchanged file is
-    not read again.
+    not read again. ``base``: ``root`` as a string ending in ``/`` (taken once per tree).
     """
     try:
-        st = os.lstat(f"{os.fspath(root)}/{rel}")  # pathlib costs more than the call, per file
+        st = os.lstat(f"{base or os.fspath(root) + '/'}{rel}")  # pathlib costs more, per file
         if stat.S_ISLNK(st.st_mode):
             return None if _inside(root, root / rel) else NotScanned(rel, SYMLINK_OUTSIDE)
         if not stat.S_ISREG(st.st_mode):
@@ -170,7 +174,7 @@ def _classify(root: Path, rel: str, max_file_size: int, facts: FileFacts,
         if binary:
             return _SetAside("binary content (a null byte near the start): read by the "
                              "secrets check only")
-        return "text"
+        return _TEXT
     except OSError as exc:
         return NotScanned(rel, f"unreadable: {exc.strerror or type(exc).__name__}")
 
@@ -210,23 +214,24 @@ def build_inventory(root: Path, *, include: tuple[str, ...] = (), exclude: tuple
     stats: dict[str, os.stat_result] = {}
     if scope:
         candidates = [r for r in candidates if r == scope or r.startswith(scope + "/")]
-    for rel in candidates:
+    base = f"{os.fspath(root)}/"
+    for rel in candidates:  # every file of the tree: the common case first, no work for none
         if exclude and matches_any(rel, exclude):
             continue
         if include and not matches_any(rel, include):
             continue
-        if any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in own):
+        if own and any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in own):
             mine.append(NotScanned(rel, NAMED))
             continue
-        kind = _classify(root, rel, max_file_size, facts, stats)
-        if isinstance(kind, NotScanned):
+        kind = _classify(root, rel, max_file_size, facts, stats, base)
+        if kind is _TEXT:
+            files.append(rel)
+        elif isinstance(kind, NotScanned):
             skipped.append(kind)
         elif isinstance(kind, _Own):
             mine.append(NotScanned(rel, kind.kind))
         elif isinstance(kind, _SetAside):
             set_aside.append(NotScanned(rel, kind.reason))
-        elif kind is not None:
-            files.append(rel)
     facts.save()
     return Inventory(root=root, files=tuple(files), not_scanned=tuple(skipped), git=git,
                      stats=stats,

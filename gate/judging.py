@@ -26,7 +26,6 @@ from gate.report.scope import stamp
 from gate.result import RunResult, ShardInfo
 from gate.shard import settle_shard
 from gate.triage.apply import TriageInputs, triage
-from gate.triage.base import scan_base
 from gate.triage.context import assign_contexts
 from gate.triage.governing import policy_changes, policy_notice
 from gate.triage.suppress_unused import Markers, unused_markers
@@ -78,10 +77,15 @@ def judge(plan: Planned, results: dict[str, CheckResult], now: float) -> RunResu
         (f for r in results.values() for f in r.findings
          if f.location.path not in own or is_live_secret(f)), inventory.root,
         policy.context_globs())
+    base_findings = None
+    if base is not None:  # a run without a base loads none of it
+        from gate.triage.base import scan_base
+
+        base_findings = scan_base(base, policy, plan.jobs, results)
     triaged = triage(findings, TriageInputs(
         policy=policy, results=results, today=datetime.now(timezone.utc).date(),
         baseline=plan.baseline,
-        base=scan_base(base, policy, plan.jobs, results) if base else None,
+        base=base_findings,
         partial=plan.partial, subset=plan.subset,
     ))
     unused = unused_markers(inventory.root, _scanned_whole(plan.jobs, results), findings,
@@ -112,10 +116,11 @@ def judge(plan: Planned, results: dict[str, CheckResult], now: float) -> RunResu
 
 def _scanned_whole(jobs: Sequence[CheckJob], results: dict[str, CheckResult]
                    ) -> dict[str, frozenset[str]]:
-    """The files each check scanned to completion (for :func:`unused_markers`)."""
+    """The files the checks whose markers :func:`unused_markers` judges (sast, secrets)
+    scanned to completion."""
     scanned = {}
     for job in jobs:
-        result = results.get(job.name)
+        result = results.get(job.name) if job.name in ("sast", "secrets") else None
         if result is None or result.errors:
             continue
         skipped = {n.path for n in result.not_scanned}

@@ -22,8 +22,6 @@ from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
 from gate.checks.registry import available_checks
 from gate.context import Context, detect_context
 from gate.errors import UsageError
-from gate.git.objects import read_at
-from gate.git.refs import BaseRef, open_base
 from gate.inventory import Inventory, build_inventory, select
 from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
@@ -34,6 +32,7 @@ from gate.triage.scope import narrow_to_changes
 from gate.workspace import POLICY_FILE, policy_candidates
 
 if TYPE_CHECKING:  # the result model is loaded with judging, while the checks work
+    from gate.git.refs import BaseRef
     from gate.result import RunResult
     from gate.triage.suppress_unused import Markers
 
@@ -134,6 +133,8 @@ def _base_policy_file(root: Path, base: BaseRef, explicit: Path | None, start: s
     """The policy a base run reads: ``--policy``, else the nearest ``.gate.yml`` on the base."""
     if explicit is not None:
         return explicit
+    from gate.git.objects import read_at  # with a base only
+
     for rel in policy_candidates(start):
         if rel != POLICY_FILE and read_at(base.root, base.commit, rel) is not None:
             return root / rel
@@ -211,7 +212,11 @@ def _base_and_policy(root: Path, options: RunOptions, context: Context
     A pull request is judged by its target branch's policy, never by the one it proposes.
     """
     name = None if options.record_baseline else options.base or context.base_ref
-    base = open_base(root, name, prefer_remote=options.base is None) if name else None
+    base: BaseRef | None = None
+    if name:
+        from gate.git.refs import open_base  # a run without a base loads none of it
+
+        base = open_base(root, name, prefer_remote=options.base is None)
     loaded = (find_policy(root, options.policy_path, options.policy_start) if base is None
               else base_policy(base, _base_policy_file(root, base, options.policy_path,
                                                        options.policy_start),

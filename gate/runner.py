@@ -39,7 +39,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import cast
 
-from gate.checks.engine.pool import CpuTokens
+from gate.checks.engine.tokens import CpuTokens
 from gate.checks.idle import idle_result
 from gate.checks.interface import CheckResult
 from gate.processes import freezing, resume_collection, worker_context

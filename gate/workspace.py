@@ -22,9 +22,11 @@ from pathlib import Path
 from gate.errors import UsageError
 from gate.git.index import toplevel
 
-__all__ = ["POLICY_FILE", "Workspace", "policy_candidates", "resolve_workspace"]
+__all__ = ["BASELINE_FILE", "POLICY_FILE", "Workspace", "policy_candidates", "resolve_workspace"]
 
 POLICY_FILE = ".gate.yml"
+BASELINE_FILE = ".gate-baseline.json"
+"""The baseline file a policy names by default (:mod:`gate.triage.baseline`)."""
 
 
 @dataclass(frozen=True)

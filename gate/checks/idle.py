@@ -38,9 +38,13 @@ def idle_result(target: str, scan: ScanTarget) -> CheckResult | None:
     if scan.history is not None and cls.reads_history:
         return None
     try:
-        paths = (*scan.files, *(n.path for n in scan.set_aside))
-        if any(cls.reads(path, scan.options) for path in paths):
-            return None
+        reads, options = cls.reads, scan.options
+        for path in scan.files:  # a plain loop: this runs for every file of the tree
+            if reads(path, options):
+                return None
+        for aside in scan.set_aside:
+            if reads(aside.path, options):
+                return None
         return cls().nothing_to_read(scan)
     except Exception:  # a check's own bug is reported by its worker, with its own message
         return None

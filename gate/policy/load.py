@@ -7,7 +7,6 @@ key suggests the nearest valid one (``fail_onn`` -> ``fail_on``).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 import functools
 import typing
@@ -252,6 +251,8 @@ def _suggest(model: type[Policy], loc: Key) -> str | None:
         annotation = known[part][1]
         free_key = getattr(annotation, "__origin__", None) is dict
         current = _model_of(annotation)
+    import difflib  # a misspelt key only
+
     matches = difflib.get_close_matches(str(loc[-1]), list(_keys(current)), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

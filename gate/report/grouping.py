@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING, Any
 
 from gate.findings import Finding, Severity
 from gate.result import RunResult
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 __all__ = ["PackageFix", "fixes", "group_packages", "package_to_dict", "packages_of",
            "smallest_fix"]
@@ -55,6 +56,8 @@ class PackageFix:
 
 
 def _versions(values: Iterable[str]) -> list[Version]:
+    from packaging.version import InvalidVersion, Version  # only for dependency findings
+
     found: set[Version] = set()
     for value in values:
         try:
@@ -66,6 +69,8 @@ def _versions(values: Iterable[str]) -> list[Version]:
 
 def _above(current: str, fixed: Iterable[str]) -> list[Version]:
     """The valid fixed versions above ``current`` (all of them when it is not PEP 440)."""
+    from packaging.version import InvalidVersion, Version  # as in _versions
+
     try:
         pinned: Version | None = Version(current)
     except InvalidVersion:

@@ -12,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from gate.checks.interface import CheckResult
 from gate.findings import Finding
 from gate.policy.model import Mode, Policy
-from gate.triage.baseline import Baseline, apply_baseline
 from gate.triage.inline import apply_inline_policy
 from gate.triage.interface import TriageResult
-from gate.triage.newness import BaseFindings, mark_new
 from gate.triage.waivers import apply_waivers
+
+if TYPE_CHECKING:  # imported by triage() when a run has a baseline, a base
+    from gate.triage.baseline import Baseline
+    from gate.triage.newness import BaseFindings
 
 __all__ = ["TriageInputs", "triage"]
 
@@ -71,10 +74,14 @@ def triage(findings: Sequence[Finding], inputs: TriageInputs) -> TriageResult:
     out = waived.findings
     warnings = [*_mode_warnings(inputs), *inline.warnings, *waived.warnings]
     if inputs.baseline is not None:
+        from gate.triage.baseline import apply_baseline
+
         baselined = apply_baseline(out, inputs.baseline, inputs.judged)
         out = baselined.findings
         warnings += baselined.warnings
     if inputs.base is not None:
+        from gate.triage.newness import mark_new
+
         out = mark_new(out, inputs.base)
         warnings += inputs.base.warnings
     return TriageResult(findings=tuple(out), warnings=tuple(warnings), waivers=waived.statuses)

@@ -16,6 +16,7 @@ from typing import Any
 
 from gate.findings import Finding, Suppression
 from gate.triage.interface import TriageError
+from gate.workspace import BASELINE_FILE
 
 __all__ = [
     "BASELINE_FILE",
@@ -30,7 +31,6 @@ __all__ = [
     "render_baseline",
 ]
 
-BASELINE_FILE = ".gate-baseline.json"
 BASELINE_VERSION = 1
 _EXAMPLES = 5
 

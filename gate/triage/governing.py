@@ -11,12 +11,15 @@ local run), the working tree's files apply.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gate.git.objects import read_at
-from gate.git.refs import BaseRef
 from gate.policy import LoadedPolicy, Policy, default_policy, load_policy, load_policy_text
 from gate.policy.errors import PolicyError, PolicyProblem
-from gate.triage.baseline import BASELINE_FILE, Baseline, BaselineError, parse_baseline
+from gate.workspace import BASELINE_FILE
+
+if TYPE_CHECKING:  # a run without a base or a baseline file loads neither
+    from gate.git.refs import BaseRef
+    from gate.triage.baseline import Baseline
 
 __all__ = ["POLICY_FILE", "base_policy", "load_baseline", "policy_changes", "policy_notice"]
 
@@ -54,6 +57,8 @@ def base_policy(base: BaseRef, explicit: Path | None,
     if rel is None:
         assert explicit is not None
         return load_policy(explicit, plugin_checks)
+    from gate.git.objects import read_at
+
     data = read_at(base.root, base.commit, rel)
     source = f"{base.ref}:{rel}"
     if data is None:
@@ -74,6 +79,8 @@ def load_baseline(root: Path, policy: Policy, base: BaseRef | None) -> Baseline 
     """
     rel = _baseline_path(policy)
     if base is not None:
+        from gate.git.objects import read_at
+
         data = read_at(base.root, base.commit, rel)
         source = f"{base.ref}:{rel}"
     else:
@@ -82,6 +89,8 @@ def load_baseline(root: Path, policy: Policy, base: BaseRef | None) -> Baseline 
         source = rel
     if data is None:
         return None
+    from gate.triage.baseline import BaselineError, parse_baseline
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -137,8 +137,8 @@ def unused_markers(root: Path, scanned: Mapping[str, frozenset[str]],
         markers = find_markers(root, sast | secrets, cache_dir)
     used = _used(findings)
     warnings: list[str] = []
-    for path in sorted(p for p in sast | secrets if p.endswith(".py")):
-        for number, comment in markers.get(path, ()):
+    for path in sorted(p for p in markers if (p in sast or p in secrets) and p.endswith(".py")):
+        for number, comment in markers[path]:
             match = _MARKER.search(comment)
             if match is None:
                 continue

@@ -72,6 +72,29 @@ def test_the_registry_resolves_every_class_cheaply() -> None:
     assert loaded_after(code) == []
 
 
+VOCABULARY = ("gate.checks.dependencies.vulndb", "gate.checks.iac.interface",
+              "gate.checks.pipeline.interface")
+"""What a check's run needs and the parent's idle test does not (dataclasses by the dozen)."""
+
+
+def test_the_idle_test_loads_no_check_vocabulary() -> None:
+    """The runner's question in the parent, for every built-in check: does it read any of
+    these files (an IaC file, a workflow, a manifest, none), and if not, its result."""
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from gate.checks.idle import idle_result\n"
+            "from gate.checks.interface import ScanTarget\n"
+            "from gate.checks.registry import BUILTIN_CHECKS\n"
+            "for files in (('main.tf',), ('.github/workflows/ci.yml',), ('uv.lock',), "
+            "('README.md',)):\n"
+            "    for target in BUILTIN_CHECKS.values():\n"
+            "        idle_result(target, ScanTarget(root=Path('.'), files=files))\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({VOCABULARY!r})))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 _RUN = (
     "import sys\nfrom pathlib import Path\n"
     "from gate.checks.interface import ScanTarget\nfrom gate.checks.registry import load_check\n"

@@ -94,3 +94,22 @@ def test_the_parent_can_ask_every_check_what_it_reads() -> None:
             "    [cls.reads(p, {}) for p in ('a.py', 'requirements.txt', 'main.tf', "
             "'.github/workflows/ci.yml', 'k8s/app.yaml')]\n")
     assert _heavy_after(code) == []
+
+
+ONLY_SOMETIMES = ("gate.git.objects", "gate.git.refs", "gate.triage.base", "gate.triage.baseline",
+                  "gate.triage.newness", "gate.checks.engine.pool", "difflib", "uuid",
+                  "urllib.parse", "packaging")
+"""What a run needs only with a base, a baseline file, a misspelt policy key, some report
+formats or a dependency finding (and the process pool, which only a check worker runs)."""
+
+
+def test_a_plain_run_loads_only_what_it_uses() -> None:
+    """Everything the parent of a ``gate run`` without a base or a baseline, writing the text
+    report, imports: its path, judging, the reporters' registry, the terminal reporter."""
+    code = ("import sys\nimport gate.cli.run, gate.judging, gate.report.registry\n"
+            "import gate.report.text, gate.triage.suppress_unused\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({ONLY_SOMETIMES!r})))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

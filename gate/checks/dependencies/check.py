@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 import gate
 from gate.checks.dependencies.names import INCLUDABLE_SUFFIXES, ManifestKind, manifest_kind
-from gate.checks.dependencies.vulndb.location import DEFAULT_MAX_AGE_DAYS
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.versions import PackageNotFoundError, installed_version
 
@@ -198,6 +197,7 @@ class DependenciesCheck(Check):
         from gate.checks.dependencies.manifests import read_manifests
         from gate.checks.dependencies.model import VulnerabilityServiceError
         from gate.checks.dependencies.offline import resolve_database
+        from gate.checks.dependencies.vulndb.location import DEFAULT_MAX_AGE_DAYS
 
         started = time.monotonic()
         max_age = target.options.get("vuln_db_max_age", DEFAULT_MAX_AGE_DAYS)

@@ -16,7 +16,7 @@ from typing import Any
 
 import gate.checks.iac.names as names
 from gate import __version__
-from gate.checks.iac.interface import Framework
+from gate.checks.iac.frameworks import Framework
 from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
 from gate.findings import Finding
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
+from gate.checks.iac.frameworks import Framework
 from gate.findings import RelatedLocation, Severity
 
 __all__ = [
@@ -49,20 +50,6 @@ class ParseError(IacError):
         super().__init__(reason)
         self.reason = reason
         self.line = line
-
-
-class Framework(str, Enum):
-    """The file formats the engine understands (values are the policy's ``frameworks`` names)."""
-
-    CLOUDFORMATION = "cloudformation"
-    TERRAFORM = "terraform"
-    KUBERNETES = "kubernetes"
-    DOCKERFILE = "dockerfile"
-    GITHUB_ACTIONS = "github-actions"
-    """Accepted in ``iac.frameworks`` for older policies; read by the ``pipeline`` check."""
-    GITLAB_CI = "gitlab-ci"
-    """Accepted in ``iac.frameworks`` for older policies; read by the ``pipeline`` check."""
-    COMPOSE = "docker-compose"
 
 
 class Practice(str, Enum):

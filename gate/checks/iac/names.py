@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection
 from pathlib import PurePosixPath
 
-from gate.checks.iac.interface import Framework
+from gate.checks.iac.frameworks import Framework
 
 __all__ = ["CHART_NAMES", "KUSTOMIZATION_NAMES", "SNIFF", "classify", "is_compose_name",
            "is_iac_candidate", "is_tfvars", "reads", "renders"]

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from gate import __version__
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
-from gate.checks.pipeline.interface import Kind, Platform
 from gate.checks.pipeline.names import DEFAULT_MAX_BYTES, candidate
+from gate.checks.pipeline.platforms import Kind, Platform
 
 if TYPE_CHECKING:
     from gate.checks.dependencies.vulndb.actions import ActionDatabase

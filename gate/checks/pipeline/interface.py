@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from gate.checks.pipeline.platforms import Kind, Platform
 from gate.findings import Severity
 
 __all__ = ["AttrPath", "Category", "Hop", "Issue", "Kind", "PipelineError", "PipelineFile",
@@ -30,21 +31,6 @@ class PipelineError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.line = line
-
-
-class Platform(str, Enum):
-    """The CI systems the audit understands (values match the IaC framework names)."""
-
-    GITHUB = "github-actions"
-    GITLAB = "gitlab-ci"
-
-
-class Kind(str, Enum):
-    """What a file is: a workflow, a composite/JS/Docker action, a GitLab pipeline."""
-
-    WORKFLOW = "workflow"
-    ACTION = "action"
-    GITLAB = "gitlab-ci"
 
 
 class Category(str, Enum):

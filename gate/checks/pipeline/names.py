@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from gate.checks.pipeline.interface import Kind
+from gate.checks.pipeline.platforms import Kind
 
 __all__ = ["DEFAULT_MAX_BYTES", "candidate"]
 
