@@ -141,14 +141,15 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.parametrize(("argv", "chosen"), [
-    (["run", "."], None),
-    (["run", "--checks", "iac,sast"], {"iac", "sast"}),
-    (["run", "--checks=secrets"], {"secrets"}),
-    (["pre-push", "--help"], set()),
-    (["run", "--checks"], set()),
+    (["run", "."], (None, True)),
+    (["run", "--checks", "iac,sast"], ({"iac", "sast"}, True)),
+    (["run", "--checks=secrets", "--no-cache"], ({"secrets"}, False)),
+    (["pre-push", "--help"], (set(), False)),
+    (["run", "--checks"], (set(), False)),
 ])
-def test_the_command_line_decides_which_standbys_start(argv: list[str],
-                                                       chosen: set[str] | None) -> None:
+def test_the_command_line_decides_which_standbys_start(
+        argv: list[str], chosen: tuple[set[str] | None, bool]) -> None:
+    """Which standbys start, and whether the run has a result cache (no ``--no-cache``)."""
     assert _chosen(argv) == chosen
 
 

@@ -7,15 +7,6 @@ import json
 import subprocess
 import sys
 
-from gate.cli.early import _chosen
-
-
-def test_the_command_line_read_early() -> None:
-    assert _chosen([]) == (None, True)
-    assert _chosen([".", "--checks", "sast,secrets"]) == ({"sast", "secrets"}, True)
-    assert _chosen(["--no-cache", "--checks", "sast"]) == ({"sast"}, False)
-    assert _chosen(["--help"]) == (set(), False)
-
 
 def _shared_after(argv: list[str]) -> list[str]:
     probe = ("import json, sys\nfrom gate.cli.early import start_standby\n"
@@ -23,7 +14,8 @@ def _shared_after(argv: list[str]) -> list[str]:
              f"start_standby({argv!r})\n"
              "started = standby.waiting()\nstandby.dismiss_all()\n"
              "print(json.dumps([list(started), sorted(m for m in ('gate.worker', "
-             "'gate.cache.store', 'gate.checks.engine.digests', 'gate.checks.engine.pool') "
+             "'gate.cache.store', 'gate.checks.engine.digests', 'gate.checks.engine.pool', "
+             "'platformdirs', 'gate.checks.sast.check', 'gate.checks.secrets.check') "
              "if m in sys.modules)]), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -34,8 +26,9 @@ def _shared_after(argv: list[str]) -> list[str]:
 def test_what_the_run_and_its_standbys_share_is_imported_before_the_fork() -> None:
     assert _shared_after(["."]) == [["sast", "secrets"], [
         "gate.cache.store", "gate.checks.engine.digests", "gate.checks.engine.pool",
-        "gate.worker"]]
+        "gate.checks.sast.check", "gate.checks.secrets.check", "gate.worker", "platformdirs"]]
 
 
 def test_without_a_cache_only_the_worker_is() -> None:
-    assert _shared_after([".", "--no-cache", "--checks", "sast"]) == [["sast"], ["gate.worker"]]
+    assert _shared_after([".", "--no-cache", "--checks", "sast"]) == [
+        ["sast"], ["gate.checks.sast.check", "gate.worker"]]
