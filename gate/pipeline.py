@@ -18,8 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gate.checks.interface import CheckResult, HistoryRange, ScanTarget
-from gate.checks.registry import available_checks
+from gate.checks.interface import Check, CheckResult, HistoryRange, ScanTarget
+from gate.checks.registry import available_checks, check_class
 from gate.context import Context, detect_context
 from gate.errors import UsageError
 from gate.inventory import Inventory, build_inventory, select
@@ -193,16 +193,26 @@ def _with_history(jobs: list[CheckJob], merge_base: str, policy: Policy) -> list
 
 def _with_tree(jobs: list[CheckJob], inventory: Inventory,
                cache_dir: Path | None) -> list[CheckJob]:
-    """With a result cache, give each job the snapshot of the run's files (their stats and
-    content identities: :func:`gate.checks.engine.digests.survey`), taken once here with the
-    stats the inventory took, instead of once by each check whose scans key the cache."""
-    files = sorted({f for job in jobs for f in job.scan.files})
-    if cache_dir is None or not files:
+    """With a result cache, give each job whose check keys it by content
+    (:attr:`~gate.checks.interface.Check.identifies_files`) the snapshot of their files
+    (stats and content identities: :func:`gate.checks.engine.digests.survey`), taken once
+    here with the stats the inventory took, instead of once by each such check."""
+    if cache_dir is None:
+        return jobs
+    chosen = [job.name for job in jobs if _identifies_files(job.target)]
+    files = sorted({f for job in jobs if job.name in chosen for f in job.scan.files})
+    if not files:
         return jobs
     from gate.checks.engine.digests import survey
 
     tree = survey(inventory.root, files, cache_dir, inventory.stats)
-    return [replace(job, scan=replace(job.scan, tree=tree)) for job in jobs]
+    return [replace(job, scan=replace(job.scan, tree=tree)) if job.name in chosen else job
+            for job in jobs]
+
+
+def _identifies_files(target: str) -> bool:
+    cls = check_class(target)  # loaded for the runner's idle test anyway
+    return cls is not None and issubclass(cls, Check) and cls.identifies_files
 
 
 def _base_and_policy(root: Path, options: RunOptions, context: Context

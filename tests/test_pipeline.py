@@ -196,3 +196,30 @@ def test_files_set_aside_by_size_or_content_are_listed_by_the_checks_that_would_
     }
     assert [(f.rule_id, f.path) for f in result.findings if f.check == "sast"] == [
         ("B602", "small.py"), ("B404", "small.py")]  # `c` is unresolved: B602 stays high
+
+
+def test_the_tree_snapshot_goes_to_the_checks_that_key_their_cache_by_content(
+        tmp_path: Path) -> None:
+    """Taken once, with a cache only, for sast and secrets; none for a check that does not
+    use it (a run of the iac check alone takes none)."""
+    from gate.checks.interface import ScanTarget
+    from gate.checks.registry import BUILTIN_CHECKS
+    from gate.inventory import build_inventory
+    from gate.pipeline import _with_tree
+    from gate.runner import CheckJob
+
+    root = tmp_path / "r"
+    root.mkdir()
+    (root / "a.py").write_text("a = 1\n")
+    (root / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    inventory = build_inventory(root)
+    jobs = [CheckJob(name=name, target=BUILTIN_CHECKS[name], timeout=60,
+                     scan=ScanTarget(root=inventory.root, files=inventory.files))
+            for name in ("sast", "secrets", "iac")]
+    given = {job.name: job.scan.tree for job in _with_tree(jobs, inventory, tmp_path / "c")}
+    assert given["iac"] is None
+    assert given["sast"] is not None and given["sast"] is given["secrets"]
+    assert sorted(given["sast"].ids) == ["a.py", "main.tf"]
+    assert [job.scan.tree for job in _with_tree(jobs, inventory, None)] == [None, None, None]
+    assert [job.scan.tree for job in _with_tree(jobs[2:], inventory, tmp_path / "c")] == [None]

@@ -159,6 +159,10 @@ class Check(ABC):
     """Whether :meth:`run` reads ``target.history`` (the change's commits) when it is set.
     A check that never does says ``False``, so that it can be idle in a run with a base
     (:mod:`gate.checks.idle`)."""
+    identifies_files: ClassVar[bool] = False
+    """Whether :meth:`run` keys its cache by the content identities of its files
+    (:func:`gate.checks.engine.digests.snapshot`): with a result cache, the gate then
+    takes the tree's snapshot once for every such check (``target.tree``)."""
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:

@@ -319,6 +319,7 @@ class SastCheck(Check):
     tool: ClassVar[str] = "bandit"
     description: ClassVar[str] = ("Python static analysis (bandit, plus the gate's dataflow "
                                   "taint tracking); # nosec is reported, not obeyed")
+    identifies_files: ClassVar[bool] = True
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:

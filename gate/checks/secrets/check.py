@@ -204,6 +204,7 @@ class SecretsCheck(Check):
     name: ClassVar[str] = CHECK
     tool: ClassVar[str] = "detect-secrets"
     description: ClassVar[str] = "Hard-coded secrets (detect-secrets); values never leave the scan"
+    identifies_files: ClassVar[bool] = True
 
     preload_modules: ClassVar[tuple[str, ...]] = (
         "detect_secrets.core.scan",
