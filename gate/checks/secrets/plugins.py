@@ -7,12 +7,12 @@ which the check runs, both use it without importing each other.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from gate.checks.interface import CheckError
 
-__all__ = ["configured_detect_secrets"]
+__all__ = ["configured_detect_secrets", "held", "hold_configuration"]
 
 _ALLOWLIST_FILTER = "detect_secrets.filters.allowlist.is_line_allowlisted"
 _VERIFY_FILTER = "detect_secrets.filters.common.is_ignored_due_to_verification_policies"
@@ -20,6 +20,10 @@ _REPLACED_FILTERS = {
     "detect_secrets.filters.heuristic.is_indirect_reference":
         "gate.checks.secrets.lines.is_indirect_reference",
 }
+
+_held: ExitStack | None = None
+"""The configuration :func:`hold_configuration` entered, for the rest of the process."""
+
 
 @contextmanager
 def configured_detect_secrets() -> Iterator[dict[str, Any]]:
@@ -30,8 +34,39 @@ def configured_detect_secrets() -> Iterator[dict[str, Any]]:
     indirect-reference filter that does not mistake ``gate:ignore[...]`` for code.
 
     Settings are process-global in detect-secrets; ``transient_settings``
-    restores the previous ones on the way out.
+    restores the previous ones on the way out. In a process that holds the
+    configuration (:func:`hold_configuration`), the held one is used as it is.
     """
+    if _held is not None:
+        from detect_secrets.settings import get_plugins
+
+        yield {plugin.secret_type: plugin for plugin in get_plugins()}
+        return
+    with _configured() as plugins:
+        yield plugins
+
+
+def held() -> bool:
+    """Whether this process holds the configuration (:func:`hold_configuration`)."""
+    return _held is not None
+
+
+def hold_configuration() -> None:
+    """Enter the gate's configuration for the rest of this process (a standby worker, before
+    its one job): every :func:`configured_detect_secrets` after it uses the plugins, filters
+    and compiled expressions it made, where each would otherwise build them anew (and
+    detect-secrets' ``cache_bust`` drop them) on the way in and again on the way out.
+    Raises as :func:`configured_detect_secrets` does, holding nothing then."""
+    global _held
+    if _held is not None:
+        return
+    stack = ExitStack()
+    stack.enter_context(_configured())
+    _held = stack
+
+
+@contextmanager
+def _configured() -> Iterator[dict[str, Any]]:
     from gate.checks.secrets.deferred import import_detect_secrets
 
     import_detect_secrets()  # without ``requests``, which only verification uses
