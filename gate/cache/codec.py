@@ -9,6 +9,7 @@ never contain secret values, because findings never do.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,10 @@ from gate.findings import (
     Suppression,
 )
 
-__all__ = ["CodecError", "decode_file_result", "encode_file_result"]
+__all__ = ["CodecError", "decode_file_result", "encode_file_result", "finding_fields"]
+
+_CONTEXT = next(f.default for f in fields(Finding) if f.name == "context")
+"""What a payload does not carry: triage sets it, after the cache (:class:`Finding`'s default)."""
 
 
 class CodecError(ValueError):
@@ -82,25 +86,39 @@ def _decode_suppression(d: Any) -> Suppression | None:
                        rules=_strings(d["rules"]))
 
 
-def _decode_finding(d: dict[str, Any]) -> Finding:
+def finding_fields(d: dict[str, Any]) -> dict[str, Any]:
+    """A payload finding's field values, in :class:`Finding`'s field order, but its place:
+    ``location`` and ``fingerprint`` are ``None`` (the caller sets them). Raises as
+    :func:`decode_file_result` would (``KeyError``, ``TypeError``, ``ValueError`` or
+    :class:`CodecError`); the whole-result entry (:mod:`gate.cache.whole`) builds each of
+    its finding templates' fields with it once."""
     extra = d["extra"]
     if not isinstance(extra, list) or not all(
             isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
             for p in extra):
         raise CodecError("bad extra")
-    return Finding(
-        check=d["check"], rule_id=d["rule_id"], severity=Severity(d["severity"]),
-        message=d["message"], location=Location(d["path"], d["start"], d["end"]),
-        fingerprint=d["fingerprint"], title=d["title"],
-        confidence=Confidence(d["confidence"]) if d["confidence"] is not None else None,
-        help_url=d["help_url"], cwe=_strings(d["cwe"]), aliases=_strings(d["aliases"]),
-        fix=d["fix"], package=d["package"], version=d["version"],
-        fixed_versions=_strings(d["fixed_versions"]),
-        suppression=_decode_suppression(d["suppression"]), new=d["new"],
-        extra=tuple((k, v) for k, v in extra),
-        related=tuple(RelatedLocation(loc, m) for loc, m in _decode_located(d.get("related", []))),
-        flow=tuple(FlowStep(loc, m) for loc, m in _decode_located(d.get("flow", []))),
-    )
+    confidence = d["confidence"]
+    related, flow = d.get("related", []), d.get("flow", [])
+    return {
+        "check": d["check"], "rule_id": d["rule_id"], "severity": Severity(d["severity"]),
+        "message": d["message"], "location": None, "fingerprint": None, "title": d["title"],
+        "confidence": Confidence(confidence) if confidence is not None else None,
+        "help_url": d["help_url"], "cwe": _strings(d["cwe"]), "aliases": _strings(d["aliases"]),
+        "fix": d["fix"], "package": d["package"], "version": d["version"],
+        "fixed_versions": _strings(d["fixed_versions"]),
+        "suppression": _decode_suppression(d["suppression"]), "new": d["new"],
+        "extra": tuple((k, v) for k, v in extra), "context": _CONTEXT,
+        "related": () if related == [] else tuple(RelatedLocation(loc, m)
+                                                  for loc, m in _decode_located(related)),
+        "flow": () if flow == [] else tuple(FlowStep(loc, m) for loc, m in _decode_located(flow)),
+    }
+
+
+def _decode_finding(d: dict[str, Any]) -> Finding:
+    values = finding_fields(d)
+    values["location"] = Location(d["path"], d["start"], d["end"])
+    values["fingerprint"] = d["fingerprint"]
+    return Finding(**values)
 
 
 def encode_file_result(findings: tuple[Finding, ...],

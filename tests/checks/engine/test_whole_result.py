@@ -297,11 +297,13 @@ def test_the_codec_round_trips_and_shares_repeated_findings(target: ScanTarget) 
 
 def test_the_codec_rejects_anything_but_its_own_shape() -> None:
     finding = [0, 1, 1, "f" * 32, None]
-    template = json.dumps({"check": "sast", "rule_id": "B101"})  # far from a whole finding
+    template = {"check": "sast", "rule_id": "B101"}  # far from a whole finding
     bad_values: list[Any] = [
         None, [], {"version": WHOLE_VERSION + 1, "templates": [], "files": []},
         {"version": WHOLE_VERSION, "files": []},
         {"version": WHOLE_VERSION, "templates": [1], "files": []},
+        {"version": WHOLE_VERSION, "templates": [json.dumps(template)], "states": [],
+         "files": []},  # a template as text (the previous version's), not as an object
         {"version": WHOLE_VERSION, "templates": [], "files": {}},
         {"version": WHOLE_VERSION, "templates": [], "files": []},
         {"version": WHOLE_VERSION, "templates": [], "states": [1], "files": []},
