@@ -33,6 +33,13 @@ A run that leaves the entry as it is (an edit or two: the scan's slack) only
 counts the writer's rows: keeping a row, and interning a new row's templates
 and states, are done when (and only if) :meth:`WholeWriter.value` is asked.
 
+Layout: ``{"version", "templates", "states", "ids": {path: identity},
+"outcomes": {path: [findings, not scanned, state indices]}}``. Most files have
+no finding, nothing unscanned and (without dependencies) no state: they are in
+``ids`` only, a JSON object the parser makes into the run's lookup table
+itself, and a warm run compares their identity and serves them without
+touching anything else.
+
 The entry is private and must reject rather than guess: a malformed entry
 raises :class:`~gate.cache.codec.CodecError` when read, a malformed row when
 its file is served; the caller then treats it as absent (the file falls back
@@ -60,9 +67,11 @@ _PLACE = frozenset({"path", "start", "end", "fingerprint"})
 _FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 _LOCATION_FIELDS = tuple(f.name for f in dataclasses.fields(Location))
 
-_Row = tuple[str, list[Any], list[Any], list[Any]]
-"""A file's identity, its findings as ``[template, start, end, fingerprint, path]`` rows, its
-not-scanned entries as the per-file payload has them, and the indices of its states."""
+_Row = list[Any]
+"""A file's outcome as the entry keeps it: its findings as ``[template, start, end, fingerprint,
+path]`` rows, its not-scanned entries as the per-file payload has them, and the indices of
+its states (absent for a file with none of the three)."""
+_EMPTY: _Row = [[], [], []]
 _Outcome = tuple[tuple[Finding, ...], tuple[NotScanned, ...]]
 _NOTHING: _Outcome = ((), ())
 
@@ -92,21 +101,34 @@ class WholeResult:
     """A whole-result entry as read: each file's identity, its outcome decoded on demand."""
 
     def __init__(self, templates: list[dict[str, Any]], states: list[str],
-                 rows: dict[str, _Row]) -> None:
+                 ids: dict[str, str], outcomes: dict[str, Any]) -> None:
         self.templates = templates
         self.states = states
-        self.rows = rows
+        self.ids = ids
+        """Every recorded file's content identity, by path."""
+        self.outcomes = outcomes
+        """The rows (:data:`_Row`, as read: checked when used) of the files that have one."""
         self._fields: dict[int, dict[str, Any]] = {}
 
     def identity(self, rel: str) -> str | None:
         """The content identity ``rel`` was scanned at, or ``None`` if it is not recorded."""
-        row = self.rows.get(rel)
-        return row[0] if row is not None else None
+        return self.ids.get(rel)
+
+    def row(self, rel: str) -> _Row:
+        """``rel``'s outcome row (empty lists when it has none); :class:`CodecError` if it is
+        not one."""
+        if rel not in self.outcomes:
+            return _EMPTY
+        row = self.outcomes[rel]
+        if not (type(row) is list and len(row) == 3 and type(row[0]) is list
+                and type(row[1]) is list and type(row[2]) is list):
+            raise CodecError("bad whole-result row")
+        return row
 
     def depends(self, rel: str) -> list[int]:
         """The indices (into :attr:`states`) of what ``rel``'s result depends on;
         :class:`CodecError` if they are not indices of the table."""
-        found = self.rows[rel][3]
+        found: list[int] = self.row(rel)[2]
         if found and not ({*map(type, found)} == {int} and min(found) >= 0
                           and max(found) < len(self.states)):
             raise CodecError("bad state reference")
@@ -168,7 +190,7 @@ class WholeResult:
     def outcome(self, rel: str) -> _Outcome:
         """The findings and not-scanned entries recorded for ``rel``; :class:`CodecError` if
         its row is malformed."""
-        _, found, skipped, _ = self.rows[rel]
+        found, skipped, _ = self.row(rel)
         if not found and not skipped:
             return _NOTHING
         findings = self._findings(rel, found)
@@ -183,21 +205,15 @@ def decode_whole(value: Any) -> WholeResult:
     :class:`WholeWriter` writes (rows' contents are checked when a file is served)."""
     if not isinstance(value, dict) or value.get("version") != WHOLE_VERSION:
         raise CodecError("not a whole-result entry of this version")
-    templates, states, files = value.get("templates"), value.get("states"), value.get("files")
-    if type(templates) is not list or not all(type(t) is dict for t in templates) \
-            or type(states) is not list or not all(type(t) is str for t in states) \
-            or type(files) is not list:
+    templates, states = value.get("templates"), value.get("states")
+    ids, outcomes = value.get("ids"), value.get("outcomes")
+    if type(templates) is not list or {*map(type, templates)} - {dict} \
+            or type(states) is not list or {*map(type, states)} - {str}:
         raise CodecError("whole-result entry without its tables")
-    rows: dict[str, _Row] = {}
-    for row in files:
-        if not (type(row) is list and len(row) == 5 and type(row[0]) is str
-                and type(row[1]) is str and type(row[2]) is list and type(row[3]) is list
-                and type(row[4]) is list):
-            raise CodecError("bad whole-result row")
-        if row[0] in rows:
-            raise CodecError("a path twice in a whole-result entry")
-        rows[row[0]] = (row[1], row[2], row[3], row[4])
-    return WholeResult(templates, states, rows)
+    if type(ids) is not dict or {*map(type, ids.values())} - {str} \
+            or type(outcomes) is not dict or not outcomes.keys() <= ids.keys():
+        raise CodecError("whole-result entry without its files")
+    return WholeResult(templates, states, ids, outcomes)
 
 
 class WholeWriter:
@@ -227,7 +243,10 @@ class WholeWriter:
         """Keep ``rel``'s row from the entry read although this run did not serve it (a
         narrowed run: the file was not asked for); ``False`` when the row is malformed."""
         self._source(source)
-        _, found, _, depends = source.rows[rel]
+        try:
+            found, _, depends = source.row(rel)
+        except CodecError:
+            return False
         templates, states = len(source.templates), len(source.states)
         if not all(type(item) is list and len(item) == 5 and type(item[0]) is int
                    and 0 <= item[0] < templates for item in found) \
@@ -249,37 +268,41 @@ class WholeWriter:
         """The entry's value (rows by path), its tables cut to what the rows refer to."""
         base = self._base
         tables = _Tables(base)
-        rows: list[list[Any]] = []
-        for rel in sorted(self._rows):
-            added = self._rows[rel]
+        ids: dict[str, str] = {}
+        rows: dict[str, _Row] = {}
+        for rel, added in self._rows.items():
             if added is None:
                 if base is None:  # pragma: no cover - keep() checks its source
                     raise ValueError("a kept row without the entry it came from")
-                rows.append([rel, *base.rows[rel]])
+                ids[rel] = base.ids[rel]
+                if rel in base.outcomes:
+                    rows[rel] = base.outcomes[rel]
                 continue
             identity, payload, states = added
+            ids[rel] = identity
             found = []
             for d in payload["findings"]:
                 rest = {k: v for k, v in d.items() if k not in _PLACE}
                 found.append([tables.template(rest), d["start"], d["end"], d["fingerprint"],
                               None if d["path"] == rel else d["path"]])
-            rows.append([rel, identity, found, payload["not_scanned"],
-                         [tables.state(text) for text in states]])
-        used = sorted({item[0] for row in rows for item in row[2]})
+            if found or payload["not_scanned"] or states:
+                rows[rel] = [found, payload["not_scanned"],
+                             [tables.state(text) for text in states]]
+        used = sorted({item[0] for row in rows.values() for item in row[0]})
         templates = tables.templates
         if len(used) != len(templates):
             renumber = {old: new for new, old in enumerate(used)}
             templates = [templates[old] for old in used]
-            rows = [[rel, identity, [[renumber[item[0]], *item[1:]] for item in found],
-                     skipped, depends] for rel, identity, found, skipped, depends in rows]
-        used = sorted({i for row in rows for i in row[4]})
+            rows = {rel: [[[renumber[item[0]], *item[1:]] for item in found], skipped, depends]
+                    for rel, (found, skipped, depends) in rows.items()}
+        used = sorted({i for row in rows.values() for i in row[2]})
         states_table = tables.states
         if len(used) != len(states_table):
             renumber = {old: new for new, old in enumerate(used)}
             states_table = [states_table[old] for old in used]
-            rows = [[*row[:4], [renumber[i] for i in row[4]]] for row in rows]
+            rows = {rel: [*row[:2], [renumber[i] for i in row[2]]] for rel, row in rows.items()}
         return {"version": WHOLE_VERSION, "templates": templates, "states": states_table,
-                "files": rows}
+                "ids": ids, "outcomes": rows}
 
 
 _Added = tuple[str, dict[str, Any], tuple[str, ...]]
