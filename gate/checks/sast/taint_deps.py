@@ -189,9 +189,22 @@ class TaintDependencies:
             if dotted not in self._shared:
                 self._shared[dotted] = locate_shared(self.root, dotted, self._probe)
             found = self._shared[dotted]
-            self._located[key] = found if found is not None \
-                else locate_beside(self.root, directory, dotted, self._probe)
+            if found is None:
+                found = None if self._absent_beside(dotted, directory) \
+                    else locate_beside(self.root, directory, dotted, self._probe)
+            self._located[key] = found
         return self._located[key]
+
+    def _absent_beside(self, dotted: str, directory: str) -> bool:
+        """Whether a package module (``a.b``...) cannot be beside ``directory`` because its
+        top package's directory is not there: both of :func:`locate_beside`'s candidates
+        (``a/b.py``, ``a/b/__init__.py``) are under it, and :meth:`_probe` finds neither
+        (what one ``lstat`` of ``directory/a``, memoised, tells without asking per
+        candidate)."""
+        top, dot, _ = dotted.partition(".")
+        if not dot or directory in {"", "."}:
+            return False
+        return not self._present(f"{self._top}{directory}/{top}")
 
     def _still(self, state: _State) -> bool:
         """Whether ``state`` holds now: the lookup finds the same file, with that identity."""
