@@ -239,6 +239,11 @@ class WholeWriter:
         self._source(source)
         self._rows[rel] = None
 
+    def keep_all(self, rels: Sequence[str], source: WholeResult) -> None:
+        """:meth:`keep` each of ``rels``."""
+        self._source(source)
+        self._rows.update(dict.fromkeys(rels))
+
     def carry(self, rel: str, source: WholeResult) -> bool:
         """Keep ``rel``'s row from the entry read although this run did not serve it (a
         narrowed run: the file was not asked for); ``False`` when the row is malformed."""

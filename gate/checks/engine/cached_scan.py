@@ -297,22 +297,21 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence
     recorded = whole.ids if whole is not None else {}
     outcomes = whole.outcomes if whole is not None else {}
     stale = _stale_rows(spec, whole) if whole is not None else None
+    kept: list[str] = []  # served from the whole entry, its rows kept as they are
     for rel in files:
         digest = ids.get(rel)
         if digest is not None:
             if whole is not None and recorded.get(rel) == digest:
                 if rel not in outcomes:  # no outcome, no dependency: served
-                    writer.keep(rel, whole)
-                    served.from_whole += 1
+                    kept.append(rel)
                     continue
                 try:
-                    kept = _from_whole(spec, whole, rel, stale, out)
+                    served_here = _from_whole(spec, whole, rel, stale, out)
                 except CodecError:
                     cache.stats.rejected += 1
                 else:
-                    if kept:
-                        writer.keep(rel, whole)
-                        served.from_whole += 1
+                    if served_here:
+                        kept.append(rel)
                         continue
             payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
             if payload is not None:
@@ -330,6 +329,9 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence
         if digest is not None:
             digests[rel] = (digest, stat)
         misses.append((rel, stat[0] if stat else 0))
+    if whole is not None:
+        writer.keep_all(kept, whole)
+    served.from_whole = len(kept)
     return misses, digests, served
 
 
