@@ -321,14 +321,19 @@ class _Tables:
     def __init__(self, base: WholeResult | None) -> None:
         self.templates: list[dict[str, Any]] = list(base.templates) if base is not None else []
         self.states: list[str] = list(base.states) if base is not None else []
-        self._template_index: dict[str, int] | None = None
+        self._template_index: dict[str, int] = {}
+        self._unindexed: dict[tuple[str, str], list[int]] | None = None
+        """The entry read's templates not yet in the index (by their rule and message: a
+        template is written out as canonical JSON only when a new one could equal it)."""
         self._state_index: dict[str, int] | None = None
 
     def template(self, rest: dict[str, Any]) -> int:
-        if self._template_index is None:
-            self._template_index = {}
+        if self._unindexed is None:
+            self._unindexed = {}
             for i, t in enumerate(self.templates):
-                self._template_index.setdefault(_canonical(t), i)
+                self._unindexed.setdefault(_group(t), []).append(i)
+        for i in self._unindexed.pop(_group(rest), ()):
+            self._template_index.setdefault(_canonical(self.templates[i]), i)
         return _intern(self.templates, self._template_index, _canonical(rest), rest)
 
     def state(self, text: str) -> int:
@@ -337,6 +342,11 @@ class _Tables:
             for i, t in enumerate(self.states):
                 self._state_index.setdefault(t, i)
         return _intern(self.states, self._state_index, text, text)
+
+
+def _group(template: dict[str, Any]) -> tuple[str, str]:
+    """What two equal templates share for sure: their rule and message (as text)."""
+    return str(template.get("rule_id")), str(template.get("message"))
 
 
 def _intern(table: list[Any], index: dict[str, int], key: str, item: Any) -> int:

@@ -378,6 +378,13 @@ def test_kept_rows_are_copied_as_they_are_and_unused_table_slots_dropped() -> No
     assert value["ids"] == {"a.py": "id-a2", "b.py": "id-b"}
     assert value["outcomes"] == {"a.py": [[], [], [1]],
                                  "b.py": [[[0, 2, 2, "B602-2", None]], [], [0, 1]]}
+    shared = WholeWriter(read)  # a new row whose finding's rest equals a kept template's
+    shared.keep("b.py", read)
+    shared.add("c.py", "id-c", {**_payload("B602", 2), "findings": [
+        {**_payload("B602", 2)["findings"][0], "path": "c.py", "start": 9, "end": 9}]})
+    both = shared.value()
+    assert both["templates"] == [read.templates[b602]]  # one copy for both files
+    assert both["outcomes"]["c.py"] == [[[0, 9, 9, "B602-2", None]], [], []]
     plain = WholeWriter()
     plain.add("c.py", "id-c", {"findings": [], "not_scanned": []})
     assert plain.value()["ids"] == {"c.py": "id-c"}
