@@ -97,6 +97,33 @@ def test_the_npmrc_finding_is_the_same_when_every_expression_was_compiled_first(
     assert lazily.stdout == eager.stdout
 
 
+def test_a_held_configuration_finds_what_the_transient_one_finds(tmp_path: Path) -> None:
+    """A standby holds detect-secrets' configuration for its job; the findings are the same
+    as when each scan configures it and puts the settings back, and so is the cache key."""
+    (tmp_path / ".npmrc").write_text(_NPMRC)
+    aws = "AKIA" + "IOSFODNN7" + "EXAMPLE"
+    (tmp_path / "app.py").write_text(_APP + f"KEY = '{aws}'\npassword = 'hunter2hunter2'\n")
+    code = ("import json, sys\nfrom pathlib import Path\n"
+            "from gate.checks.secrets import check, plugins\n"
+            "def scan():\n"
+            "    found = check.scan_files(Path(sys.argv[1]), ('app.py', '.npmrc'))\n"
+            "    return [[f.rule_id, f.location.path, f.location.start_line, f.severity.name,\n"
+            "             f.fingerprint, f.suppression is None] for f in found.findings]\n"
+            "from detect_secrets.settings import get_settings\n"
+            "untouched = get_settings().json()\n"
+            "transient, rules = scan(), check._rules()\n"
+            "restored = get_settings().json() == untouched\n"
+            "check.SecretsCheck.preload()\n"
+            "held = [scan(), scan()]\n"
+            "print(json.dumps({'transient': transient, 'held': held, 'restored': restored,\n"
+            "                  'rules': rules == check._rules(), 'is_held': plugins.held()}))\n")
+    result = _fresh(code, str(tmp_path))
+    assert result["restored"] is True and result["rules"] is True and result["is_held"] is True
+    assert result["held"] == [result["transient"], result["transient"]]
+    assert {row[0] for row in result["transient"]} >= {"GATE-SECRET-NPMRC-AUTH",
+                                                       "GATE-SECRET-AWS-ACCESS-KEY-ID"}
+
+
 _TOUCH = """
 import json, sys
 from gate.checks.secrets.deferred import import_detect_secrets
