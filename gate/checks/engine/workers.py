@@ -63,15 +63,10 @@ def young_garbage_only() -> Iterator[None]:
     file's garbage at a time; otherwise what a chunk can pile up is bounded
     by its size (:data:`gate.checks.engine.pool.CHUNK_MAX_BYTES`) and, like
     everything else, by the worker's memory limit (a chunk that hits it is
-    retried file by file). In a process that froze what its start-up made
-    (:func:`gate.processes.resume_collection`: every gate worker), what it made
-    since is frozen too before the chunk (a standby job's decoded cache entries:
-    4-6 ms of collection after each of its chunks otherwise).
+    retried file by file).
     """
     enabled = gc.isenabled()
     gc.disable()
-    if gc.get_freeze_count():  # a worker that froze its start-up (gate.processes): what it
-        gc.freeze()  # made since (a job's cache entries...) is not walked for the chunk either
     try:
         yield
     finally:

@@ -68,31 +68,3 @@ def test_failures_are_messages_and_restore_the_collector() -> None:
     assert call_chunk(_raising("other"), Path("."), ("a.py",)) == ("failed", "ValueError")
     assert gc.isenabled() is True
 
-
-_FREEZING = """
-import gc, json
-from gate.checks.engine.workers import young_garbage_only
-made = [[] for _ in range(1000)]
-with young_garbage_only():
-    pass
-plain = gc.get_freeze_count()
-gc.freeze()  # a worker's start-up, frozen (gate.processes.resume_collection)
-since = [[] for _ in range(1000)]  # what its job made since (its cache entries, say)
-before = gc.get_freeze_count()
-with young_garbage_only():
-    garbage = [[] for _ in range(10)]
-after = gc.get_freeze_count()
-print(json.dumps({"plain": plain, "added": after - before}))
-"""
-
-
-def test_a_worker_that_froze_its_start_up_freezes_what_it_made_before_a_chunk() -> None:
-    import json
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-c", _FREEZING], capture_output=True, text=True,
-                          timeout=60, check=True)
-    found = json.loads(done.stdout.strip().splitlines()[-1])
-    assert found["plain"] == 0  # a process that froze nothing is left as it is
-    assert found["added"] >= 1000  # the job's objects: out of the chunk's collection
