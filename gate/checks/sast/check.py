@@ -346,6 +346,8 @@ class SastCheck(Check):
         "gate.checks.sast.downgrade",
         "gate.checks.sast.taint_deps",
         "gate.checks.sast.taint_scan",
+        "platformdirs",  # the result cache's key file (gate.cache.mac), on the store's first use
+        "sqlite3",  # the result cache's database (gate.cache.database), likewise
     )
     """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
 

@@ -241,6 +241,8 @@ class SecretsCheck(Check):
         "gate.checks.secrets.scan",
         "gate.checks.secrets.stream",
         "gate.yamlsafe",
+        "platformdirs",  # the result cache's key file (gate.cache.mac), on the store's first use
+        "sqlite3",  # the result cache's database (gate.cache.database), likewise
     )
     """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
 
