@@ -67,4 +67,3 @@ def test_failures_are_messages_and_restore_the_collector() -> None:
         "error", "bandit failed to run")
     assert call_chunk(_raising("other"), Path("."), ("a.py",)) == ("failed", "ValueError")
     assert gc.isenabled() is True
-
