@@ -32,7 +32,7 @@ from pathlib import Path
 from gate.processes import quiet_thread
 
 __all__ = ["DEFAULT_FILE_SECONDS", "DEFAULT_MEMORY_MB", "WorkerLimits", "harden_worker",
-           "kill_with_parent", "memory_budget"]
+           "kill_with_parent", "memory_budget", "preload_hardening"]
 
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_FILE_SECONDS = 60.0
@@ -126,6 +126,15 @@ def _watchdog(parent_pid: int, group_leader: bool) -> None:
     thread = threading.Thread(target=watch, name="gate-watchdog", daemon=True)
     thread.start()
     quiet_thread(thread)  # it holds no lock: this process may still fork (gate.processes)
+
+
+def preload_hardening() -> None:
+    """Import what :func:`harden_worker` imports (``ctypes``, ``resource``: a worker's, not the
+    gate's) ahead of it: a standby worker does so while it waits for its job."""
+    if sys.platform.startswith("linux"):
+        import ctypes  # noqa: F401  (kill_with_parent's)
+    with contextlib.suppress(ImportError):
+        import resource  # noqa: F401  (_limit_memory's)
 
 
 def harden_worker(parent_pid: int, limits: WorkerLimits, *, group_leader: bool = False) -> None:

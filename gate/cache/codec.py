@@ -9,6 +9,7 @@ never contain secret values, because findings never do.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -23,11 +24,27 @@ from gate.findings import (
     Suppression,
 )
 
-__all__ = ["CodecError", "decode_file_result", "encode_file_result"]
+__all__ = ["CodecError", "decode_file_result", "encode_file_result", "finding_fields"]
+
+_CONTEXT = next(f.default for f in fields(Finding) if f.name == "context")
+"""What a payload does not carry: triage sets it, after the cache (:class:`Finding`'s default)."""
 
 
 class CodecError(ValueError):
     """A cached payload does not decode: the entry is treated as a miss."""
+
+
+class _Members(dict[Any, Any]):
+    """An enum's members by value (``Severity(value)`` without the enum machinery's cost): a
+    value that is none of them is a :class:`CodecError`, as the enum's own ``ValueError``
+    would be."""
+
+    def __missing__(self, value: Any) -> Any:
+        raise CodecError(f"no such member: {value!r}")
+
+
+_SEVERITY = _Members({s.value: s for s in Severity})
+_CONFIDENCE = _Members({c.value: c for c in Confidence})
 
 
 def _suppression(s: Suppression | None) -> dict[str, Any] | None:
@@ -69,9 +86,27 @@ def _decode_located(value: Any) -> list[tuple[Location, str]]:
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list):
         raise CodecError("expected a list of strings")
+    for v in value:
+        if not isinstance(v, str):
+            raise CodecError("expected a list of strings")
     return tuple(value)
+
+
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
+    """A finding's ``extra``: a list of ``[key, value]`` string pairs, as a tuple of tuples."""
+    if not isinstance(value, list):
+        raise CodecError("bad extra")
+    out = []
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise CodecError("bad extra")
+        key, text = pair
+        if not (isinstance(key, str) and isinstance(text, str)):
+            raise CodecError("bad extra")
+        out.append((key, text))
+    return tuple(out)
 
 
 def _decode_suppression(d: Any) -> Suppression | None:
@@ -82,25 +117,35 @@ def _decode_suppression(d: Any) -> Suppression | None:
                        rules=_strings(d["rules"]))
 
 
+def finding_fields(d: dict[str, Any]) -> dict[str, Any]:
+    """A payload finding's field values, in :class:`Finding`'s field order, but its place:
+    ``location`` and ``fingerprint`` are ``None`` (the caller sets them). Raises as
+    :func:`decode_file_result` would (``KeyError``, ``TypeError``, ``ValueError`` or
+    :class:`CodecError`); the whole-result entry (:mod:`gate.cache.whole`) builds each of
+    its finding templates' fields with it once."""
+    extra = _pairs(d["extra"])
+    confidence = d["confidence"]
+    related, flow = d.get("related", []), d.get("flow", [])
+    return {
+        "check": d["check"], "rule_id": d["rule_id"], "severity": _SEVERITY[d["severity"]],
+        "message": d["message"], "location": None, "fingerprint": None, "title": d["title"],
+        "confidence": _CONFIDENCE[confidence] if confidence is not None else None,
+        "help_url": d["help_url"], "cwe": _strings(d["cwe"]), "aliases": _strings(d["aliases"]),
+        "fix": d["fix"], "package": d["package"], "version": d["version"],
+        "fixed_versions": _strings(d["fixed_versions"]),
+        "suppression": _decode_suppression(d["suppression"]), "new": d["new"],
+        "extra": extra, "context": _CONTEXT,
+        "related": () if related == [] else tuple(RelatedLocation(loc, m)
+                                                  for loc, m in _decode_located(related)),
+        "flow": () if flow == [] else tuple(FlowStep(loc, m) for loc, m in _decode_located(flow)),
+    }
+
+
 def _decode_finding(d: dict[str, Any]) -> Finding:
-    extra = d["extra"]
-    if not isinstance(extra, list) or not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) for s in p)
-            for p in extra):
-        raise CodecError("bad extra")
-    return Finding(
-        check=d["check"], rule_id=d["rule_id"], severity=Severity(d["severity"]),
-        message=d["message"], location=Location(d["path"], d["start"], d["end"]),
-        fingerprint=d["fingerprint"], title=d["title"],
-        confidence=Confidence(d["confidence"]) if d["confidence"] is not None else None,
-        help_url=d["help_url"], cwe=_strings(d["cwe"]), aliases=_strings(d["aliases"]),
-        fix=d["fix"], package=d["package"], version=d["version"],
-        fixed_versions=_strings(d["fixed_versions"]),
-        suppression=_decode_suppression(d["suppression"]), new=d["new"],
-        extra=tuple((k, v) for k, v in extra),
-        related=tuple(RelatedLocation(loc, m) for loc, m in _decode_located(d.get("related", []))),
-        flow=tuple(FlowStep(loc, m) for loc, m in _decode_located(d.get("flow", []))),
-    )
+    values = finding_fields(d)
+    values["location"] = Location(d["path"], d["start"], d["end"])
+    values["fingerprint"] = d["fingerprint"]
+    return Finding(**values)
 
 
 def encode_file_result(findings: tuple[Finding, ...],

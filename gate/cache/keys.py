@@ -48,9 +48,16 @@ def code_identity(modules: Iterable[str]) -> str:
     """A digest of the source of the gate modules that shape a check's findings.
 
     Finer than the gate's version number: a development build whose mapping
-    code changed must not reuse results computed by the old code.
+    code changed must not reuse results computed by the old code. Each module's
+    source is read once per process, and so is each set's digest (a standby worker
+    takes its check's before the job arrives).
     """
-    return digest_of({name: _module_digest(name) for name in sorted(modules)})
+    return _identity(tuple(sorted(set(modules))))
+
+
+@functools.lru_cache(maxsize=32)
+def _identity(modules: tuple[str, ...]) -> str:
+    return digest_of({name: _module_digest(name) for name in modules})
 
 
 def fingerprint_key_id() -> str:

@@ -24,10 +24,19 @@ another schema) is deleted and recreated once per process. A failing cache
 makes the gate slower, never wrong and never broken.
 
 Processes: the gate forks (standby and pool workers). A connection is never
-used across a fork: before one, every store closes its connection (an
+used across a fork: before one, every connection is closed (an
 ``os.register_at_fork`` hook), and each process connects lazily on first use. A
 store used in a process other than the one that queued its rows drops the
 inherited queue unwritten: the parent writes it.
+
+Connections: a process opens one connection per database file and shares it
+between its stores (:class:`_Link`; opening one, with its checks and settings,
+costs about a millisecond, and a run's processes open several stores each: the
+facts, the markers, each scan's). Each store keeps its own write queue,
+batching and statistics. The connection stays open when a store is dropped (the
+next store of the process uses it) and is closed by :meth:`SqliteStore.close`,
+when the file is found damaged or unusable (every store of the process then
+reconnects), before a fork, and at exit.
 """
 
 from __future__ import annotations
@@ -87,15 +96,59 @@ class _Unusable(Exception):
     """This process cannot use the database (busy, unwritable, damaged twice)."""
 
 
-class _Handle:
-    """One process's connection and write queue (what a finaliser may flush: no store ref)."""
+class _Link:
+    """This process's connection to one database file, shared by its stores' handles (and
+    the lock their calls take: one connection, one transaction at a time)."""
 
     def __init__(self, path: Path, busy_timeout: float) -> None:
         self.path = path
         self.busy_timeout = busy_timeout
-        self.lock = threading.RLock()
         self.pid = os.getpid()
+        self.lock = threading.RLock()
         self.conn: sqlite3.Connection | None = None
+
+    def close(self, *, checkpoint: bool = True) -> None:
+        """Close the connection (without a WAL checkpoint when asked not to); the next use
+        reconnects."""
+        conn, self.conn = self.conn, None
+        if conn is None or self.pid != os.getpid():
+            return
+        if not checkpoint:
+            import sqlite3
+
+            option = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
+            setconfig = getattr(conn, "setconfig", None)
+            if option is not None and setconfig is not None:
+                with contextlib.suppress(Exception):
+                    setconfig(option, True)
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
+_LINKS: dict[tuple[str, float], _Link] = {}
+"""This process's connections, by database file and busy timeout."""
+
+
+def _link(path: Path, busy_timeout: float) -> _Link:
+    """This process's link to ``path`` (made now, with its closing at exit, if need be)."""
+    key = (os.fspath(path), busy_timeout)
+    link = _LINKS.get(key)
+    if link is None or link.pid != os.getpid():
+        link = _LINKS[key] = _Link(path, busy_timeout)
+        weakref.finalize(link, link.close)  # at exit, after the stores' (made later) flushes
+    return link
+
+
+class _Handle:
+    """One store's write queue, and the link to its process's connection (what a finaliser
+    may flush: no store ref)."""
+
+    def __init__(self, path: Path, busy_timeout: float) -> None:
+        self.path = path
+        self.busy_timeout = busy_timeout
+        self.link = _link(path, busy_timeout)
+        self.lock = self.link.lock
+        self.pid = os.getpid()
         self.queue: dict[tuple[str, str], _Row] = {}
         self.queued_bytes = 0
         self.queued_at = 0.0
@@ -110,7 +163,9 @@ class _Handle:
         """In a forked child: forget the parent's connection and queue (the parent owns them)."""
         if self.pid != os.getpid():
             self.pid = os.getpid()
-            self.conn = None  # never closed here: it belongs to the parent's SQLite state
+            if self.link.pid != self.pid:  # never closed here: the parent's SQLite state
+                self.link = _link(self.path, self.busy_timeout)
+                self.lock = self.link.lock
             self.queue.clear()
             self.queued_bytes = 0
             self.touches.clear()
@@ -120,9 +175,10 @@ class _Handle:
         self.adopt()
         if self.broken is not None:
             raise _Unusable(self.broken)
-        if self.conn is None:
-            self.conn = self._open(create=create)
-        return self.conn
+        link = self.link
+        if link.conn is None:
+            link.conn = self._open(create=create)
+        return link.conn
 
     def _open(self, *, create: bool) -> sqlite3.Connection | None:
         try:
@@ -200,20 +256,10 @@ class _Handle:
             raise
 
     def close(self, *, checkpoint: bool = True) -> None:
-        """Close this process's connection (without a WAL checkpoint when asked not to)."""
-        conn, self.conn = self.conn, None
-        if conn is None or self.pid != os.getpid():
-            return
-        if not checkpoint:
-            import sqlite3
-
-            option = getattr(sqlite3, "SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE", None)
-            setconfig = getattr(conn, "setconfig", None)
-            if option is not None and setconfig is not None:
-                with contextlib.suppress(Exception):
-                    setconfig(option, True)
-        with contextlib.suppress(Exception):
-            conn.close()
+        """Close this process's connection to the file (every store of the process
+        reconnects on its next use), without a WAL checkpoint when asked not to."""
+        if self.pid == os.getpid():
+            self.link.close(checkpoint=checkpoint)
 
 
 def _reason(exc: BaseException) -> str:
@@ -221,12 +267,12 @@ def _reason(exc: BaseException) -> str:
 
 
 def _finish(handle: _Handle) -> None:
-    """The store is gone (or the process exits): write its queue, close its connection."""
+    """The store is gone (or the process exits): write its queue. The connection stays for
+    the process's next store (closed at exit: :func:`_link`)."""
     with handle.lock:
         if handle.pid != os.getpid():
             return
         handle.flush()
-        handle.close()
 
 
 _HANDLES: weakref.WeakSet[_Handle] = weakref.WeakSet()
@@ -234,19 +280,22 @@ _HANDLES: weakref.WeakSet[_Handle] = weakref.WeakSet()
 
 def _before_fork() -> None:
     """No open connection may cross a fork: close them (quickly: no checkpoint, no write that
-    could wait for another process's lock). Queued rows stay with the parent, which writes
-    them later; the child drops its copy (:meth:`_Handle.adopt`)."""
-    for handle in list(_HANDLES):
-        with handle.lock:
-            if handle.pid == os.getpid():
-                handle.close(checkpoint=False)
+    could wait for another process's lock), each once no call of this process is using it.
+    Queued rows stay with the parent, which writes them later; the child drops its copy
+    (:meth:`_Handle.adopt`)."""
+    for link in list(_LINKS.values()):
+        with link.lock:
+            if link.pid == os.getpid():
+                link.close(checkpoint=False)
 
 
 def _after_fork_in_child() -> None:
     """The child starts with fresh locks (another thread of the parent may have held one
-    at the fork) and without the parent's connection or queue."""
+    at the fork) and without the parent's connections or queues."""
+    _LINKS.clear()  # the parent's: dropped, never closed here
     for handle in list(_HANDLES):
-        handle.lock = threading.RLock()
+        handle.link = _link(handle.path, handle.busy_timeout)
+        handle.lock = handle.link.lock
         handle.adopt()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from gate.findings import Finding
-from gate.limits import WorkerLimits
+from gate.limits import WorkerLimits, preload_hardening
 
 __all__ = ["Check", "CheckError", "CheckResult", "CheckStatus", "HistoryRange", "NotScanned",
            "ScanTarget", "Snapshot", "Stat"]
@@ -192,10 +192,13 @@ class Check(ABC):
         planning the run, before the check's target, policy and limits exist: it
         must read nothing from the scanned tree and change nothing outside its own
         process. A failure is ignored there (:meth:`run` meets it again and
-        reports it). The default imports :attr:`preload_modules`.
+        reports it). The default imports :attr:`preload_modules`, and what the
+        worker imports to harden itself when the job arrives
+        (:func:`gate.limits.preload_hardening`).
         """
         for module in cls.preload_modules:
             importlib.import_module(module)
+        preload_hardening()
 
     def nothing_to_read(self, target: ScanTarget) -> CheckResult:
         """The result of a run of ``target`` in which no file satisfies :meth:`reads` (none in

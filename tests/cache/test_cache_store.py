@@ -600,3 +600,52 @@ def test_the_forger_canonical_encoding_matches_the_store(tmp_path: Path) -> None
     store.close()
     row = _row(cache, _key(1))
     assert canonical(row.entry()) == row.body
+
+
+def test_the_stores_of_a_process_share_one_connection_and_keep_their_own_queues(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.cache.store as store_module
+
+    opened: list[Path] = []
+    connect = store_module.connect
+
+    def counted(path: Path, **kwargs: object) -> sqlite3.Connection | None:
+        opened.append(path)
+        return connect(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "connect", counted)
+    cache = tmp_path / "c"
+    first, second = _store(cache), _store(cache)
+    first.put(_key(1), {"v": 1})
+    second.put(_key(2), {"v": 2})
+    assert second.get(_key(1)) is None  # the first store's row is still in its own queue
+    first.close()  # writes its queue; the connection is closed for both
+    assert second.get(_key(1)) == {"v": 1}
+    del first
+    gc.collect()
+    third = _store(cache)  # a later store of the process: the connection as it is
+    assert third.get(_key(1)) == {"v": 1}
+    second.close()
+    assert third.get(_key(2)) == {"v": 2}
+    assert (second.stats.writes, second.stats.hits, second.stats.misses) == (1, 1, 1)
+    assert (third.stats.writes, third.stats.hits) == (0, 2)
+    assert opened == [db_path(cache)] * 3  # the first use, then once after each close
+    assert _store(tmp_path / "other").get(_key(1)) is None  # another file: its own link
+    assert opened == [db_path(cache)] * 3 + [db_path(tmp_path / "other")]
+
+
+def test_a_store_that_finds_the_file_damaged_makes_the_others_reconnect(tmp_path: Path) -> None:
+    cache = tmp_path / "c"
+    first, second = _store(cache), _store(cache)
+    first.put(_key(1), {"v": 1})
+    first.close()
+    assert second.get(_key(1)) == {"v": 1}
+    db_path(cache).write_bytes(b"this is not a database\n" * 100)
+    for name in ("-wal", "-shm"):
+        Path(f"{db_path(cache)}{name}").unlink(missing_ok=True)
+    first.close()  # the shared connection is dropped (as a failed operation drops it)
+    assert first.get(_key(1)) is None  # damaged: replaced, a miss
+    first.put(_key(2), {"v": 2})
+    first.close()
+    assert second.get(_key(2)) == {"v": 2}  # the replaced file, through a new connection
+    assert second.get(_key(1)) is None

@@ -294,25 +294,24 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence
     served = _Served(WholeWriter(whole))
     writer = served.writer
     ids, stats = tree.ids, tree.stats
-    rows = whole.rows if whole is not None else {}
+    recorded = whole.ids if whole is not None else {}
+    outcomes = whole.outcomes if whole is not None else {}
     stale = _stale_rows(spec, whole) if whole is not None else None
+    kept: list[str] = []  # served from the whole entry, its rows kept as they are
     for rel in files:
         digest = ids.get(rel)
         if digest is not None:
-            row = rows.get(rel)
-            if row is not None and row[0] == digest and whole is not None:
-                if not (row[1] or row[2] or row[3]):  # no outcome, no dependency: served
-                    writer.keep(rel, whole)
-                    served.from_whole += 1
+            if whole is not None and recorded.get(rel) == digest:
+                if rel not in outcomes:  # no outcome, no dependency: served
+                    kept.append(rel)
                     continue
                 try:
-                    kept = _from_whole(spec, whole, rel, stale, out)
+                    served_here = _from_whole(spec, whole, rel, stale, out)
                 except CodecError:
                     cache.stats.rejected += 1
                 else:
-                    if kept:
-                        writer.keep(rel, whole)
-                        served.from_whole += 1
+                    if served_here:
+                        kept.append(rel)
                         continue
             payload = cache.get(key_for(spec.check, _material(spec, config, rel, digest)))
             if payload is not None:
@@ -330,6 +329,9 @@ def _lookup(cache: ResultCache, spec: FileScanSpec, config: str, files: Sequence
         if digest is not None:
             digests[rel] = (digest, stat)
         misses.append((rel, stat[0] if stat else 0))
+    if whole is not None:
+        writer.keep_all(kept, whole)
+    served.from_whole = len(kept)
     return misses, digests, served
 
 
@@ -352,7 +354,7 @@ def _carry(root: Path, files: Sequence[str], whole: WholeResult | None,
     if whole is None:
         return 0
     base, carried = os.fspath(root), 0
-    for rel in whole.rows.keys() - set(files):
+    for rel in whole.ids.keys() - set(files):
         if os.path.lexists(f"{base}/{rel}") and writer.carry(rel, whole):
             carried += 1
     return carried
@@ -364,7 +366,7 @@ def _drifted(whole: WholeResult | None, kept: int, written: int) -> bool:
     next entry would hold ``written``)."""
     if whole is None:
         return True
-    return (written - kept) + (len(whole.rows) - kept) > WHOLE_SLACK
+    return (written - kept) + (len(whole.ids) - kept) > WHOLE_SLACK
 
 
 def _read_whole(cache: ResultCache, key: CacheKey) -> WholeResult | None:

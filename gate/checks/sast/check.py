@@ -56,6 +56,9 @@ TAINT_MODULES = (*(f"gate.checks.sast.{m}" for m in (
     "taint.roles", "taint.sanitisers", "taint.sinks", "taint.sources", "taint.special",
     "taint.summaries",
     "taint.values")), "gate.findings")
+BANDIT_MODULES = ("gate.checks.sast.check", "gate.checks.sast.bandit_run", "gate.checks.sast.source",
+                  "gate.checks.sast.syntax", "gate.findings")
+"""The gate modules that shape bandit's findings (in the result cache's key)."""
 PASSWORD_RULES = frozenset({"B105", "B106", "B107"})
 """Hardcoded-password rules: bandit quotes the password in its message; we never do."""
 _REDACTED_MESSAGE = "Possible hardcoded password: '[REDACTED]'"
@@ -261,15 +264,20 @@ def _installed_rules() -> tuple[tuple[str, str, str, str], ...]:
     return tuple(sorted(rules))
 
 
+@functools.cache
+def _bandit_version() -> str:
+    """bandit's installed version, read once per process (what is installed does not change
+    while it runs; a standby reads it before its job): raises ``PackageNotFoundError``."""
+    return installed_version("bandit")
+
+
 def _scan_cached(target: ScanTarget, files: Sequence[str], version: str,
                  tree: Snapshot) -> SastScan:
     """:func:`scan_files` over the process pool, with unchanged files served from the cache."""
     from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
 
     spec = FileScanSpec(check=CHECK, tool_version=version, scan=scan_files, rules=_rules(),
-                        modules=("gate.checks.sast.check", "gate.checks.sast.bandit_run",
-                                 "gate.checks.sast.source", "gate.checks.sast.syntax",
-                                 "gate.findings"))
+                        modules=BANDIT_MODULES)
     scan = scan_with_cache(spec, target, files, tree)
     return SastScan(scan.findings, scan.not_scanned, scan.warnings)
 
@@ -339,6 +347,8 @@ class SastCheck(Check):
         "gate.checks.sast.downgrade",
         "gate.checks.sast.taint_deps",
         "gate.checks.sast.taint_scan",
+        "platformdirs",  # the result cache's key file (gate.cache.mac), on the store's first use
+        "sqlite3",  # the result cache's database (gate.cache.database), likewise
     )
     """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
 
@@ -347,18 +357,25 @@ class SastCheck(Check):
         """bandit through :func:`~gate.checks.sast.bandit_run.import_bandit` first (its
         plugins from the entry points the cache key reads, no report formatters,
         rich.progress deferred: importing ``bandit.core`` first would do it the slow way),
-        then :attr:`preload_modules`, and the installed plugins for the cache key."""
+        then :attr:`preload_modules`; and what the cache keys hold that no target changes:
+        the installed plugins, bandit's version, the digests of the modules that shape the
+        findings (each read once per process)."""
         from gate.checks.sast.bandit_run import import_bandit
 
         import_bandit()
         super().preload()
         _installed_rules()
+        _bandit_version()
+        from gate.cache.keys import code_identity
+
+        code_identity(BANDIT_MODULES)
+        code_identity(TAINT_MODULES)
 
     def tool_version(self) -> str:
         """bandit's version (from its metadata: bandit is not imported); raises
         :class:`CheckError` when bandit is not installed."""
         try:
-            return installed_version("bandit")
+            return _bandit_version()
         except PackageNotFoundError as exc:
             raise CheckError(f"bandit is not installed: {exc}") from exc
 

@@ -44,7 +44,12 @@ from pathlib import Path
 from typing import Any
 
 from gate.checks.engine.digests import file_sha256
-from gate.checks.sast.taint.resolve import locate_beside, locate_shared, module_file
+from gate.checks.sast.taint.resolve import (
+    locate_beside,
+    locate_shared,
+    module_file,
+    standard_library,
+)
 from gate.checks.sast.taint_scan import DEPS_RULE
 from gate.findings import Finding
 
@@ -54,6 +59,7 @@ _RACY_NS = 2_000_000_000
 """Modification times this close to the run's start count as "during the run" (coarse
 file-system clocks)."""
 _Lookup = tuple[str, str, str | None]
+_MISSING: Any = object()
 
 
 def _lookups(finding: Finding) -> list[_Lookup] | None:
@@ -183,9 +189,22 @@ class TaintDependencies:
             if dotted not in self._shared:
                 self._shared[dotted] = locate_shared(self.root, dotted, self._probe)
             found = self._shared[dotted]
-            self._located[key] = found if found is not None \
-                else locate_beside(self.root, directory, dotted, self._probe)
+            if found is None:
+                found = None if self._absent_beside(dotted, directory) \
+                    else locate_beside(self.root, directory, dotted, self._probe)
+            self._located[key] = found
         return self._located[key]
+
+    def _absent_beside(self, dotted: str, directory: str) -> bool:
+        """Whether a package module (``a.b``...) cannot be beside ``directory`` because its
+        top package's directory is not there: both of :func:`locate_beside`'s candidates
+        (``a/b.py``, ``a/b/__init__.py``) are under it, and :meth:`_probe` finds neither
+        (what one ``lstat`` of ``directory/a``, memoised, tells without asking per
+        candidate)."""
+        top, dot, _ = dotted.partition(".")
+        if not dot or directory in {"", "."}:
+            return False
+        return not self._present(f"{self._top}{directory}/{top}")
 
     def _still(self, state: _State) -> bool:
         """Whether ``state`` holds now: the lookup finds the same file, with that identity."""
@@ -239,10 +258,36 @@ class TaintDependencies:
 
     def stale(self, states: Sequence[Any]) -> set[int]:
         """The indices of the encoded ``states`` (a whole-result entry's table) that no longer
-        hold; one that does not decode counts as stale."""
-        out = set()
+        hold; one that does not decode counts as stale.
+
+        The table holds each state once, so nothing is memoised per state here: each is
+        judged as :meth:`_still` would, in one pass without a call per state. A
+        standard-library lookup holds exactly when it found nothing (:func:`locate` never
+        looks for one); any other is located (the directory-independent part once per
+        module), and a file found is compared with the run's identities."""
+        out: set[int] = set()
+        shared, ids, missing = self._shared, self.ids, _MISSING
         for index, text in enumerate(states):
-            state = _decoded(text)
-            if state is None or not self._still(state):
+            parts = text.split(_SEP) if type(text) is str else ()
+            if len(parts) != 4 or not (parts[2] == "" or parts[2].startswith("/")):
+                out.add(index)
+                continue
+            dotted, directory, where, identity = parts
+            found = where[1:] or None
+            if standard_library(dotted):
+                if found is not None or identity != "-":
+                    out.add(index)
+                continue
+            located = shared.get(dotted, missing)
+            if located is missing:
+                located = shared[dotted] = locate_shared(self.root, dotted, self._probe)
+            if located is None:
+                located = self._locate(dotted, directory)
+            if located != found:
+                out.add(index)
+                continue
+            known = ids.get(found) if found is not None else "-"
+            if (known if known is not None else self._identity(found, sealing=False)) \
+                    != identity:
                 out.add(index)
         return out

@@ -13,6 +13,7 @@ nor detect-secrets' unsalted SHA-1 ``hashed_secret``.
 
 from __future__ import annotations
 
+import functools
 import locale
 import os
 import time
@@ -25,7 +26,7 @@ from typing import Any, ClassVar
 
 from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.checks.secrets.lines import inline_suppression, materials, split_lines
-from gate.checks.secrets.plugins import configured_detect_secrets
+from gate.checks.secrets.plugins import configured_detect_secrets, held
 from gate.findings import Finding, Location, secret_fingerprint
 from gate.versions import PackageNotFoundError, installed_version
 
@@ -165,15 +166,43 @@ def scan_files(root: Path, files: Sequence[str], verify: Any = None) -> SecretsS
     return SecretsScan(tuple(findings), tuple(not_scanned))
 
 
+_held_rules: dict[str, Any] | None = None
+
+
 def _rules() -> dict[str, Any]:
-    """The effective detect-secrets configuration (plugins, filters, decoding): in the cache key."""
+    """The effective detect-secrets configuration (plugins, filters, decoding): in the cache
+    key. Read once in a process that holds the configuration (a standby worker's:
+    :func:`~gate.checks.secrets.plugins.hold_configuration`)."""
+    global _held_rules
+    if _held_rules is not None and held():
+        return _held_rules
     with configured_detect_secrets() as plugins:
         from detect_secrets.settings import get_filters
 
-        return {"plugins": sorted(f"{type(p).__module__}.{type(p).__qualname__}"
-                                  for p in plugins.values()),
-                "filters": sorted(f.path for f in get_filters()),
-                "encoding": locale.getpreferredencoding(False)}
+        rules = {"plugins": sorted(f"{type(p).__module__}.{type(p).__qualname__}"
+                                   for p in plugins.values()),
+                 "filters": sorted(f.path for f in get_filters()),
+                 "encoding": locale.getpreferredencoding(False)}
+    if held():
+        _held_rules = rules
+    return rules
+
+
+def _modules() -> tuple[str, ...]:
+    """The gate modules that shape the findings (in the result cache's key)."""
+    from gate.checks.secrets.detectors import DETECTOR_MODULES
+
+    return ("gate.checks.secrets.check", "gate.checks.secrets.lines", "gate.checks.secrets.rules",
+            "gate.checks.secrets.scan", "gate.checks.secrets.stream", "gate.checks.secrets.hits",
+            "gate.checks.secrets.prefilter", "gate.findings", *DETECTOR_MODULES)
+
+
+@functools.cache
+def _version() -> str:
+    """detect-secrets' installed version, read once per process (what is installed does not
+    change while it runs; a standby reads it before its job): raises
+    ``PackageNotFoundError``."""
+    return installed_version("detect-secrets")
 
 
 def _scan_cached(target: ScanTarget, version: str,
@@ -183,15 +212,10 @@ def _scan_cached(target: ScanTarget, version: str,
     The pool's workers return :class:`SecretsScan` objects, which hold no values.
     """
     from gate.checks.engine.cached_scan import FileScanSpec, scan_with_cache
-    from gate.checks.secrets.detectors import DETECTOR_MODULES
 
     spec = FileScanSpec(check=CHECK, tool_version=version, rules=_rules(),
                         scan=partial(scan_files, verify=verify) if verify else scan_files,
-                        modules=("gate.checks.secrets.check", "gate.checks.secrets.lines",
-                                 "gate.checks.secrets.rules", "gate.checks.secrets.scan",
-                                 "gate.checks.secrets.stream", "gate.checks.secrets.hits",
-                                 "gate.checks.secrets.prefilter",
-                                 "gate.findings", *DETECTOR_MODULES))
+                        modules=_modules())
     if verify:  # a provider's answer is not a property of the file: never cached
         target = replace(target, cache_dir=None)
     scan = scan_with_cache(spec, target, target.files)
@@ -218,6 +242,8 @@ class SecretsCheck(Check):
         "gate.checks.secrets.scan",
         "gate.checks.secrets.stream",
         "gate.yamlsafe",
+        "platformdirs",  # the result cache's key file (gate.cache.mac), on the store's first use
+        "sqlite3",  # the result cache's database (gate.cache.database), likewise
     )
     """What every run imports: loaded early in a standby worker (:mod:`gate.standby`)."""
 
@@ -225,18 +251,35 @@ class SecretsCheck(Check):
     def preload(cls) -> None:
         """:attr:`preload_modules`, detect-secrets first and without ``requests``
         (:func:`~gate.checks.secrets.deferred.import_detect_secrets`): importing
-        ``detect_secrets.core.scan`` first would import ``requests`` for real. No
-        expression is compiled here: each compiles when a file needs it."""
+        ``detect_secrets.core.scan`` first would import ``requests`` for real.
+
+        Then what the job would otherwise do first whatever its target, once: the
+        gate's detect-secrets configuration, held for the rest of the process
+        (:func:`~gate.checks.secrets.plugins.hold_configuration`: its plugins and
+        filters, the scanner prepared for them), the cache key's parts (rules,
+        version, the digests of the modules that shape the findings), and the one
+        expression every scanned file meets first (the detectors' anchors). Every
+        other expression compiles when a file needs it."""
+        from gate.cache.keys import code_identity
         from gate.checks.secrets.deferred import import_detect_secrets
+        from gate.checks.secrets.detectors.engine import compile_anchors
+        from gate.checks.secrets.plugins import hold_configuration
+        from gate.checks.secrets.scan import prepare_scanner
 
         import_detect_secrets()
         super().preload()
+        hold_configuration()
+        _rules()
+        prepare_scanner()
+        compile_anchors()
+        _version()
+        code_identity(_modules())
 
     def tool_version(self) -> str:
         """detect-secrets' version (from its metadata: detect-secrets is not imported); raises
         :class:`CheckError` when it is not installed."""
         try:
-            return installed_version("detect-secrets")
+            return _version()
         except PackageNotFoundError as exc:
             raise CheckError(f"detect-secrets is not installed: {exc}") from exc
 

@@ -43,7 +43,7 @@ from gate.checks.secrets.prefilter import LineIndex, TextHint, over_text
 from gate.checks.secrets.rules import GENERIC_TYPES
 from gate.findings import Severity
 
-__all__ = ["merge", "our_hits", "scan_file", "scan_with_detectors", "verifying"]
+__all__ = ["merge", "our_hits", "prepare_scanner", "scan_file", "scan_with_detectors", "verifying"]
 
 _ARGS = ("filename", "line", "line_number", "context")
 
@@ -337,6 +337,11 @@ def _scanner() -> _Scanner:
     if _prepared is None or _prepared[0] is not plugins:
         _prepared = (plugins, _Scanner(plugins))
     return _prepared[1]
+
+
+def prepare_scanner() -> None:
+    """Prepare the scanner for the current plugins now (a standby worker, before its job)."""
+    _scanner()
 
 
 _PEM_TYPE = "Private Key"  # detect-secrets' type whose value is only the header's words

@@ -270,7 +270,11 @@ def test_a_bandit_upgrade_rescans_everything(tree: ScanTarget, tmp_path: Path,
     before = len(_entries(tmp_path / "cache"))
     # the version comes from bandit's installed metadata (bandit is not imported to label it)
     monkeypatch.setattr(sast_module, "installed_version", lambda _name: "99.0.0")
-    upgraded = SastCheck().run(target)
+    sast_module._bandit_version.cache_clear()  # read once per process: this one "upgraded"
+    try:
+        upgraded = SastCheck().run(target)
+    finally:
+        sast_module._bandit_version.cache_clear()
     assert upgraded.tool_version == "99.0.0"
     # nothing of bandit 1.x was reused; the dataflow pass does not depend on bandit's version
     assert len(_entries(tmp_path / "cache")) == before + before // 2

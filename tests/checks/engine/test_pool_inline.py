@@ -114,3 +114,35 @@ def test_a_batch_over_the_inline_budget_is_judged_by_the_pool(tmp_path: Path) ->
 def test_a_tool_error_inline_is_the_check_error(tmp_path: Path) -> None:
     _files(tmp_path, "broken")
     assert _run(tmp_path, [("broken",)])[0::2] == ("error", "the tool cannot run")
+
+
+_FREEZING = """
+import gc, json
+from pathlib import Path
+from gate.checks.engine import pool
+
+def scan(root, files):
+    return [[] for _ in range(10)]  # what the chunk makes
+
+made = [[] for _ in range(1000)]
+pool._inline(scan, Path("."), ("a",), None, 5.0)
+plain = gc.get_freeze_count()
+gc.freeze()  # a worker's start-up, frozen (gate.processes.resume_collection)
+since = [[] for _ in range(1000)]  # what its job made since (its cache entries, say)
+before = gc.get_freeze_count()
+kind, _ = pool._inline(scan, Path("."), ("a",), None, 5.0)
+print(json.dumps({"kind": kind, "plain": plain, "added": gc.get_freeze_count() - before}))
+"""
+
+
+def test_an_inline_chunk_in_a_frozen_worker_leaves_the_job_s_objects_to_the_freeze() -> None:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FREEZING], capture_output=True, text=True,
+                          timeout=60, check=True)
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["kind"] == "ok"
+    assert found["plain"] == 0  # a process that froze nothing is left as it is
+    assert found["added"] >= 1000  # the job's objects: out of the chunk's collection

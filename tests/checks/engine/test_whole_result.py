@@ -141,7 +141,7 @@ def test_an_edited_file_is_rescanned_and_the_entry_updated(target: ScanTarget,
 def _recorded(target: ScanTarget) -> list[str]:
     [whole] = _wholes(_dir(target))
     payload = whole.entry()["payload"]
-    return [row[0] for row in payload["files"]]
+    return sorted(payload["ids"])
 
 
 def test_a_narrowed_run_keeps_the_other_files_for_the_next_full_run(
@@ -194,8 +194,8 @@ def _tamper(cache: Path, whole: Row, key: bytes | None) -> None:
     """Empty every file's findings in a whole entry; re-sign with ``key`` (``None``: keep the
     old MAC)."""
     entry = whole.entry()
-    for row in entry["payload"]["files"]:
-        row[2] = []
+    for row in entry["payload"]["outcomes"].values():
+        row[0] = []
     forged = canonical(entry)
     mac = whole.mac if key is None else sign(key, forged)
     write(cache, replace(whole, body=forged, mac=mac))
@@ -297,34 +297,42 @@ def test_the_codec_round_trips_and_shares_repeated_findings(target: ScanTarget) 
 
 def test_the_codec_rejects_anything_but_its_own_shape() -> None:
     finding = [0, 1, 1, "f" * 32, None]
-    template = json.dumps({"check": "sast", "rule_id": "B101"})  # far from a whole finding
+    template = {"check": "sast", "rule_id": "B101"}  # far from a whole finding
+    v = WHOLE_VERSION
     bad_values: list[Any] = [
-        None, [], {"version": WHOLE_VERSION + 1, "templates": [], "files": []},
-        {"version": WHOLE_VERSION, "files": []},
-        {"version": WHOLE_VERSION, "templates": [1], "files": []},
-        {"version": WHOLE_VERSION, "templates": [], "files": {}},
-        {"version": WHOLE_VERSION, "templates": [], "files": []},
-        {"version": WHOLE_VERSION, "templates": [], "states": [1], "files": []},
-        {"version": WHOLE_VERSION, "templates": [], "states": [],
-         "files": [["a.py", "git:1", [], []]]},
-        {"version": WHOLE_VERSION, "templates": [], "states": [],
-         "files": [["a.py", 1, [], [], []]]},
-        {"version": WHOLE_VERSION, "templates": [], "states": [],
-         "files": [["a.py", "x", [], [], {}]]},
-        {"version": WHOLE_VERSION, "templates": [], "states": [],
-         "files": [["a.py", "x", [], [], []], ["a.py", "y", [], [], []]]}]
+        None, [], {"version": v + 1, "templates": [], "states": [], "ids": {}, "outcomes": {}},
+        {"version": v, "states": [], "ids": {}, "outcomes": {}},
+        {"version": v, "templates": [1], "states": [], "ids": {}, "outcomes": {}},
+        {"version": v, "templates": [json.dumps(template)], "states": [], "ids": {},
+         "outcomes": {}},  # a template as text (the previous version's), not as an object
+        {"version": v, "templates": [], "ids": {}, "outcomes": {}},
+        {"version": v, "templates": [], "states": [1], "ids": {}, "outcomes": {}},
+        {"version": v, "templates": [], "states": [], "outcomes": {}},
+        {"version": v, "templates": [], "states": [], "ids": [], "outcomes": {}},
+        {"version": v, "templates": [], "states": [], "ids": {"a.py": 1}, "outcomes": {}},
+        {"version": v, "templates": [], "states": [], "ids": {"a.py": "x"}},
+        {"version": v, "templates": [], "states": [], "ids": {"a.py": "x"}, "outcomes": []},
+        {"version": v, "templates": [], "states": [], "ids": {"a.py": "x"},
+         "outcomes": {"b.py": [[], [], []]}},  # an outcome for a file it has no identity of
+        {"version": v, "templates": [], "states": [], "files": [["a.py", "x", [], [], []]]}]
     for bad in bad_values:
         with pytest.raises(CodecError):
             decode_whole(bad)
     for row in ([finding], [[1, 1, 1, "f", None]], [[0, "1", 1, "f", None]],
                 [[0, 1, 1, 5, None]], [[0, 1, 1, "f"]]):
-        read = decode_whole({"version": WHOLE_VERSION, "templates": [template], "states": [],
-                             "files": [["a.py", "x", row, [], []]]})
+        read = decode_whole({"version": v, "templates": [template], "states": [],
+                             "ids": {"a.py": "x"}, "outcomes": {"a.py": [row, [], []]}})
         with pytest.raises(CodecError):
             read.outcome("a.py")
+    for outcome in ([[], []], [[], [], {}], "x", None, [[], {}, []]):
+        read = decode_whole({"version": v, "templates": [], "states": [],
+                             "ids": {"a.py": "x"}, "outcomes": {"a.py": outcome}})
+        with pytest.raises(CodecError):
+            read.outcome("a.py")
+        assert not WholeWriter(read).carry("a.py", read)
     for depends in ([1], [-1], ["0"], [None]):
-        read = decode_whole({"version": WHOLE_VERSION, "templates": [], "states": ["s"],
-                             "files": [["a.py", "x", [], [], depends]]})
+        read = decode_whole({"version": v, "templates": [], "states": ["s"],
+                             "ids": {"a.py": "x"}, "outcomes": {"a.py": [[], [], depends]}})
         with pytest.raises(CodecError):
             read.depends("a.py")
         assert not WholeWriter(read).carry("a.py", read)
@@ -364,11 +372,23 @@ def test_kept_rows_are_copied_as_they_are_and_unused_table_slots_dropped() -> No
     again.keep("b.py", read)
     again.add("a.py", "id-a2", {"findings": [], "not_scanned": []}, ("s3",))
     value = again.value()
-    b602 = read.rows["b.py"][1][0][0]
+    b602 = read.outcomes["b.py"][0][0][0]
     assert value["templates"] == [read.templates[b602]]  # B101's is no longer used
     assert value["states"] == ["s2", "s3"]
-    assert value["files"] == [["a.py", "id-a2", [], [], [1]],
-                              ["b.py", "id-b", [[0, 2, 2, "B602-2", None]], [], [0, 1]]]
+    assert value["ids"] == {"a.py": "id-a2", "b.py": "id-b"}
+    assert value["outcomes"] == {"a.py": [[], [], [1]],
+                                 "b.py": [[[0, 2, 2, "B602-2", None]], [], [0, 1]]}
+    shared = WholeWriter(read)  # a new row whose finding's rest equals a kept template's
+    shared.keep("b.py", read)
+    shared.add("c.py", "id-c", {**_payload("B602", 2), "findings": [
+        {**_payload("B602", 2)["findings"][0], "path": "c.py", "start": 9, "end": 9}]})
+    both = shared.value()
+    assert both["templates"] == [read.templates[b602]]  # one copy for both files
+    assert both["outcomes"]["c.py"] == [[[0, 9, 9, "B602-2", None]], [], []]
+    plain = WholeWriter()
+    plain.add("c.py", "id-c", {"findings": [], "not_scanned": []})
+    assert plain.value()["ids"] == {"c.py": "id-c"}
+    assert plain.value()["outcomes"] == {}  # nothing to serve but its identity
     assert decode_whole(value).outcome("b.py") == read.outcome("b.py")
     with pytest.raises(ValueError):
         WholeWriter().keep("b.py", read)  # a row's indices belong to the tables it came with

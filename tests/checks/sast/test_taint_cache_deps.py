@@ -21,7 +21,7 @@ from gate.checks.engine.digests import snapshot
 from gate.checks.interface import ScanTarget
 from gate.checks.sast import SastCheck
 from gate.checks.sast.check import taint_spec
-from gate.checks.sast.taint_deps import TaintDependencies, _decoded
+from gate.checks.sast.taint_deps import TaintDependencies, _decoded, _encoded
 from gate.checks.sast.taint_scan import DEPS_RULE, MARK_RULE, scan_taint_files
 
 VIEWS = (
@@ -324,13 +324,15 @@ def test_the_freshness_check_locates_modules_as_the_analysis_does(tmp_path: Path
     root = tmp_path / "repo"
     for rel, text in {"app/views.py": "", "app/helpers.py": "", "src/lib/__init__.py": "",
                       "src/lib/core.py": "", "pkg/__init__.py": "", "pkg/big.py": "#" * (
-                          MAX_MODULE_BYTES + 1), "real/mod.py": "", "plain": ""}.items():
+                          MAX_MODULE_BYTES + 1), "real/mod.py": "", "plain": "",
+                      "app/sub/mod.py": ""}.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     (root / "linked").symlink_to(root / "real", target_is_directory=True)
     (root / "app/alias.py").symlink_to(root / "app/helpers.py")
     names = ("app.helpers", "helpers", "lib", "lib.core", "lib.gone", "pkg", "pkg.big",
-             "linked.mod", "plain.x", "alias", "os.path", "flask", "app.views.x", "real")
+             "linked.mod", "plain.x", "alias", "os.path", "flask", "app.views.x", "real",
+             "sub.mod", "sub.gone", "gone.mod", "sub")
     places = ("", ".", "app", "pkg", "src", "linked", "nowhere/deep", "plain")
     deps = TaintDependencies(root, {})
     found = {(n, p): deps._locate(n, p) for n in names for p in places}
@@ -341,4 +343,14 @@ def test_the_freshness_check_locates_modules_as_the_analysis_does(tmp_path: Path
         ("lib.gone", "app"): None, ("pkg", "app"): "pkg/__init__.py", ("pkg.big", "app"): None,
         ("linked.mod", "app"): "linked/mod.py", ("plain.x", "app"): None,
         ("alias", "app"): None, ("os.path", "app"): None, ("flask", "app"): None,
-        ("app.views.x", "app"): None, ("real", "app"): None}
+        ("app.views.x", "app"): None, ("real", "app"): None, ("sub.mod", "app"): "app/sub/mod.py",
+        ("sub.gone", "app"): None, ("gone.mod", "app"): None, ("sub", "app"): None}
+    # the whole entry's states, judged in one pass, hold exactly where each lookup still finds
+    # what it found
+    table = [_encoded((n, p, where, deps._identity(where, sealing=False)))
+             for (n, p), where in found.items()]
+    assert None not in table
+    assert TaintDependencies(root, {}).stale(table) == set()
+    moved = [_encoded((n, p, "app/helpers.py" if where is None else None, "-"))
+             for (n, p), where in found.items()]
+    assert TaintDependencies(root, {}).stale(moved) == set(range(len(moved)))

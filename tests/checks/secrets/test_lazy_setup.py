@@ -97,6 +97,33 @@ def test_the_npmrc_finding_is_the_same_when_every_expression_was_compiled_first(
     assert lazily.stdout == eager.stdout
 
 
+def test_a_held_configuration_finds_what_the_transient_one_finds(tmp_path: Path) -> None:
+    """A standby holds detect-secrets' configuration for its job; the findings are the same
+    as when each scan configures it and puts the settings back, and so is the cache key."""
+    (tmp_path / ".npmrc").write_text(_NPMRC)
+    aws = "AKIA" + "IOSFODNN7" + "EXAMPLE"
+    (tmp_path / "app.py").write_text(_APP + f"KEY = '{aws}'\npassword = 'hunter2hunter2'\n")
+    code = ("import json, sys\nfrom pathlib import Path\n"
+            "from gate.checks.secrets import check, plugins\n"
+            "def scan():\n"
+            "    found = check.scan_files(Path(sys.argv[1]), ('app.py', '.npmrc'))\n"
+            "    return [[f.rule_id, f.location.path, f.location.start_line, f.severity.name,\n"
+            "             f.fingerprint, f.suppression is None] for f in found.findings]\n"
+            "from detect_secrets.settings import get_settings\n"
+            "untouched = get_settings().json()\n"
+            "transient, rules = scan(), check._rules()\n"
+            "restored = get_settings().json() == untouched\n"
+            "check.SecretsCheck.preload()\n"
+            "held = [scan(), scan()]\n"
+            "print(json.dumps({'transient': transient, 'held': held, 'restored': restored,\n"
+            "                  'rules': rules == check._rules(), 'is_held': plugins.held()}))\n")
+    result = _fresh(code, str(tmp_path))
+    assert result["restored"] is True and result["rules"] is True and result["is_held"] is True
+    assert result["held"] == [result["transient"], result["transient"]]
+    assert {row[0] for row in result["transient"]} >= {"GATE-SECRET-NPMRC-AUTH",
+                                                       "GATE-SECRET-AWS-ACCESS-KEY-ID"}
+
+
 _TOUCH = """
 import json, sys
 from gate.checks.secrets.deferred import import_detect_secrets
@@ -208,9 +235,14 @@ def test_a_standby_worker_preloads_detect_secrets_without_requests() -> None:
             "SecretsCheck.preload()\n"
             "from gate.checks.secrets.detectors import lazyre\n"
             "loaded = [m for m in SecretsCheck.preload_modules if m not in sys.modules]\n"
+            "from gate.checks.secrets.detectors import engine\n"
+            "from gate.checks.secrets import plugins\n"
             "print(json.dumps({'missing': loaded, 'requests': 'requests' in sys.modules,\n"
             "                  'urllib3': 'urllib3' in sys.modules,\n"
             "                  'plugins': 'detect_secrets.plugins.aws' in sys.modules,\n"
-            "                  'compiled': sum('search' in vars(p) for p in lazyre._created)}))\n")
+            "                  'compiled': [p.pattern == engine._PREFILTER.pattern\n"
+            "                               for p in lazyre._created if 'search' in vars(p)],\n"
+            "                  'held': plugins.held()}))\n")
+    # only the anchors' expression (every scanned file's first search) is compiled ahead
     assert _fresh(code) == {"missing": [], "requests": False, "urllib3": False,
-                            "plugins": True, "compiled": 0}
+                            "plugins": True, "compiled": [True], "held": True}

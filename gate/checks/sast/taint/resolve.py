@@ -19,7 +19,7 @@ from pathlib import Path
 from gate.checks.sast.taint.mentions import Mentions
 
 __all__ = ["MAX_MODULE_BYTES", "ModuleInfo", "locate", "locate_beside", "locate_shared",
-           "module_file", "module_name", "parse_module"]
+           "module_file", "module_name", "parse_module", "standard_library"]
 
 WEB_TEXT = Mentions((b"flask", b"django", b"starlette", b"fastapi", b"quart", b"aiohttp",
                      b"pyramid", b"bottle", b"sanic", b"falcon", b"tornado", b"werkzeug",
@@ -93,6 +93,12 @@ def module_file(path: str) -> bool:
     return stat.S_ISREG(st.st_mode) and st.st_size <= MAX_MODULE_BYTES
 
 
+def standard_library(dotted: str) -> bool:
+    """Whether ``dotted`` names a standard-library module (never looked up in the repository:
+    :func:`locate` finds nothing for it, whatever the file system holds)."""
+    return dotted.partition(".")[0] in _STDLIB
+
+
 def locate(root: Path, directory: str, dotted: str,
            probe: Callable[[str], bool] = module_file) -> str | None:
     """Where the analysis finds module ``dotted`` for a file in ``directory`` (``""``: the root).
@@ -112,7 +118,7 @@ def locate(root: Path, directory: str, dotted: str,
 def locate_shared(root: Path, dotted: str,
                   probe: Callable[[str], bool] = module_file) -> str | None:
     """The part of :func:`locate` every importing directory shares: the root, then ``src/``."""
-    if dotted.split(".")[0] in _STDLIB:
+    if standard_library(dotted):
         return None
     return _find(root, ("", "src"), dotted, probe)
 
@@ -120,7 +126,7 @@ def locate_shared(root: Path, dotted: str,
 def locate_beside(root: Path, directory: str, dotted: str,
                   probe: Callable[[str], bool] = module_file) -> str | None:
     """The part of :func:`locate` that depends on the importing ``directory``: beside it."""
-    if directory in {"", "."} or dotted.split(".")[0] in _STDLIB:
+    if directory in {"", "."} or standard_library(dotted):
         return None
     return _find(root, (directory,), dotted, probe)
 

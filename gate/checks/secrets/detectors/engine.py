@@ -27,12 +27,12 @@ from gate.checks.secrets.detectors.interface import (
     Note,
     Validation,
 )
-from gate.checks.secrets.detectors.lazyre import lazy
+from gate.checks.secrets.detectors.lazyre import LazyPattern, lazy
 from gate.checks.secrets.detectors.lookalikes import placeholder_reason
 from gate.checks.secrets.detectors.registry import DETECTORS
 from gate.findings import Severity
 
-__all__ = ["classify", "find_secrets"]
+__all__ = ["classify", "compile_anchors", "find_secrets"]
 
 _MAX_LINE = 100_000
 """Longer lines (minified bundles) are scanned in their first this-many characters."""
@@ -66,6 +66,14 @@ for _detector in DETECTORS:
 _DECODE = frozenset(LOWER_ANCHORS)
 """Anchors of a base64-encoded key (:mod:`.decoding`): the line's runs are decoded and scanned."""
 _PREFILTER = lazy(_trie({*_ANCHORS, *_DECODE}))
+
+
+def compile_anchors() -> None:
+    """Compile the anchors' expression now: every file the detectors scan is searched with it
+    first (a standby worker compiles it before its job)."""
+    pattern: object = _PREFILTER
+    if isinstance(pattern, LazyPattern):
+        pattern.compiled()
 
 
 def _proven(detector: Detector, verdict: Validation) -> bool:
