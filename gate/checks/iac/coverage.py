@@ -15,9 +15,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gate.checks.iac.interface import Framework, Resource, Rule, Unit
+from gate.checks.iac.frameworks import Framework
 from gate.findings import Finding, Location, Severity, content_fingerprint
+
+if TYPE_CHECKING:  # a warm run decodes remembered needs without the engine's vocabulary
+    from gate.checks.iac.interface import Resource, Rule, Unit
 
 __all__ = ["READ_WITH", "UNCOVERED_RULE", "Need", "Uncovered", "covered_types", "needs", "tally",
            "uncovered", "uncovered_findings", "uncovered_warnings"]
