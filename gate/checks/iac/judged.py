@@ -37,9 +37,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from gate.cache import facts as cache_facts
 from gate.cache import open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
-from gate.cache.facts import RACY_SECONDS, FileFacts, stat_key
+from gate.cache.facts import FileFacts, stat_key
 from gate.cache.interface import ResultCache
 from gate.cache.keys import key_for
 from gate.checks.iac.coverage import Need
@@ -185,7 +186,7 @@ def _remembered_code(cache: ResultCache) -> str:
     :data:`~gate.cache.facts.RACY_SECONDS` before (git's racily-clean rule), nothing is
     remembered. A warm run stats the ~80 files instead of reading and hashing them."""
     paths = _code_paths()
-    horizon = time.time_ns() - RACY_SECONDS * 1_000_000_000
+    horizon = time.time_ns() - cache_facts.RACY_SECONDS * 1_000_000_000
     states: list[list[str]] = []
     settled = True
     for path in paths:

@@ -115,7 +115,9 @@ def renders(path: str) -> bool:
 
 
 _MAYBE_SUFFIXES = (".tf", ".json", ".yaml", ".yml", ".template", ".dockerfile", ".tfvars")
-_MAYBE_PREFIXES = ("dockerfile", "containerfile")
+"""Every name :func:`classify`, :func:`is_tfvars` or :func:`renders` accepts ends with one of
+these (lower-cased), starts with ``dockerfile`` or ``containerfile``, or is
+``kustomization``."""
 
 
 @dataclass(frozen=True)
@@ -131,15 +133,16 @@ class Sorted:
 
 def sort_out(paths: Iterable[str]) -> Sorted:
     """:func:`classify` (or :func:`is_tfvars`) and :func:`renders` of every path, in one pass
-    that gives each name one cheap look: a name none of them could accept (no suffix, prefix
-    or name they know) is passed over without calling them."""
+    that gives each path one cheap look first: a path none of them could accept (no suffix
+    or name they know) is passed over without calling them (this runs for every file of
+    the tree, in the check's worker)."""
     found: list[tuple[str, Framework | str]] = []
     renders_any = False
     for path in paths:
-        lower = path[path.rfind("/") + 1:].lower()
-        if not (lower.endswith(_MAYBE_SUFFIXES) or lower.startswith(_MAYBE_PREFIXES)
-                or lower == "kustomization"):
-            continue
+        lower = path.lower()
+        if not (lower.endswith(_MAYBE_SUFFIXES) or lower.endswith("kustomization")
+                or "dockerfile" in lower or "containerfile" in lower):
+            continue  # a superset of what they accept: they decide below
         kind = classify(path)
         if kind is not None:
             found.append((path, kind))
