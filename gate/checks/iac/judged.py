@@ -33,7 +33,7 @@ import stat
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -270,9 +270,11 @@ class Memo:
         self.judged = 0
         """Parts judged in this run (not found in the cache)."""
 
-    def judge(self, material: Mapping[str, Any], compute: Callable[[], Judged]) -> Judged:
+    def judge(self, material: Mapping[str, Any], compute: Callable[[], Judged],
+              keep: Callable[[], bool] | None = None) -> Judged:
         """The verdict remembered for ``material`` (everything the part depends on besides
-        the code), else ``compute()``, remembered unless it has errors."""
+        the code), else ``compute()``, remembered unless it has errors (or ``keep``, asked
+        after ``compute``, says not to)."""
         if self._cache is None:
             self.judged += 1
             return compute()
@@ -285,7 +287,7 @@ class Memo:
             return found
         self.judged += 1
         part = compute()
-        if _lasting(part) and datetime.date.today() == today:
+        if _lasting(part) and datetime.date.today() == today and (keep is None or keep()):
             self._cache.put(key, _encode(part))
         return part
 
@@ -440,16 +442,22 @@ def load_tree(root: Path, candidates: Sequence[tuple[str, Framework | str]],
         return load()
     snapshot = tree
     read: list[str] = []
+    kept: list[bool] = []
 
     def compute() -> Judged:
+        hits, judged = memo.hits, memo.judged
         loaded = load()
         read.extend(loaded.read)
-        settled = loaded.lasting and _unchanged(root, files, snapshot)
-        return replace(combine(loaded.parts), unstable=not settled)
+        # an edit loop (some parts judged again, the rest found) would rewrite the whole
+        # result on every run: it is written once a run finds every part (or judges all)
+        some = memo.judged > judged and memo.hits > hits
+        kept.append(loaded.lasting and not some and _unchanged(root, files, snapshot))
+        return combine(loaded.parts)
 
     whole = memo.judge({"part": "loaded", "frameworks": sorted(f.value for f in frameworks),
                         "max_bytes": max_bytes,
-                        "files": [[path, snapshot.ids[path]] for path in files]}, compute)
+                        "files": [[path, snapshot.ids[path]] for path in files]}, compute,
+                       keep=lambda: kept == [True])
     return Loaded((whole,), tuple(read), _lasting(whole))
 
 
