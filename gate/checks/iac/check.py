@@ -130,7 +130,6 @@ class IacCheck(Check):
         and returns what a cold one returns. The files are sorted out by name in one pass
         (:func:`gate.checks.iac.names.sort_out`); the loader and the parsers are imported
         only when a file is to be read."""
-        from gate.checks.iac.coverage import tally, uncovered_findings, uncovered_warnings
         from gate.checks.iac.judged import Judged, Memo, combine, judge_render, load_tree
 
         started = time.monotonic()
@@ -161,14 +160,21 @@ class IacCheck(Check):
         if rendered is not None and rendered.rendered:
             # a base rendered by several overlays: one finding per source line
             findings = _once(findings, owned)
-        gaps, needing = tally(result.needs)
-        extra = uncovered_findings(gaps, self.name) if uncovered_mode == "fail" else []
+        extra: list[Finding] = []
+        uncovered: list[str] = []
+        if any(not need.covered for need in result.needs):  # else nothing to count or word
+            from gate.checks.iac.coverage import tally, uncovered_findings, uncovered_warnings
+
+            gaps, needing = tally(result.needs)
+            if uncovered_mode == "fail":
+                extra = uncovered_findings(gaps, self.name)
+            uncovered = uncovered_warnings(gaps, needing)
         aside = _would_load(target, frameworks)
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
             findings=(*findings, *extra),
             not_scanned=(*result.not_scanned, *aside),
-            errors=result.errors, warnings=(*result.warnings, *uncovered_warnings(gaps, needing)),
+            errors=result.errors, warnings=(*result.warnings, *uncovered),
             duration=time.monotonic() - started,
             files_scanned=result.scanned,
         )

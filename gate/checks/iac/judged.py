@@ -43,9 +43,9 @@ from gate.cache.codec import CodecError, decode_file_result, encode_file_result
 from gate.cache.facts import FileFacts, stat_key
 from gate.cache.interface import ResultCache
 from gate.cache.keys import key_for
-from gate.checks.iac.coverage import Need
 from gate.checks.iac.frameworks import Framework
 from gate.checks.iac.names import DEFAULT_MAX_BYTES
+from gate.checks.iac.need import Need
 from gate.checks.interface import NotScanned, Snapshot
 from gate.findings import Finding
 
