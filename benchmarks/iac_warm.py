@@ -15,8 +15,10 @@ run cold on the same tree state, restore the file.
 
 It prints the CPU seconds (user + system, ``getrusage``) of ``IacCheck.run`` alone, the files
 whose bytes the loader read, and whether the warm result equals the cold one (findings,
-not-scanned entries, warnings, errors and files scanned, durations aside). It asserts nothing:
-timings belong to the machine.
+not-scanned entries, warnings, errors and files scanned, durations aside). With a cache, the
+check gets the snapshot of the tree the gate gives every job (``ScanTarget.tree``, taken
+before the timing starts, as the gate takes it before the check's worker starts). It asserts
+nothing: timings belong to the machine.
 """
 
 from __future__ import annotations
@@ -57,9 +59,25 @@ try:
         memo.update(judged=args[3].judged, hits=args[3].hits)
         return loaded
     judged.load_judged = counting_judged
+    original_memo = judged.Memo.close
+    def closing(self):
+        memo.update(judged=self.judged, hits=self.hits)
+        return original_memo(self)
+    judged.Memo.close = closing
+    if hasattr(judged, "load_tree"):
+        read.append(0)  # the loader may not run at all (nothing it could read changed)
 except ImportError:
     pass
-target = ScanTarget(root=inv.root, files=inv.files, cache_dir=cache, set_aside=inv.set_aside)
+tree = None
+if cache is not None:  # the snapshot the gate gives every job when it has a cache
+    try:
+        from gate.checks.engine.digests import survey
+        tree = survey(inv.root, inv.files, cache, getattr(inv, "stats", None))
+    except ImportError:
+        pass
+extra = {"tree": tree} if tree is not None else {}
+target = ScanTarget(root=inv.root, files=inv.files, cache_dir=cache, set_aside=inv.set_aside,
+                    **extra)
 before = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 result = IacCheck().run(target)
 after = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
@@ -67,7 +85,7 @@ cpu = sum(a.ru_utime - b.ru_utime + a.ru_stime - b.ru_stime for a, b in zip(afte
 shape = json.dumps([sorted(repr(f) for f in result.findings),
                     sorted(repr(n) for n in result.not_scanned), sorted(result.warnings),
                     sorted(result.errors), result.files_scanned])
-print(json.dumps({"cpu": cpu, "read": read[0] if read else -1, **memo,
+print(json.dumps({"cpu": cpu, "read": read[-1] if read else -1, **memo,
                   "findings": len(result.findings), "not_scanned": len(result.not_scanned),
                   "digest": hashlib.sha256(shape.encode()).hexdigest()[:16]}))
 '''

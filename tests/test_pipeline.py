@@ -200,8 +200,8 @@ def test_files_set_aside_by_size_or_content_are_listed_by_the_checks_that_would_
 
 def test_the_tree_snapshot_goes_to_the_checks_that_key_their_cache_by_content(
         tmp_path: Path) -> None:
-    """Taken once, with a cache only, for sast and secrets; none for a check that does not
-    use it (a run of the iac check alone takes none)."""
+    """Taken once, with a cache only, for sast, secrets and iac; none for a check that does
+    not use it (a run of the dependencies check alone takes none)."""
     from gate.checks.interface import ScanTarget
     from gate.checks.registry import BUILTIN_CHECKS
     from gate.inventory import build_inventory
@@ -216,10 +216,10 @@ def test_the_tree_snapshot_goes_to_the_checks_that_key_their_cache_by_content(
     inventory = build_inventory(root)
     jobs = [CheckJob(name=name, target=BUILTIN_CHECKS[name], timeout=60,
                      scan=ScanTarget(root=inventory.root, files=inventory.files))
-            for name in ("sast", "secrets", "iac")]
+            for name in ("sast", "secrets", "iac", "dependencies")]
     given = {job.name: job.scan.tree for job in _with_tree(jobs, inventory, tmp_path / "c")}
-    assert given["iac"] is None
-    assert given["sast"] is not None and given["sast"] is given["secrets"]
+    assert given["dependencies"] is None
+    assert given["sast"] is not None and given["sast"] is given["secrets"] is given["iac"]
     assert sorted(given["sast"].ids) == ["a.py", "main.tf"]
-    assert [job.scan.tree for job in _with_tree(jobs, inventory, None)] == [None, None, None]
-    assert [job.scan.tree for job in _with_tree(jobs[2:], inventory, tmp_path / "c")] == [None]
+    assert [job.scan.tree for job in _with_tree(jobs, inventory, None)] == [None] * 4
+    assert [job.scan.tree for job in _with_tree(jobs[3:], inventory, tmp_path / "c")] == [None]

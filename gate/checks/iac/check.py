@@ -17,7 +17,7 @@ from typing import Any
 import gate.checks.iac.names as names
 from gate import __version__
 from gate.checks.iac.frameworks import Framework
-from gate.checks.interface import Check, CheckError, CheckResult, ScanTarget
+from gate.checks.interface import Check, CheckError, CheckResult, NotScanned, ScanTarget
 from gate.findings import Finding
 
 __all__ = ["IacCheck", "parse_frameworks"]
@@ -71,6 +71,17 @@ def _once(findings: Iterable[Finding], owned: frozenset[str]) -> tuple[Finding, 
     return tuple(out)
 
 
+def _would_load(target: ScanTarget, frameworks: frozenset[Framework]) -> tuple[NotScanned, ...]:
+    """The files set aside that the loader would have parsed (the loader is imported only
+    when one of them has an IaC name)."""
+    named = [n for n in target.set_aside if names.sort_out((n.path,)).candidates]
+    if not named:
+        return ()
+    from gate.checks.iac.loader import would_load
+
+    return tuple(n for n in named if would_load(target.root, n.path, frameworks))
+
+
 class IacCheck(Check):
     """CloudFormation, Terraform, Kubernetes, Dockerfile and CI pipeline rules, in-process."""
 
@@ -78,6 +89,7 @@ class IacCheck(Check):
     reads_history = False
     tool = "gate-iac"
     description = "Infrastructure-as-code rules (CloudFormation, Terraform, Kubernetes, CI)"
+    identifies_files = True  # its loader keys the whole result by the snapshot (judged.load_tree)
 
     @classmethod
     def reads(cls, path: str, options: Mapping[str, Any]) -> bool:
@@ -113,15 +125,17 @@ class IacCheck(Check):
         """Parse the target's IaC files once and evaluate every registered rule.
 
         Each single-file unit and the Terraform project are judged apart and remembered
-        under the text they were judged from (:mod:`gate.checks.iac.judged`): a warm run
-        parses and evaluates only what changed, and returns what a cold one returns."""
-        from gate.checks.iac.coverage import tally, uncovered_findings, uncovered_warnings
-        from gate.checks.iac.judged import Judged, Memo, combine, judge_render, load_judged
-        from gate.checks.iac.loader import DEFAULT_MAX_BYTES, sniff_facts, would_load
+        under the text they were judged from, and all of them together under the content
+        identities of the files they were read from (:mod:`gate.checks.iac.judged`): a warm
+        run parses and evaluates only what changed (and reads nothing when no IaC file did),
+        and returns what a cold one returns. The files are sorted out by name in one pass
+        (:func:`gate.checks.iac.names.sort_out`); the loader and the parsers are imported
+        only when a file is to be read."""
+        from gate.checks.iac.judged import Judged, Memo, combine, judge_render, load_tree
 
         started = time.monotonic()
         frameworks = parse_frameworks(target.options.get("frameworks"))
-        max_bytes = target.options.get("max_file_bytes", DEFAULT_MAX_BYTES)
+        max_bytes = target.options.get("max_file_bytes", names.DEFAULT_MAX_BYTES)
         if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
             raise CheckError("iac option 'max_file_bytes' must be a positive integer")
         uncovered_mode = target.options.get("uncovered", "warn")
@@ -130,31 +144,38 @@ class IacCheck(Check):
         memo = Memo(target.cache_dir)
         rendered: Judged | None = None
         owned: frozenset[str] = frozenset()
+        sorted_out = names.sort_out(target.files)
         if Framework.KUBERNETES in frameworks:
             values = _helm_values(target.options)
-            if any(names.renders(f) for f in target.files):  # a chart or an overlay
+            if sorted_out.renders:  # a chart or an overlay
                 rendered = judge_render(target.root, target.files, values, memo,
                                         target.cache_dir)
                 owned = frozenset(rendered.owned)
-        files = [f for f in target.files if f not in owned]
-        facts = sniff_facts(target.cache_dir, target.root)
-        loaded = load_judged(target.root, files, frameworks, memo, max_bytes, facts)
-        if facts is not None:
-            facts.save()
+        candidates = [c for c in sorted_out.candidates if c[0] not in owned] if owned \
+            else sorted_out.candidates
+        loaded = load_tree(target.root, candidates, frameworks, memo, max_bytes,
+                           target.cache_dir, target.tree)
         memo.close()
         result = combine((*loaded.parts, *((rendered,) if rendered is not None else ())))
         findings = result.findings
         if rendered is not None and rendered.rendered:
             # a base rendered by several overlays: one finding per source line
             findings = _once(findings, owned)
-        gaps, needing = tally(result.needs)
-        extra = uncovered_findings(gaps, self.name) if uncovered_mode == "fail" else []
-        aside = tuple(n for n in target.set_aside if would_load(target.root, n.path, frameworks))
+        extra: list[Finding] = []
+        uncovered: list[str] = []
+        if any(not need.covered for need in result.needs):  # else nothing to count or word
+            from gate.checks.iac.coverage import tally, uncovered_findings, uncovered_warnings
+
+            gaps, needing = tally(result.needs)
+            if uncovered_mode == "fail":
+                extra = uncovered_findings(gaps, self.name)
+            uncovered = uncovered_warnings(gaps, needing)
+        aside = _would_load(target, frameworks)
         return CheckResult(
             check=self.name, tool=self.tool, tool_version=self.tool_version(),
             findings=(*findings, *extra),
             not_scanned=(*result.not_scanned, *aside),
-            errors=result.errors, warnings=(*result.warnings, *uncovered_warnings(gaps, needing)),
+            errors=result.errors, warnings=(*result.warnings, *uncovered),
             duration=time.monotonic() - started,
             files_scanned=result.scanned,
         )

@@ -15,9 +15,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from gate.checks.iac.interface import Framework, Resource, Rule, Unit
+from gate.checks.iac.frameworks import Framework
+from gate.checks.iac.need import Need
 from gate.findings import Finding, Location, Severity, content_fingerprint
+
+if TYPE_CHECKING:  # a warm run decodes remembered needs without the engine's vocabulary
+    from gate.checks.iac.interface import Resource, Rule, Unit
 
 __all__ = ["READ_WITH", "UNCOVERED_RULE", "Need", "Uncovered", "covered_types", "needs", "tally",
            "uncovered", "uncovered_findings", "uncovered_warnings"]
@@ -83,17 +88,6 @@ class Uncovered:
     def describe(self) -> str:
         """``azapi_resource x3, google_compute_network``."""
         return ", ".join(t if n == 1 else f"{t} x{n}" for t, n in self.types)
-
-
-@dataclass(frozen=True)
-class Need:
-    """A parsed resource that needs a rule, and whether one covers its type."""
-
-    path: str
-    ref_key: str
-    line: int
-    type: str
-    covered: bool
 
 
 def needs(units: Iterable[Unit], rules: Sequence[Rule]) -> tuple[Need, ...]:

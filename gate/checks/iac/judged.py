@@ -29,23 +29,32 @@ import hashlib
 import importlib.util
 import os
 import re
+import stat
+import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from gate.cache import facts as cache_facts
 from gate.cache import open_cache
 from gate.cache.codec import CodecError, decode_file_result, encode_file_result
-from gate.cache.facts import FileFacts
+from gate.cache.facts import FileFacts, stat_key
+from gate.cache.interface import ResultCache
 from gate.cache.keys import key_for
-from gate.checks.iac.coverage import Need
-from gate.checks.iac.interface import Framework, ParseError, Unit
-from gate.checks.iac.loader import DEFAULT_MAX_BYTES, Source, parse_file, read_sources
-from gate.checks.interface import NotScanned
+from gate.checks.iac.frameworks import Framework
+from gate.checks.iac.names import DEFAULT_MAX_BYTES
+from gate.checks.iac.need import Need
+from gate.checks.interface import NotScanned, Snapshot
 from gate.findings import Finding
 
-__all__ = ["Judged", "Loaded", "Memo", "combine", "judge_render", "judge_units", "load_judged"]
+if TYPE_CHECKING:  # the loader and the parsers are imported when a file is to be read
+    from gate.checks.iac.interface import Unit
+    from gate.checks.iac.loader import Source
+
+__all__ = ["Judged", "Loaded", "Memo", "combine", "judge_render", "judge_units", "load_judged",
+           "load_tree"]
 
 _VERSION = 1
 _OWN = ("findings.py", "yamlsafe.py", "cache/codec.py", "checks/textfiles.py",
@@ -149,7 +158,7 @@ def _sources(directory: str) -> list[str]:
 
 
 @functools.cache
-def _code() -> str:
+def _code_paths() -> tuple[str, ...]:
     """The check's own source (every module of the package), the gate modules it uses and
     the files that name the parsing libraries' versions (found without importing them)."""
     package = Path(__file__).parent
@@ -161,6 +170,45 @@ def _code() -> str:
             paths += [os.fspath(Path(spec.origin).parent / part) for part in parts]
         else:
             paths.append(f"{name}: not installed")
+    return tuple(paths)
+
+
+@functools.cache
+def _code() -> str:
+    """The digest of the files of :func:`_code_paths` (each path, then its bytes)."""
+    return _code_of(_code_paths())
+
+
+def _remembered_code(cache: ResultCache) -> str:
+    """:func:`_code`, remembered in ``cache`` under the stat of every file it reads (device,
+    inode, mode, size, modification and change times: :func:`gate.cache.facts.stat_key`),
+    all taken before any is read. When a file changed less than
+    :data:`~gate.cache.facts.RACY_SECONDS` before (git's racily-clean rule), nothing is
+    remembered. A warm run stats the ~80 files instead of reading and hashing them."""
+    paths = _code_paths()
+    horizon = time.time_ns() - cache_facts.RACY_SECONDS * 1_000_000_000
+    states: list[list[str]] = []
+    settled = True
+    for path in paths:
+        try:
+            st = os.stat(path)  # noqa: PTH116 - a stat per source file: kept lean
+        except OSError:
+            states.append([path, "-"])
+            continue
+        states.append([path, stat_key(st)])
+        settled = settled and max(st.st_mtime_ns, st.st_ctime_ns) < horizon
+    key = key_for("iac-code", {"version": _VERSION, "files": states})
+    found = cache.get(key)
+    if isinstance(found, dict) and found.get("version") == _VERSION \
+            and isinstance(found.get("code"), str):
+        return str(found["code"])
+    code = _code_of(paths)
+    if settled:
+        cache.put(key, {"version": _VERSION, "code": code})
+    return code
+
+
+def _code_of(paths: Iterable[str]) -> str:
     h = hashlib.sha256()
     for path in paths:
         h.update(path.encode("utf-8", "surrogateescape") + b"\0")
@@ -204,24 +252,34 @@ def _decode(value: Any) -> Judged | None:
                   tuple(owned), rendered)
 
 
+def _lasting(part: Judged) -> bool:
+    """Whether ``part`` is decided by its input alone: no rule crashed, no rendering tool
+    failed, no stack limit was hit (that depends on the caller's depth)."""
+    return not (part.errors or part.unstable
+                or any("recursion" in n.reason for n in part.not_scanned))
+
+
 class Memo:
     """Parts' verdicts remembered in the result cache under their input; without a cache
     directory every part is judged."""
 
     def __init__(self, cache_dir: Path | None) -> None:
         self._cache = open_cache(cache_dir) if cache_dir is not None else None
+        self._code: str | None = None
         self.hits = 0
         self.judged = 0
         """Parts judged in this run (not found in the cache)."""
 
-    def judge(self, material: Mapping[str, Any], compute: Callable[[], Judged]) -> Judged:
+    def judge(self, material: Mapping[str, Any], compute: Callable[[], Judged],
+              keep: Callable[[], bool] | None = None) -> Judged:
         """The verdict remembered for ``material`` (everything the part depends on besides
-        the code), else ``compute()``, remembered unless it has errors."""
+        the code), else ``compute()``, remembered unless it has errors (or ``keep``, asked
+        after ``compute``, says not to)."""
         if self._cache is None:
             self.judged += 1
             return compute()
         today = datetime.date.today()  # deprecation rules grade deadlines by the day
-        key = key_for("iac-part", {"version": _VERSION, "code": _code(),
+        key = key_for("iac-part", {"version": _VERSION, "code": self.code(),
                                    "today": today.isoformat(), **material})
         found = _decode(self._cache.get(key))
         if found is not None:
@@ -229,11 +287,16 @@ class Memo:
             return found
         self.judged += 1
         part = compute()
-        if not (part.errors or part.unstable or datetime.date.today() != today
-                or any("recursion" in n.reason for n in part.not_scanned)):  # a stack limit
-            # depends on the caller's depth, not on the input alone
+        if _lasting(part) and datetime.date.today() == today and (keep is None or keep()):
             self._cache.put(key, _encode(part))
         return part
+
+    def code(self) -> str:
+        """The check's code identity (:func:`_code`), remembered under its files' stats when
+        there is a cache (:func:`_remembered_code`)."""
+        if self._code is None:
+            self._code = _code() if self._cache is None else _remembered_code(self._cache)
+        return self._code
 
     def terraform_parser(self) -> Callable[[str, str], Any]:
         """How the Terraform project parses a file: remembered per file under its text
@@ -244,7 +307,7 @@ class Memo:
             return parse_file
         from gate.checks.iac.tf_files import remembering_parser
 
-        return remembering_parser(self._cache, _code())
+        return remembering_parser(self._cache, self.code())
 
     def close(self) -> None:
         """Keep the cache within its bound after this run's writes."""
@@ -260,9 +323,15 @@ class Loaded:
 
     parts: tuple[Judged, ...]
     read: tuple[str, ...]
+    lasting: bool = True
+    """Whether every part is decided by the files' bytes alone (:func:`_lasting`; a file the
+    system would not let be read is not)."""
 
 
 def _judge_file(source: Source) -> Judged:
+    from gate.checks.iac.interface import ParseError
+    from gate.checks.iac.loader import parse_file
+
     try:
         unit = parse_file(source)
     except ParseError as exc:
@@ -294,13 +363,17 @@ def load_judged(root: Path, files: Sequence[str], frameworks: Collection[Framewo
     unit apart, the Terraform project as one part, each remembered by ``memo`` under the
     text it was judged from (:func:`gate.checks.iac.loader.load_units` then one evaluation,
     part by part)."""
+    from gate.checks.iac.loader import CANNOT_READ, read_sources
+
     parts: list[Judged] = []
     read: list[str] = []
+    lasting = True
     modules: dict[str, list[tuple[str, str]]] = defaultdict(list)
     tfvars: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for source in read_sources(root, files, frameworks, max_bytes, facts, read):
         if isinstance(source, NotScanned):
             parts.append(Judged(not_scanned=(source,)))
+            lasting = lasting and not source.reason.startswith(CANNOT_READ)
             continue
         if source.kind == "tfvars" or source.kind is Framework.TERRAFORM:
             group = tfvars if source.kind == "tfvars" else modules
@@ -315,7 +388,77 @@ def load_judged(root: Path, files: Sequence[str], frameworks: Collection[Framewo
         parts.append(memo.judge(
             {"part": "terraform", "modules": _texts(modules), "tfvars": _texts(tfvars)},
             functools.partial(_judge_project, modules, tfvars, memo)))
-    return Loaded(tuple(parts), tuple(read))
+    return Loaded(tuple(parts), tuple(read), lasting and all(_lasting(p) for p in parts))
+
+
+def _unchanged(root: Path, files: Sequence[str], tree: Snapshot) -> bool:
+    """Whether each of ``files`` is still a regular file with the stat ``tree`` took before
+    its identity (size, modification time, inode): then what was read of it is the content
+    that identity names (the check :mod:`gate.checks.engine.cached_scan` makes too)."""
+    base = os.fspath(root)
+    for rel in files:
+        try:
+            st = os.lstat(os.path.join(base, rel))  # noqa: PTH118 - a stat per file: kept lean
+        except OSError:
+            return False
+        if not stat.S_ISREG(st.st_mode) \
+                or (st.st_size, st.st_mtime_ns, st.st_ino) != tree.stats.get(rel):
+            return False
+    return True
+
+
+def load_tree(root: Path, candidates: Sequence[tuple[str, Framework | str]],
+              frameworks: Collection[Framework], memo: Memo, max_bytes: int,
+              cache_dir: Path | None, tree: Snapshot | None) -> Loaded:
+    """:func:`load_judged` of the ``candidates`` (:func:`gate.checks.iac.names.sort_out`),
+    remembered whole by ``memo`` under each candidate's path and content identity in
+    ``tree`` (the snapshot the gate took before it handed the files over): a run whose
+    candidates all have the identities of a remembered run reads none of them, opens one
+    entry, and returns the combined part that run returned.
+
+    The loader's result depends on nothing else: a file that is no candidate is never read
+    (:func:`gate.checks.iac.loader.read_sources` passes over it by its name); the parts
+    depend on their files' paths, bytes and order, the frameworks chosen, the size limit,
+    the check's code and the day, all of it in the key. It is remembered only when every
+    part would be (:func:`_lasting`, and no file went unread for a system error) and every
+    candidate is still a regular file with the stat the snapshot took before its identity,
+    looked at after the reads: what was read is then what the identities name. Without a
+    snapshot, a cache, or an identity for every candidate (a file the gate could not read),
+    it is :func:`load_judged`."""
+    files = [path for path, _kind in candidates]
+
+    def load() -> Loaded:
+        from gate.checks.iac.loader import sniff_facts
+
+        facts = sniff_facts(cache_dir, root)
+        loaded = load_judged(root, files, frameworks, memo, max_bytes, facts)
+        if facts is not None:
+            facts.save()
+        return loaded
+
+    if not files:
+        return Loaded((), ())
+    if tree is None or cache_dir is None or any(path not in tree.ids for path in files):
+        return load()
+    snapshot = tree
+    read: list[str] = []
+    kept: list[bool] = []
+
+    def compute() -> Judged:
+        hits, judged = memo.hits, memo.judged
+        loaded = load()
+        read.extend(loaded.read)
+        # an edit loop (some parts judged again, the rest found) would rewrite the whole
+        # result on every run: it is written once a run finds every part (or judges all)
+        some = memo.judged > judged and memo.hits > hits
+        kept.append(loaded.lasting and not some and _unchanged(root, files, snapshot))
+        return combine(loaded.parts)
+
+    whole = memo.judge({"part": "loaded", "frameworks": sorted(f.value for f in frameworks),
+                        "max_bytes": max_bytes,
+                        "files": [[path, snapshot.ids[path]] for path in files]}, compute,
+                       keep=lambda: kept == [True])
+    return Loaded((whole,), tuple(read), _lasting(whole))
 
 
 # --- charts and overlays ----------------------------------------------------------------------

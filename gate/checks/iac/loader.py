@@ -17,21 +17,23 @@ from pathlib import Path, PurePosixPath
 
 from gate.cache.facts import FileFacts
 from gate.checks.iac.interface import Framework, ParseError, Unit
-from gate.checks.iac.names import SNIFF, classify, is_iac_candidate
+from gate.checks.iac.names import DEFAULT_MAX_BYTES, SNIFF, classify, is_iac_candidate
 from gate.checks.iac.names import is_tfvars as _is_tfvars
 from gate.checks.iac.parsers import sniff
 from gate.checks.interface import NotScanned
 from gate.checks.textfiles import UnreadableText, read_bounded_text
 
-__all__ = ["DEFAULT_MAX_BYTES", "SNIFF_MODULES", "Loaded", "Source", "is_iac_candidate",
-           "load_units", "parse_file", "read_sources", "sniff_facts", "would_load"]
-
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-"""Bigger files are reported as not scanned: templates that large are generated, not written."""
+__all__ = ["CANNOT_READ", "DEFAULT_MAX_BYTES", "SNIFF_MODULES", "Loaded", "Source",
+           "is_iac_candidate", "load_units", "parse_file", "read_sources", "sniff_facts",
+           "would_load"]
 
 SNIFF_MODULES = ("gate.checks.iac.loader", "gate.checks.iac.names", "gate.checks.iac.parsers",
                  "gate.checks.iac.parsers.sniffing", "gate.checks.textfiles")
 """The code that decides what a YAML/JSON file is (its source is in the remembered verdicts' key)."""
+
+CANNOT_READ = "cannot read: "
+"""How the reason of a file the system would not let be read begins (not a fact about its
+bytes: it may read next time)."""
 
 _stat, _join = os.stat, os.path.join  # a stat per YAML/JSON file of the tree: kept lean
 _NOT_IAC = "-"
@@ -145,7 +147,7 @@ def read_sources(root: Path, files: Sequence[str], frameworks: Collection[Framew
             yield NotScanned(path, exc.reason, exc.line)
             continue
         except OSError as exc:
-            yield NotScanned(path, f"cannot read: {exc.strerror or exc}")
+            yield NotScanned(path, f"{CANNOT_READ}{exc.strerror or exc}")
             continue
         if kind == SNIFF:
             framework = sniff(text)

@@ -10,16 +10,25 @@ inventoried file, before any worker starts. Names decide first (``*.tf``, ``*.tf
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from gate.checks.iac.frameworks import Framework
 
-__all__ = ["CHART_NAMES", "KUSTOMIZATION_NAMES", "SNIFF", "classify", "is_compose_name",
-           "is_iac_candidate", "is_tfvars", "reads", "renders"]
+__all__ = ["CHART_NAMES", "DEFAULT_MAX_BYTES", "KUSTOMIZATION_NAMES", "SNIFF", "TFVARS", "Sorted",
+           "classify", "is_compose_name", "is_iac_candidate", "is_tfvars", "reads", "renders",
+           "sort_out"]
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+"""Bigger files are reported as not scanned: templates that large are generated, not written
+(the ``max_file_bytes`` option; :mod:`gate.checks.iac.loader` reads with it)."""
 
 SNIFF = "sniff"
 """Marker: the name says YAML/JSON, the content decides."""
+
+TFVARS = "tfvars"
+"""Marker: a Terraform module's variable values (:func:`is_tfvars`)."""
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 """The files that make a directory a kustomize overlay (:mod:`gate.checks.iac.rendering`)."""
@@ -103,3 +112,42 @@ def renders(path: str) -> bool:
     overlay: what :func:`gate.checks.iac.rendering.render` looks for."""
     name = path.rpartition("/")[2]
     return name == "Chart.yaml" or name in KUSTOMIZATION_NAMES
+
+
+_MAYBE_SUFFIXES = (".tf", ".json", ".yaml", ".yml", ".template", ".dockerfile", ".tfvars")
+"""Every name :func:`classify`, :func:`is_tfvars` or :func:`renders` accepts ends with one of
+these (lower-cased), starts with ``dockerfile`` or ``containerfile``, or is
+``kustomization``."""
+
+
+@dataclass(frozen=True)
+class Sorted:
+    """A run's files sorted out in one pass (:func:`sort_out`)."""
+
+    candidates: tuple[tuple[str, Framework | str], ...]
+    """The files the loader could read, in order, each with :func:`classify`'s answer, or
+    :data:`TFVARS` for a Terraform variables file."""
+    renders: bool
+    """Whether any file makes its directory a chart or an overlay (:func:`renders`)."""
+
+
+def sort_out(paths: Iterable[str]) -> Sorted:
+    """:func:`classify` (or :func:`is_tfvars`) and :func:`renders` of every path, in one pass
+    that gives each path one cheap look first: a path none of them could accept (no suffix
+    or name they know) is passed over without calling them (this runs for every file of
+    the tree, in the check's worker)."""
+    found: list[tuple[str, Framework | str]] = []
+    renders_any = False
+    for path in paths:
+        lower = path.lower()
+        if not (lower.endswith(_MAYBE_SUFFIXES) or lower.endswith("kustomization")
+                or "dockerfile" in lower or "containerfile" in lower):
+            continue  # a superset of what they accept: they decide below
+        kind = classify(path)
+        if kind is not None:
+            found.append((path, kind))
+        elif is_tfvars(path):
+            found.append((path, TFVARS))
+        if not renders_any and renders(path):
+            renders_any = True
+    return Sorted(tuple(found), renders_any)

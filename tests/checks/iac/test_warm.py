@@ -25,10 +25,11 @@ from iac_support import files_under
 
 import gate.checks.iac.loader as loader
 import gate.checks.iac.rendering as rendering
+from gate.checks.engine.digests import survey
 from gate.checks.iac.check import IacCheck
 from gate.checks.iac.interface import Framework
 from gate.checks.iac.loader import Loaded, load_units, sniff_facts
-from gate.checks.interface import CheckResult, ScanTarget
+from gate.checks.interface import CheckResult, ScanTarget, Snapshot
 
 POD = """apiVersion: v1
 kind: Pod
@@ -520,3 +521,156 @@ def test_a_verdict_is_remembered_for_the_day_it_was_judged(tmp_path: Path,
     Day.value = real.date(2026, 12, 7)  # deadlines are graded by the day: judged again
     _run(root, cache)
     assert sorted(judged_files) == ["k8s/pod.yaml", "k8s/pod.yaml", "stack.yaml", "stack.yaml"]
+
+
+# --- the loader's whole result under the content identities of the gate's snapshot --------
+
+def _snapshot_run(root: Path, cache: Path | None, tree: Snapshot | None) -> CheckResult:
+    return IacCheck().run(ScanTarget(root=root, files=files_under(root), cache_dir=cache,
+                                     tree=tree))
+
+
+def _survey(root: Path, cache: Path) -> Snapshot:
+    return survey(root, files_under(root), cache)
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the loader ran (:func:`gate.checks.iac.judged.load_judged`)."""
+    import gate.checks.iac.judged as judged
+
+    calls: list[int] = []
+    original = judged.load_judged
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(judged, "load_judged", counting)
+    return calls
+
+
+@pytest.mark.usefixtures("settled")
+def test_with_the_snapshot_a_run_whose_iac_is_unchanged_reads_nothing(
+        tmp_path: Path, reads: list[str], loads: list[int]) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    cold = _snapshot_run(root, None, None)
+    reads.clear()
+    loads.clear()
+    first = _snapshot_run(root, cache, _survey(root, cache))
+    assert sorted(reads) == ["cfg/a.yaml", "cfg/b.json", "k8s/pod.yaml", "stack.yaml"]
+    assert len(loads) == 1
+    reads.clear()
+    (root / "app.py").write_text("print('edited')\n")  # no IaC candidate
+    second = _snapshot_run(root, cache, _survey(root, cache))
+    assert reads == []  # not one candidate read, the loader not run
+    assert len(loads) == 1
+    assert _same(second) == _same(first) == _same(cold)
+    assert len(cold.findings) == 11
+
+
+@pytest.mark.usefixtures("settled")
+def test_with_the_snapshot_an_edited_candidate_is_judged_by_its_new_bytes(
+        tmp_path: Path, reads: list[str], loads: list[int]) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    _snapshot_run(root, cache, _survey(root, cache))
+    stack = root / "stack.yaml"
+    stack.write_text(STACK + "      VersioningConfiguration:\n        Status: Enabled\n")
+    reads.clear()
+    edited = _snapshot_run(root, cache, _survey(root, cache))
+    assert sorted(reads) == ["k8s/pod.yaml", "stack.yaml"]  # the other YAML: remembered
+    assert len(loads) == 2
+    cold = _snapshot_run(root, None, None)
+    loads.clear()
+    assert _same(edited) == _same(cold)
+    assert "GATE-AWS-S3-005" not in {f.rule_id for f in cold.findings}  # versioning: on
+    # an edit loop does not rewrite the whole result on every run: the run that finds every
+    # part again writes it, and the next reads nothing
+    reads.clear()
+    again = _snapshot_run(root, cache, _survey(root, cache))
+    assert sorted(reads) == ["k8s/pod.yaml", "stack.yaml"]
+    assert len(loads) == 1
+    reads.clear()
+    settled = _snapshot_run(root, cache, _survey(root, cache))
+    assert reads == []
+    assert len(loads) == 1
+    assert _same(again) == _same(settled) == _same(cold)
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_candidate_changed_after_the_snapshot_is_not_remembered_under_its_identity(
+        tmp_path: Path, reads: list[str], loads: list[int]) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    before = _survey(root, cache)
+    (root / "k8s" / "pod.yaml").write_text(POD.replace("privileged: true", "privileged: false"))
+    # what was read is judged (the run reports the tree as it found it) ...
+    first = _snapshot_run(root, cache, before)
+    assert len(loads) == 1
+    assert _same(first) == _same(_snapshot_run(root, None, None))
+    assert "GATE-K8S-001" not in {f.rule_id for f in first.findings}
+    loads.clear()
+    # ... but not remembered under the identities of the bytes the snapshot saw
+    (root / "k8s" / "pod.yaml").write_text(POD)
+    reads.clear()
+    second = _snapshot_run(root, cache, before)
+    assert "k8s/pod.yaml" in reads
+    assert len(loads) == 1
+    assert "GATE-K8S-001" in {f.rule_id for f in second.findings}
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_linked_candidate_keeps_the_loader_running(tmp_path: Path, reads: list[str],
+                                                     loads: list[int]) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    (root / "k8s" / "linked.yaml").symlink_to("pod.yaml")  # its stat says nothing of its bytes
+    _snapshot_run(root, cache, _survey(root, cache))
+    reads.clear()
+    second = _snapshot_run(root, cache, _survey(root, cache))
+    assert "k8s/linked.yaml" in reads
+    assert len(loads) == 2
+    assert _same(second) == _same(_snapshot_run(root, None, None))
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_candidate_the_snapshot_could_not_identify_keeps_the_loader_running(
+        tmp_path: Path, loads: list[int]) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    tree = _survey(root, cache)
+    partial = Snapshot({k: v for k, v in tree.ids.items() if k != "stack.yaml"}, tree.stats)
+    _snapshot_run(root, cache, partial)
+    second = _snapshot_run(root, cache, partial)
+    assert len(loads) == 2
+    assert _same(second) == _same(_snapshot_run(root, None, None))
+
+
+def test_the_code_identity_is_remembered_under_its_files_stats(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gate.checks.iac.judged as judged
+    from gate.cache import open_cache
+
+    sources = [tmp_path / "a.py", tmp_path / "b.py"]
+    for path in sources:
+        path.write_text(f"# {path.name}\n")
+    paths = (*(str(p) for p in sources), "lark: not installed")
+    monkeypatch.setattr(judged, "_code_paths", lambda: paths)
+    hashed: list[int] = []
+    original = judged._code_of
+
+    def counting(files: Any) -> str:
+        hashed.append(1)
+        return original(files)
+
+    monkeypatch.setattr(judged, "_code_of", counting)
+    cache = open_cache(tmp_path / "cache")
+    racy = judged._remembered_code(cache)  # the files were written just now: not trusted
+    assert racy == original(paths)
+    assert judged._remembered_code(cache) == racy
+    assert len(hashed) == 2
+    monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
+    assert judged._remembered_code(cache) == racy
+    assert judged._remembered_code(cache) == racy
+    assert len(hashed) == 3  # remembered once settled
+    sources[1].write_text("# b.py, edited\n")
+    edited = judged._remembered_code(cache)
+    assert edited == original(paths) != racy
+    assert len(hashed) == 4
