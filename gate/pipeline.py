@@ -27,6 +27,7 @@ from gate.limits import WorkerLimits
 from gate.policy import LoadedPolicy, Mode, Policy, default_policy, load_policy
 from gate.runner import CheckJob, run_checks
 from gate.shard import Shard, apply_shard
+from gate.signals import raise_pending
 from gate.triage.governing import base_policy, load_baseline
 from gate.triage.scope import narrow_to_changes
 from gate.workspace import POLICY_FILE, policy_candidates
@@ -285,6 +286,7 @@ def run(options: RunOptions) -> RunResult:
     markers: list[Markers] = []
     results = run_checks(jobs, on_done=options.on_check_done,
                          meanwhile=lambda: _meanwhile(options, inventory, jobs, markers))
+    raise_pending()  # a stop signal Python dropped still stops the run before its verdict
     from gate.judging import Planned, judge  # loaded meanwhile: see _AFTER_THE_CHECKS
     from gate.report.registry import write_report
 
@@ -296,6 +298,7 @@ def run(options: RunOptions) -> RunResult:
         baseline=baseline, partial=partial, shard=shard, subset=options.checks is not None,
         cache_dir=options.cache_dir, markers=markers[0] if markers else None,
     ), results, time.monotonic())
+    raise_pending()
     for fmt, path in options.reports:
         write_report(result, fmt, path, policy.reports.scope_for(fmt))
     for line in _publish(result, context, options, policy) if shard is None else ():

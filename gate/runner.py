@@ -43,7 +43,7 @@ from gate.checks.engine.tokens import CpuTokens
 from gate.checks.idle import idle_result
 from gate.checks.interface import CheckResult
 from gate.processes import freezing, resume_collection, worker_context
-from gate.signals import starting_workers
+from gate.signals import raise_pending, starting_workers
 from gate.standby import dismiss_all, take
 from gate.standby import waiting as standbys_waiting
 from gate.worker import CheckJob, worker_main
@@ -153,6 +153,7 @@ def _wait_all(running: dict[Connection, tuple[CheckJob, BaseProcess, float]],
             on_done(result)
 
     while running:
+        raise_pending()  # a stop signal whose exception Python dropped: stop now, not later
         now = time.monotonic()
         next_deadline = min(start + job.timeout for job, _, start in running.values())
         ready = wait(list(running), timeout=max(0.0, next_deadline - now))

@@ -17,7 +17,11 @@ the start is over, stops them. No worker prints a ``KeyboardInterrupt``
 traceback, however early the Ctrl-C.
 
 A second signal during that cleanup is ignored rather than allowed to
-interrupt the cleanup itself. Workers that outlive even this (the gate was
+interrupt the cleanup itself. A signal is never lost: when its handler happens to
+run inside a weakref callback or a finaliser, Python drops the exception it raises
+("Exception ignored in ...") and goes on; the gate notes it instead
+(:func:`noting_dropped`) and raises it again before it judges, writes a report or
+returns (:func:`raise_pending`). Workers that outlive even this (the gate was
 SIGKILLed) die by themselves: see :mod:`gate.limits`.
 """
 
@@ -25,11 +29,13 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
-__all__ = ["STOP_SIGNALS", "Interrupted", "exit_code_for", "interrupt", "starting_workers",
-           "stop_on_signals"]
+__all__ = ["STOP_SIGNALS", "Interrupted", "exit_code_for", "interrupt", "noting_dropped",
+           "raise_pending", "starting_workers", "stop_on_signals"]
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP")
                      if hasattr(signal, name))
@@ -57,6 +63,47 @@ def interrupt(signum: int, frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
+_dropped: list[int] = []
+"""Stop signals whose :class:`Interrupted` Python dropped (see :func:`noting_dropped`)."""
+
+
+@contextlib.contextmanager
+def noting_dropped() -> Iterator[None]:
+    """Within the block, an :class:`Interrupted` that Python drops is noted, not printed.
+
+    A signal's handler runs wherever the main thread is; inside a weakref callback or a
+    finaliser, Python hands the exception it raises to ``sys.unraisablehook`` ("Exception
+    ignored in ...") and carries on, and the run would go on to a verdict after a Ctrl-C.
+    :func:`raise_pending` raises it again.
+    """
+    previous = sys.unraisablehook
+
+    def note(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, Interrupted):
+            _dropped.append(unraisable.exc_value.signum)
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = note
+    try:
+        yield
+    except BaseException:
+        _dropped.clear()  # something is on its way out already
+        raise
+    finally:
+        sys.unraisablehook = previous
+
+
+def raise_pending() -> None:
+    """Raise :class:`Interrupted` again for a stop signal whose first one Python dropped
+    (:func:`noting_dropped`); nothing when there is none. The run calls it before it judges,
+    writes a report or returns."""
+    if _dropped:
+        signum = _dropped[0]
+        _dropped.clear()
+        raise Interrupted(signum)
+
+
 def exit_code_for(signum: int) -> int:
     """The documented exit code of a run stopped by ``signum``: ``128 + signum``."""
     return 128 + signum
@@ -80,7 +127,9 @@ def stop_on_signals() -> Iterator[None]:
 
     previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
     try:
-        yield
+        with noting_dropped():
+            yield
+            raise_pending()  # the block ended although a signal's exception went nowhere
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)

@@ -82,3 +82,40 @@ def test_a_sigint_while_a_worker_starts_waits_for_the_start_to_be_recorded() -> 
         steps.append("after the block")  # never: the signal is handed over as the block ends
     assert steps == ["started and recorded"]
     assert stopped.value.signum == signal.SIGINT
+
+
+def test_a_ctrl_c_while_the_standbys_start_leaves_none_waiting(repo: Path) -> None:
+    """Interrupted right after the standbys are forked: they are dismissed, and the gate
+    does not wait at exit for a standby that waits for it (multiprocessing joins every
+    live child at exit): one line, 130, at once."""
+    probe = ("import sys\nimport gate.standby as standby\nfrom gate.signals import Interrupted\n"
+             "real = standby.start\n"
+             "def start(checks):\n    real(checks)\n    raise Interrupted(2)\n"
+             "standby.start = start\n"
+             f"sys.argv = ['gate', 'run', {str(repo)!r}, '--no-post', '--no-cache']\n"
+             "from gate.cli.main import console\nconsole()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.splitlines() == [MESSAGES[1]]
+
+
+def test_a_signal_whose_exception_python_drops_still_stops_the_run() -> None:
+    """A handler that runs inside a weakref callback raises where Python only reports
+    "Exception ignored" and carries on: the block raises it again when it ends."""
+    import weakref
+
+    from gate.signals import Interrupted, stop_on_signals
+
+    class Held:
+        pass
+
+    steps: list[str] = []
+    with pytest.raises(Interrupted) as stopped, stop_on_signals():
+        held = Held()
+        ref = weakref.ref(held, lambda _: os.kill(os.getpid(), signal.SIGINT))
+        del held  # the callback runs here, and the handler inside it
+        steps.append("carried on")
+    assert ref() is None
+    assert steps == ["carried on"]  # the first raise went nowhere
+    assert stopped.value.signum == signal.SIGINT

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from gate.cli.early import STANDBY_COMMANDS, start_standby
-from gate.signals import Interrupted, interrupt
+from gate.signals import Interrupted, interrupt, noting_dropped, raise_pending
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -148,7 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:  # not the main thread (an embedding): leave signals alone
         previous = None
     try:
-        return _main(argv)
+        with noting_dropped():
+            code = _main(argv)
+            raise_pending()  # a Ctrl-C whose exception Python dropped is still a Ctrl-C
+        return code
     except (KeyboardInterrupt, Interrupted):
         print("gate: interrupted by SIGINT: no verdict, no report", file=sys.stderr)
         return 130
@@ -167,12 +170,15 @@ def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _command(argv)
     held = False
-    if command in STANDBY_COMMANDS:
-        from gate.processes import defer_collection
-
-        held = defer_collection()  # until the checks run (gate.processes)
-        start_standby(argv)  # before the imports below: see gate.cli.early
     try:
+        if command in STANDBY_COMMANDS:
+            from gate.processes import defer_collection
+
+            held = defer_collection()  # until the checks run (gate.processes)
+            # Before the imports below (gate.cli.early), and inside the block that dismisses
+            # them: a standby left waiting would be joined by multiprocessing at exit, and it
+            # waits for us (a Ctrl-C while they start hung the gate).
+            start_standby(argv)
         parser = build_parser(only=command or "")
         args = parser.parse_args(argv)
         if command is None or not getattr(args, "func", None):
