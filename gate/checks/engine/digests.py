@@ -50,7 +50,10 @@ _READ_CHUNK = 1 << 20
 _BLOB = re.compile(r"\A[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 """A git object id (SHA-1, or SHA-256 in a repository that uses it)."""
 REMEMBER_FROM = 64
-"""Fewer files to hash (an edit or two) are hashed: cheaper than reading a remembered list."""
+"""Fewer files to hash (an edit or two, a change's files) are hashed: cheaper than reading a
+remembered list or asking git, whose ``diff-files`` reads every file of a fresh clone; and
+the identity an edited file had before its commit (its bytes' hash: git did not vouch for
+it then) is the one it keeps in a pre-push run of that commit."""
 
 
 def file_sha256(path: Path) -> str:
@@ -99,6 +102,8 @@ def survey(root: Path, files: Sequence[str], cache_dir: Path | None = None,
     of 2,800). The few are hashed, as any file git does not vouch for.
     """
     full = _lstat(root, files, taken)
+    if len(files) < REMEMBER_FROM:  # a change's few files: hashed, git is not asked
+        return _identify(root, files, full, {}, None, cache_dir)
     listed = tracked_files(root)
     top = toplevel(root) if listed else None
     if listed is None or top is None:
@@ -174,8 +179,8 @@ def snapshot(root: Path, files: Sequence[str], cache_dir: Path | None = None, *,
 
     ``given``: the gate's own snapshot of the tree (:func:`survey`); the files it holds are
     taken from it as they are, and only the others (a file it could not read) are stat'ed
-    and identified here: by their bytes when they are a few, the way :func:`survey` treats
-    what git does not vouch for.
+    and identified here. Fewer than :data:`REMEMBER_FROM` files are hashed, git is not
+    asked (as in :func:`survey`).
     """
     if given is not None:
         held = [rel for rel in files if rel in given.ids]
@@ -184,10 +189,11 @@ def snapshot(root: Path, files: Sequence[str], cache_dir: Path | None = None, *,
         if len(held) == len(files):
             return Snapshot(ids, stats)
         rest = [rel for rel in files if rel not in given.ids]
-        more = snapshot(root, rest, cache_dir) if len(rest) > REMEMBER_FROM \
-            else _identify(root, rest, _lstat(root, rest), {}, None, cache_dir)
+        more = snapshot(root, rest, cache_dir)
         return Snapshot({**ids, **more.ids}, {**stats, **more.stats})
     full = _lstat(root, files)
+    if len(files) < REMEMBER_FROM:  # as in survey
+        return _identify(root, files, full, {}, None, cache_dir)
     known = clean_index_ids(root)
     return _identify(root, files, full, known, toplevel(root) if known else None, cache_dir)
 

@@ -13,6 +13,13 @@ from gate.checks.engine import digests
 from gate.checks.engine.digests import file_sha256, snapshot
 
 
+@pytest.fixture(autouse=True)
+def _git_asked_for_any_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These small trees stand for big ones: git is asked however few the files (a test
+    about the few, or about remembering, sets its own REMEMBER_FROM)."""
+    monkeypatch.setattr(digests, "REMEMBER_FROM", 0)
+
+
 def content_ids(root: Path, files: list[str]) -> dict[str, str]:
     return dict(snapshot(root, files).ids)
 
@@ -120,6 +127,23 @@ def test_an_untracked_files_hash_is_remembered_under_its_stat(
     assert sorted(hashed) == ["new.py", "other.py"]  # too few to be worth an entry
 
 
+@pytest.mark.parametrize("take", ["survey", "snapshot"])
+def test_a_few_files_are_hashed_and_git_is_not_asked(take: str, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change's few files (a pre-push, a new-findings run): hashing them costs less than
+    git's look at the whole tree (``git diff-files`` reads every file of a fresh clone)."""
+    root = _repo(tmp_path)
+    monkeypatch.setattr(digests, "REMEMBER_FROM", 3)
+    asked = _asking(monkeypatch)
+    monkeypatch.setattr(digests, "tracked_files", lambda root: pytest.fail("git asked"))
+    monkeypatch.setattr(digests, "toplevel", lambda root: pytest.fail("git asked"))
+    snap = getattr(digests, take)(root, ["a.py", "sub/b.py"])
+    assert asked == []
+    assert dict(snap.ids) == {"a.py": file_sha256(root / "a.py"),
+                              "sub/b.py": file_sha256(root / "sub" / "b.py")}
+    assert snap.stats["a.py"] == _stat(root / "a.py")
+
+
 def test_a_survey_is_the_snapshot_a_check_would_take(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     (root / ".gitattributes").write_text("*.py text eol=lf\n")
@@ -214,6 +238,7 @@ def remembering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     """A settled repository of more than REMEMBER_FROM files, its cache, its tracked files,
     and the list of times git's index is asked."""
     monkeypatch.setattr("gate.cache.facts.RACY_SECONDS", 0)
+    monkeypatch.setattr(digests, "REMEMBER_FROM", 64)
     root = _big_repo(tmp_path)
     return root, tmp_path / "cache", _git(root, "ls-files").splitlines(), _asking(monkeypatch)
 
