@@ -286,7 +286,6 @@ def run(options: RunOptions) -> RunResult:
     markers: list[Markers] = []
     results = run_checks(jobs, on_done=options.on_check_done,
                          meanwhile=lambda: _meanwhile(options, inventory, jobs, markers))
-    raise_pending()  # a stop signal Python dropped still stops the run before its verdict
     from gate.judging import Planned, judge  # loaded meanwhile: see _AFTER_THE_CHECKS
     from gate.report.registry import write_report
 
@@ -298,7 +297,7 @@ def run(options: RunOptions) -> RunResult:
         baseline=baseline, partial=partial, shard=shard, subset=options.checks is not None,
         cache_dir=options.cache_dir, markers=markers[0] if markers else None,
     ), results, time.monotonic())
-    raise_pending()
+    raise_pending()  # a stop signal Python dropped: no report (gate.signals.noting_dropped)
     for fmt, path in options.reports:
         write_report(result, fmt, path, policy.reports.scope_for(fmt))
     for line in _publish(result, context, options, policy) if shard is None else ():

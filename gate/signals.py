@@ -20,7 +20,7 @@ A second signal during that cleanup is ignored rather than allowed to
 interrupt the cleanup itself. A signal is never lost: when its handler happens to
 run inside a weakref callback or a finaliser, Python drops the exception it raises
 ("Exception ignored in ...") and goes on; the gate notes it instead
-(:func:`noting_dropped`) and raises it again before it judges, writes a report or
+(:func:`noting_dropped`) and raises it again before it writes a report or
 returns (:func:`raise_pending`). Workers that outlive even this (the gate was
 SIGKILLed) die by themselves: see :mod:`gate.limits`.
 """

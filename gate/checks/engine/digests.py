@@ -102,16 +102,15 @@ def survey(root: Path, files: Sequence[str], cache_dir: Path | None = None,
     of 2,800). The few are hashed, as any file git does not vouch for.
     """
     full = _lstat(root, files, taken)
-    if len(files) < REMEMBER_FROM:  # a change's few files: hashed, git is not asked
-        return _identify(root, files, full, {}, None, cache_dir)
+    if cache_dir is None or len(files) < REMEMBER_FROM:
+        return _from_index(root, files, full, cache_dir)
     listed = tracked_files(root)
     top = toplevel(root) if listed else None
     if listed is None or top is None:
         return _identify(root, files, full, {}, None, cache_dir)
     wanted = set(files)
     tracked = [rel for rel in listed if rel in wanted]
-    known = _clean_ids(root, tracked, full, cache_dir, _attributes_state(root, listed, top)) \
-        if cache_dir is not None else clean_index_ids(root)
+    known = _clean_ids(root, tracked, full, cache_dir, _attributes_state(root, listed, top))
     return _identify(root, files, full, known, top, cache_dir)
 
 
@@ -189,10 +188,18 @@ def snapshot(root: Path, files: Sequence[str], cache_dir: Path | None = None, *,
         if len(held) == len(files):
             return Snapshot(ids, stats)
         rest = [rel for rel in files if rel not in given.ids]
-        more = snapshot(root, rest, cache_dir)
+        more = _from_index(root, rest, _lstat(root, rest), cache_dir)
         return Snapshot({**ids, **more.ids}, {**stats, **more.stats})
-    full = _lstat(root, files)
-    if len(files) < REMEMBER_FROM:  # as in survey
+    return _from_index(root, files, _lstat(root, files), cache_dir)
+
+
+def _from_index(root: Path, files: Sequence[str], full: Mapping[str, os.stat_result],
+                cache_dir: Path | None) -> Snapshot:
+    """The snapshot of ``files`` (``full``: their stats, taken first) with the ids git's index
+    vouches for now; fewer than :data:`REMEMBER_FROM` files are hashed, git is not asked (a
+    change's few files: hashing them costs less than ``git diff-files``, which reads every
+    file of a fresh clone)."""
+    if len(files) < REMEMBER_FROM:
         return _identify(root, files, full, {}, None, cache_dir)
     known = clean_index_ids(root)
     return _identify(root, files, full, known, toplevel(root) if known else None, cache_dir)
